@@ -1,16 +1,75 @@
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+
 namespace Strata.Models.Store;
 
 /// <summary>Reads the metadata worth showing from a model's main file, and rejects files that are not what they claim.</summary>
-public static class ModelInspector
+public static partial class ModelInspector
 {
     /// <summary>Validates <paramref name="mainFile"/> as <paramref name="format"/> and returns its metadata.</summary>
     /// <exception cref="ModelStoreException">The file is not a valid model of that format; the message says what is wrong.</exception>
     public static ModelMetadata Inspect(ModelFormat format, string mainFile)
     {
         ArgumentException.ThrowIfNullOrEmpty(mainFile);
+        if (!File.Exists(mainFile))
+        {
+            throw new ModelStoreException($"The model file '{mainFile}' does not exist.");
+        }
+
         return format switch
         {
-            _ => new ModelMetadata(),
+            ModelFormat.Gguf => InspectGguf(mainFile),
+            ModelFormat.Onnx => InspectOnnx(mainFile),
+            _ => InspectTorch(mainFile),
         };
     }
+
+    private static ModelMetadata InspectOnnx(string file)
+    {
+        try
+        {
+            // Loading the graph is the validation: ONNX Runtime checks the protobuf, the operators and the initializers.
+            using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+            using var session = new InferenceSession(file, options);
+            var outputs = session.OutputMetadata;
+            var dimensions = outputs.Values.Select(meta => meta.Dimensions.LastOrDefault()).FirstOrDefault(d => d > 0);
+            var metadata = session.ModelMetadata;
+            var details = new Dictionary<string, string>
+            {
+                ["inputs"] = Describe(session.InputMetadata),
+                ["outputs"] = Describe(outputs),
+            };
+            if (!string.IsNullOrEmpty(metadata.ProducerName))
+            {
+                details["producer"] = metadata.ProducerName;
+            }
+
+            return new ModelMetadata
+            {
+                Architecture = string.IsNullOrEmpty(metadata.GraphName) ? null : metadata.GraphName,
+                Dimensions = dimensions > 0 ? dimensions : null,
+                Quantization = outputs.Values.FirstOrDefault()?.ElementDataType.ToString(),
+                Details = details,
+            };
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelStoreException($"'{Path.GetFileName(file)}' is not a valid ONNX model: {e.Message}", e);
+        }
+    }
+
+    private static ModelMetadata InspectTorch(string file)
+    {
+        var length = new FileInfo(file).Length;
+        if (length == 0)
+        {
+            throw new ModelStoreException($"'{Path.GetFileName(file)}' is empty, not PyTorch weights.");
+        }
+
+        return new ModelMetadata { Details = new Dictionary<string, string> { ["weights"] = Path.GetFileName(file) } };
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, NodeMetadata> nodes) =>
+        string.Join(", ", nodes.Select(node =>
+            $"{node.Key} {node.Value.ElementDataType.ToString().ToLowerInvariant()}[{string.Join(",", node.Value.Dimensions.Select(d => d < 0 ? "?" : d.ToString(CultureInfo.InvariantCulture)))}]"));
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond the .NET SDK. Idempotent: installs only what is missing.
+# The tests' runtimes (llama.cpp, ONNX Runtime) arrive as NuGet packages during the build.
+set -euo pipefail
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET 10 SDK is required (https://dot.net/download); 'dotnet' is not on PATH." >&2
+  exit 1
+fi
+
+# python3 reads the test reports for the closing summary line.
+missing=()
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if ((${#missing[@]})); then
+  sudo_cmd=""
+  [[ $(id -u) -eq 0 ]] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+fi

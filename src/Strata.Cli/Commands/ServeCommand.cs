@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using Strata.Server;
+
+namespace Strata.Cli.Commands;
+
+/// <summary><c>strata serve</c>: the stack's one HTTP process.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string?>("--urls") { Description = "Where to listen (default http://127.0.0.1:8080; non-loopback needs API keys)" };
+        var apiKey = new Option<string[]>("--api-key")
+        {
+            Description = "Require this API key as 'Authorization: Bearer KEY' (repeatable)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var command = new Command("serve", "Run the Strata server: OpenAI-compatible API and Strata's API") { urls, apiKey };
+        command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
+        {
+            var options = new Dictionary<string, string?> { ["Server:Urls"] = parse.GetValue(urls) };
+            var keys = parse.GetValue(apiKey) ?? [];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                options[$"Server:ApiKeys:{i}"] = keys[i];
+            }
+
+            var context = CliContext.Create(parse, options);
+            await using var app = StrataServer.Build(context.Paths, context.Configuration);
+            await app.StartAsync(cancellationToken);
+            Console.WriteLine($"Strata is serving on {string.Join(", ", app.Urls)} (STRATA_HOME {context.Paths.Home}). Press Ctrl+C to stop.");
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        }));
+        return command;
+    }
+}

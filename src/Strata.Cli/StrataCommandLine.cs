@@ -1,0 +1,21 @@
+using System.CommandLine;
+using Strata.Cli.Commands;
+
+namespace Strata.Cli;
+
+/// <summary>The <c>strata</c> command tree: every command, its options and one-line description.</summary>
+public static class StrataCommandLine
+{
+    /// <summary>Builds the root command.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Strata: a generative AI stack for .NET (models, vector data, RAG, serving, monitoring, image synthesis).");
+        root.Options.Add(CliOptions.Set);
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(PullCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+
+namespace Strata.Server.Security;
+
+/// <summary>
+/// The API keys the server accepts, held only as SHA-256 hashes. Configuration may hold either a raw key or its
+/// hash written as <c>sha256:&lt;hex&gt;</c>, so a shared <c>strata.json</c> need not contain usable secrets.
+/// </summary>
+public sealed class ApiKeySet
+{
+    private const string HashPrefix = "sha256:";
+    private readonly IReadOnlyList<byte[]> hashes;
+
+    private ApiKeySet(IReadOnlyList<byte[]> hashes) => this.hashes = hashes;
+
+    /// <summary>Whether no key is configured (the server then accepts only loopback clients).</summary>
+    public bool IsEmpty => hashes.Count == 0;
+
+    /// <summary>Reads <c>Server:ApiKeys</c> (an array, or one value).</summary>
+    /// <exception cref="ServerConfigurationException">An entry starts with <c>sha256:</c> but is not a valid hash.</exception>
+    public static ApiKeySet FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection("Server:ApiKeys");
+        var entries = section.Value is { Length: > 0 } single ? [single] : section.GetChildren().Select(child => child.Value);
+        return FromEntries(entries.OfType<string>().Where(entry => entry.Length > 0));
+    }
+
+    /// <summary>Creates the set from raw keys and <c>sha256:</c> hashes.</summary>
+    public static ApiKeySet FromEntries(IEnumerable<string> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var hashes = new List<byte[]>();
+        foreach (var entry in entries)
+        {
+            if (entry.StartsWith(HashPrefix, StringComparison.Ordinal))
+            {
+                var hex = entry[HashPrefix.Length..];
+                if (hex.Length != 64 || !hex.All(Uri.IsHexDigit))
+                {
+                    throw new ServerConfigurationException("An API key entry starting with 'sha256:' must be followed by 64 hexadecimal digits.");
+                }
+
+                hashes.Add(Convert.FromHexString(hex));
+            }
+            else
+            {
+                hashes.Add(Hash(entry));
+            }
+        }
+
+        return new ApiKeySet(hashes);
+    }
+
+    /// <summary>Whether <paramref name="presentedKey"/> is one of the keys, compared in constant time.</summary>
+    public bool Accepts(string presentedKey)
+    {
+        ArgumentNullException.ThrowIfNull(presentedKey);
+        var presented = Hash(presentedKey);
+        var match = false;
+        foreach (var hash in hashes)
+        {
+            // No early exit: the time taken does not depend on which key (if any) matched.
+            match |= CryptographicOperations.FixedTimeEquals(hash, presented);
+        }
+
+        return match;
+    }
+
+    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}

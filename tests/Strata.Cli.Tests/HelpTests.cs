@@ -1,0 +1,53 @@
+using System.CommandLine;
+
+namespace Strata.Cli.Tests;
+
+public sealed class HelpTests
+{
+    public static TheoryData<string> AllCommandPaths()
+    {
+        var paths = new TheoryData<string>();
+        void Visit(Command command, string prefix)
+        {
+            foreach (var sub in command.Subcommands)
+            {
+                var path = (prefix + " " + sub.Name).Trim();
+                paths.Add(path);
+                Visit(sub, path);
+            }
+        }
+
+        Visit(StrataCommandLine.Build(), "");
+        return paths;
+    }
+
+    [Fact]
+    public async Task Root_help_lists_every_command_with_a_description()
+    {
+        using var strata = new StrataProcess();
+
+        var result = await strata.RunAsync("--help");
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var command in StrataCommandLine.Build().Subcommands)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(command.Description), $"'{command.Name}' has no description");
+            Assert.Contains(command.Name, result.Stdout, StringComparison.Ordinal);
+            Assert.Contains(command.Description!, result.Stdout.Replace("\n", " ", StringComparison.Ordinal).Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AllCommandPaths))]
+    public void Every_command_has_help(string path)
+    {
+        var output = new StringWriter();
+        var root = StrataCommandLine.Build();
+
+        var exitCode = root.Parse([.. path.Split(' '), "--help"]).Invoke(new InvocationConfiguration { Output = output, Error = output });
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Usage:", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("strata " + path, output.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Strata.Models.Configuration;
+using Strata.Server;
+
+namespace Strata.Server.Tests;
+
+/// <summary>A real Strata server on a free loopback port with its own STRATA_HOME, stopped and deleted on dispose.</summary>
+internal sealed class RunningServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private RunningServer(WebApplication app, StrataPaths paths)
+    {
+        this.app = app;
+        Paths = paths;
+        Client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+    }
+
+    public StrataPaths Paths { get; }
+
+    public HttpClient Client { get; }
+
+    public static async Task<RunningServer> StartAsync(IDictionary<string, string?>? settings = null, StrataPaths? paths = null)
+    {
+        paths ??= new StrataPaths(Path.Combine(Path.GetTempPath(), "strata-server-test-" + Guid.NewGuid().ToString("N")));
+        var values = new Dictionary<string, string?> { ["Server:Urls"] = "http://127.0.0.1:0" };
+        foreach (var pair in settings ?? new Dictionary<string, string?>())
+        {
+            values[pair.Key] = pair.Value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var app = StrataServer.Build(paths, configuration);
+        await app.StartAsync();
+        return new RunningServer(app, paths);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        if (Directory.Exists(Paths.Home))
+        {
+            Directory.Delete(Paths.Home, recursive: true);
+        }
+    }
+}
