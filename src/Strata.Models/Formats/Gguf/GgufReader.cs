@@ -60,7 +60,7 @@ public static class GgufReader
                 $"the data section starts at offset {dataOffset}, past the end of the file (file is {cursor.Length} bytes)");
         }
 
-        CheckTensorsFitInData(tensors, dataOffset, cursor.Length);
+        CheckTensorsFitInData(tensors, dataOffset, alignment, cursor.Length);
         return new GgufFile(version, alignment, dataOffset, metadata, tensors.Select(entry => entry.Info).ToList());
     }
 
@@ -366,19 +366,24 @@ public static class GgufReader
         return traits;
     }
 
-    private static void CheckTensorsFitInData(List<(GgufTensorInfo Info, long InfoOffset)> tensors, long dataOffset, long fileLength)
+    // Like llama.cpp's loader, count each tensor with its padding to the alignment: writers pad every tensor,
+    // the last included, so a file that ends inside that padding was cut short.
+    private static void CheckTensorsFitInData(List<(GgufTensorInfo Info, long InfoOffset)> tensors, long dataOffset, long alignment, long fileLength)
     {
         var dataLength = fileLength - dataOffset;
         foreach (var (info, infoOffset) in tensors)
         {
-            if (info.Offset > dataLength || info.ByteSize > dataLength - info.Offset)
+            var room = dataLength - info.Offset;
+            var paddedSize = info.ByteSize > room ? info.ByteSize : AlignUp(info.ByteSize, alignment);
+            if (info.Offset > dataLength || paddedSize > room)
             {
                 throw new GgufFormatException(
-                    $"tensor '{info.Name}' (data offset {info.Offset} at byte {infoOffset}, {info.ByteSize} bytes) runs past the end of the file: " +
-                    $"its data would end at byte {(decimal)dataOffset + info.Offset + info.ByteSize}, but the file is {fileLength} bytes");
+                    $"tensor '{info.Name}' (data offset {info.Offset} at byte {infoOffset}, {info.ByteSize} bytes padded to {paddedSize}) runs past the end of the file: " +
+                    $"its data would end at byte {(decimal)dataOffset + info.Offset + paddedSize}, but the file is {fileLength} bytes");
             }
         }
     }
 
+    // Callers keep position below 2^63 - alignment: sizes come from checked arithmetic and positions from file lengths.
     internal static long AlignUp(long position, long alignment) => (position + alignment - 1) / alignment * alignment;
 }
