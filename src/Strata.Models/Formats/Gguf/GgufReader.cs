@@ -148,6 +148,13 @@ public static class GgufReader
                 $"array '{key}' declares {count} {elementType} elements at offset {countOffset}, which runs past the end of the file (file is {cursor.Length} bytes)");
         }
 
+        // Only files over 2 GiB can pass the check above and still not fit one .NET array.
+        if (count > (ulong)(Array.MaxLength / minimumElementBytes))
+        {
+            throw new GgufFormatException(
+                $"array '{key}' declares {count} {elementType} elements at offset {countOffset}, more than one metadata array can hold");
+        }
+
         return ReadArray(cursor, elementType, (int)count, key);
     }
 

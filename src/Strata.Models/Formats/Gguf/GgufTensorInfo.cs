@@ -20,6 +20,9 @@ public sealed record GgufTensorInfo(string Name, IReadOnlyList<ulong> Dimensions
         && Offset == other.Offset
         && ByteSize == other.ByteSize;
 
+    /// <summary>A readable one-line description, for logs and test failures.</summary>
+    public override string ToString() => $"{Name} [{string.Join(", ", Dimensions)}] {Type} at {Offset} ({ByteSize} bytes)";
+
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Name, Type, Offset, ByteSize);
 }

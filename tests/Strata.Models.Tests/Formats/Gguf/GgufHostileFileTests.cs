@@ -97,6 +97,13 @@ public sealed class GgufHostileFileTests
     }
 
     [Fact]
+    public void Versions_2_and_3_are_read()
+    {
+        Assert.Equal(2, GgufReader.Read(new MemoryStream(RawGguf.Header(0, 0, version: 2).PadTo(32).ToArray())).Version);
+        Assert.Equal(3, GgufReader.Read(new MemoryStream(RawGguf.Header(0, 0, version: 3).PadTo(32).ToArray())).Version);
+    }
+
+    [Fact]
     public void A_header_whose_data_section_would_start_past_the_end_is_rejected()
     {
         // A 24-byte header and one 33-byte tensor info end at byte 57, so the data section would start at 64.
