@@ -1,0 +1,190 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Strata.Models.Formats.Gguf;
+
+/// <summary>
+/// Builds a GGUF version 3 file from metadata and F32 tensors, laid out the way llama.cpp expects:
+/// the data section and every tensor start on the alignment (<c>general.alignment</c>, default 32).
+/// </summary>
+public sealed class GgufWriter
+{
+    private readonly Dictionary<string, GgufValue> metadata = new(StringComparer.Ordinal);
+    private readonly List<(string Name, ulong[] Dimensions, float[] Data)> tensors = [];
+
+    /// <summary>The metadata added so far, in the order it will be written.</summary>
+    public IReadOnlyDictionary<string, GgufValue> Metadata => metadata;
+
+    /// <summary>Adds a metadata key; the value's <see cref="GgufValue.Type"/> is written exactly as given.</summary>
+    /// <exception cref="ArgumentException">The key was already added, or <c>general.alignment</c> is not a u32 power of two.</exception>
+    public GgufWriter Add(string key, GgufValue value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (key == "general.alignment" && (value.Type != GgufValueType.UInt32 || !BitOperations.IsPow2((uint)value.Value)))
+        {
+            throw new ArgumentException("general.alignment must be a UInt32 power of two", nameof(value));
+        }
+
+        if (!metadata.TryAdd(key, value))
+        {
+            throw new ArgumentException($"metadata key '{key}' was already added", nameof(key));
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds an F32 tensor; <paramref name="dimensions"/> are fastest-varying first, as ggml's ne[].</summary>
+    /// <exception cref="ArgumentException">The name is taken or too long, the shape is invalid, or the data does not match it.</exception>
+    public GgufWriter AddTensor(string name, ulong[] dimensions, float[] data)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(dimensions);
+        ArgumentNullException.ThrowIfNull(data);
+        if (Encoding.UTF8.GetByteCount(name) > GgufReader.MaxTensorNameBytes)
+        {
+            throw new ArgumentException($"tensor name '{name}' is longer than {GgufReader.MaxTensorNameBytes} bytes", nameof(name));
+        }
+
+        if (tensors.Any(tensor => tensor.Name == name))
+        {
+            throw new ArgumentException($"tensor '{name}' was already added", nameof(name));
+        }
+
+        if (dimensions.Length is 0 or > GgufReader.MaxDimensions || dimensions.Any(dimension => dimension == 0))
+        {
+            throw new ArgumentException($"tensor '{name}' needs 1 to {GgufReader.MaxDimensions} dimensions, each at least 1", nameof(dimensions));
+        }
+
+        var elementCount = dimensions.Aggregate(1UL, (product, dimension) => checked(product * dimension));
+        if (elementCount != (ulong)data.Length)
+        {
+            throw new ArgumentException($"tensor '{name}' has shape [{string.Join(", ", dimensions)}] but {data.Length} values", nameof(data));
+        }
+
+        tensors.Add((name, (ulong[])dimensions.Clone(), data));
+        return this;
+    }
+
+    /// <summary>Writes the file atomically: to a temporary file beside <paramref name="path"/>, flushed to disk, then renamed over it.</summary>
+    public void Write(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(folder);
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            {
+                WriteTo(stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Writes the whole file to <paramref name="stream"/>.</summary>
+    public void WriteTo(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("GGUF tensor data is little-endian; this writer does not byte-swap");
+        }
+
+        var alignment = metadata.TryGetValue("general.alignment", out var value) ? (uint)value.Value : GgufFile.DefaultAlignment;
+        using var output = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        output.Write("GGUF"u8);
+        output.Write(3u);
+        output.Write((ulong)tensors.Count);
+        output.Write((ulong)metadata.Count);
+        foreach (var (key, entry) in metadata)
+        {
+            WriteString(output, key);
+            WriteValue(output, entry);
+        }
+
+        var offset = 0L;
+        foreach (var (name, dimensions, data) in tensors)
+        {
+            WriteString(output, name);
+            output.Write((uint)dimensions.Length);
+            foreach (var dimension in dimensions)
+            {
+                output.Write(dimension);
+            }
+
+            output.Write((uint)GgmlType.F32);
+            output.Write((ulong)offset);
+            offset = GgufReader.AlignUp(offset + ((long)data.Length * sizeof(float)), alignment);
+        }
+
+        Pad(output, alignment);
+        foreach (var (_, _, data) in tensors)
+        {
+            output.Write(MemoryMarshal.AsBytes(data.AsSpan()));
+            Pad(output, alignment);
+        }
+
+        output.Flush();
+    }
+
+    private static void Pad(BinaryWriter output, long alignment)
+    {
+        var position = output.BaseStream.Position;
+        output.Write(new byte[GgufReader.AlignUp(position, alignment) - position]);
+    }
+
+    private static void WriteString(BinaryWriter output, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        output.Write((ulong)bytes.Length);
+        output.Write(bytes);
+    }
+
+    private static void WriteValue(BinaryWriter output, GgufValue value)
+    {
+        output.Write((uint)value.Type);
+        if (!value.IsArray)
+        {
+            WriteScalar(output, value.Value);
+            return;
+        }
+
+        output.Write((uint)value.ElementType!.Value);
+        var elements = (Array)value.Value;
+        output.Write((ulong)elements.Length);
+        foreach (var element in elements)
+        {
+            WriteScalar(output, element);
+        }
+    }
+
+    // BinaryWriter writes every primitive little-endian, as GGUF requires; bool as one byte.
+    private static void WriteScalar(BinaryWriter output, object value)
+    {
+        switch (value)
+        {
+            case byte v: output.Write(v); break;
+            case sbyte v: output.Write(v); break;
+            case ushort v: output.Write(v); break;
+            case short v: output.Write(v); break;
+            case uint v: output.Write(v); break;
+            case int v: output.Write(v); break;
+            case float v: output.Write(v); break;
+            case bool v: output.Write(v); break;
+            case string v: WriteString(output, v); break;
+            case ulong v: output.Write(v); break;
+            case long v: output.Write(v); break;
+            case double v: output.Write(v); break;
+            default: throw new InvalidOperationException($"a GGUF value cannot hold a {value.GetType()}");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace Strata.Models.Formats.Gguf;
+
+/// <summary>The shape and seed of a model written by <see cref="TinyLlamaGguf"/>.</summary>
+public sealed record TinyLlamaOptions
+{
+    /// <summary>A ChatML template, which llama.cpp recognises by its <c>&lt;|im_start|&gt;</c> markers.</summary>
+    public const string ChatMlTemplate =
+        "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
+        "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+    /// <summary>Seeds the random weights: the same seed gives a byte-identical file.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>The model's name, written as <c>general.name</c>.</summary>
+    public string Name { get; init; } = "tiny-llama";
+
+    /// <summary>The training context length, <c>llama.context_length</c>.</summary>
+    public int ContextLength { get; init; } = 256;
+
+    /// <summary>The width of the residual stream, <c>llama.embedding_length</c>; a multiple of <see cref="HeadCount"/>.</summary>
+    public int EmbeddingLength { get; init; } = 64;
+
+    /// <summary>The number of transformer blocks, <c>llama.block_count</c>.</summary>
+    public int BlockCount { get; init; } = 2;
+
+    /// <summary>The number of attention heads, <c>llama.attention.head_count</c>.</summary>
+    public int HeadCount { get; init; } = 4;
+
+    /// <summary>The number of key/value heads (grouped-query attention); divides <see cref="HeadCount"/>.</summary>
+    public int KeyValueHeadCount { get; init; } = 4;
+
+    /// <summary>The hidden width of the SwiGLU feed-forward layer, <c>llama.feed_forward_length</c>.</summary>
+    public int FeedForwardLength { get; init; } = 128;
+
+    /// <summary>The standard deviation of the random weights; small, so activations stay tame.</summary>
+    public float WeightScale { get; init; } = 0.02f;
+
+    /// <summary>The chat template written as <c>tokenizer.chat_template</c>; null writes none.</summary>
+    public string? ChatTemplate { get; init; } = ChatMlTemplate;
+
+    /// <summary>Words that get their own SentencePiece tokens (with every prefix, so the tokenizer can merge up to them).</summary>
+    public IReadOnlyList<string> Words { get; init; } =
+        ["hello", "world", "the", "a", "model", "tiny", "llama", "is", "and", "of", "to", "in", "it", "you", "strata"];
+}
