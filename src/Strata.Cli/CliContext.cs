@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Strata.Models;
 using Strata.Models.Configuration;
 using Strata.Models.Store;
 
@@ -8,6 +10,8 @@ namespace Strata.Cli;
 /// <summary>What a command needs from its environment: Strata's paths, the effective configuration and the model store.</summary>
 internal sealed class CliContext
 {
+    private IServiceProvider? services;
+
     private CliContext(StrataPaths paths, IConfigurationRoot configuration)
     {
         Paths = paths;
@@ -20,6 +24,13 @@ internal sealed class CliContext
     public IConfigurationRoot Configuration { get; }
 
     public ModelStore Store { get; }
+
+    /// <summary>The layers wired as the server wires them, for commands that need more than the store.</summary>
+    public IServiceProvider Services => services ??= new ServiceCollection()
+        .AddSingleton(Paths)
+        .AddSingleton<IConfiguration>(Configuration)
+        .AddStrataModels(Configuration)
+        .BuildServiceProvider();
 
     /// <summary>
     /// Builds the context for a parsed command line. <paramref name="commandOptions"/> are the keys this command's own

@@ -9,15 +9,26 @@ public static class AtomicFile
     /// </summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> contents)
     {
+        var bytes = contents.ToArray();
+        Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>
+    /// Lets <paramref name="write"/> fill a temporary file beside <paramref name="path"/>, flushes it to disk,
+    /// then renames it over <paramref name="path"/>. When <paramref name="write"/> throws, nothing is replaced.
+    /// </summary>
+    public static void Write(string path, Action<Stream> write)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(write);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(folder);
         var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                stream.Write(contents);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
 

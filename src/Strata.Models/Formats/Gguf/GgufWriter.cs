@@ -1,3 +1,4 @@
+using Strata.Models.Store;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -71,23 +72,7 @@ public sealed class GgufWriter
     public void Write(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(folder);
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            {
-                WriteTo(stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        AtomicFile.Write(path, WriteTo);
     }
 
     /// <summary>Writes the whole file to <paramref name="stream"/>.</summary>
