@@ -17,7 +17,9 @@ public class HubDownloadFaultTests : HubTestContext
         var cdnRequests = Hub.Requests.Where(request => request.Server == "cdn").ToList();
         Assert.Equal(2, cdnRequests.Count);
         Assert.Null(cdnRequests[0].Range);
-        Assert.Equal("bytes=150000-", cdnRequests[1].Range);
+        // An aborted connection may lose bytes still in flight, so the resume point is whatever had arrived.
+        Assert.Matches("^bytes=[0-9]+-$", cdnRequests[1].Range);
+        Assert.InRange(long.Parse(cdnRequests[1].Range!["bytes=".Length..^1], System.Globalization.CultureInfo.InvariantCulture), 1, 150_000);
         Assert.Equal(Sha256(gguf), Assert.Single(manifest.Files).Digest);
         Assert.Equal(gguf, await File.ReadAllBytesAsync(Store.PathOf(manifest.Files[0])));
     }
@@ -40,7 +42,7 @@ public class HubDownloadFaultTests : HubTestContext
         var manifest = await PullAsync("hf://acme/tiny");
 
         Assert.Contains("run the pull again to resume", error.Message, StringComparison.Ordinal);
-        Assert.InRange(kept, 100_000, gguf.Length - 1);
+        Assert.InRange(kept, 1, gguf.Length - 1);
         Assert.Equal($"bytes={kept}-", Hub.Requests.Single(request => request.Server == "cdn").Range);
         Assert.Equal(Sha256(gguf), Assert.Single(manifest.Files).Digest);
         Assert.Empty(PartialFiles());
@@ -66,6 +68,12 @@ public class HubDownloadFaultTests : HubTestContext
         // The corrupt download is gone; a file that verified before it waits, intact, for the next pull.
         var kept = PartialFiles().Select(path => Sha256(File.ReadAllBytes(path))).ToList();
         Assert.Equal(lfs ? [] : [Sha256(onnx)], kept);
+
+        Hub.CorruptPaths.Clear();
+        Hub.Requests.Clear();
+        var manifest = await CreatePuller().PullAsync(new HubPullRequest { Reference = HubReference.Parse("hf://acme/tiny/model"), Name = "tiny" });
+        Assert.Equal([Sha256(onnx), Sha256(config)], manifest.Files.Select(file => file.Digest));
+        Assert.Equal(lfs ? 1 : 0, Hub.Requests.Count(request => request.Server == "cdn"));
     }
 
     [Fact]
