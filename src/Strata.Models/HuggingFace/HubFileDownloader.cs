@@ -52,6 +52,16 @@ internal sealed class HubFileDownloader(HuggingFaceHubClient client, ModelStore 
             {
                 return await TransferAsync(repositoryId, commit, file, partial, meter, cancellationToken);
             }
+            catch (HubException)
+            {
+                // A failure that emptied the partial file leaves nothing worth resuming.
+                if (File.Exists(partial) && new FileInfo(partial).Length == 0)
+                {
+                    File.Delete(partial);
+                }
+
+                throw;
+            }
             catch (TransferInterruptedException) when (attempt < MaxAttempts)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellationToken);
@@ -126,7 +136,7 @@ internal sealed class HubFileDownloader(HuggingFaceHubClient client, ModelStore 
             meter.Restart(existing);
             if (response.StatusCode != HttpStatusCode.RequestedRangeNotSatisfiable)
             {
-                await CopyBodyAsync(response, target, hasher, meter, cancellationToken);
+                await CopyBodyAsync(response, target, file.Size, hasher, meter, cancellationToken);
             }
 
             if (target.Length < file.Size)
@@ -155,7 +165,8 @@ internal sealed class HubFileDownloader(HuggingFaceHubClient client, ModelStore 
         }
     }
 
-    private static async Task CopyBodyAsync(HubFileResponse response, FileStream target, DownloadHasher hasher, TransferMeter meter, CancellationToken cancellationToken)
+    private static async Task CopyBodyAsync(
+        HubFileResponse response, FileStream target, long expectedSize, DownloadHasher hasher, TransferMeter meter, CancellationToken cancellationToken)
     {
         target.Seek(0, SeekOrigin.End);
         var buffer = new byte[BufferSize];
@@ -188,6 +199,13 @@ internal sealed class HubFileDownloader(HuggingFaceHubClient client, ModelStore 
                 if (read == 0)
                 {
                     return;
+                }
+
+                // A server that sends more than the file list promised is wrong or hostile; do not let it fill the disk.
+                if (target.Length + read > expectedSize)
+                {
+                    target.SetLength(0);
+                    throw new HubException($"The server sent more than the {expectedSize} bytes the Hub lists for this file; the download was discarded.");
                 }
 
                 hasher.Append(buffer.AsSpan(0, read));

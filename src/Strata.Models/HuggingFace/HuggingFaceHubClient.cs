@@ -68,7 +68,7 @@ public sealed class HuggingFaceHubClient
         }
 
         var files = info.Siblings
-            .Where(sibling => !string.IsNullOrEmpty(sibling.RFileName))
+            .Where(sibling => IsSafeRepositoryPath(sibling.RFileName))
             .Select(sibling => new HubFile(
                 sibling.RFileName!,
                 sibling.Lfs?.Size ?? sibling.Size ?? 0,
@@ -168,6 +168,16 @@ public sealed class HuggingFaceHubClient
 
         throw new HubException($"Too many redirects (more than {MaxRedirects}) for {repositoryId}{(path is null ? $" at '{revision}'" : $" file '{path}'")}.");
     }
+
+    /// <summary>
+    /// File paths come from the server and become paths inside the model, so entries that could climb out of a
+    /// folder (<c>..</c>, absolute, backslashes, control characters) are dropped from the list.
+    /// </summary>
+    private static bool IsSafeRepositoryPath(string? path) =>
+        !string.IsNullOrEmpty(path)
+        && path.Length <= 1024
+        && !path.Any(c => char.IsControl(c) || c == '\\')
+        && path.Split('/').All(segment => segment is not ("" or "." or ".."));
 
     private static bool IsSameOrigin(Uri a, Uri b) =>
         string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)

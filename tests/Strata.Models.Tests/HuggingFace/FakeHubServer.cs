@@ -48,6 +48,9 @@ public sealed class FakeHubServer : IAsyncDisposable
     /// <summary>When set, bodies stop after <see cref="CutAfterBytes"/> bytes and hang until the client gives up.</summary>
     public TaskCompletionSource? StallReached { get; set; }
 
+    /// <summary>Renamed repositories: requests for the old id get a relative 307 to the new one, as on the Hub.</summary>
+    public ConcurrentDictionary<string, string> Renamed { get; } = new(StringComparer.Ordinal);
+
     /// <summary>When set, the file-list API answers with this status.</summary>
     public HttpStatusCode? ApiFailure { get; set; }
 
@@ -96,6 +99,17 @@ public sealed class FakeHubServer : IAsyncDisposable
     private async Task HandleHubAsync(HttpContext context)
     {
         Record("hub", context);
+        foreach (var (from, to) in Renamed)
+        {
+            var path = context.Request.Path.Value!;
+            if (path.Contains($"/{from}/", StringComparison.Ordinal))
+            {
+                context.Response.StatusCode = 307;
+                context.Response.Headers.Location = path.Replace($"/{from}/", $"/{to}/", StringComparison.Ordinal) + context.Request.QueryString;
+                return;
+            }
+        }
+
         var segments = context.Request.Path.Value!.TrimStart('/').Split('/').Select(Uri.UnescapeDataString).ToArray();
         if (segments is ["api", "models", var owner, var name, "revision", var revision])
         {

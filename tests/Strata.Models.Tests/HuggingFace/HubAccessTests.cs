@@ -32,6 +32,34 @@ public class HubAccessTests : HubTestContext
     }
 
     [Fact]
+    public async Task A_renamed_repository_is_followed_through_relative_redirects_keeping_the_token()
+    {
+        Hub.RequiredToken = "hf_secret";
+        var gguf = TestModelBytes.Gguf(20_000, seed: 34);
+        Hub.AddRepository("acme/new-name", ("m.gguf", gguf, true));
+        Hub.Renamed["acme/old-name"] = "acme/new-name";
+
+        var manifest = await PullAsync("hf://acme/old-name", token: "hf_secret");
+
+        Assert.Equal(Sha256(gguf), Assert.Single(manifest.Files).Digest);
+        Assert.Equal(
+            ["/api/models/acme/old-name/revision/main", "/api/models/acme/new-name/revision/main"],
+            Hub.Requests.Where(request => request.Path.StartsWith("/api/", StringComparison.Ordinal)).Select(request => request.Path));
+        Assert.All(Hub.Requests.Where(request => request.Server == "hub"), request => Assert.Equal("Bearer hf_secret", request.Authorization));
+    }
+
+    [Fact]
+    public async Task File_list_entries_that_could_escape_the_model_folder_are_ignored()
+    {
+        var gguf = TestModelBytes.Gguf(1_000, seed: 35);
+        Hub.AddRepository("acme/hostile", ("../../escape.gguf", TestModelBytes.Gguf(10, seed: 36), true), ("a/./b.gguf", [1], true), ("ok.gguf", gguf, true));
+
+        var manifest = await PullAsync("hf://acme/hostile");
+
+        Assert.Equal(new Strata.Models.Store.ModelFile("ok.gguf", Sha256(gguf), gguf.Length), Assert.Single(manifest.Files));
+    }
+
+    [Fact]
     public async Task A_private_repository_without_a_token_is_a_401_that_mentions_HF_TOKEN()
     {
         Hub.RequiredToken = "hf_secret";
