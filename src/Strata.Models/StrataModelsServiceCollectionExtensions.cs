@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Strata.Models.Configuration;
+using Strata.Models.HuggingFace;
 using Strata.Models.Store;
 
 namespace Strata.Models;
@@ -10,7 +11,8 @@ namespace Strata.Models;
 public static class StrataModelsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the model layer: <see cref="StrataPaths"/> (from <c>STRATA_HOME</c> unless already registered) and the <see cref="ModelStore"/>.
+    /// Adds the model layer: <see cref="StrataPaths"/> (from <c>STRATA_HOME</c> unless already registered), the <see cref="ModelStore"/>,
+    /// and Hugging Face pulls (<see cref="HuggingFaceHubClient"/> as a typed HTTP client, <see cref="ModelPuller"/>).
     /// </summary>
     public static IServiceCollection AddStrataModels(this IServiceCollection services, IConfiguration configuration)
     {
@@ -19,6 +21,11 @@ public static class StrataModelsServiceCollectionExtensions
         services.TryAddSingleton(_ => StrataPaths.FromEnvironment());
         services.TryAddSingleton(configuration);
         services.TryAddSingleton(provider => new ModelStore(provider.GetRequiredService<StrataPaths>()));
+        services.TryAddSingleton(provider => HuggingFaceHubOptions.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
+        // The hub client follows redirects itself so the token never reaches the CDN, and hashes raw bytes, so no decompression.
+        services.AddHttpClient<HuggingFaceHubClient>()
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = System.Net.DecompressionMethods.None });
+        services.TryAddTransient<ModelPuller>();
         return services;
     }
 }

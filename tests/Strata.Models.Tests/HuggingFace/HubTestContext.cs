@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+using Strata.Models.Configuration;
+using Strata.Models.HuggingFace;
+using Strata.Models.Store;
+
+namespace Strata.Models.Tests.HuggingFace;
+
+/// <summary>A fake Hub, an empty store in a temporary folder, and a puller wired to both; one per test.</summary>
+public abstract class HubTestContext : IAsyncLifetime
+{
+    private readonly string home = Path.Combine(Path.GetTempPath(), "strata-hub-tests-" + Guid.NewGuid().ToString("N"));
+
+    protected FakeHubServer Hub { get; private set; } = null!;
+
+    protected ModelStore Store { get; private set; } = null!;
+
+    protected StrataPaths Paths => new(home);
+
+    public async Task InitializeAsync()
+    {
+        Hub = await FakeHubServer.StartAsync();
+        Store = new ModelStore(Paths);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Hub.DisposeAsync();
+        if (Directory.Exists(home))
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    protected ModelPuller CreatePuller(string? token = null, bool offline = false)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
+        var options = new HuggingFaceHubOptions { Endpoint = Hub.Endpoint, Token = token, Offline = offline };
+        return new ModelPuller(new HuggingFaceHubClient(http, options), Store);
+    }
+
+    protected Task<ModelManifest> PullAsync(string reference, string? file = null, Func<IReadOnlyList<HubFile>, HubFile?>? chooser = null, string? token = null) =>
+        CreatePuller(token).PullAsync(new HubPullRequest { Reference = HubReference.Parse(reference), File = file, Chooser = chooser });
+
+    protected static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    protected string[] PartialFiles() =>
+        Directory.Exists(Store.PartialFolder) ? Directory.GetFiles(Store.PartialFolder) : [];
+
+    protected string[] BlobFiles() =>
+        Directory.Exists(Store.BlobFolder) ? Directory.GetFiles(Store.BlobFolder) : [];
+}
