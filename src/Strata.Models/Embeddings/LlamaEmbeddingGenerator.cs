@@ -11,7 +11,10 @@ namespace Strata.Models.Embeddings;
 /// Embeddings from a GGUF model through llama.cpp (LLamaSharp's <see cref="LLamaEmbedder"/>): one vector per input,
 /// pooled as the model's metadata says (mean when it says nothing), scaled to unit length.
 /// </summary>
-/// <remarks>llama.cpp's context is not thread-safe, so concurrent requests take turns.</remarks>
+/// <remarks>
+/// Inputs longer than the context are truncated and flagged like <see cref="OnnxEmbeddingGenerator"/>'s. llama.cpp's
+/// context is not thread-safe, so concurrent requests take turns.
+/// </remarks>
 public sealed class LlamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     private const int MaxDefaultContext = 8192;
@@ -20,9 +23,11 @@ public sealed class LlamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
     private readonly LLamaEmbedder embedder;
     private readonly SemaphoreSlim turn = new(1, 1);
     private readonly string modelId;
+    private readonly int contextSize;
 
-    private LlamaEmbeddingGenerator(LLamaWeights weights, LLamaEmbedder embedder, string modelId, LLamaPoolingType pooling)
+    private LlamaEmbeddingGenerator(LLamaWeights weights, LLamaEmbedder embedder, string modelId, LLamaPoolingType pooling, int contextSize)
     {
+        this.contextSize = contextSize;
         this.weights = weights;
         this.embedder = embedder;
         this.modelId = modelId;
@@ -87,7 +92,7 @@ public sealed class LlamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
         {
             weights = LLamaWeights.LoadFromFile(parameters);
             var embedder = new LLamaEmbedder(weights, parameters);
-            return new LlamaEmbeddingGenerator(weights, embedder, options.ModelId ?? manifest.Name, parameters.PoolingType);
+            return new LlamaEmbeddingGenerator(weights, embedder, options.ModelId ?? manifest.Name, parameters.PoolingType, (int)contextSize);
         }
         catch (Exception e) when (e is not EmbeddingModelException)
         {
@@ -100,6 +105,7 @@ public sealed class LlamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
+        RequestedDimensions.Check(options, Dimensions, modelId);
         var texts = values.ToList();
         var embeddings = new GeneratedEmbeddings<Embedding<float>>(texts.Count);
         for (var i = 0; i < texts.Count; i++)
@@ -107,9 +113,11 @@ public sealed class LlamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
             var text = texts[i] ?? throw new ArgumentException($"Input {i} is null; every input must be a string.", nameof(values));
             await turn.WaitAsync(cancellationToken);
             float[] vector;
+            LlamaContextFit fit;
             try
             {
-                var pooled = await embedder.GetEmbeddings(text, cancellationToken);
+                fit = LlamaContextFit.Fit(weights, contextSize, text);
+                var pooled = await embedder.GetEmbeddings(fit.Text, cancellationToken);
                 vector = pooled[0];
             }
             finally
@@ -118,7 +126,16 @@ public sealed class LlamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
             }
 
             MeanPooling.Normalize(vector);
-            embeddings.Add(new Embedding<float>(vector) { ModelId = modelId, CreatedAt = DateTimeOffset.UtcNow });
+            embeddings.Add(new Embedding<float>(vector)
+            {
+                ModelId = modelId,
+                CreatedAt = DateTimeOffset.UtcNow,
+                AdditionalProperties = new AdditionalPropertiesDictionary
+                {
+                    [OnnxEmbeddingGenerator.TruncatedProperty] = fit.Truncated,
+                    [OnnxEmbeddingGenerator.TokenCountProperty] = fit.TokenCount,
+                },
+            });
         }
 
         return embeddings;

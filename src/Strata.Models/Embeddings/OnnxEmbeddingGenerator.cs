@@ -101,6 +101,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
+        RequestedDimensions.Check(options, Dimensions, modelId);
         var texts = values.ToList();
         var encoded = new EncodedText[texts.Count];
         for (var i = 0; i < texts.Count; i++)

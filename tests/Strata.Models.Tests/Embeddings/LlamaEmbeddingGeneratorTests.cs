@@ -57,6 +57,20 @@ public sealed class LlamaEmbeddingGeneratorTests : IDisposable
         Assert.Contains("cannot be read as GGUF", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_input_longer_than_the_context_is_truncated_and_flagged()
+    {
+        var manifest = await StoreTinyLlamaAsync(new TinyLlamaOptions { ContextLength = 256 });
+        using var generator = LlamaEmbeddingGenerator.FromManifest(manifest, store, new LlamaEmbeddingOptions { Threads = 1 });
+
+        var embeddings = await generator.GenerateAsync([string.Join(' ', Enumerable.Repeat("hello world", 400)), "hello world"]);
+
+        Assert.Equal(true, embeddings[0].AdditionalProperties?[OnnxEmbeddingGenerator.TruncatedProperty]);
+        Assert.Equal(801, embeddings[0].AdditionalProperties?[OnnxEmbeddingGenerator.TokenCountProperty]);
+        Assert.Equal(false, embeddings[1].AdditionalProperties?[OnnxEmbeddingGenerator.TruncatedProperty]);
+        Assert.InRange(Vectors.Norm(embeddings[0].Vector), 0.999f, 1.001f);
+    }
+
     public void Dispose() => home.Dispose();
 
     private async Task<ModelManifest> StoreTinyLlamaAsync(TinyLlamaOptions options)
