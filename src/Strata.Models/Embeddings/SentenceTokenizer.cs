@@ -1,0 +1,44 @@
+using Microsoft.ML.Tokenizers;
+
+namespace Strata.Models.Embeddings;
+
+/// <summary>A BERT word-piece tokenizer with the length limit of the model it feeds.</summary>
+internal sealed class SentenceTokenizer
+{
+    private readonly BertTokenizer tokenizer;
+
+    public SentenceTokenizer(BertTokenizer tokenizer, int maxTokens)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, 2);
+        this.tokenizer = tokenizer;
+        MaxTokens = maxTokens;
+    }
+
+    /// <summary>The most ids one input is given, [CLS] and [SEP] included.</summary>
+    public int MaxTokens { get; }
+
+    /// <summary>The id of the padding token.</summary>
+    public int PaddingId => tokenizer.PaddingTokenId;
+
+    /// <summary>Encodes <paramref name="text"/> as [CLS] pieces [SEP], cutting the pieces so the whole fits.</summary>
+    public EncodedText Encode(string text)
+    {
+        var ids = tokenizer.EncodeToIds(text, addSpecialTokens: true, considerPreTokenization: true, considerNormalization: true);
+        if (ids.Count <= MaxTokens)
+        {
+            return new EncodedText([.. ids], ids.Count);
+        }
+
+        // Cut like Hugging Face's truncation does: keep the first pieces and end with [SEP] again, so the model still
+        // sees a well-formed sequence.
+        var kept = new int[MaxTokens];
+        for (var i = 0; i < MaxTokens - 1; i++)
+        {
+            kept[i] = ids[i];
+        }
+
+        kept[^1] = tokenizer.SeparatorTokenId;
+        return new EncodedText(kept, ids.Count);
+    }
+}
