@@ -48,6 +48,7 @@ public sealed class HelpTests
 
         Assert.Equal(0, exitCode);
         Assert.Contains("Usage:", output.ToString(), StringComparison.Ordinal);
-        Assert.Contains("strata " + path, output.ToString(), StringComparison.Ordinal);
+        // In-process the root is named after the test host, so check the command's own part of the usage line.
+        Assert.Contains(" " + path + " ", output.ToString().Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 }

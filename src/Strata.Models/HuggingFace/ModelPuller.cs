@@ -62,7 +62,8 @@ public sealed class ModelPuller
         // The main file is inspected before anything is committed, so a file that is not a valid model stores nothing.
         var metadata = ModelInspector.Inspect(
             selection.Format,
-            downloads.TryGetValue(selection.Main, out var main) ? main.PartialPath : store.BlobPath(selection.Main.Remote.Sha256!));
+            downloads.TryGetValue(selection.Main, out var main) ? main.PartialPath : store.BlobPath(selection.Main.Remote.Sha256!),
+            $"{repository.RepositoryId}/{selection.Main.Remote.Path}");
 
         cancellationToken.ThrowIfCancellationRequested();
         var files = selection.Files.Select(file => downloads.TryGetValue(file, out var download)

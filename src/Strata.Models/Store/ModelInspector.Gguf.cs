@@ -5,7 +5,7 @@ namespace Strata.Models.Store;
 
 public static partial class ModelInspector
 {
-    private static ModelMetadata InspectGguf(string file)
+    private static ModelMetadata InspectGguf(string file, string name)
     {
         GgufModelSummary summary;
         try
@@ -14,7 +14,7 @@ public static partial class ModelInspector
         }
         catch (GgufFormatException e)
         {
-            throw new ModelStoreException($"'{Path.GetFileName(file)}' is not a valid GGUF model: {e.Message}", e);
+            throw new ModelStoreException($"'{name}' is not a valid GGUF model: {e.Message}", e);
         }
 
         var details = new Dictionary<string, string> { ["chat template"] = summary.HasChatTemplate ? "yes" : "no" };

@@ -7,8 +7,11 @@ namespace Strata.Models.Store;
 public static partial class ModelInspector
 {
     /// <summary>Validates <paramref name="mainFile"/> as <paramref name="format"/> and returns its metadata.</summary>
+    /// <param name="format">What the file should be.</param>
+    /// <param name="mainFile">The file on disk.</param>
+    /// <param name="displayName">The name to use in error messages when the file on disk has a temporary name.</param>
     /// <exception cref="ModelStoreException">The file is not a valid model of that format; the message says what is wrong.</exception>
-    public static ModelMetadata Inspect(ModelFormat format, string mainFile)
+    public static ModelMetadata Inspect(ModelFormat format, string mainFile, string? displayName = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(mainFile);
         if (!File.Exists(mainFile))
@@ -18,13 +21,13 @@ public static partial class ModelInspector
 
         return format switch
         {
-            ModelFormat.Gguf => InspectGguf(mainFile),
-            ModelFormat.Onnx => InspectOnnx(mainFile),
-            _ => InspectTorch(mainFile),
+            ModelFormat.Gguf => InspectGguf(mainFile, displayName ?? Path.GetFileName(mainFile)),
+            ModelFormat.Onnx => InspectOnnx(mainFile, displayName ?? Path.GetFileName(mainFile)),
+            _ => InspectTorch(mainFile, displayName ?? Path.GetFileName(mainFile)),
         };
     }
 
-    private static ModelMetadata InspectOnnx(string file)
+    private static ModelMetadata InspectOnnx(string file, string name)
     {
         try
         {
@@ -54,20 +57,23 @@ public static partial class ModelInspector
         }
         catch (OnnxRuntimeException e)
         {
-            throw new ModelStoreException($"'{Path.GetFileName(file)}' is not a valid ONNX model: {e.Message}", e);
+            throw new ModelStoreException($"'{name}' is not a valid ONNX model: {WithoutPaths(e.Message, file)}", e);
         }
     }
 
-    private static ModelMetadata InspectTorch(string file)
+    private static ModelMetadata InspectTorch(string file, string name)
     {
         var length = new FileInfo(file).Length;
         if (length == 0)
         {
-            throw new ModelStoreException($"'{Path.GetFileName(file)}' is empty, not PyTorch weights.");
+            throw new ModelStoreException($"'{name}' is empty, not PyTorch weights.");
         }
 
         return new ModelMetadata { Details = new Dictionary<string, string> { ["weights"] = Path.GetFileName(file) } };
     }
+
+    /// <summary>ONNX Runtime quotes the file's full path; the user knows which file they meant, and paths stay private.</summary>
+    private static string WithoutPaths(string message, string file) => message.Replace(file, "the file", StringComparison.Ordinal);
 
     private static string Describe(IReadOnlyDictionary<string, NodeMetadata> nodes) =>
         string.Join(", ", nodes.Select(node =>

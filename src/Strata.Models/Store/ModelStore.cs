@@ -168,7 +168,9 @@ public sealed class ModelStore
         }
         else
         {
-            File.Move(finishedFile, blob);
+            // Another process may commit the same content between the check and the move; the bytes are identical
+            // (same digest), so replacing is as good as keeping.
+            File.Move(finishedFile, blob, overwrite: true);
         }
 
         return new ModelFile(pathInModel.Replace('\\', '/'), digest, size);

@@ -38,7 +38,7 @@ internal static class TestModelBytes
         var rng = new Random(seed);
         var doc = new string(Enumerable.Range(0, docBytes).Select(_ => (char)rng.Next('a', 'z' + 1)).ToArray());
         var tensorType = Message(1, Varint(1, 1), Message(2, Message(1, Varint(1, 4))));
-        byte[] ValueInfo(string name) => [.. Text(1, name), .. Message(2, Message(1, tensorType))];
+        byte[] ValueInfo(string name) => [.. Text(1, name), .. Message(2, tensorType)];
         var node = Concat(Text(1, "x"), Text(2, "y"), Text(4, "Identity"));
         var graph = Concat(Message(1, node), Text(2, "identity"), Message(11, ValueInfo("x")), Message(12, ValueInfo("y")));
         return Concat(Varint(1, 8), Text(2, "strata-tests"), Text(6, doc), Message(7, graph), Message(8, Varint(2, 17)));
