@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using LLama.Exceptions;
 using LLama.Native;
@@ -19,7 +20,7 @@ public static partial class RuntimeProbes
     /// <summary>Loads llama.cpp and reports the build LLamaSharp selected (CPU instruction level, GPU support).</summary>
     public static RuntimeStatus ProbeLlamaCpp()
     {
-        var version = typeof(NativeApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0];
+        var version = VersionOf(typeof(NativeApi).Assembly);
         try
         {
             var systemInfo = Marshal.PtrToStringUTF8(NativeApi.llama_print_system_info()) ?? "";
@@ -29,11 +30,11 @@ public static partial class RuntimeProbes
                 ? "backend unknown"
                 : $"{(metadata.UseCuda ? "CUDA" : metadata.UseVulkan ? "Vulkan" : "CPU")} backend, {metadata.AvxLevel} build";
             var gpu = NativeApi.llama_supports_gpu_offload() ? "GPU offload supported" : "no GPU offload";
-            return new RuntimeStatus("llama.cpp", true, $"LLamaSharp {version}", $"{backend}; {gpu}; {Summarize(systemInfo)}");
+            return new RuntimeStatus("llama.cpp", true, $"LLamaSharp {version ?? "(version unknown)"}", $"{backend}; {gpu}; {Summarize(systemInfo)}");
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or RuntimeError or BadImageFormatException)
         {
-            return new RuntimeStatus("llama.cpp", false, $"LLamaSharp {version}", $"native library failed to load: {Innermost(e).Message}");
+            return new RuntimeStatus("llama.cpp", false, $"LLamaSharp {version ?? "(version unknown)"}", $"native library failed to load: {Innermost(e).Message}");
         }
     }
 
@@ -75,6 +76,32 @@ public static partial class RuntimeProbes
 
     [GeneratedRegex(@"([A-Za-z0-9_]+) = 1\b")]
     private static partial Regex EnabledFlag();
+
+    /// <summary>
+    /// The NuGet package version an assembly came from. LLamaSharp's assembly carries no version of its own, so the
+    /// application's dependency manifest (<c>*.deps.json</c>), which records every package, is the reliable source.
+    /// </summary>
+    private static string? VersionOf(Assembly assembly)
+    {
+        var package = assembly.GetName().Name + "/";
+        var entry = Assembly.GetEntryAssembly()?.GetName().Name;
+        var depsFiles = ((AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string)?.Split(Path.PathSeparator) ?? [])
+            .Append(entry is null ? "" : Path.Combine(AppContext.BaseDirectory, entry + ".deps.json"));
+        foreach (var depsFile in depsFiles.Where(File.Exists))
+        {
+            using var deps = JsonDocument.Parse(File.ReadAllBytes(depsFile));
+            if (deps.RootElement.TryGetProperty("libraries", out var libraries))
+            {
+                var match = libraries.EnumerateObject().FirstOrDefault(library => library.Name.StartsWith(package, StringComparison.OrdinalIgnoreCase));
+                if (match.Value.ValueKind != JsonValueKind.Undefined)
+                {
+                    return match.Name[package.Length..];
+                }
+            }
+        }
+
+        return null;
+    }
 
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 }
