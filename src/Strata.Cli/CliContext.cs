@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Strata.Models;
+using Strata.Models.Catalog;
 using Strata.Models.Configuration;
 using Strata.Models.Store;
 
@@ -24,6 +25,9 @@ internal sealed class CliContext
     public IConfigurationRoot Configuration { get; }
 
     public ModelStore Store { get; }
+
+    /// <summary>Resolves model references to clients (local, built-in, remote).</summary>
+    public ModelCatalog Catalog => Services.GetRequiredService<ModelCatalog>();
 
     /// <summary>The layers wired as the server wires them, for commands that need more than the store.</summary>
     public IServiceProvider Services => services ??= new ServiceCollection()

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Strata.Models.Catalog;
 using Strata.Models.Configuration;
 using Strata.Models.HuggingFace;
 using Strata.Models.Store;
@@ -26,6 +28,8 @@ public static class StrataModelsServiceCollectionExtensions
         services.AddHttpClient<HuggingFaceHubClient>()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = System.Net.DecompressionMethods.None });
         services.TryAddTransient<ModelPuller>();
+        services.TryAddSingleton(provider => new ModelCatalog(
+            provider.GetRequiredService<ModelStore>(), provider.GetRequiredService<IConfiguration>(), provider.GetService<ILoggerFactory>()));
         return services;
     }
 }

@@ -8,6 +8,7 @@ using Strata.Models.Configuration;
 using Strata.Monitoring;
 using Strata.Orchestration;
 using Strata.Server.Endpoints;
+using Strata.Server.OpenAi;
 using Strata.Server.Security;
 using Strata.Synthesis;
 
@@ -39,6 +40,9 @@ public static class StrataServer
         builder.WebHost.UseUrls(urls);
         builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(apiKeys);
+        var limits = RequestLimits.FromConfiguration(configuration);
+        builder.Services.AddSingleton(limits);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes);
         builder.Services
             .AddStrataModels(configuration)
             .AddStrataData(configuration)
@@ -47,9 +51,12 @@ public static class StrataServer
             .AddStrataMonitoring(configuration);
 
         var app = builder.Build();
+        app.UseMiddleware<ErrorResponseMiddleware>();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapHealthEndpoints();
         app.MapOpenAiModelsEndpoints();
+        app.MapOpenAiChatEndpoints();
+        app.MapOpenAiEmbeddingsEndpoints();
         return app;
     }
 }

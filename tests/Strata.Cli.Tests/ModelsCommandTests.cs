@@ -6,15 +6,31 @@ namespace Strata.Cli.Tests;
 public sealed class ModelsCommandTests
 {
     [Fact]
-    public async Task List_json_on_an_empty_store_prints_an_empty_array_and_nothing_else()
+    public async Task List_json_on_an_empty_store_prints_only_the_built_in_model_and_nothing_else()
     {
         using var strata = new StrataProcess();
 
         var result = await strata.RunAsync("models", "list", "--json");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(result.Stdout).RootElement.ValueKind);
-        Assert.Empty(JsonDocument.Parse(result.Stdout).RootElement.EnumerateArray());
+        var entry = Assert.Single(JsonDocument.Parse(result.Stdout).RootElement.EnumerateArray());
+        Assert.Equal("minilm", entry.GetProperty("name").GetString());
+        Assert.Equal("builtin", entry.GetProperty("location").GetString());
+        Assert.Equal("onnx", entry.GetProperty("format").GetString());
+    }
+
+    [Fact]
+    public async Task List_shows_configured_remote_models_beside_local_ones()
+    {
+        using var strata = new StrataProcess();
+        strata.Environment["STRATA__Providers__ollama__Endpoint"] = "http://127.0.0.1:11434/v1";
+        strata.Environment["STRATA__Providers__ollama__Models__0"] = "llama3.2";
+
+        var result = await strata.RunAsync("models", "list", "--json");
+
+        var names = JsonDocument.Parse(result.Stdout).RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
+        Assert.Contains("ollama:llama3.2", names);
+        Assert.Contains("minilm", names);
     }
 
     [Fact]
@@ -28,7 +44,7 @@ public sealed class ModelsCommandTests
         Assert.True(import.ExitCode == 0, import.Stderr);
 
         var list = await strata.RunAsync("models", "list", "--json");
-        var entry = Assert.Single(JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray());
+        var entry = Assert.Single(JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray(), e => e.GetProperty("location").GetString() == "local");
         Assert.Equal("tiny", entry.GetProperty("name").GetString());
         Assert.Equal("gguf", entry.GetProperty("format").GetString());
         Assert.Equal(new FileInfo(file).Length, entry.GetProperty("size").GetInt64());
@@ -43,7 +59,9 @@ public sealed class ModelsCommandTests
 
         var rm = await strata.RunAsync("models", "rm", "tiny");
         Assert.Equal(0, rm.ExitCode);
-        Assert.Empty(JsonDocument.Parse((await strata.RunAsync("models", "list", "--json")).Stdout).RootElement.EnumerateArray());
+        Assert.DoesNotContain(
+            JsonDocument.Parse((await strata.RunAsync("models", "list", "--json")).Stdout).RootElement.EnumerateArray(),
+            e => e.GetProperty("name").GetString() == "tiny");
     }
 
     [Fact]

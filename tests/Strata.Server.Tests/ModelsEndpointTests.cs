@@ -30,7 +30,7 @@ public sealed class ModelsEndpointTests
         using var body = JsonDocument.Parse(await server.Client.GetStringAsync(new Uri("/v1/models", UriKind.Relative)));
 
         Assert.Equal("list", body.RootElement.GetProperty("object").GetString());
-        var model = Assert.Single(body.RootElement.GetProperty("data").EnumerateArray());
+        var model = Assert.Single(body.RootElement.GetProperty("data").EnumerateArray(), m => m.GetProperty("id").GetString() == "tiny");
         Assert.Equal("tiny", model.GetProperty("id").GetString());
         Assert.Equal("model", model.GetProperty("object").GetString());
         Assert.Equal("strata", model.GetProperty("owned_by").GetString());
@@ -38,12 +38,13 @@ public sealed class ModelsEndpointTests
     }
 
     [Fact]
-    public async Task An_empty_store_lists_no_models()
+    public async Task An_empty_store_lists_the_built_in_embedding_model()
     {
         await using var server = await RunningServer.StartAsync();
 
         using var body = JsonDocument.Parse(await server.Client.GetStringAsync(new Uri("/v1/models", UriKind.Relative)));
 
-        Assert.Empty(body.RootElement.GetProperty("data").EnumerateArray());
+        var model = Assert.Single(body.RootElement.GetProperty("data").EnumerateArray());
+        Assert.Equal("minilm", model.GetProperty("id").GetString());
     }
 }

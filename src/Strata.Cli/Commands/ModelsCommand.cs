@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Strata.Cli.Output;
+using Strata.Models.Catalog;
 using Strata.Models.Store;
 
 namespace Strata.Cli.Commands;
@@ -19,50 +20,64 @@ internal static class ModelsCommand
         var command = new Command("list", "List stored models with their format and size") { json };
         command.SetAction(parse => CliAction.Run(() =>
         {
-            var listing = CliContext.Create(parse).Store.List();
+            var context = CliContext.Create(parse);
+            var listing = context.Store.List();
             foreach (var problem in listing.Problems)
             {
                 Console.Error.WriteLine($"warning: {problem}");
             }
 
+            var stored = listing.Models.ToDictionary(model => model.Name, StringComparer.Ordinal);
+            var entries = context.Catalog.List();
             if (parse.GetValue(json))
             {
-                return JsonOutput.Write(listing.Models.Select(model => new
+                return JsonOutput.Write(entries.Select(entry =>
                 {
-                    name = model.Name,
-                    format = model.Format,
-                    size = model.Size,
-                    architecture = model.Metadata.Architecture,
-                    parameters = model.Metadata.Parameters,
-                    quantization = model.Metadata.Quantization,
-                    source = model.Source.Uri,
-                    created = model.Created,
+                    var model = stored.GetValueOrDefault(entry.Name);
+                    return new
+                    {
+                        name = entry.Name,
+                        format = entry.Format,
+                        size = entry.Size,
+                        location = entry.Location,
+                        capabilities = Capabilities(entry.Capabilities),
+                        architecture = model?.Metadata.Architecture,
+                        parameters = model?.Metadata.Parameters,
+                        quantization = model?.Metadata.Quantization,
+                        source = model?.Source.Uri,
+                        created = model?.Created,
+                    };
                 }));
             }
 
-            if (listing.Models.Count == 0)
+            var table = new Table().AddColumns("name", "format", "size", "where", "can", "architecture", "quantization");
+            foreach (var entry in entries)
             {
-                AnsiConsole.MarkupLine("No models yet. Import one with [bold]strata models import PATH --name NAME[/] or pull one with [bold]strata pull hf://OWNER/REPO[/].");
-                return 0;
-            }
-
-            var table = new Table().AddColumns("name", "format", "size", "architecture", "quantization", "created");
-            foreach (var model in listing.Models)
-            {
+                var model = stored.GetValueOrDefault(entry.Name);
                 table.AddRow(
-                    Markup.Escape(model.Name),
-                    Describe(model.Format),
-                    Bytes.Format(model.Size),
-                    Markup.Escape(model.Metadata.Architecture ?? ""),
-                    Markup.Escape(model.Metadata.Quantization ?? ""),
-                    model.Created.ToLocalTime().ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+                    Markup.Escape(entry.Name),
+                    entry.Format,
+                    entry.Size is { } size ? Bytes.Format(size) : "",
+                    entry.Location,
+                    string.Join(", ", Capabilities(entry.Capabilities)),
+                    Markup.Escape(model?.Metadata.Architecture ?? ""),
+                    Markup.Escape(model?.Metadata.Quantization ?? ""));
             }
 
             AnsiConsole.Write(table);
+            if (listing.Models.Count == 0)
+            {
+                AnsiConsole.MarkupLine("No models stored yet. Import one with [bold]strata models import PATH --name NAME[/] or pull one with [bold]strata pull hf://OWNER/REPO[/].");
+            }
+
             return 0;
         }));
         return command;
     }
+
+    private static string[] Capabilities(ModelCapabilities capabilities) =>
+        [.. new[] { (ModelCapabilities.Chat, "chat"), (ModelCapabilities.Embeddings, "embeddings") }
+            .Where(pair => capabilities.HasFlag(pair.Item1)).Select(pair => pair.Item2)];
 
     private static Command Show()
     {

@@ -19,6 +19,7 @@ public static class StrataConfiguration
         ["Server:Urls"] = "http://127.0.0.1:8080",
         ["HuggingFace:Endpoint"] = "https://huggingface.co",
         ["HuggingFace:Offline"] = "false",
+        ["Models:DefaultEmbedding"] = "minilm",
     };
 
     /// <summary>Builds the configuration for <paramref name="paths"/>.</summary>

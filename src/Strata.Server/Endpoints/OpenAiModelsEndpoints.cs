@@ -3,11 +3,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Strata.Models.Catalog;
 using Strata.Models.Store;
 
 namespace Strata.Server.Endpoints;
 
-/// <summary>OpenAI's model list, read from the local model store.</summary>
+/// <summary>OpenAI's model list, read from the model catalog.</summary>
 public static class OpenAiModelsEndpoints
 {
     /// <summary>Maps <c>GET /v1/models</c>.</summary>
@@ -17,9 +18,13 @@ public static class OpenAiModelsEndpoints
         return routes;
     }
 
-    private static Ok<OpenAiModelList> ListModels(ModelStore store) =>
-        TypedResults.Ok(new OpenAiModelList(
-            store.List().Models.Select(model => new OpenAiModel(model.Name, model.Created.ToUnixTimeSeconds())).ToList()));
+    /// <summary>Every model a request can name: stored, built in, and configured remote models.</summary>
+    private static Ok<OpenAiModelList> ListModels(ModelCatalog catalog, ModelStore store)
+    {
+        var created = store.List().Models.ToDictionary(model => model.Name, model => model.Created.ToUnixTimeSeconds(), StringComparer.Ordinal);
+        return TypedResults.Ok(new OpenAiModelList(
+            catalog.List().Select(entry => new OpenAiModel(entry.Name, created.GetValueOrDefault(entry.Name))).ToList()));
+    }
 }
 
 /// <summary>The body of <c>GET /v1/models</c>.</summary>
@@ -33,7 +38,7 @@ public sealed record OpenAiModelList([property: JsonPropertyName("data")] IReadO
 
 /// <summary>One model as OpenAI's clients expect it.</summary>
 /// <param name="Id">The model's name, usable as <c>model</c> in requests.</param>
-/// <param name="Created">When it entered the store, in Unix seconds.</param>
+/// <param name="Created">When it entered the store, in Unix seconds (0 for models not stored locally).</param>
 public sealed record OpenAiModel([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("created")] long Created)
 {
     /// <summary>Always <c>model</c>.</summary>

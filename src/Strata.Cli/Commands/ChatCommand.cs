@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.AI;
+
+namespace Strata.Cli.Commands;
+
+/// <summary><c>strata chat</c>: an interactive, streaming conversation.</summary>
+internal static class ChatCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string?>("--model", "-m") { Description = "The chat model (default: Models:DefaultChat)" };
+        var system = new Option<string?>("--system") { Description = "A system prompt" };
+        var command = new Command("chat", "Chat interactively with a model (/reset, /system TEXT, /exit)") { model, system };
+        command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
+        {
+            var context = CliContext.Create(parse);
+            var reference = parse.GetValue(model) ?? context.Configuration["Models:DefaultChat"]
+                ?? throw new CliUsageException("No chat model given: pass -m MODEL or set Models:DefaultChat.");
+            var client = await context.Catalog.GetChatClientAsync(reference, cancellationToken: cancellationToken);
+            var systemPrompt = parse.GetValue(system);
+            var history = NewHistory(systemPrompt);
+            Console.Error.WriteLine($"Chatting with {reference}. /reset clears the conversation, /system TEXT sets the system prompt, /exit leaves.");
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                Console.Error.Write("> ");
+                var line = Console.ReadLine();
+                if (line is null or "/exit" or "/quit")
+                {
+                    break;
+                }
+
+                if (line == "/reset")
+                {
+                    history = NewHistory(systemPrompt);
+                    Console.Error.WriteLine("(conversation cleared)");
+                    continue;
+                }
+
+                if (line.StartsWith("/system", StringComparison.Ordinal))
+                {
+                    systemPrompt = line["/system".Length..].Trim() is { Length: > 0 } text ? text : null;
+                    history = NewHistory(systemPrompt);
+                    Console.Error.WriteLine(systemPrompt is null ? "(system prompt removed; conversation cleared)" : "(system prompt set; conversation cleared)");
+                    continue;
+                }
+
+                if (line.Trim().Length == 0)
+                {
+                    continue;
+                }
+
+                history.Add(new ChatMessage(ChatRole.User, line));
+                history.Add(await AnswerAsync(client, history, cancellationToken));
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static List<ChatMessage> NewHistory(string? systemPrompt) =>
+        systemPrompt is null ? [] : [new ChatMessage(ChatRole.System, systemPrompt)];
+
+    private static async Task<ChatMessage> AnswerAsync(IChatClient client, List<ChatMessage> history, CancellationToken cancellationToken)
+    {
+        var updates = new List<ChatResponseUpdate>();
+        var clock = Stopwatch.StartNew();
+        TimeSpan? firstToken = null;
+        await foreach (var update in client.GetStreamingResponseAsync(history, cancellationToken: cancellationToken))
+        {
+            firstToken ??= clock.Elapsed;
+            updates.Add(update);
+            Console.Write(update.Text);
+        }
+
+        Console.WriteLine();
+        var response = updates.ToChatResponse();
+        var outputTokens = response.Usage?.OutputTokenCount;
+        var generating = clock.Elapsed - (firstToken ?? TimeSpan.Zero);
+        if (outputTokens is > 0)
+        {
+            var rate = generating.TotalSeconds > 0 ? outputTokens.Value / generating.TotalSeconds : 0;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"({outputTokens} tokens, {rate:0.0} tokens/s, first token after {firstToken?.TotalMilliseconds ?? 0:0} ms)"));
+        }
+
+        return response.Messages.LastOrDefault() ?? new ChatMessage(ChatRole.Assistant, response.Text);
+    }
+}

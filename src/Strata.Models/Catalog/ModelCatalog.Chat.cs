@@ -1,0 +1,34 @@
+using Microsoft.Extensions.AI;
+using Strata.Models.Llama;
+using Strata.Models.Store;
+
+namespace Strata.Models.Catalog;
+
+public sealed partial class ModelCatalog
+{
+    private Task<IChatClient> CreateChatClientAsync(string reference)
+    {
+        if (TryResolveRemote(reference, out var provider, out var model))
+        {
+            return Task.FromResult(RemoteClients.CreateChatClient(provider, model));
+        }
+
+        var manifest = store.Find(reference) ?? throw NotFound(reference);
+        if (manifest.Format != ModelFormat.Gguf)
+        {
+            throw new ModelCatalogException(
+                $"'{reference}' is a {manifest.Format.ToString().ToLowerInvariant()} model; chat needs a GGUF model (or a remote provider's model).");
+        }
+
+        // Loading is deferred to the first request and undone after the idle time, so a catalog entry costs nothing until used.
+        IChatClient client = LlamaChatClient.FromManifest(store, manifest, new LlamaChatClientOptions
+        {
+            ModelId = manifest.Name,
+            ContextSize = llama.ContextSize,
+            MaxParallelSequences = llama.MaxParallelSequences,
+            Threads = llama.Threads,
+            IdleUnloadTime = pipeline.IdleUnload,
+        });
+        return Task.FromResult(client);
+    }
+}

@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Strata.Models.Embeddings;
+using Strata.Models.Store;
+
+namespace Strata.Models.Catalog;
+
+/// <summary>
+/// Resolves a model reference to a ready client: <c>minilm</c> (built in), <c>tiny</c> (a stored model),
+/// <c>openai:gpt-4o-mini</c> or <c>ollama:llama3.2</c> (a configured provider, <c>Providers:NAME</c>).
+/// A reference whose prefix before the first colon names a configured provider is remote; anything else is a
+/// local model name (local names may contain colons too, like <c>qwen2.5:0.5b</c>).
+/// Clients are created once per reference and shared; local models stay loaded until idle.
+/// </summary>
+public sealed partial class ModelCatalog : IAsyncDisposable
+{
+    private readonly ModelStore store;
+    private readonly ModelPipelineOptions pipeline;
+    private readonly LocalChatSettings llama;
+    private readonly ILoggerFactory? loggerFactory;
+    private readonly Dictionary<string, RemoteProviderOptions> providers;
+    private readonly ConcurrentDictionary<string, Lazy<Task<IEmbeddingGenerator<string, Embedding<float>>>>> embedders = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<IChatClient>>> chats = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the catalog over <paramref name="store"/> and the providers in <paramref name="configuration"/>.</summary>
+    public ModelCatalog(ModelStore store, IConfiguration configuration, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        this.store = store ?? throw new ArgumentNullException(nameof(store));
+        this.loggerFactory = loggerFactory;
+        pipeline = ModelPipelineOptions.FromConfiguration(configuration);
+        llama = LocalChatSettings.FromConfiguration(configuration);
+        providers = RemoteProviderOptions.FromConfiguration(configuration).ToDictionary(p => p.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>The configured remote providers.</summary>
+    public IReadOnlyCollection<RemoteProviderOptions> Providers => providers.Values;
+
+    /// <summary>Splits a remote reference into its provider and model; false for a local reference.</summary>
+    public bool TryResolveRemote(string reference, out RemoteProviderOptions provider, out string model)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var colon = reference.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && colon < reference.Length - 1 && providers.TryGetValue(reference[..colon].ToLowerInvariant(), out provider!))
+        {
+            model = reference[(colon + 1)..];
+            return true;
+        }
+
+        provider = null!;
+        model = "";
+        return false;
+    }
+
+    /// <summary>Everything that can be resolved: stored models, built-in models not yet stored, and configured remote models.</summary>
+    public IReadOnlyList<CatalogEntry> List()
+    {
+        var local = store.List().Models;
+        var entries = local.Select(model => new CatalogEntry(
+            model.Name,
+            model.Source.Kind == BuiltInEmbeddingModels.SourceKind ? "builtin" : "local",
+            model.Format.ToString().ToLowerInvariant(),
+            model.Size,
+            CapabilitiesOf(model.Format))).ToList();
+        entries.AddRange(BuiltInEmbeddingModels.Names
+            .Where(name => local.All(model => model.Name != name))
+            .Select(name => new CatalogEntry(name, "builtin", "onnx", null, ModelCapabilities.Embeddings)));
+        foreach (var provider in providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            var format = provider.Kind == RemoteProviderKind.OpenAI ? "openai" : "anthropic";
+            entries.AddRange(provider.Models.Select(model => new CatalogEntry($"{provider.Name}:{model}", "remote", format, null, ModelCapabilities.Chat)));
+            entries.AddRange(provider.EmbeddingModels.Select(model => new CatalogEntry($"{provider.Name}:{model}", "remote", format, null, ModelCapabilities.Embeddings)));
+        }
+
+        return entries;
+    }
+
+    /// <summary>The embedding generator for <paramref name="reference"/>, with telemetry and logging.</summary>
+    /// <exception cref="ModelCatalogException">The reference names nothing, or a model that cannot embed.</exception>
+    public Task<IEmbeddingGenerator<string, Embedding<float>>> GetEmbeddingGeneratorAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reference);
+        var lazy = embedders.GetOrAdd(reference, key => new Lazy<Task<IEmbeddingGenerator<string, Embedding<float>>>>(() => CreateEmbeddingGeneratorAsync(key)));
+        return Forget(lazy.Value, () => embedders.TryRemove(reference, out _)).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The chat client for <paramref name="reference"/>, with telemetry and logging. With
+    /// <paramref name="invokeFunctions"/> tool calls are run by the pipeline; without, they are returned to the caller.
+    /// </summary>
+    /// <exception cref="ModelCatalogException">The reference names nothing, or a model that cannot chat.</exception>
+    public async Task<IChatClient> GetChatClientAsync(string reference, bool invokeFunctions = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reference);
+        var lazy = chats.GetOrAdd(reference, key => new Lazy<Task<IChatClient>>(() => CreateChatClientAsync(key)));
+        var inner = await Forget(lazy.Value, () => chats.TryRemove(reference, out _)).WaitAsync(cancellationToken);
+        return ModelPipeline.BuildChat(new SharedChatClient(inner), pipeline, invokeFunctions, loggerFactory);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var lazy in chats.Values.Where(l => l.IsValueCreated))
+        {
+            (await lazy.Value.ConfigureAwait(false)).Dispose();
+        }
+
+        foreach (var lazy in embedders.Values.Where(l => l.IsValueCreated))
+        {
+            (await lazy.Value.ConfigureAwait(false)).Dispose();
+        }
+
+        chats.Clear();
+        embedders.Clear();
+    }
+
+    private static ModelCapabilities CapabilitiesOf(ModelFormat format) => format switch
+    {
+        ModelFormat.Gguf => ModelCapabilities.Chat | ModelCapabilities.Embeddings,
+        ModelFormat.Onnx => ModelCapabilities.Embeddings,
+        _ => ModelCapabilities.None,
+    };
+
+    /// <summary>A failed creation is not cached: the next request tries again (the file may have been fixed).</summary>
+    private static async Task<T> Forget<T>(Task<T> creation, Action forget)
+    {
+        try
+        {
+            return await creation;
+        }
+        catch
+        {
+            forget();
+            throw;
+        }
+    }
+
+    private async Task<IEmbeddingGenerator<string, Embedding<float>>> CreateEmbeddingGeneratorAsync(string reference)
+    {
+        IEmbeddingGenerator<string, Embedding<float>> inner;
+        if (TryResolveRemote(reference, out var provider, out var model))
+        {
+            inner = provider.Kind == RemoteProviderKind.OpenAI
+                ? RemoteClients.CreateEmbeddingGenerator(provider, model)
+                : throw new ModelCatalogException($"'{reference}': provider '{provider.Name}' speaks Anthropic's API, which has no embeddings.");
+        }
+        else
+        {
+            var manifest = store.Find(reference)
+                ?? (BuiltInEmbeddingModels.IsBuiltIn(reference) ? await BuiltInEmbeddingModels.EnsureAsync(store, reference) : null)
+                ?? throw NotFound(reference);
+            inner = manifest.Format switch
+            {
+                ModelFormat.Onnx => OnnxEmbeddingGenerator.FromManifest(manifest, store),
+                ModelFormat.Gguf => LlamaEmbeddingGenerator.FromManifest(manifest, store),
+                _ => throw new ModelCatalogException($"'{reference}' is a {manifest.Format.ToString().ToLowerInvariant()} model; embeddings need an ONNX or GGUF model."),
+            };
+        }
+
+        return ModelPipeline.BuildEmbeddings(inner, pipeline, loggerFactory);
+    }
+
+    private ModelCatalogException NotFound(string reference)
+    {
+        var colon = reference.IndexOf(':', StringComparison.Ordinal);
+        var hint = colon > 0 && providers.Count == 0
+            ? $" No remote providers are configured, so '{reference[..colon]}:' is not a provider prefix (configure Providers:{reference[..colon]})."
+            : "";
+        return new ModelCatalogException($"No model '{reference}': it is not in the store, not built in, and not a configured provider's model.{hint} 'strata models list' shows what is available.");
+    }
+}

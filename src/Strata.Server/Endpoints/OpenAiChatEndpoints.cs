@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.AI;
+using Strata.Models.Catalog;
+using Strata.Server.OpenAi;
+
+namespace Strata.Server.Endpoints;
+
+/// <summary><c>POST /v1/chat/completions</c>, answered as OpenAI's clients expect, streamed or whole.</summary>
+public static class OpenAiChatEndpoints
+{
+    /// <summary>Maps the endpoint.</summary>
+    public static IEndpointRouteBuilder MapOpenAiChatEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/chat/completions", CompleteAsync).WithName("CreateChatCompletion");
+        return routes;
+    }
+
+    private static async Task CompleteAsync(HttpContext context, ModelCatalog catalog, RequestLimits limits)
+    {
+        using var body = await RequestBody.ReadJsonAsync(context);
+        var request = ChatCompletionRequestReader.Read(body.RootElement, limits);
+
+        // Tool calls go back to the API client, which runs them; the server never executes tools on its behalf.
+        var client = await catalog.GetChatClientAsync(request.Model, invokeFunctions: false, context.RequestAborted);
+        if (!request.Stream)
+        {
+            var response = await client.GetResponseAsync(request.Messages, request.Options, context.RequestAborted);
+            await context.Response.WriteAsJsonAsync(OpenAiResponses.ToChatCompletion(response, request.Model), context.RequestAborted);
+            return;
+        }
+
+        await StreamAsync(context, client, request);
+    }
+
+    /// <summary>
+    /// Server-sent events: a role chunk, one chunk per text update, tool calls, a finish chunk, an optional usage
+    /// chunk, then <c>data: [DONE]</c>. A client that disconnects cancels <see cref="HttpContext.RequestAborted"/>,
+    /// which stops generation.
+    /// </summary>
+    private static async Task StreamAsync(HttpContext context, IChatClient client, ChatCompletionRequest request)
+    {
+        var id = OpenAiResponses.NewId();
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var events = new ServerSentEvents(context.Response);
+        var started = false;
+        List<FunctionCallContent> toolCalls = [];
+        UsageDetails? usage = null;
+        ChatFinishReason? finish = null;
+        await foreach (var update in client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted))
+        {
+            if (!started)
+            {
+                await events.WriteAsync(Chunk(id, created, request.Model, new ChatCompletionDelta(Role: "assistant", Content: "")), context.RequestAborted);
+                started = true;
+            }
+
+            finish = update.FinishReason ?? finish;
+            toolCalls.AddRange(update.Contents.OfType<FunctionCallContent>());
+            usage = update.Contents.OfType<UsageContent>().LastOrDefault()?.Details ?? usage;
+            if (update.Text is { Length: > 0 } text)
+            {
+                await events.WriteAsync(Chunk(id, created, request.Model, new ChatCompletionDelta(Content: text)), context.RequestAborted);
+            }
+        }
+
+        if (!started)
+        {
+            await events.WriteAsync(Chunk(id, created, request.Model, new ChatCompletionDelta(Role: "assistant", Content: "")), context.RequestAborted);
+        }
+
+        if (OpenAiResponses.ToToolCalls(toolCalls, withIndex: true) is { } calls)
+        {
+            await events.WriteAsync(Chunk(id, created, request.Model, new ChatCompletionDelta(ToolCalls: calls)), context.RequestAborted);
+            finish = ChatFinishReason.ToolCalls;
+        }
+
+        await events.WriteAsync(
+            new ChatCompletionChunk(id, created, request.Model, [new ChatCompletionChunkChoice(0, new ChatCompletionDelta(), OpenAiResponses.FinishReason(finish ?? ChatFinishReason.Stop))]),
+            context.RequestAborted);
+        if (request.IncludeUsage)
+        {
+            await events.WriteAsync(new ChatCompletionChunk(id, created, request.Model, [], OpenAiResponses.ToUsage(usage) ?? new CompletionUsage(0, 0, 0)), context.RequestAborted);
+        }
+
+        await events.WriteDoneAsync(context.RequestAborted);
+    }
+
+    private static ChatCompletionChunk Chunk(string id, long created, string model, ChatCompletionDelta delta) =>
+        new(id, created, model, [new ChatCompletionChunkChoice(0, delta, null)]);
+}

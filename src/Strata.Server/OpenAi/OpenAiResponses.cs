@@ -1,0 +1,63 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Strata.Server.OpenAi;
+
+/// <summary>Turns Microsoft.Extensions.AI results into OpenAI's wire objects.</summary>
+public static class OpenAiResponses
+{
+    /// <summary>A <c>chat.completion</c> for <paramref name="response"/>.</summary>
+    public static ChatCompletion ToChatCompletion(ChatResponse response, string model)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var contents = response.Messages.SelectMany(message => message.Contents).ToList();
+        var toolCalls = ToToolCalls(contents.OfType<FunctionCallContent>(), withIndex: false);
+        return new ChatCompletion(
+            response.ResponseId ?? NewId(),
+            (response.CreatedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(),
+            response.ModelId ?? model,
+            [new ChatCompletionChoice(0, new ChatCompletionMessage("assistant", toolCalls is null ? response.Text : NullIfEmpty(response.Text), toolCalls), FinishReason(response.FinishReason))],
+            ToUsage(response.Usage));
+    }
+
+    /// <summary>OpenAI's name for a finish reason.</summary>
+    public static string? FinishReason(ChatFinishReason? reason) =>
+        reason is null ? null
+        : reason == ChatFinishReason.Length ? "length"
+        : reason == ChatFinishReason.ToolCalls ? "tool_calls"
+        : reason == ChatFinishReason.ContentFilter ? "content_filter"
+        : "stop";
+
+    /// <summary>OpenAI's usage object, or null when the model reported none.</summary>
+    public static CompletionUsage? ToUsage(UsageDetails? usage) => usage is null ? null : new CompletionUsage(
+        usage.InputTokenCount ?? 0,
+        usage.OutputTokenCount ?? 0,
+        usage.TotalTokenCount ?? ((usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0)));
+
+    /// <summary>Tool calls in OpenAI's shape (arguments as a JSON string), or null when there are none.</summary>
+    public static IReadOnlyList<ToolCall>? ToToolCalls(IEnumerable<FunctionCallContent> calls, bool withIndex)
+    {
+        var list = calls.Select((call, i) => new ToolCall(
+            call.CallId,
+            new ToolCallFunction(call.Name, JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>())),
+            withIndex ? i : null)).ToList();
+        return list.Count == 0 ? null : list;
+    }
+
+    /// <summary>An embeddings list; <paramref name="base64"/> encodes each vector as little-endian float32 bytes.</summary>
+    public static EmbeddingList ToEmbeddingList(GeneratedEmbeddings<Embedding<float>> embeddings, string model, bool base64)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        var items = embeddings.Select((embedding, i) => new EmbeddingItem(
+            i,
+            base64 ? Convert.ToBase64String(MemoryMarshal.AsBytes(embedding.Vector.Span)) : embedding.Vector.ToArray())).ToList();
+        var tokens = embeddings.Usage?.InputTokenCount ?? 0;
+        return new EmbeddingList(items, model, new EmbeddingUsage(tokens, embeddings.Usage?.TotalTokenCount ?? tokens));
+    }
+
+    /// <summary>A fresh completion id.</summary>
+    public static string NewId() => "chatcmpl-" + Guid.NewGuid().ToString("N");
+
+    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
+}

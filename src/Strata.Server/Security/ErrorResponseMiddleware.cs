@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Strata.Models.Catalog;
+using Strata.Models.Llama;
+using Strata.Models.Store;
+using Strata.Server.OpenAi;
+
+namespace Strata.Server.Security;
+
+/// <summary>
+/// The one place exceptions become responses: every error is OpenAI-shaped JSON with the right status, and no
+/// message carries a stack trace or a file system path. Unexpected errors are logged in full and answered with a
+/// generic 500.
+/// </summary>
+public sealed class ErrorResponseMiddleware(RequestDelegate next, ILogger<ErrorResponseMiddleware> logger)
+{
+    /// <summary>Runs the rest of the pipeline and translates what it throws.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            await next(context);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; generation was cancelled with it and there is no one to answer.
+        }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            var (status, type, code, param, message) = Describe(e);
+            if (status >= 500)
+            {
+                logger.LogError(e, "Request {Method} {Path} failed", context.Request.Method, context.Request.Path);
+            }
+
+            await OpenAiError.Write(context, status, message, type, code, param);
+        }
+    }
+
+    private static (int Status, string Type, string? Code, string? Param, string Message) Describe(Exception e) => e switch
+    {
+        OpenAiRequestException request => (request.StatusCode, "invalid_request_error", request.Code, request.Param, request.Message),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            (413, "invalid_request_error", "request_too_large", null, "The request body is larger than this server accepts."),
+        BadHttpRequestException bad => (bad.StatusCode, "invalid_request_error", null, null, "The request could not be read."),
+        ContextWindowExceededException context => (400, "invalid_request_error", "context_length_exceeded", "messages", context.Message),
+        ModelCatalogException or ModelNotFoundException => (404, "invalid_request_error", "model_not_found", "model", e.Message),
+        NotSupportedException => (400, "invalid_request_error", "unsupported", null, e.Message),
+        _ => (500, "server_error", null, null, "The server failed to process the request; its log has the details."),
+    };
+}

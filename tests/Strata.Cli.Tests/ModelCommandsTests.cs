@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Strata.Models.Formats.Gguf;
+
+namespace Strata.Cli.Tests;
+
+/// <summary>embed, generate and chat through the real program, on the built-in MiniLM and the tiny test GGUF.</summary>
+public sealed class ModelCommandsTests
+{
+    [Fact]
+    public async Task Embed_json_prints_an_openai_shaped_embeddings_response()
+    {
+        using var strata = new StrataProcess();
+
+        var result = await strata.RunAsync("embed", "-m", "minilm", "--json", "A man is eating food.", "A man is riding a horse.");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var body = JsonDocument.Parse(result.Stdout);
+        var data = body.RootElement.GetProperty("data").EnumerateArray().ToList();
+        Assert.Equal(2, data.Count);
+        Assert.All(data, item => Assert.Equal(384, item.GetProperty("embedding").GetArrayLength()));
+    }
+
+    [Fact]
+    public async Task Generate_at_temperature_zero_repeats_itself_and_prints_a_chat_completion()
+    {
+        using var strata = await WithTinyModelAsync();
+        string[] arguments = ["generate", "-m", "tiny", "--temperature", "0", "--seed", "11", "--max-tokens", "10", "--json", "hello world"];
+
+        var first = await strata.RunAsync(arguments);
+        var second = await strata.RunAsync(arguments);
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        using var completion = JsonDocument.Parse(first.Stdout);
+        Assert.Equal("chat.completion", completion.RootElement.GetProperty("object").GetString());
+        Assert.InRange(completion.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), 1, 10);
+        Assert.Equal(
+            completion.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString(),
+            JsonDocument.Parse(second.Stdout).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task Generate_with_a_schema_prints_json_valid_against_it()
+    {
+        using var strata = await WithTinyModelAsync();
+        var schema = Path.Combine(strata.Home, "answer.json");
+        File.WriteAllText(schema, """{"type":"object","properties":{"answer":{"type":"boolean"}},"required":["answer"]}""");
+
+        var result = await strata.RunAsync("generate", "-m", "tiny", "--seed", "2", "--max-tokens", "60", "--schema", schema, "Is the sky blue?");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var answer = JsonDocument.Parse(result.Stdout);
+        Assert.Contains(answer.RootElement.GetProperty("answer").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False });
+    }
+
+    [Fact]
+    public async Task Chat_answers_each_line_and_reports_tokens_per_second()
+    {
+        using var strata = await WithTinyModelAsync();
+        using var process = strata.Start("chat", "-m", "tiny");
+        await process.StandardInput.WriteLineAsync("hello world");
+        await process.StandardInput.WriteLineAsync("/reset");
+        await process.StandardInput.WriteLineAsync("/exit");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains("tokens/s", await stderr, StringComparison.Ordinal);
+        Assert.Contains("conversation cleared", await stderr, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(await stdout));
+    }
+
+    [Fact]
+    public async Task Generate_without_a_model_says_how_to_name_one()
+    {
+        using var strata = new StrataProcess();
+
+        var result = await strata.RunAsync("generate", "hello");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("-m MODEL", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<StrataProcess> WithTinyModelAsync()
+    {
+        var strata = new StrataProcess();
+        strata.Environment["STRATA__Models__Llama__ContextSize"] = "512";
+        var file = Path.Combine(strata.Home, "tiny.gguf");
+        TinyLlamaGguf.Write(file, new TinyLlamaOptions { ContextLength = 512 });
+        var import = await strata.RunAsync("models", "import", file, "--name", "tiny");
+        Assert.True(import.ExitCode == 0, import.Stderr);
+        return strata;
+    }
+}

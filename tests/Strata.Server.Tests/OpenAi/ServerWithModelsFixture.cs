@@ -1,0 +1,42 @@
+using Strata.Models.Configuration;
+using Strata.Models.Formats.Gguf;
+using Strata.Models.Store;
+
+namespace Strata.Server.Tests.OpenAi;
+
+/// <summary>One running server shared by a test class: the tiny test GGUF imported as <c>tiny</c>, MiniLM built in.</summary>
+public sealed class ServerWithModelsFixture : IAsyncLifetime
+{
+    private RunningServer? server;
+
+    public const string ChatModel = "tiny";
+
+    public RunningServer Server => server ?? throw new InvalidOperationException("The server is not started.");
+
+    public HttpClient Client => Server.Client;
+
+    public async Task InitializeAsync()
+    {
+        var paths = new StrataPaths(Path.Combine(Path.GetTempPath(), "strata-openai-test-" + Guid.NewGuid().ToString("N")));
+        Directory.CreateDirectory(paths.Home);
+        var file = Path.Combine(paths.Home, "tiny.gguf");
+        TinyLlamaGguf.Write(file, new TinyLlamaOptions { ContextLength = 512 });
+        await new ModelImporter(new ModelStore(paths)).ImportAsync(file, ChatModel);
+        server = await RunningServer.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Models:Llama:ContextSize"] = "512",
+                ["Models:Llama:Threads"] = "1",
+                ["Server:MaxOutputTokens"] = "256",
+            },
+            paths);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+    }
+}
