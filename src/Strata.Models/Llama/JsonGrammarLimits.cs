@@ -18,4 +18,11 @@ public sealed record JsonGrammarLimits
 
     /// <summary>The most properties of a free-form JSON object.</summary>
     public int MaxObjectProperties { get; init; } = 16;
+
+    /// <summary>
+    /// Strings hold printable ASCII, other characters as <c>\uXXXX</c> escapes. On by default: llama.cpp's grammar
+    /// engine does not validate UTF-8 continuation bytes, so raw non-ASCII lets a model that writes broken UTF-8
+    /// produce text that no longer parses.
+    /// </summary>
+    public bool AsciiStrings { get; init; } = true;
 }

@@ -135,7 +135,7 @@ public sealed class JsonSchemaToGbnf
     {
         "string" => StringRule(schema),
         "integer" => Primitive("integer", "\"-\"? integral-part space"),
-        "number" => Primitive("number", "\"-\"? integral-part (\".\" [0-9]{1,15})? ([eE] [-+]? [0-9]{1,3})? space"),
+        "number" => Primitive("number", "\"-\"? integral-part (\".\" [0-9]{1,15})? ([eE] [-+]? [0-9]{1,2})? space"),
         "boolean" => Primitive("boolean", "(\"true\" | \"false\") space"),
         "null" => Primitive("null", "\"null\" space"),
         "array" => ArrayRule(schema, name, depth),
@@ -238,7 +238,7 @@ public sealed class JsonSchemaToGbnf
         var alternatives = new List<string>
         {
             Primitive($"string-0-{_limits.MaxStringLength}", $"\"\\\"\" char{{0,{_limits.MaxStringLength}}} \"\\\"\" space"),
-            Primitive("number", "\"-\"? integral-part (\".\" [0-9]{1,15})? ([eE] [-+]? [0-9]{1,3})? space"),
+            Primitive("number", "\"-\"? integral-part (\".\" [0-9]{1,15})? ([eE] [-+]? [0-9]{1,2})? space"),
             Primitive("boolean", "(\"true\" | \"false\") space"),
             Primitive("null", "\"null\" space"),
         };
@@ -290,7 +290,11 @@ public sealed class JsonSchemaToGbnf
 
     private void AddCharRule()
     {
-        _rules.TryAdd("char", "[^\"\\\\\\x7F\\x00-\\x1F] | \"\\\\\" ([\"\\\\/bfnrt] | \"u\" [0-9a-fA-F]{4})");
+        // llama.cpp's grammar engine does not check UTF-8 continuation bytes, so a model emitting broken UTF-8 could slip
+        // a quote past a raw non-ASCII character; ASCII plus \u escapes keeps every answer parseable.
+        _rules.TryAdd("char", _limits.AsciiStrings
+            ? "[ !#-\\[\\]-~] | \"\\\\\" ([\"\\\\/bfnrt] | \"u\" [0-9a-fA-F]{4})"
+            : "[^\"\\\\\\x7F\\x00-\\x1F] | \"\\\\\" ([\"\\\\/bfnrt] | \"u\" [0-9a-fA-F]{4})");
         _rules.TryAdd("space", "\" \"?");
     }
 

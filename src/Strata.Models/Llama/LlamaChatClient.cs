@@ -77,6 +77,8 @@ public sealed class LlamaChatClient : IChatClient
         {
             while (reader.TryRead(out var update))
             {
+                // Updates may already be buffered; a cancelled caller must not receive them.
+                cancellationToken.ThrowIfCancellationRequested();
                 text.Append(update.Text);
                 // With tools allowed, an answer that opens with "{" is a tool call: hold it back until it is complete.
                 if (request.Tools.Count > 0 && text.ToString().TrimStart().StartsWith('{'))

@@ -21,6 +21,7 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
     private readonly int _batchSize;
     private readonly int _cacheTokens;
     private readonly Task _loop;
+    private int _peakParallel;
 
     public LlamaDecodeLoop(LLamaWeights weights, LLama.Abstractions.IContextParams contextParams, int maxParallel, int cacheTokens)
     {
@@ -30,6 +31,11 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
         _cacheTokens = cacheTokens;
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>The most sequences that shared one decode step since the last reset; shows batching at work.</summary>
+    public int PeakParallelSequences => Volatile.Read(ref _peakParallel);
+
+    public void ResetPeakParallelSequences() => Volatile.Write(ref _peakParallel, 0);
 
     public void Enqueue(LlamaSequence sequence)
     {
@@ -86,6 +92,11 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
 
                 if (_executor.BatchedTokenCount > 0)
                 {
+                    if (active.Count > _peakParallel)
+                    {
+                        Volatile.Write(ref _peakParallel, active.Count);
+                    }
+
                     var result = await _executor.Infer(CancellationToken.None).ConfigureAwait(false);
                     if (result != DecodeResult.Ok)
                     {

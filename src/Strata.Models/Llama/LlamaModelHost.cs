@@ -44,6 +44,12 @@ public sealed class LlamaModelHost : IAsyncDisposable
     /// <summary>Whether the weights are in memory now.</summary>
     public bool IsLoaded => Volatile.Read(ref _loaded) is not null;
 
+    /// <summary>The most requests decoded in one batch since the last reset (0 when unloaded).</summary>
+    public int PeakParallelSequences => Volatile.Read(ref _loaded)?.Loop.PeakParallelSequences ?? 0;
+
+    /// <summary>Starts counting <see cref="PeakParallelSequences"/> afresh.</summary>
+    public void ResetPeakParallelSequences() => Volatile.Read(ref _loaded)?.Loop.ResetPeakParallelSequences();
+
     /// <summary>Loads the weights if needed and keeps them loaded until the returned lease is disposed.</summary>
     internal async Task<Lease> AcquireAsync(CancellationToken cancellationToken)
     {

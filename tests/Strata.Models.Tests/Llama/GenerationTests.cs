@@ -1,0 +1,85 @@
+using Microsoft.Extensions.AI;
+
+namespace Strata.Models.Tests.Llama;
+
+public sealed class GenerationTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+{
+    [Fact]
+    public async Task Greedy_generation_repeats_itself_and_streaming_matches_the_whole_response()
+    {
+        var first = await model.Client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy());
+        var second = await model.Client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy());
+        var streamed = new List<string>();
+        await foreach (var update in model.Client.GetStreamingResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy()))
+        {
+            streamed.Add(update.Text);
+        }
+
+        Assert.NotEmpty(first.Text);
+        Assert.Equal(first.Text, second.Text);
+        Assert.Equal(first.Text, string.Concat(streamed));
+        Assert.True(streamed.Count(piece => piece.Length > 0) > 1, "the text should arrive in several updates, token by token");
+    }
+
+    [Fact]
+    public async Task Every_response_reports_input_and_output_tokens()
+    {
+        var response = await model.Client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(10));
+        var streamedUsage = new List<UsageDetails>();
+        await foreach (var update in model.Client.GetStreamingResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(10)))
+        {
+            streamedUsage.AddRange(update.Contents.OfType<UsageContent>().Select(usage => usage.Details));
+        }
+
+        Assert.NotNull(response.Usage);
+        Assert.True(response.Usage.InputTokenCount > 5);
+        Assert.Equal(10, response.Usage.OutputTokenCount);
+        Assert.Equal(response.Usage.InputTokenCount + 10, response.Usage.TotalTokenCount);
+        var usage = Assert.Single(streamedUsage);
+        Assert.Equal(response.Usage.InputTokenCount, usage.InputTokenCount);
+    }
+
+    [Fact]
+    public async Task Max_output_tokens_ends_the_answer_with_finish_reason_length()
+    {
+        var response = await model.Client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(7));
+
+        Assert.Equal(ChatFinishReason.Length, response.FinishReason);
+        Assert.Equal(7, response.Usage!.OutputTokenCount);
+    }
+
+    [Fact]
+    public async Task A_stop_sequence_cuts_the_text_before_it()
+    {
+        var full = (await model.Client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(40))).Text;
+        // Stop at a piece of the greedy answer itself, so the random model is sure to produce it.
+        var stop = full.Substring(full.Length / 2, 2);
+        var options = TinyModelFixture.Greedy(40);
+        options.StopSequences = [stop];
+
+        var response = await model.Client.GetResponseAsync(TinyModelFixture.Hello(), options);
+        var streamed = new List<string>();
+        await foreach (var update in model.Client.GetStreamingResponseAsync(TinyModelFixture.Hello(), options))
+        {
+            streamed.Add(update.Text);
+        }
+
+        Assert.Equal(full[..full.IndexOf(stop, StringComparison.Ordinal)], response.Text);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.DoesNotContain(stop, string.Concat(streamed), StringComparison.Ordinal);
+        Assert.Equal(response.Text, string.Concat(streamed));
+    }
+
+    [Fact]
+    public async Task Seeded_sampling_at_high_temperature_repeats_itself_and_another_seed_differs()
+    {
+        ChatOptions Sampled(long seed) => new() { Temperature = 1.5f, TopK = 0, TopP = 1, Seed = seed, MaxOutputTokens = 24 };
+
+        var first = await model.Client.GetResponseAsync(TinyModelFixture.Hello(), Sampled(7));
+        var again = await model.Client.GetResponseAsync(TinyModelFixture.Hello(), Sampled(7));
+        var other = await model.Client.GetResponseAsync(TinyModelFixture.Hello(), Sampled(8));
+
+        Assert.Equal(first.Text, again.Text);
+        Assert.NotEqual(first.Text, other.Text);
+    }
+}
