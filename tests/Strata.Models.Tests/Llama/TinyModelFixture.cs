@@ -5,15 +5,20 @@ using Strata.Models.Llama;
 namespace Strata.Models.Tests.Llama;
 
 /// <summary>A tiny random llama model written once per test class, and a client serving it.</summary>
-public sealed class TinyModelFixture : IDisposable
+public class TinyModelFixture : IDisposable
 {
     private readonly TemporaryDirectory _folder = new();
 
     public TinyModelFixture()
+        : this(Options.ContextSize)
+    {
+    }
+
+    protected TinyModelFixture(int contextSize)
     {
         Path = _folder.Combine("tiny.gguf");
-        TinyLlamaGguf.Write(Path, new TinyLlamaOptions { ContextLength = 512 });
-        Client = LlamaChatClient.FromFile(Path, Options);
+        TinyLlamaGguf.Write(Path, new TinyLlamaOptions { ContextLength = contextSize });
+        Client = LlamaChatClient.FromFile(Path, Options with { ContextSize = contextSize });
     }
 
     /// <summary>One thread keeps floating-point summation order, and so greedy output, the same from run to run.</summary>
@@ -38,5 +43,9 @@ public sealed class TinyModelFixture : IDisposable
     {
         Client.Dispose();
         _folder.Dispose();
+        GC.SuppressFinalize(this);
     }
 }
+
+/// <summary>The tiny model with room for tool descriptions, which its byte-level vocabulary spells out at length.</summary>
+public sealed class WideTinyModelFixture() : TinyModelFixture(2048);
