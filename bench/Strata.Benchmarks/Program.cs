@@ -3,7 +3,7 @@ using System.Text.Json;
 using Strata.Benchmarks;
 
 // Usage: bench/run.sh [--quick] [--rounds N] [--json] [NAME...]   (no names: every benchmark)
-IBenchmark[] all = [];
+IBenchmark[] all = [new Strata.Benchmarks.Llama.LlamaChatBenchmark()];
 
 var json = args.Contains("--json");
 var quick = args.Contains("--quick");

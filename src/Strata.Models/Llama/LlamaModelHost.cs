@@ -24,6 +24,8 @@ public sealed class LlamaModelHost : IAsyncDisposable
     public LlamaModelHost(string path, LlamaChatClientOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        // As early as possible: once anything loads the native library, the log callback can no longer be set.
+        LlamaNativeLog.EnsureInstalled();
         _options = options ?? new LlamaChatClientOptions();
         _options.Validate();
         Path = System.IO.Path.GetFullPath(path);
