@@ -37,11 +37,17 @@ internal sealed class LlamaChatBenchmark : IBenchmark
             var generated = options.Quick ? 96 : 192;
             var userText = string.Join(' ', Enumerable.Repeat("hello world the tiny model is a llama", options.Quick ? 40 : 60));
 
+            // Single-stream comparisons use the configuration a one-user deployment would pick (one sequence), like the peer;
+            // the concurrency comparison uses a client configured for four.
             using var client = LlamaChatClient.FromFile(modelPath, new LlamaChatClientOptions
+            {
+                ContextSize = 2048, BatchSize = BatchSize, Threads = Threads, MaxParallelSequences = 1, IdleUnloadTime = TimeSpan.FromHours(1),
+            });
+            using var parallelClient = LlamaChatClient.FromFile(modelPath, new LlamaChatClientOptions
             {
                 ContextSize = 1024, BatchSize = BatchSize, Threads = Threads, MaxParallelSequences = 4, IdleUnloadTime = TimeSpan.FromHours(1),
             });
-            using var peer = BarePeer.Load(modelPath, contextSize: 4096);
+            using var peer = BarePeer.Load(modelPath, contextSize: 2048);
 
             // Warm both sides (weights paged in, kernels and JIT ready) before measuring.
             await StrataRunAsync(client, userText, 8, cancellationToken);
@@ -68,9 +74,10 @@ internal sealed class LlamaChatBenchmark : IBenchmark
                 });
 
             var shortText = "hello world the tiny model";
+            await AggregateRateAsync(parallelClient, shortText, streams: 4, 8, cancellationToken);
             var (four, one) = await Measure.AlternatingAsync(options.Rounds,
-                () => AggregateRateAsync(client, shortText, streams: 4, generated, cancellationToken),
-                () => AggregateRateAsync(client, shortText, streams: 1, generated, cancellationToken));
+                () => AggregateRateAsync(parallelClient, shortText, streams: 4, generated, cancellationToken),
+                () => AggregateRateAsync(parallelClient, shortText, streams: 1, generated, cancellationToken));
 
             return
             [
