@@ -73,47 +73,58 @@ public sealed class LlamaChatClient : IChatClient
         var text = new System.Text.StringBuilder();
         var holdForToolCall = request.Tools.Count > 0 && !request.AllowPlainAnswer;
         var reader = sequence.Updates;
-        while (await WaitAsync(reader, cancellationToken).ConfigureAwait(false))
+        try
         {
-            while (reader.TryRead(out var update))
+            while (await WaitAsync(reader, cancellationToken).ConfigureAwait(false))
             {
-                // Updates may already be buffered; a cancelled caller must not receive them.
-                cancellationToken.ThrowIfCancellationRequested();
-                text.Append(update.Text);
-                // With tools allowed, an answer that opens with "{" is a tool call: hold it back until it is complete.
-                if (request.Tools.Count > 0 && text.ToString().TrimStart().StartsWith('{'))
+                while (reader.TryRead(out var update))
                 {
-                    holdForToolCall = true;
-                }
-
-                if (!holdForToolCall && update.Text.Length > 0)
-                {
-                    yield return Update(new TextContent(update.Text));
-                }
-
-                if (update.Finish is { } finish)
-                {
-                    var call = holdForToolCall ? ToolCallParser.TryParse(text.ToString(), request.Tools) : null;
-                    if (holdForToolCall && call is null && text.Length > 0)
+                    // Updates may already be buffered; a cancelled caller must not receive them.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    text.Append(update.Text);
+                    // With tools allowed, an answer that opens with "{" is a tool call: hold it back until it is complete.
+                    if (request.Tools.Count > 0 && text.ToString().TrimStart().StartsWith('{'))
                     {
-                        yield return Update(new TextContent(text.ToString()));
+                        holdForToolCall = true;
                     }
 
-                    var last = Update(new UsageContent(new UsageDetails
+                    if (!holdForToolCall && update.Text.Length > 0)
                     {
-                        InputTokenCount = request.PromptTokens.Length,
-                        OutputTokenCount = update.OutputTokens,
-                        TotalTokenCount = request.PromptTokens.Length + update.OutputTokens,
-                    }));
-                    if (call is not null)
-                    {
-                        last.Contents.Insert(0, call);
+                        yield return Update(new TextContent(update.Text));
                     }
 
-                    last.FinishReason = call is not null ? ChatFinishReason.ToolCalls
-                        : finish == GenerationFinish.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
-                    yield return last;
+                    if (update.Finish is { } finish)
+                    {
+                        var call = holdForToolCall ? ToolCallParser.TryParse(text.ToString(), request.Tools) : null;
+                        if (holdForToolCall && call is null && text.Length > 0)
+                        {
+                            yield return Update(new TextContent(text.ToString()));
+                        }
+
+                        var last = Update(new UsageContent(new UsageDetails
+                        {
+                            InputTokenCount = request.PromptTokens.Length,
+                            OutputTokenCount = update.OutputTokens,
+                            TotalTokenCount = request.PromptTokens.Length + update.OutputTokens,
+                        }));
+                        if (call is not null)
+                        {
+                            last.Contents.Insert(0, call);
+                        }
+
+                        last.FinishReason = call is not null ? ChatFinishReason.ToolCalls
+                            : finish == GenerationFinish.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
+                        yield return last;
+                    }
                 }
+            }
+        }
+        finally
+        {
+            // A caller that stops reading early must not leave its sequence generating for nobody.
+            if (!sequence.IsDone)
+            {
+                sequence.Cancel(CancellationToken.None);
             }
         }
 
