@@ -39,6 +39,12 @@ internal sealed record LlamaRequest(LLamaToken[] PromptTokens, int MaxOutputToke
         var prompt = ChatPromptRenderer.Render(weights, host.HasChatTemplate, messages, options, tools);
         // "special: true" so the template's markers (<|im_start|> ...) become their control tokens, not text.
         var tokens = weights.Tokenize(prompt, true, true, System.Text.Encoding.UTF8);
+        if (tokens.Length == 0)
+        {
+            // A sequence without a single prompt token would never have logits to sample.
+            throw new ArgumentException("the conversation renders to an empty prompt", nameof(messages));
+        }
+
         var contextSize = host.Options.ContextSize;
         var maxOutput = options?.MaxOutputTokens ?? Math.Max(1, contextSize - tokens.Length);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxOutput, 1, nameof(ChatOptions.MaxOutputTokens));

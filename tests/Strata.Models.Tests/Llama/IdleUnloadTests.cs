@@ -22,4 +22,24 @@ public sealed class IdleUnloadTests
         Assert.True(client.Host.IsLoaded);
         Assert.Equal(first.Text, second.Text);
     }
+
+    [Fact]
+    public async Task The_idle_timer_unloads_the_weights_after_the_last_request()
+    {
+        using var folder = new TemporaryDirectory();
+        var path = folder.Combine("tiny.gguf");
+        Strata.Models.Formats.Gguf.TinyLlamaGguf.Write(path);
+        using var client = LlamaChatClient.FromFile(path, TinyModelFixture.Options with { IdleUnloadTime = TimeSpan.Zero });
+
+        await client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(2));
+
+        // A generous cap only so a broken timer fails the test instead of hanging it; unloading should be immediate.
+        using var cap = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (client.Host.IsLoaded)
+        {
+            await Task.Delay(10, cap.Token);
+        }
+
+        Assert.False(client.Host.IsLoaded);
+    }
 }
