@@ -74,6 +74,12 @@ internal sealed class LlamaChatBenchmark : IBenchmark
                     return run.GenerationRate;
                 });
 
+            // The same single stream on the client sized for four: what a shared, unified KV cache costs one user.
+            await StrataRunAsync(parallelClient, userText, 8, cancellationToken);
+            var (sharedOne, peerOne) = await Measure.AlternatingAsync(options.Rounds,
+                async () => (await StrataRunAsync(parallelClient, userText, generated, cancellationToken)).GenerationRate,
+                async () => (await peer.RunAsync(ChatMl(userText), generated)).GenerationRate);
+
             var shortText = "hello world the tiny model";
             await AggregateRateAsync(parallelClient, shortText, streams: 4, 8, cancellationToken);
             var (four, one) = await Measure.AlternatingAsync(options.Rounds,
@@ -84,6 +90,7 @@ internal sealed class LlamaChatBenchmark : IBenchmark
             [
                 new BenchmarkResult($"prompt processing (chat, {promptTokens}-token prompt)", "tokens/s", Measure.Median(prompt), "LLamaSharp BatchedExecutor", Measure.Median(peerPrompt), 0.95),
                 new BenchmarkResult($"generation (greedy, {generated} tokens)", "tokens/s", Measure.Median(generation), "LLamaSharp BatchedExecutor", Measure.Median(peerGeneration), 0.95),
+                new BenchmarkResult($"generation, 1 stream on a 4-sequence client", "tokens/s", sharedOne, "LLamaSharp BatchedExecutor", peerOne, null),
                 new BenchmarkResult($"aggregate generation, 4 streams vs 1 ({generated} tokens each)", "tokens/s", four, "Strata, 1 stream", one, 1.5),
             ];
         }
