@@ -14,6 +14,9 @@ namespace Strata.Models.Llama;
 /// </summary>
 public sealed class JsonSchemaToGbnf
 {
+    /// <summary>The largest repetition count a grammar may hold, whatever the schema asks.</summary>
+    public const int MaxRepetition = 4096;
+
     private readonly Dictionary<string, string> _rules = new(StringComparer.Ordinal);
     private readonly JsonGrammarLimits _limits;
     private readonly JsonElement _document;
@@ -185,8 +188,7 @@ public sealed class JsonSchemaToGbnf
     private string ArrayRule(JsonElement schema, string name, int depth)
     {
         var item = schema.TryGetProperty("items", out var items) ? Visit(items, $"{name}-item", depth + 1) : AnyValue(depth + 1);
-        var min = schema.TryGetProperty("minItems", out var minItems) ? minItems.GetInt32() : 0;
-        var max = schema.TryGetProperty("maxItems", out var maxItems) ? maxItems.GetInt32() : Math.Max(min, _limits.MaxArrayItems);
+        var (min, max) = Bounds(schema, "minItems", "maxItems", _limits.MaxArrayItems);
         return Define(name, $"\"[\" space {Sequence(item, min, max)} \"]\" space");
     }
 
@@ -204,10 +206,34 @@ public sealed class JsonSchemaToGbnf
 
     private string StringRule(JsonElement schema)
     {
-        var min = schema.TryGetProperty("minLength", out var minLength) ? minLength.GetInt32() : 0;
-        var max = schema.TryGetProperty("maxLength", out var maxLength) ? maxLength.GetInt32() : Math.Max(min, _limits.MaxStringLength);
+        var (min, max) = Bounds(schema, "minLength", "maxLength", _limits.MaxStringLength);
         AddCharRule();
         return Primitive($"string-{min}-{max}", $"\"\\\"\" char{{{min},{max}}} \"\\\"\" space");
+    }
+
+    // llama.cpp expands x{m,n} into n rules, so a hostile maxLength of 2^31 would exhaust memory: bounds are capped.
+    private static (int Min, int Max) Bounds(JsonElement schema, string minKeyword, string maxKeyword, int defaultMax)
+    {
+        var min = Read(minKeyword) ?? 0;
+        var max = Math.Min(Read(maxKeyword) ?? Math.Max(min, defaultMax), MaxRepetition);
+        if (min > max)
+        {
+            throw new NotSupportedException($"{minKeyword} {min} is larger than {maxKeyword} {max} (at most {MaxRepetition} is supported)");
+        }
+
+        return (min, max);
+
+        int? Read(string keyword)
+        {
+            if (!schema.TryGetProperty(keyword, out var value))
+            {
+                return null;
+            }
+
+            return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && number >= 0
+                ? (int)Math.Min(number, int.MaxValue)
+                : throw new NotSupportedException($"{keyword} must be a non-negative integer, not {value.GetRawText()}");
+        }
     }
 
     private string FreeObject(int depth)

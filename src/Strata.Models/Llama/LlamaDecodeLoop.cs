@@ -107,7 +107,15 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
 
                 foreach (var sequence in active.Where(sequence => sequence.CanSample))
                 {
-                    sequence.SampleNext(_executor.Model.NativeHandle);
+                    try
+                    {
+                        sequence.SampleNext(_executor.Model.NativeHandle);
+                    }
+                    catch (Exception exception)
+                    {
+                        // One request's sampler failing must not take the others, or the loop, down with it.
+                        sequence.Fail(exception);
+                    }
                 }
 
                 RemoveDone(active);

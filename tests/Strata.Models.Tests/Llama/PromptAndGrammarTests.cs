@@ -46,4 +46,16 @@ public sealed class PromptAndGrammarTests
         Assert.Contains("root-value ::= \"{\" space root-value-b-kv (\",\" space root-value-a-kv)? \"}\" space", grammar, StringComparison.Ordinal);
         Assert.StartsWith("root ::= root-value\n", grammar, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_hostile_max_length_is_capped_and_impossible_bounds_are_refused()
+    {
+        var huge = JsonDocument.Parse("""{"type":"string","maxLength":2147483647}""").RootElement;
+        var impossible = JsonDocument.Parse("""{"type":"array","minItems":5,"maxItems":2}""").RootElement;
+
+        var grammar = JsonSchemaToGbnf.Convert(huge);
+
+        Assert.Contains($"char{{0,{JsonSchemaToGbnf.MaxRepetition}}}", grammar, StringComparison.Ordinal);
+        Assert.Throws<NotSupportedException>(() => JsonSchemaToGbnf.Convert(impossible));
+    }
 }
