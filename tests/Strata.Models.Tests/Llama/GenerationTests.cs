@@ -82,4 +82,40 @@ public sealed class GenerationTests(TinyModelFixture model) : IClassFixture<Tiny
         Assert.Equal(first.Text, again.Text);
         Assert.NotEqual(first.Text, other.Text);
     }
+
+    [Fact]
+    public async Task Min_p_from_additional_properties_reaches_the_sampler()
+    {
+        var greedy = await model.Client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(24));
+        ChatOptions Hot(float? minP)
+        {
+            var options = new ChatOptions { Temperature = 1.5f, TopK = 0, TopP = 1, Seed = 9, MaxOutputTokens = 24 };
+            if (minP is { } value)
+            {
+                options.AdditionalProperties = new() { ["min_p"] = value };
+            }
+
+            return options;
+        }
+
+        var hot = await model.Client.GetResponseAsync(TinyModelFixture.Hello(), Hot(null));
+        // min_p = 1 keeps only the most likely token, which is greedy decoding whatever the temperature.
+        var onlyTheTop = await model.Client.GetResponseAsync(TinyModelFixture.Hello(), Hot(1f));
+
+        Assert.NotEqual(greedy.Text, hot.Text);
+        Assert.Equal(greedy.Text, onlyTheTop.Text);
+    }
+
+    [Fact]
+    public async Task Frequency_and_presence_penalties_change_a_repetitive_greedy_answer()
+    {
+        var plain = await model.Client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(40));
+        var penalised = TinyModelFixture.Greedy(40);
+        penalised.FrequencyPenalty = 2;
+        penalised.PresencePenalty = 2;
+
+        var answer = await model.Client.GetResponseAsync(TinyModelFixture.Hello(), penalised);
+
+        Assert.NotEqual(plain.Text, answer.Text);
+    }
 }
