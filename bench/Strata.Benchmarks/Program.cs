@@ -3,7 +3,11 @@ using System.Text.Json;
 using Strata.Benchmarks;
 
 // Usage: bench/run.sh [--quick] [--rounds N] [--json] [NAME...]   (no names: every benchmark)
-IBenchmark[] all = [new Strata.Benchmarks.Embeddings.EmbeddingThroughputBenchmark()];
+IBenchmark[] all =
+[
+    new Strata.Benchmarks.Llama.LlamaChatBenchmark(),
+    new Strata.Benchmarks.Embeddings.EmbeddingThroughputBenchmark(),
+];
 
 var json = args.Contains("--json");
 var quick = args.Contains("--quick");

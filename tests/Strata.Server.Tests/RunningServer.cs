@@ -6,7 +6,7 @@ using Strata.Server;
 namespace Strata.Server.Tests;
 
 /// <summary>A real Strata server on a free loopback port with its own STRATA_HOME, stopped and deleted on dispose.</summary>
-internal sealed class RunningServer : IAsyncDisposable
+public sealed class RunningServer : IAsyncDisposable
 {
     private readonly WebApplication app;
 

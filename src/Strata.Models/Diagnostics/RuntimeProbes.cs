@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using LLama.Exceptions;
 using LLama.Native;
 using Microsoft.ML.OnnxRuntime;
+using Strata.Models.Llama;
 
 namespace Strata.Models.Diagnostics;
 
@@ -23,6 +24,7 @@ public static partial class RuntimeProbes
         var version = VersionOf(typeof(NativeApi).Assembly);
         try
         {
+            LlamaNativeLog.EnsureInstalled();
             var systemInfo = Marshal.PtrToStringUTF8(NativeApi.llama_print_system_info()) ?? "";
             var library = NativeApi.GetLoadedNativeLibrary(NativeLibraryName.LLama);
             var metadata = library?.Metadata;

@@ -4,6 +4,7 @@ using LLama.Native;
 using Microsoft.Extensions.AI;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.Llama;
 
 namespace Strata.Models.Embeddings;
 
@@ -71,6 +72,7 @@ public sealed class LlamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
         var architecture = gguf.GetString("general.architecture") ?? "llama";
         var trained = gguf.GetInteger($"{architecture}.context_length") ?? 512;
         var contextSize = (uint)Math.Max(8, options.ContextSize ?? (int)Math.Min(trained, MaxDefaultContext));
+        LlamaNativeLog.EnsureInstalled();
         var parameters = new ModelParams(path)
         {
             ContextSize = contextSize,

@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using LLama;
 using LLama.Common;
 using LLama.Native;
 using LLama.Sampling;
 using Strata.Models.Formats.Gguf;
+using Strata.Models.Llama;
 
 namespace Strata.Models.Tests.Formats.Gguf;
 
@@ -20,7 +20,7 @@ public sealed class LlamaCppLoadsTinyLlamaTests
         var first = await GenerateAsync(folder.File("first.gguf"));
         var second = await GenerateAsync(folder.File("second.gguf"));
 
-        Assert.True(first.TokenCount > 0, $"no tokens were generated; llama.cpp said:\n{NativeLog.Text}");
+        Assert.True(first.TokenCount > 0, $"no tokens were generated; llama.cpp said:\n{LlamaNativeLog.Text}");
         Assert.Equal(first.Text, second.Text);
         Assert.Equal(first.TokenCount, second.TokenCount);
     }
@@ -64,7 +64,7 @@ public sealed class LlamaCppLoadsTinyLlamaTests
     private static ModelParams Parameters(string path)
     {
         // Creating ModelParams already loads the native library, after which the log callback can no longer be set.
-        NativeLog.EnsureInstalled();
+        LlamaNativeLog.EnsureInstalled();
         return new ModelParams(path)
         {
             ContextSize = 128,
@@ -83,36 +83,7 @@ public sealed class LlamaCppLoadsTinyLlamaTests
         }
         catch (Exception exception)
         {
-            throw new InvalidOperationException($"llama.cpp could not load the model; it said:\n{NativeLog.Text}", exception);
+            throw new InvalidOperationException($"llama.cpp could not load the model; it said:\n{LlamaNativeLog.Text}", exception);
         }
-    }
-
-    /// <summary>Keeps llama.cpp's log so a failed load can say why instead of only "failed to load".</summary>
-    private static class NativeLog
-    {
-        private static readonly ConcurrentQueue<string> Lines = new();
-        private static readonly Lazy<bool> Installed = new(() =>
-        {
-            try
-            {
-                NativeLibraryConfig.All.WithLogCallback((level, message) =>
-                {
-                    Lines.Enqueue($"{level}: {message}");
-                    while (Lines.Count > 400 && Lines.TryDequeue(out _))
-                    {
-                    }
-                });
-                return true;
-            }
-            catch (InvalidOperationException)
-            {
-                // Another test in this process loaded llama.cpp first; the log is then simply not captured here.
-                return false;
-            }
-        });
-
-        public static string Text => string.Concat(Lines);
-
-        public static void EnsureInstalled() => _ = Installed.Value;
     }
 }

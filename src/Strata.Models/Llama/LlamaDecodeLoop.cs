@@ -1,0 +1,202 @@
+using System.Threading.Channels;
+using LLama;
+using LLama.Batched;
+using LLama.Native;
+
+namespace Strata.Models.Llama;
+
+/// <summary>
+/// The one decode loop of a loaded model. Every step it puts one token of each generating sequence, plus chunks of
+/// new prompts up to the batch size, into a single batch, decodes it once, and samples each sequence with its own
+/// sampler. Requests therefore share each forward pass instead of waiting behind a lock.
+/// Admission keeps the sum of admitted reservations (prompt + max output) within the KV cache, so a decode never
+/// runs out of cache slots halfway through an answer; requests beyond that wait in arrival order.
+/// </summary>
+internal sealed class LlamaDecodeLoop : IAsyncDisposable
+{
+    private readonly BatchedExecutor _executor;
+    private readonly Channel<LlamaSequence> _incoming = Channel.CreateUnbounded<LlamaSequence>(new() { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly int _maxParallel;
+    private readonly int _batchSize;
+    private readonly int _cacheTokens;
+    private readonly Task _loop;
+    private int _peakParallel;
+
+    public LlamaDecodeLoop(LLamaWeights weights, LLama.Abstractions.IContextParams contextParams, int maxParallel, int cacheTokens)
+    {
+        _executor = new BatchedExecutor(weights, contextParams);
+        _maxParallel = maxParallel;
+        _batchSize = checked((int)_executor.Context.BatchSize);
+        _cacheTokens = cacheTokens;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>The most sequences that shared one decode step since the last reset; shows batching at work.</summary>
+    public int PeakParallelSequences => Volatile.Read(ref _peakParallel);
+
+    public void ResetPeakParallelSequences() => Volatile.Write(ref _peakParallel, 0);
+
+    public void Enqueue(LlamaSequence sequence)
+    {
+        if (!_incoming.Writer.TryWrite(sequence))
+        {
+            sequence.Fail(new ObjectDisposedException(nameof(LlamaDecodeLoop)));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _incoming.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        _executor.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var active = new List<LlamaSequence>();
+        var waiting = new Queue<LlamaSequence>();
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                if (active.Count == 0 && waiting.Count == 0 && !await _incoming.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                while (_incoming.Reader.TryRead(out var arrived))
+                {
+                    waiting.Enqueue(arrived);
+                }
+
+                Admit(active, waiting);
+                if (active.Count == 0)
+                {
+                    continue;
+                }
+
+                // Sampled tokens first (one per generating sequence), then prompt chunks in the room left: one batch, one decode.
+                var room = _batchSize;
+                foreach (var sequence in active)
+                {
+                    room -= sequence.FeedSampledToken();
+                }
+
+                foreach (var sequence in active)
+                {
+                    room -= sequence.FeedPrompt(room);
+                }
+
+                if (_executor.BatchedTokenCount > 0)
+                {
+                    if (active.Count > _peakParallel)
+                    {
+                        Volatile.Write(ref _peakParallel, active.Count);
+                    }
+
+                    var result = await _executor.Infer(CancellationToken.None).ConfigureAwait(false);
+                    if (result != DecodeResult.Ok)
+                    {
+                        FailAll(active, new LlamaInferenceException($"llama.cpp could not decode the batch: {result}"));
+                        continue;
+                    }
+                }
+
+                foreach (var sequence in active.Where(sequence => sequence.CanSample))
+                {
+                    try
+                    {
+                        sequence.SampleNext(_executor.Model.NativeHandle);
+                    }
+                    catch (Exception exception)
+                    {
+                        // One request's sampler failing must not take the others, or the loop, down with it.
+                        sequence.Fail(exception);
+                    }
+                }
+
+                RemoveDone(active);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception exception)
+        {
+            FailAll(active, exception);
+            foreach (var sequence in waiting)
+            {
+                sequence.Fail(exception);
+            }
+
+            waiting.Clear();
+        }
+        finally
+        {
+            var closed = new ObjectDisposedException(nameof(LlamaDecodeLoop), "the model was unloaded");
+            FailAll(active, closed);
+            foreach (var sequence in waiting)
+            {
+                sequence.Fail(closed);
+                sequence.Dispose();
+            }
+
+            while (_incoming.Reader.TryRead(out var late))
+            {
+                late.Fail(closed);
+                late.Dispose();
+            }
+        }
+    }
+
+    private void Admit(List<LlamaSequence> active, Queue<LlamaSequence> waiting)
+    {
+        var reserved = active.Sum(sequence => sequence.Reservation);
+        while (waiting.Count > 0 && active.Count < _maxParallel)
+        {
+            var next = waiting.Peek();
+            if (next.IsDone)
+            {
+                waiting.Dequeue().Dispose();
+                continue;
+            }
+
+            if (reserved + next.Reservation > _cacheTokens)
+            {
+                break;
+            }
+
+            waiting.Dequeue();
+            next.Start(_executor);
+            reserved += next.Reservation;
+            active.Add(next);
+        }
+    }
+
+    private static void RemoveDone(List<LlamaSequence> active)
+    {
+        for (var i = active.Count - 1; i >= 0; i--)
+        {
+            if (active[i].IsDone)
+            {
+                // Disposing the conversation also frees its KV cache cells for the next request.
+                active[i].Dispose();
+                active.RemoveAt(i);
+            }
+        }
+    }
+
+    private static void FailAll(List<LlamaSequence> active, Exception exception)
+    {
+        foreach (var sequence in active)
+        {
+            sequence.Fail(exception);
+            sequence.Dispose();
+        }
+
+        active.Clear();
+    }
+}

@@ -1,0 +1,202 @@
+using LLama;
+using LLama.Common;
+using Strata.Models.Formats.Gguf;
+
+namespace Strata.Models.Llama;
+
+/// <summary>
+/// Loads a GGUF model's weights once, serves every request through one <see cref="LlamaDecodeLoop"/>, and unloads
+/// the weights after <see cref="LlamaChatClientOptions.IdleUnloadTime"/> without requests; the next request loads
+/// them again. The file is validated by <see cref="GgufReader"/> before llama.cpp sees it, so a corrupt or hostile
+/// file fails with a <see cref="GgufFormatException"/> instead of crashing the process.
+/// </summary>
+public sealed class LlamaModelHost : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly LlamaChatClientOptions _options;
+    private readonly Timer _idleTimer;
+    private LoadedModel? _loaded;
+    private int _inUse;
+    private bool _disposed;
+
+    /// <summary>Validates the GGUF file at <paramref name="path"/>; the weights load on first use.</summary>
+    /// <exception cref="GgufFormatException">The file is not a GGUF file llama.cpp would accept.</exception>
+    public LlamaModelHost(string path, LlamaChatClientOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        // As early as possible: once anything loads the native library, the log callback can no longer be set.
+        LlamaNativeLog.EnsureInstalled();
+        _options = options ?? new LlamaChatClientOptions();
+        _options.Validate();
+        Path = System.IO.Path.GetFullPath(path);
+        var header = GgufReader.Read(Path);
+        HasChatTemplate = header.Metadata.ContainsKey("tokenizer.chat_template");
+        _idleTimer = new Timer(_ => _ = UnloadIfIdleAsync());
+    }
+
+    /// <summary>The GGUF file served.</summary>
+    public string Path { get; }
+
+    /// <summary>Whether the model file carries its own chat template.</summary>
+    public bool HasChatTemplate { get; }
+
+    /// <summary>The options the model is served with.</summary>
+    public LlamaChatClientOptions Options => _options;
+
+    /// <summary>Whether the weights are in memory now.</summary>
+    public bool IsLoaded => Volatile.Read(ref _loaded) is not null;
+
+    /// <summary>The most requests decoded in one batch since the last reset (0 when unloaded).</summary>
+    public int PeakParallelSequences => Volatile.Read(ref _loaded)?.Loop.PeakParallelSequences ?? 0;
+
+    /// <summary>Starts counting <see cref="PeakParallelSequences"/> afresh.</summary>
+    public void ResetPeakParallelSequences() => Volatile.Read(ref _loaded)?.Loop.ResetPeakParallelSequences();
+
+    /// <summary>Loads the weights if needed and keeps them loaded until the returned lease is disposed.</summary>
+    internal async Task<Lease> AcquireAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _loaded ??= await LoadAsync(cancellationToken).ConfigureAwait(false);
+            _inUse++;
+            _idleTimer.Change(Timeout.Infinite, Timeout.Infinite);
+            return new Lease(this, _loaded);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Unloads the weights now if no request is using them.</summary>
+    public async Task UnloadIfIdleAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_inUse == 0 && _loaded is { } loaded)
+            {
+                _loaded = null;
+                await loaded.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            await _idleTimer.DisposeAsync().ConfigureAwait(false);
+            if (_loaded is { } loaded)
+            {
+                _loaded = null;
+                await loaded.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Release()
+    {
+        _gate.Wait();
+        try
+        {
+            if (--_inUse == 0 && !_disposed)
+            {
+                _idleTimer.Change(_options.IdleUnloadTime, Timeout.InfiniteTimeSpan);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<LoadedModel> LoadAsync(CancellationToken cancellationToken)
+    {
+        LlamaNativeLog.EnsureInstalled();
+        var cacheTokens = _options.ContextSize * _options.MaxParallelSequences;
+        var parameters = new ModelParams(Path)
+        {
+            // All sequences share one KV cache; admission in the decode loop keeps their reservations within it.
+            ContextSize = (uint)cacheTokens,
+            BatchSize = (uint)_options.BatchSize,
+            UBatchSize = (uint)_options.BatchSize,
+            SeqMax = (uint)_options.MaxParallelSequences,
+            KVUnified = true,
+            GpuLayerCount = 0,
+        };
+        if (_options.Threads is { } threads)
+        {
+            parameters.Threads = threads;
+            parameters.BatchThreads = threads;
+        }
+
+        LLamaWeights weights;
+        try
+        {
+            weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            throw new LlamaModelLoadException($"llama.cpp could not load '{Path}'; it said:\n{LlamaNativeLog.Text}", exception);
+        }
+
+        try
+        {
+            return new LoadedModel(weights, new LlamaDecodeLoop(weights, parameters, _options.MaxParallelSequences, cacheTokens));
+        }
+        catch (Exception exception)
+        {
+            weights.Dispose();
+            throw new LlamaModelLoadException($"llama.cpp could not create a context for '{Path}'; it said:\n{LlamaNativeLog.Text}", exception);
+        }
+    }
+
+    /// <summary>Weights and their decode loop, unloaded together.</summary>
+    internal sealed class LoadedModel(LLamaWeights weights, LlamaDecodeLoop loop) : IAsyncDisposable
+    {
+        public LLamaWeights Weights { get; } = weights;
+
+        public LlamaDecodeLoop Loop { get; } = loop;
+
+        public async ValueTask DisposeAsync()
+        {
+            await Loop.DisposeAsync().ConfigureAwait(false);
+            Weights.Dispose();
+        }
+    }
+
+    /// <summary>Keeps the model loaded while a request runs.</summary>
+    internal sealed class Lease(LlamaModelHost host, LoadedModel model) : IDisposable
+    {
+        private int _released;
+
+        public LoadedModel Model { get; } = model;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                host.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using LLama;
+using LLama.Native;
+using Microsoft.Extensions.AI;
+
+namespace Strata.Models.Llama;
+
+/// <summary>A chat request turned into what the decode loop needs: prompt tokens, token budget and grammar.</summary>
+internal sealed record LlamaRequest(LLamaToken[] PromptTokens, int MaxOutputTokens, string? Grammar, IReadOnlyList<AIFunctionDeclaration> Tools, bool AllowPlainAnswer)
+{
+    public static LlamaRequest Prepare(LLamaWeights weights, LlamaModelHost host, IList<ChatMessage> messages, ChatOptions? options)
+    {
+        var limits = host.Options.JsonLimits;
+        var toolMode = options?.ToolMode ?? ChatToolMode.Auto;
+        var tools = toolMode == ChatToolMode.None ? [] : (options?.Tools ?? []).OfType<AIFunctionDeclaration>().ToList();
+        if (toolMode is RequiredChatToolMode { RequiredFunctionName: { } required })
+        {
+            tools = tools.Where(tool => tool.Name == required).ToList();
+            if (tools.Count == 0)
+            {
+                throw new ArgumentException($"the required tool '{required}' is not among ChatOptions.Tools", nameof(options));
+            }
+        }
+        else if (toolMode is RequiredChatToolMode && tools.Count == 0)
+        {
+            throw new ArgumentException("a tool call is required but ChatOptions.Tools holds no functions", nameof(options));
+        }
+
+        var allowPlainAnswer = toolMode is not RequiredChatToolMode;
+        string? grammar = null;
+        if (tools.Count > 0)
+        {
+            grammar = ToolCallGrammar.Build(tools, allowPlainAnswer, limits);
+        }
+        else if (options?.ResponseFormat is ChatResponseFormatJson json)
+        {
+            grammar = json.Schema is { } schema ? JsonSchemaToGbnf.Convert(schema, limits) : JsonSchemaToGbnf.ConvertAnyObject(limits);
+        }
+
+        var prompt = ChatPromptRenderer.Render(weights, host.HasChatTemplate, messages, options, tools);
+        // "special: true" so the template's markers (<|im_start|> ...) become their control tokens, not text.
+        var tokens = weights.Tokenize(prompt, true, true, System.Text.Encoding.UTF8);
+        if (tokens.Length == 0)
+        {
+            // A sequence without a single prompt token would never have logits to sample.
+            throw new ArgumentException("the conversation renders to an empty prompt", nameof(messages));
+        }
+
+        var contextSize = host.Options.ContextSize;
+        var maxOutput = options?.MaxOutputTokens ?? Math.Max(1, contextSize - tokens.Length);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxOutput, 1, nameof(ChatOptions.MaxOutputTokens));
+        if (tokens.Length + maxOutput > contextSize)
+        {
+            throw new ContextWindowExceededException(tokens.Length, maxOutput, contextSize);
+        }
+
+        return new LlamaRequest(tokens, maxOutput, grammar, tools, allowPlainAnswer);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Threading.Channels;
+using LLama;
+using LLama.Batched;
+using LLama.Native;
+using LLama.Sampling;
+
+namespace Strata.Models.Llama;
+
+/// <summary>
+/// One request being served by <see cref="LlamaDecodeLoop"/>: its prompt, its own sampler (seed, grammar),
+/// its text decoder and its output channel. Everything but <see cref="Cancel"/> runs on the loop's thread.
+/// </summary>
+internal sealed class LlamaSequence : IDisposable
+{
+    private readonly LLamaToken[] _prompt;
+    private readonly DefaultSamplingPipeline _sampler;
+    private readonly StopSequenceMatcher _stops;
+    private readonly Channel<GenerationUpdate> _output = Channel.CreateUnbounded<GenerationUpdate>(new() { SingleReader = true, SingleWriter = false });
+    private StreamingTokenDecoder? _decoder;
+    private int _prompted;
+    private LLamaToken? _next;
+    private volatile bool _done;
+
+    public LlamaSequence(LLamaToken[] prompt, int maxOutputTokens, DefaultSamplingPipeline sampler, IReadOnlyList<string> stopSequences)
+    {
+        _prompt = prompt;
+        MaxOutputTokens = maxOutputTokens;
+        _sampler = sampler;
+        _stops = new StopSequenceMatcher(stopSequences);
+    }
+
+    public int PromptTokens => _prompt.Length;
+
+    public int MaxOutputTokens { get; }
+
+    /// <summary>Tokens this sequence may occupy in the KV cache.</summary>
+    public int Reservation => _prompt.Length + MaxOutputTokens;
+
+    public int OutputTokens { get; private set; }
+
+    public bool IsDone => _done;
+
+    public ChannelReader<GenerationUpdate> Updates => _output.Reader;
+
+    private Conversation? Conversation { get; set; }
+
+    public void Start(BatchedExecutor executor)
+    {
+        Conversation = executor.Create();
+        _decoder = new StreamingTokenDecoder(executor.Context);
+    }
+
+    /// <summary>Queues the token sampled last step; returns how many tokens went into the batch (0 or 1).</summary>
+    public int FeedSampledToken()
+    {
+        if (Conversation is null || _done || _next is not { } token)
+        {
+            return 0;
+        }
+
+        Conversation.Prompt(token);
+        _next = null;
+        return 1;
+    }
+
+    /// <summary>Queues the next chunk of the prompt, at most <paramref name="capacity"/> tokens; returns how many.</summary>
+    public int FeedPrompt(int capacity)
+    {
+        var count = Math.Min(capacity, _prompt.Length - _prompted);
+        if (Conversation is null || _done || count <= 0)
+        {
+            return 0;
+        }
+
+        Conversation.Prompt(_prompt.AsSpan(_prompted, count));
+        _prompted += count;
+        return count;
+    }
+
+    /// <summary>True when this sequence generates (all of its prompt is in) and its logits are ready.</summary>
+    public bool CanSample => Conversation is { RequiresSampling: true } && _prompted == _prompt.Length && !_done;
+
+    public void SampleNext(SafeLlamaModelHandle model)
+    {
+        var token = Conversation!.Sample(_sampler);
+        if (token.IsEndOfGeneration(model))
+        {
+            Finish(_stops.Flush(), GenerationFinish.Stop);
+            return;
+        }
+
+        OutputTokens++;
+        _decoder!.Add(token);
+        var (text, stopped) = _stops.Push(_decoder.Read());
+        if (stopped)
+        {
+            Finish(text, GenerationFinish.Stop);
+        }
+        else if (OutputTokens >= MaxOutputTokens)
+        {
+            Finish(text + _stops.Flush(), GenerationFinish.Length);
+        }
+        else
+        {
+            if (text.Length > 0)
+            {
+                _output.Writer.TryWrite(new GenerationUpdate(text, null, OutputTokens));
+            }
+
+            _next = token;
+        }
+    }
+
+    /// <summary>Ends the request at once, from any thread; the loop drops the sequence before its next step.</summary>
+    public void Cancel(CancellationToken token)
+    {
+        _done = true;
+        _output.Writer.TryComplete(new OperationCanceledException(token));
+    }
+
+    public void Fail(Exception exception)
+    {
+        _done = true;
+        _output.Writer.TryComplete(exception);
+    }
+
+    public void Dispose()
+    {
+        _done = true;
+        _output.Writer.TryComplete(new ObjectDisposedException(nameof(LlamaSequence)));
+        Conversation?.Dispose();
+        _sampler.Dispose();
+    }
+
+    private void Finish(string text, GenerationFinish finish)
+    {
+        _output.Writer.TryWrite(new GenerationUpdate(text, finish, OutputTokens));
+        _done = true;
+        _output.Writer.TryComplete();
+    }
+}
