@@ -79,7 +79,7 @@ public sealed class ChatCompletionsEndpointTests(ServerWithModelsFixture fixture
     [Fact]
     public async Task A_prompt_that_does_not_fit_the_context_gets_400_context_length_exceeded()
     {
-        var longText = string.Join(' ', Enumerable.Repeat("hello world", 400));
+        var longText = string.Join(' ', Enumerable.Repeat("hello world", 1500));
         var response = await fixture.Client.PostAsJsonAsync("/v1/chat/completions", new
         {
             model = ServerWithModelsFixture.ChatModel,

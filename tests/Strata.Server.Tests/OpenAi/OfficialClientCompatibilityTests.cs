@@ -28,7 +28,7 @@ public sealed class OfficialClientCompatibilityTests(ServerWithModelsFixture fix
         remote = new ModelCatalog(store, configuration);
         local = new ModelCatalog(store, new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Models:Llama:ContextSize"] = "512",
+            ["Models:Llama:ContextSize"] = "2048",
             ["Models:Llama:Threads"] = "1",
         }).Build());
         return Task.CompletedTask;
@@ -109,7 +109,7 @@ public sealed class OfficialClientCompatibilityTests(ServerWithModelsFixture fix
         {
             Temperature = 0,
             Seed = 5,
-            MaxOutputTokens = 60,
+            MaxOutputTokens = 300,
             Tools = [tool],
             ToolMode = ChatToolMode.RequireSpecific("get_weather"),
         });

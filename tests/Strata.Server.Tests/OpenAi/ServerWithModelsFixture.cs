@@ -20,14 +20,14 @@ public sealed class ServerWithModelsFixture : IAsyncLifetime
         var paths = new StrataPaths(Path.Combine(Path.GetTempPath(), "strata-openai-test-" + Guid.NewGuid().ToString("N")));
         Directory.CreateDirectory(paths.Home);
         var file = Path.Combine(paths.Home, "tiny.gguf");
-        TinyLlamaGguf.Write(file, new TinyLlamaOptions { ContextLength = 512 });
+        TinyLlamaGguf.Write(file, new TinyLlamaOptions { ContextLength = 2048 });
         await new ModelImporter(new ModelStore(paths)).ImportAsync(file, ChatModel);
         server = await RunningServer.StartAsync(
             new Dictionary<string, string?>
             {
-                ["Models:Llama:ContextSize"] = "512",
+                ["Models:Llama:ContextSize"] = "2048",
                 ["Models:Llama:Threads"] = "1",
-                ["Server:MaxOutputTokens"] = "256",
+                ["Server:MaxOutputTokens"] = "512",
             },
             paths);
     }
