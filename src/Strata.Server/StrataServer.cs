@@ -43,6 +43,10 @@ public static class StrataServer
         var limits = RequestLimits.FromConfiguration(configuration);
         builder.Services.AddSingleton(limits);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes);
+        builder.Services.AddSingleton(ModelAdmission.FromConfiguration(configuration));
+        builder.Services.AddStrataRateLimits(configuration);
+        builder.Services.AddStrataCors(configuration);
+        builder.Services.AddOpenApi();
         builder.Services
             .AddStrataModels(configuration)
             .AddStrataData(configuration)
@@ -52,11 +56,14 @@ public static class StrataServer
 
         var app = builder.Build();
         app.UseMiddleware<ErrorResponseMiddleware>();
+        app.UseCors();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseRateLimiter();
         app.MapHealthEndpoints();
         app.MapOpenAiModelsEndpoints();
         app.MapOpenAiChatEndpoints();
         app.MapOpenAiEmbeddingsEndpoints();
+        app.MapApiReference();
         return app;
     }
 }

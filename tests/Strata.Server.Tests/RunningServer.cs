@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Strata.Models.Configuration;
 using Strata.Server;
 
@@ -20,6 +21,10 @@ public sealed class RunningServer : IAsyncDisposable
     public StrataPaths Paths { get; }
 
     public HttpClient Client { get; }
+
+    /// <summary>The server's route table.</summary>
+    public IEnumerable<Microsoft.AspNetCore.Http.Endpoint> Endpoints =>
+        app.Services.GetServices<Microsoft.AspNetCore.Routing.EndpointDataSource>().SelectMany(source => source.Endpoints);
 
     public static async Task<RunningServer> StartAsync(IDictionary<string, string?>? settings = null, StrataPaths? paths = null)
     {

@@ -18,10 +18,11 @@ public static class OpenAiChatEndpoints
         return routes;
     }
 
-    private static async Task CompleteAsync(HttpContext context, ModelCatalog catalog, RequestLimits limits)
+    private static async Task CompleteAsync(HttpContext context, ModelCatalog catalog, RequestLimits limits, ModelAdmission admission)
     {
         using var body = await RequestBody.ReadJsonAsync(context);
         var request = ChatCompletionRequestReader.Read(body.RootElement, limits);
+        using var turn = await admission.EnterAsync(request.Model, context.RequestAborted);
 
         // Tool calls go back to the API client, which runs them; the server never executes tools on its behalf.
         var client = await catalog.GetChatClientAsync(request.Model, invokeFunctions: false, context.RequestAborted);

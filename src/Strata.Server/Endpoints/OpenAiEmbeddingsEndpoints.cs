@@ -18,7 +18,7 @@ public static class OpenAiEmbeddingsEndpoints
         return routes;
     }
 
-    private static async Task EmbedAsync(HttpContext context, ModelCatalog catalog, RequestLimits limits)
+    private static async Task EmbedAsync(HttpContext context, ModelCatalog catalog, RequestLimits limits, ModelAdmission admission)
     {
         using var body = await RequestBody.ReadJsonAsync(context);
         var root = body.RootElement;
@@ -36,6 +36,7 @@ public static class OpenAiEmbeddingsEndpoints
             var other => throw new OpenAiRequestException($"'encoding_format' is '{other}'; expected float or base64.", "encoding_format", "invalid_value"),
         };
         var dimensions = JsonFields.Integer(root, "dimensions");
+        using var turn = await admission.EnterAsync(model, context.RequestAborted);
         var generator = await catalog.GetEmbeddingGeneratorAsync(model, context.RequestAborted);
         var embeddings = await generator.GenerateAsync(
             inputs, dimensions is null ? null : new EmbeddingGenerationOptions { Dimensions = (int)dimensions }, context.RequestAborted);

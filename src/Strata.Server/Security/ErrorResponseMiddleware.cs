@@ -34,12 +34,18 @@ public sealed class ErrorResponseMiddleware(RequestDelegate next, ILogger<ErrorR
                 logger.LogError(e, "Request {Method} {Path} failed", context.Request.Method, context.Request.Path);
             }
 
+            if (status == StatusCodes.Status429TooManyRequests)
+            {
+                context.Response.Headers.RetryAfter = "1";
+            }
+
             await OpenAiError.Write(context, status, message, type, code, param);
         }
     }
 
     private static (int Status, string Type, string? Code, string? Param, string Message) Describe(Exception e) => e switch
     {
+        OpenAiRequestException { StatusCode: 429 } busy => (429, "rate_limit_exceeded", busy.Code, null, busy.Message),
         OpenAiRequestException request => (request.StatusCode, "invalid_request_error", request.Code, request.Param, request.Message),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             (413, "invalid_request_error", "request_too_large", null, "The request body is larger than this server accepts."),

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Strata.Server.OpenAi;
+
+namespace Strata.Server.Security;
+
+/// <summary>
+/// Per-client request rate limits (ASP.NET Core rate limiting): a token bucket per API key (by its hash, never the key
+/// itself), or per remote address when no key is sent. Over the limit is 429 with <c>Retry-After</c>, in OpenAI's shape.
+/// </summary>
+public static class ServerRateLimits
+{
+    /// <summary>Adds the limiter: <c>Server:RateLimit:RequestsPerMinute</c> (default 600; 0 turns it off).</summary>
+    public static IServiceCollection AddStrataRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var perMinute = configuration.GetValue("Server:RateLimit:RequestsPerMinute", 600);
+        return services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                perMinute <= 0 || context.GetEndpoint()?.Metadata.GetMetadata<PublicRouteAttribute>() is not null
+                    ? RateLimitPartition.GetNoLimiter("unlimited")
+                    : RateLimitPartition.GetTokenBucketLimiter(ClientKey(context), _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = perMinute,
+                        TokensPerPeriod = perMinute,
+                        ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }));
+            limiter.OnRejected = (rejected, cancellationToken) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                rejected.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return new ValueTask(OpenAiError.Write(rejected.HttpContext, StatusCodes.Status429TooManyRequests,
+                    "Too many requests for this API key; retry after the time in the Retry-After header.", "rate_limit_exceeded", "rate_limit_exceeded"));
+            };
+        });
+    }
+
+    private static string ClientKey(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        return authorization.Length > 0
+            ? "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(authorization)))[..16]
+            : "ip:" + context.Connection.RemoteIpAddress;
+    }
+}
