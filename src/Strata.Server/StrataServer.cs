@@ -7,6 +7,7 @@ using Strata.Models;
 using Strata.Models.Configuration;
 using Strata.Monitoring;
 using Strata.Orchestration;
+using Strata.Server.Anthropic;
 using Strata.Server.Endpoints;
 using Strata.Server.OpenAi;
 using Strata.Server.Security;
@@ -63,6 +64,7 @@ public static class StrataServer
         app.MapOpenAiModelsEndpoints();
         app.MapOpenAiChatEndpoints();
         app.MapOpenAiEmbeddingsEndpoints();
+        app.MapAnthropicMessagesEndpoints();
         app.MapApiReference();
         return app;
     }

@@ -23,6 +23,14 @@ public sealed class ServerSentEvents
         await response.Body.FlushAsync(cancellationToken);
     }
 
+    /// <summary>Writes <paramref name="value"/> as one named event (<c>event:</c> then <c>data:</c>), as Anthropic's API streams.</summary>
+    public async Task WriteAsync<T>(string eventName, T value, CancellationToken cancellationToken)
+    {
+        Start();
+        await response.WriteAsync($"event: {eventName}\n", cancellationToken);
+        await WriteAsync(value, cancellationToken);
+    }
+
     /// <summary>Writes the closing <c>data: [DONE]</c> event.</summary>
     public async Task WriteDoneAsync(CancellationToken cancellationToken)
     {

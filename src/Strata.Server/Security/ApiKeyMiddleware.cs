@@ -25,6 +25,15 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeySet keys)
             return next(context);
         }
 
+        // Anthropic's clients send the key as x-api-key.
+        var anthropicKey = context.Request.Headers["x-api-key"].ToString();
+        if (anthropicKey.Length > 0 && keys.Accepts(anthropicKey))
+        {
+            return next(context);
+        }
+
+        header = header.Length > 0 ? header : anthropicKey;
+
         var message = header.Length == 0
             ? "Missing API key: send 'Authorization: Bearer YOUR_KEY'."
             : "Invalid API key.";

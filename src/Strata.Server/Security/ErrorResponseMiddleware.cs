@@ -39,6 +39,14 @@ public sealed class ErrorResponseMiddleware(RequestDelegate next, ILogger<ErrorR
                 context.Response.Headers.RetryAfter = "1";
             }
 
+            if (context.Request.Path.StartsWithSegments("/v1/messages", StringComparison.Ordinal))
+            {
+                // Anthropic's clients read {"type":"error","error":{"type","message"}}.
+                context.Response.StatusCode = status;
+                await context.Response.WriteAsJsonAsync(new { type = "error", error = new { type, message } });
+                return;
+            }
+
             await OpenAiError.Write(context, status, message, type, code, param);
         }
     }
