@@ -19,6 +19,7 @@ public static class StrataCommandLine
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

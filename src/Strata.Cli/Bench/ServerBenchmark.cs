@@ -1,0 +1,315 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Strata.Models.Configuration;
+using Strata.Models.Formats.Gguf;
+using Strata.Models.Llama;
+using Strata.Models.Store;
+
+namespace Strata.Cli.Bench;
+
+/// <summary>Settings of <c>strata bench server</c>.</summary>
+/// <param name="Clients">Concurrent clients per workload.</param>
+/// <param name="Duration">How long each workload runs.</param>
+/// <param name="MaxTokens">Tokens per chat request.</param>
+internal sealed record ServerBenchmarkOptions(int Clients, TimeSpan Duration, int MaxTokens);
+
+/// <summary>One workload's outcome.</summary>
+internal sealed record ServerWorkloadResult(
+    string Workload, int Clients, double Seconds, int Requests, double RequestsPerSecond, double P50Ms, double P99Ms,
+    double? FirstTokenP50Ms, double? TokensPerSecond, int Errors, int Refused);
+
+/// <summary>What <c>strata bench server</c> reports.</summary>
+internal sealed record ServerBenchmarkReport(
+    IReadOnlyList<ServerWorkloadResult> Workloads, double HttpTokensPerSecond, double InProcessTokensPerSecond, double StreamingRatio, long ServerPeakMemoryBytes);
+
+/// <summary>
+/// Starts a real <c>strata serve</c> child process on loopback with a generated test model, drives it with concurrent
+/// clients for a bounded time (streaming chat, embeddings), then compares one stream's tokens/s over HTTP with the
+/// same model and options in process. Only 127.0.0.1 is ever contacted.
+/// </summary>
+internal static class ServerBenchmark
+{
+    private const string Model = "bench-llama";
+
+    public static async Task<ServerBenchmarkReport> RunAsync(ServerBenchmarkOptions options, Action<string> log, CancellationToken cancellationToken)
+    {
+        var home = Path.Combine(Path.GetTempPath(), "strata-bench-server-" + Guid.NewGuid().ToString("N"));
+        var paths = new StrataPaths(home);
+        try
+        {
+            Directory.CreateDirectory(home);
+            var file = Path.Combine(home, "bench.gguf");
+            // Big enough that generation, not HTTP, dominates; small enough to write in a second.
+            var model = new TinyLlamaOptions { ContextLength = 2048, EmbeddingLength = 384, BlockCount = 6, HeadCount = 6, KeyValueHeadCount = 6, FeedForwardLength = 1024 };
+            TinyLlamaGguf.Write(file, model);
+            await new ModelImporter(new ModelStore(paths)).ImportAsync(file, Model, cancellationToken: cancellationToken);
+
+            var port = FreePort();
+            var url = $"http://127.0.0.1:{port}";
+            using var server = StartServer(home, url);
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+            await WaitHealthyAsync(http, server, cancellationToken);
+            log($"server up at {url} (pid {server.Id})");
+
+            var results = new List<ServerWorkloadResult>();
+            log("warming up the chat model and MiniLM");
+            await ChatOnceAsync(http, options.MaxTokens, new LatencyRecorder(), cancellationToken);
+            await EmbedOnceAsync(http, new LatencyRecorder(), cancellationToken);
+
+            log($"streaming chat: {options.Clients} clients for {options.Duration.TotalSeconds:0} s");
+            results.Add(await DriveAsync("chat (streaming)", options, recorder => ChatOnceAsync(http, options.MaxTokens, recorder, cancellationToken), cancellationToken));
+            log($"embeddings: {options.Clients} clients for {options.Duration.TotalSeconds:0} s");
+            results.Add(await DriveAsync("embeddings (8 inputs)", options, recorder => EmbedOnceAsync(http, recorder, cancellationToken), cancellationToken));
+
+            log("one stream over HTTP vs the same model in process");
+            var overHttp = await SingleStreamRateAsync(() => HttpStreamAsync(http, options.MaxTokens, cancellationToken));
+            var inProcess = await InProcessRateAsync(file, options.MaxTokens, cancellationToken);
+            var peak = PeakMemory(server.Id);
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync(cancellationToken);
+            return new ServerBenchmarkReport(results, overHttp, inProcess, overHttp / inProcess, peak);
+        }
+        finally
+        {
+            TryDelete(home);
+        }
+    }
+
+    private static Process StartServer(string home, string url)
+    {
+        var info = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            info.ArgumentList.Add(typeof(ServerBenchmark).Assembly.Location);
+        }
+
+        foreach (var argument in new[] { "serve", "--urls", url, "--set", "Server:RateLimit:RequestsPerMinute=0", "--set", "Models:Llama:ContextSize=2048" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["STRATA_HOME"] = home;
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start strata serve");
+        // Drain the pipes so the server never blocks on a full one.
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        return process;
+    }
+
+    private static async Task<ServerWorkloadResult> DriveAsync(string name, ServerBenchmarkOptions options, Func<LatencyRecorder, Task> once, CancellationToken cancellationToken)
+    {
+        var recorder = new LatencyRecorder();
+        var clock = Stopwatch.StartNew();
+        var deadline = options.Duration;
+        await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(async _ =>
+        {
+            while (clock.Elapsed < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                await once(recorder);
+            }
+        }));
+        var seconds = clock.Elapsed.TotalSeconds;
+        double? firstToken = double.IsNaN(recorder.FirstTokenPercentile(50)) ? null : recorder.FirstTokenPercentile(50);
+        return new ServerWorkloadResult(name, options.Clients, seconds, recorder.Succeeded, recorder.Succeeded / seconds,
+            recorder.LatencyPercentile(50), recorder.LatencyPercentile(99), firstToken,
+            recorder.OutputTokens > 0 ? recorder.OutputTokens / seconds : null, recorder.Failed, recorder.Refused);
+    }
+
+    private static async Task ChatOnceAsync(HttpClient http, int maxTokens, LatencyRecorder recorder, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var (firstToken, tokens, status) = await StreamChatAsync(http, maxTokens, clock, cancellationToken);
+            Record(recorder, status, clock.Elapsed, firstToken, tokens);
+        }
+        catch (HttpRequestException)
+        {
+            recorder.Failure();
+        }
+    }
+
+    private static async Task EmbedOnceAsync(HttpClient http, LatencyRecorder recorder, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var inputs = Enumerable.Range(0, 8).Select(i => $"Benchmark sentence number {i} about vector search and embeddings.").ToArray();
+            using var response = await http.PostAsJsonAsync("/v1/embeddings", new { model = "minilm", input = inputs }, cancellationToken);
+            await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            Record(recorder, response.StatusCode, clock.Elapsed, null, 0);
+        }
+        catch (HttpRequestException)
+        {
+            recorder.Failure();
+        }
+    }
+
+    private static void Record(LatencyRecorder recorder, HttpStatusCode status, TimeSpan latency, TimeSpan? firstToken, long tokens)
+    {
+        if (status == HttpStatusCode.TooManyRequests)
+        {
+            recorder.Refusal();
+        }
+        else if ((int)status is >= 200 and < 300)
+        {
+            recorder.Success(latency, firstToken, tokens);
+        }
+        else
+        {
+            recorder.Failure();
+        }
+    }
+
+    /// <summary>Streams one completion; returns time to first content, output tokens (from the usage chunk) and status.</summary>
+    private static async Task<(TimeSpan? FirstToken, long Tokens, HttpStatusCode Status)> StreamChatAsync(HttpClient http, int maxTokens, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new
+            {
+                model = Model,
+                messages = new[] { new { role = "user", content = "Tell me a long story about a lighthouse keeper." } },
+                max_tokens = maxTokens,
+                temperature = 0,
+                seed = 1,
+                stream = true,
+                stream_options = new { include_usage = true },
+            }),
+        };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            return (null, 0, response.StatusCode);
+        }
+
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        TimeSpan? first = null;
+        long tokens = 0;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (!line.StartsWith("data: {", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            using var chunk = JsonDocument.Parse(line["data: ".Length..]);
+            var root = chunk.RootElement;
+            if (first is null && root.GetProperty("choices").EnumerateArray().Any(c => c.GetProperty("delta").TryGetProperty("content", out var content) && content.GetString() is { Length: > 0 }))
+            {
+                first = clock.Elapsed;
+            }
+
+            if (root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
+            {
+                tokens = usage.GetProperty("completion_tokens").GetInt64();
+            }
+        }
+
+        return (first, tokens, response.StatusCode);
+    }
+
+    private static async Task<(long Tokens, TimeSpan Generating)> HttpStreamAsync(HttpClient http, int maxTokens, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var (first, tokens, _) = await StreamChatAsync(http, maxTokens, clock, cancellationToken);
+        return (tokens, clock.Elapsed - (first ?? TimeSpan.Zero));
+    }
+
+    /// <summary>Median generation tokens/s (after the first token, so prompt processing is left out) over 3 runs.</summary>
+    private static async Task<double> SingleStreamRateAsync(Func<Task<(long Tokens, TimeSpan Generating)>> run)
+    {
+        var rates = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (tokens, generating) = await run();
+            rates.Add(Math.Max(0, tokens - 1) / generating.TotalSeconds);
+        }
+
+        return rates.Order().ElementAt(1);
+    }
+
+    private static async Task<double> InProcessRateAsync(string file, int maxTokens, CancellationToken cancellationToken)
+    {
+        using var client = LlamaChatClient.FromFile(file, new LlamaChatClientOptions { ContextSize = 2048 });
+        List<ChatMessage> messages = [new(ChatRole.User, "Tell me a long story about a lighthouse keeper.")];
+        var options = new ChatOptions { MaxOutputTokens = maxTokens, Temperature = 0, Seed = 1 };
+        await client.GetResponseAsync(messages, options, cancellationToken);
+        return await SingleStreamRateAsync(async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            TimeSpan? first = null;
+            var updates = new List<ChatResponseUpdate>();
+            await foreach (var update in client.GetStreamingResponseAsync(messages, options, cancellationToken))
+            {
+                if (first is null && update.Text.Length > 0)
+                {
+                    first = clock.Elapsed;
+                }
+
+                updates.Add(update);
+            }
+
+            return (updates.ToChatResponse().Usage?.OutputTokenCount ?? 0, clock.Elapsed - (first ?? TimeSpan.Zero));
+        });
+    }
+
+    private static async Task WaitHealthyAsync(HttpClient http, Process server, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (server.HasExited)
+            {
+                throw new InvalidOperationException($"strata serve exited with code {server.ExitCode} before it became healthy");
+            }
+
+            try
+            {
+                if ((await http.GetAsync(new Uri("/health", UriKind.Relative), cancellationToken)).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        throw new TimeoutException("strata serve did not become healthy within 60 s");
+    }
+
+    /// <summary>The child's peak resident memory (VmHWM) on Linux; 0 where /proc is absent.</summary>
+    private static long PeakMemory(int pid)
+    {
+        var status = $"/proc/{pid}/status";
+        var line = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
+        var kilobytes = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1);
+        return long.TryParse(kilobytes, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value * 1024 : 0;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System.Text.Json;
+
+namespace Strata.Cli.Tests;
+
+public sealed class BenchServerTests
+{
+    [Fact]
+    public async Task Bench_server_drives_a_real_server_and_reports_every_workload_without_errors()
+    {
+        using var strata = new StrataProcess();
+
+        var result = await strata.RunAsync("bench", "server", "--clients", "2", "--seconds", "1", "--max-tokens", "8", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var report = JsonDocument.Parse(result.Stdout);
+        var workloads = report.RootElement.GetProperty("workloads").EnumerateArray().ToList();
+        Assert.Equal(2, workloads.Count);
+        Assert.All(workloads, w =>
+        {
+            Assert.True(w.GetProperty("requests").GetInt32() > 0);
+            Assert.Equal(0, w.GetProperty("errors").GetInt32());
+        });
+        Assert.True(report.RootElement.GetProperty("httpTokensPerSecond").GetDouble() > 0);
+        Assert.True(report.RootElement.GetProperty("inProcessTokensPerSecond").GetDouble() > 0);
+        Assert.True(report.RootElement.GetProperty("serverPeakMemoryBytes").GetInt64() > 0);
+    }
+}
