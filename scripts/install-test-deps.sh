@@ -8,12 +8,23 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# python3 reads the test reports for the closing summary line.
+sudo_cmd=""
+[[ $(id -u) -eq 0 ]] || sudo_cmd="sudo"
+apt_updated=""
+apt_install() {
+  if [[ -z "$apt_updated" ]]; then
+    $sudo_cmd apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 missing=()
+# python3 reads the test reports for the closing summary line.
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+# Debian's Chromium is the browser the end-to-end tests drive through Playwright (its own downloads are not used).
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if ((${#missing[@]})); then
-  sudo_cmd=""
-  [[ $(id -u) -eq 0 ]] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+  echo "installing: ${missing[*]}" >&2
+  apt_install "${missing[@]}"
 fi

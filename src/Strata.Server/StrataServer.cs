@@ -48,6 +48,7 @@ public static class StrataServer
         builder.Services.AddStrataRateLimits(configuration);
         builder.Services.AddStrataCors(configuration);
         builder.Services.AddOpenApi();
+        builder.Services.AddRazorComponents();
         builder.Services
             .AddStrataModels(configuration)
             .AddStrataData(configuration)
@@ -60,12 +61,14 @@ public static class StrataServer
         app.UseCors();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseRateLimiter();
+        app.UseAntiforgery();
         app.MapHealthEndpoints();
         app.MapOpenAiModelsEndpoints();
         app.MapOpenAiChatEndpoints();
         app.MapOpenAiEmbeddingsEndpoints();
         app.MapAnthropicMessagesEndpoints();
         app.MapApiReference();
+        app.MapWebUi();
         return app;
     }
 }
