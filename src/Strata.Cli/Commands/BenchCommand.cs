@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Strata.Cli.Bench;
 using Strata.Cli.Output;
+using Strata.Models;
 
 namespace Strata.Cli.Commands;
 
@@ -39,7 +40,7 @@ internal static class BenchCommand
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"one stream: {report.HttpTokensPerSecond:0.0} tok/s over HTTP vs {report.InProcessTokensPerSecond:0.0} in process, ratio {report.StreamingRatio:0.00} (target >= 0.95)"));
-            Console.WriteLine($"server peak memory: {Bytes.Format(report.ServerPeakMemoryBytes)}");
+            Console.WriteLine($"server peak memory: {ByteSize.Format(report.ServerPeakMemoryBytes)}");
             return 0;
         }));
         return command;

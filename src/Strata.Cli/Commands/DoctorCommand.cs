@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using Strata.Cli.Output;
 using Strata.Models.Diagnostics;
+using Strata.Models;
 
 namespace Strata.Cli.Commands;
 
@@ -27,9 +28,9 @@ internal static class DoctorCommand
             facts.AddRow("[grey]system[/]", Markup.Escape($"{system.OperatingSystem} ({system.Architecture}), {system.DotnetVersion}"));
             facts.AddRow("[grey]cpu[/]", Markup.Escape($"{system.Cpu ?? "unknown"}, {system.Cores} logical cores"));
             facts.AddRow("[grey]cpu features[/]", Markup.Escape(string.Join(' ', system.CpuFeatures)));
-            facts.AddRow("[grey]memory[/]", Markup.Escape($"{Bytes.Format(system.MemoryTotalBytes)} total" + (system.MemoryAvailableBytes is { } free ? $", {Bytes.Format(free)} available" : "")));
+            facts.AddRow("[grey]memory[/]", Markup.Escape($"{ByteSize.Format(system.MemoryTotalBytes)} total" + (system.MemoryAvailableBytes is { } free ? $", {ByteSize.Format(free)} available" : "")));
             facts.AddRow("[grey]STRATA_HOME[/]", Markup.Escape($"{storage.Home} ({(storage.Exists ? "exists" : "not created yet")}, {(storage.Writable ? "writable" : "NOT writable")})"));
-            facts.AddRow("[grey]disk[/]", Markup.Escape($"{Bytes.Format(storage.FreeBytes)} free of {Bytes.Format(storage.TotalBytes)}"));
+            facts.AddRow("[grey]disk[/]", Markup.Escape($"{ByteSize.Format(storage.FreeBytes)} free of {ByteSize.Format(storage.TotalBytes)}"));
             AnsiConsole.Write(facts);
 
             var table = new Table().AddColumns("runtime", "status", "version", "detail");

@@ -3,6 +3,7 @@ using Spectre.Console;
 using Strata.Cli.Output;
 using Strata.Models.Catalog;
 using Strata.Models.Store;
+using Strata.Models;
 
 namespace Strata.Cli.Commands;
 
@@ -57,7 +58,7 @@ internal static class ModelsCommand
                 table.AddRow(
                     Markup.Escape(entry.Name),
                     entry.Format,
-                    entry.Size is { } size ? Bytes.Format(size) : "",
+                    entry.Size is { } size ? ByteSize.Format(size) : "",
                     entry.Location,
                     string.Join(", ", Capabilities(entry.Capabilities)),
                     Markup.Escape(model?.Metadata.Architecture ?? ""),
@@ -104,7 +105,7 @@ internal static class ModelsCommand
             var meta = model.Metadata;
             Row("name", model.Name);
             Row("format", Describe(model.Format));
-            Row("size", Bytes.Format(model.Size));
+            Row("size", ByteSize.Format(model.Size));
             Row("source", model.Source.Uri + (model.Source.Revision is null ? "" : $" @ {model.Source.Revision}"));
             Row("created", model.Created.ToString("u", System.Globalization.CultureInfo.InvariantCulture));
             Row("architecture", meta.Architecture);
@@ -121,7 +122,7 @@ internal static class ModelsCommand
             var files = new Table().AddColumns("file", "size", "sha256");
             foreach (var file in model.Files)
             {
-                files.AddRow(Markup.Escape(file.Path), Bytes.Format(file.Size), file.Digest);
+                files.AddRow(Markup.Escape(file.Path), ByteSize.Format(file.Size), file.Digest);
             }
 
             AnsiConsole.Write(files);
@@ -168,7 +169,7 @@ internal static class ModelsCommand
             };
             var manifest = await new ModelImporter(context.Store).ImportAsync(
                 parse.GetRequiredValue(path), parse.GetRequiredValue(name), requested, parse.GetValue(force), cancellationToken);
-            Console.WriteLine($"Imported {manifest.Name} ({Describe(manifest.Format)}, {manifest.Files.Count} file(s), {Bytes.Format(manifest.Size)}).");
+            Console.WriteLine($"Imported {manifest.Name} ({Describe(manifest.Format)}, {manifest.Files.Count} file(s), {ByteSize.Format(manifest.Size)}).");
             return 0;
         }));
         return command;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Strata.Cli.Output;
 using Strata.Models.HuggingFace;
+using Strata.Models;
 
 namespace Strata.Cli.Commands;
 
@@ -35,7 +36,7 @@ internal static class PullCommand
             var renderer = new PullProgressRenderer(interactive);
             var manifest = await context.Services.GetRequiredService<ModelPuller>().PullAsync(request, renderer, cancellationToken);
             renderer.Finish();
-            Console.WriteLine($"Pulled {manifest.Name} ({manifest.Format.ToString().ToLowerInvariant()}, {manifest.Files.Count} file(s), {Bytes.Format(manifest.Size)}).");
+            Console.WriteLine($"Pulled {manifest.Name} ({manifest.Format.ToString().ToLowerInvariant()}, {manifest.Files.Count} file(s), {ByteSize.Format(manifest.Size)}).");
             return 0;
         }));
         return command;
@@ -44,6 +45,6 @@ internal static class PullCommand
     private static HubFile? Choose(IReadOnlyList<HubFile> files) =>
         AnsiConsole.Prompt(new SelectionPrompt<HubFile>()
             .Title("This repository has several GGUF files. Which one?")
-            .UseConverter(f => Markup.Escape($"{f.Path}  ({Bytes.Format(f.Size)})"))
+            .UseConverter(f => Markup.Escape($"{f.Path}  ({ByteSize.Format(f.Size)})"))
             .AddChoices(files));
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Strata.Models.HuggingFace;
+using Strata.Models;
 
 namespace Strata.Cli.Output;
 
@@ -21,7 +22,7 @@ internal sealed class PullProgressRenderer(bool terminal) : IProgress<PullProgre
             var fraction = value.TotalBytes > 0 ? Math.Min(1.0, (double)value.BytesDone / value.TotalBytes) : 1.0;
             var eta = value.Remaining is { } remaining ? remaining.ToString(remaining.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture) : "--:--";
             var facts = string.Create(CultureInfo.InvariantCulture,
-                $"[{value.FileNumber}/{value.FileCount}] {value.File} {fraction:P0} {Bytes.Format(value.BytesDone)}/{Bytes.Format(value.TotalBytes)} {Bytes.Format((long)value.BytesPerSecond)}/s ETA {eta}");
+                $"[{value.FileNumber}/{value.FileCount}] {value.File} {fraction:P0} {ByteSize.Format(value.BytesDone)}/{ByteSize.Format(value.TotalBytes)} {ByteSize.Format((long)value.BytesPerSecond)}/s ETA {eta}");
             if (terminal)
             {
                 if (currentFile is not null && currentFile != value.File)

@@ -1,4 +1,3 @@
-using System.Globalization;
 
 namespace Strata.Models.HuggingFace;
 
@@ -27,23 +26,7 @@ internal static class DiskSpace
         if (available < bytesNeeded)
         {
             throw new HubException(
-                $"Not enough disk space in {folder}: the download needs {Format(bytesNeeded)} but only {Format(available)} is free.");
+                $"Not enough disk space in {folder}: the download needs {ByteSize.Format(bytesNeeded)} but only {ByteSize.Format(available)} is free.");
         }
-    }
-
-    public static string Format(long bytes)
-    {
-        string[] units = ["B", "KB", "MB", "GB", "TB"];
-        double value = bytes;
-        var unit = 0;
-        while (value >= 1024 && unit < units.Length - 1)
-        {
-            value /= 1024;
-            unit++;
-        }
-
-        return unit == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B")
-            : string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
     }
 }

@@ -71,7 +71,7 @@ internal sealed class HubFileDownloader(HuggingFaceHubClient client, ModelStore 
                 var kept = File.Exists(partial) ? new FileInfo(partial).Length : 0;
                 throw new HubException(
                     $"The download of '{file.Path}' from {repositoryId} was interrupted {MaxAttempts} times ({e.Message}). " +
-                    $"{DiskSpace.Format(kept)} are kept: run the pull again to resume.", e.InnerException ?? e);
+                    $"{ByteSize.Format(kept)} are kept: run the pull again to resume.", e.InnerException ?? e);
             }
         }
     }

@@ -128,7 +128,7 @@ internal static class HubFileSelector
         new($"'{path}' in {repository.RepositoryId} holds no model file (.gguf, .onnx, .safetensors, .bin, .pt); it holds: {Describe(files)}.");
 
     private static string List(IEnumerable<HubFile> files) =>
-        string.Join(Environment.NewLine, files.Select(file => $"  {file.Path}  ({DiskSpace.Format(file.Size)})"));
+        string.Join(Environment.NewLine, files.Select(file => $"  {file.Path}  ({ByteSize.Format(file.Size)})"));
 
     private static string Describe(IReadOnlyList<HubFile> files) =>
         files.Count == 0 ? "no files"

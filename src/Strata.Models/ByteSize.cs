@@ -1,17 +1,18 @@
 using System.Globalization;
 
-namespace Strata.Cli.Output;
+namespace Strata.Models;
 
-/// <summary>Formats byte counts for people (1.5 GB).</summary>
-internal static class Bytes
+/// <summary>Formats byte counts for people, in decimal units as disks and downloads are labelled (1.5 GB).</summary>
+public static class ByteSize
 {
     private static readonly string[] Units = ["B", "KB", "MB", "GB", "TB"];
 
+    /// <summary>Formats <paramref name="bytes"/>, for example <c>512 B</c>, <c>90.9 MB</c>.</summary>
     public static string Format(long bytes)
     {
         double value = bytes;
         var unit = 0;
-        while (value >= 1000 && unit < Units.Length - 1)
+        while (Math.Abs(value) >= 1000 && unit < Units.Length - 1)
         {
             value /= 1000;
             unit++;
