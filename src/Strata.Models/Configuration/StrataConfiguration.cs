@@ -20,6 +20,9 @@ public static class StrataConfiguration
         ["HuggingFace:Endpoint"] = "https://huggingface.co",
         ["HuggingFace:Offline"] = "false",
         ["Models:DefaultEmbedding"] = "minilm",
+        // Request-by-request framework logs drown out what matters; errors and Strata's own messages remain.
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
     };
 
     /// <summary>Builds the configuration for <paramref name="paths"/>.</summary>
