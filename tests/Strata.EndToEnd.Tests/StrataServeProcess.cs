@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Strata.Models.Configuration;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Server;
 
 namespace Strata.EndToEnd.Tests;
 
@@ -24,7 +23,7 @@ public sealed class StrataServeProcess : IAsyncLifetime
         TinyLlamaGguf.Write(file, new TinyLlamaOptions { ContextLength = 1024 });
         await new ModelImporter(new ModelStore(paths)).ImportAsync(file, "tiny");
 
-        Url = new Uri($"http://127.0.0.1:{FreePort()}");
+        Url = new Uri($"http://127.0.0.1:{ServerHealth.FreeLoopbackPort()}");
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "strata.dll"), "serve", "--urls", Url.ToString().TrimEnd('/'), "--set", "Models:Llama:ContextSize=1024" })
         {
@@ -36,29 +35,14 @@ public sealed class StrataServeProcess : IAsyncLifetime
         _ = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var http = new HttpClient { BaseAddress = Url };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException("strata serve exited: " + await stderr);
-            }
-
-            try
-            {
-                if ((await http.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(200);
+            await ServerHealth.WaitUntilHealthyAsync(http, process, TimeSpan.FromSeconds(60));
         }
-
-        throw new TimeoutException("strata serve did not become healthy within 60 s");
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException(e.Message + " " + await stderr, e);
+        }
     }
 
     public async Task DisposeAsync()
@@ -71,12 +55,5 @@ public sealed class StrataServeProcess : IAsyncLifetime
 
         process?.Dispose();
         Directory.Delete(Home, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

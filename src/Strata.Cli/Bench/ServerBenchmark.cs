@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Strata.Models.Configuration;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Llama;
 using Strata.Models.Store;
+using Strata.Server;
 
 namespace Strata.Cli.Bench;
 
@@ -49,11 +49,11 @@ internal static class ServerBenchmark
             TinyLlamaGguf.Write(file, model);
             await new ModelImporter(new ModelStore(paths)).ImportAsync(file, Model, cancellationToken: cancellationToken);
 
-            var port = FreePort();
+            var port = ServerHealth.FreeLoopbackPort();
             var url = $"http://127.0.0.1:{port}";
             using var server = StartServer(home, url);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
-            await WaitHealthyAsync(http, server, cancellationToken);
+            await ServerHealth.WaitUntilHealthyAsync(http, server, TimeSpan.FromSeconds(60), cancellationToken);
             log($"server up at {url} (pid {server.Id})");
 
             var results = new List<ServerWorkloadResult>();
@@ -259,33 +259,6 @@ internal static class ServerBenchmark
         });
     }
 
-    private static async Task WaitHealthyAsync(HttpClient http, Process server, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (server.HasExited)
-            {
-                throw new InvalidOperationException($"strata serve exited with code {server.ExitCode} before it became healthy");
-            }
-
-            try
-            {
-                if ((await http.GetAsync(new Uri("/health", UriKind.Relative), cancellationToken)).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(200, cancellationToken);
-        }
-
-        throw new TimeoutException("strata serve did not become healthy within 60 s");
-    }
-
     /// <summary>The child's peak resident memory (VmHWM) on Linux; 0 where /proc is absent.</summary>
     private static long PeakMemory(int pid)
     {
@@ -293,13 +266,6 @@ internal static class ServerBenchmark
         var line = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
         var kilobytes = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1);
         return long.TryParse(kilobytes, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value * 1024 : 0;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void TryDelete(string folder)
