@@ -76,6 +76,19 @@ public sealed class UrlLoadingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_connection_goes_to_the_address_the_guard_validated_not_to_a_second_lookup()
+    {
+        // "pinned.invalid" exists in no DNS: the download can only work if the socket connects to the address the
+        // guard's resolver returned, which is what closes the window for DNS rebinding.
+        var port = server.BaseAddress.Port;
+        var guard = new UrlGuard(new TestServerOnly(port), (_, _) => Task.FromResult(new[] { IPAddress.Loopback }));
+        var loader = new DocumentLoader(new DocumentLoaderOptions { AllowUrls = true }, guard);
+        var result = await loader.LoadUrlAsync(new Uri($"http://pinned.invalid:{port}/page.html"));
+        Assert.True(result.IsSuccess, result.FailureReason);
+        Assert.Equal("Served", result.Document.Title);
+    }
+
+    [Fact]
     public async Task Redirect_loops_stop_after_the_limit()
     {
         var result = await Loader(new TestServerOnly(server.BaseAddress.Port)).LoadUrlAsync(server.Url("loop"));
