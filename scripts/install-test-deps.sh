@@ -24,6 +24,8 @@ missing=()
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 # Debian's Chromium is the browser the end-to-end tests drive through Playwright (its own downloads are not used).
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+# Debian's reference manual is the real HTML corpus the document loader and chunker tests read.
+[[ -f /usr/share/debian-reference/ch08.en.html ]] || missing+=(debian-reference-en)
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}" >&2
   apt_install "${missing[@]}"
