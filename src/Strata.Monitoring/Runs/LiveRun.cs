@@ -1,3 +1,5 @@
+using Strata.Monitoring.Storage;
+
 namespace Strata.Monitoring.Runs;
 
 /// <summary>
@@ -71,10 +73,10 @@ internal sealed class LiveRun : IRun
         var (digest, size) = ArtifactBlobs.Store(folder, content);
         var now = DateTimeOffset.UtcNow;
         using var connection = _store.Database.Open();
-        RunsDatabase.Execute(connection, """
+        SqliteStatements.Execute(connection, """
             INSERT INTO artifacts (run_id, name, kind, digest, size, created_at) VALUES ($id, $name, $kind, $digest, $size, $now)
             ON CONFLICT (run_id, name) DO UPDATE SET kind = excluded.kind, digest = excluded.digest, size = excluded.size, created_at = excluded.created_at
-            """, ("$id", Id), ("$name", name), ("$kind", kind), ("$digest", digest), ("$size", size), ("$now", RunsDatabase.ToUnixMs(now)));
+            """, ("$id", Id), ("$name", name), ("$kind", kind), ("$digest", digest), ("$size", size), ("$now", SqliteStatements.ToUnixMs(now)));
         return new ArtifactRecord(name, kind, digest, size, now, ArtifactBlobs.PathOf(folder, digest));
     }
 
@@ -95,8 +97,8 @@ internal sealed class LiveRun : IRun
             _heartbeat.Dispose();
             WritePending();
             using var connection = _store.Database.Open();
-            RunsDatabase.Execute(connection, "UPDATE runs SET status = $status, ended_at = $now, heartbeat_at = $now WHERE id = $id",
-                ("$id", Id), ("$status", status.ToString().ToLowerInvariant()), ("$now", RunsDatabase.ToUnixMs(DateTimeOffset.UtcNow)));
+            SqliteStatements.Execute(connection, "UPDATE runs SET status = $status, ended_at = $now, heartbeat_at = $now WHERE id = $id",
+                ("$id", Id), ("$status", status.ToString().ToLowerInvariant()), ("$now", SqliteStatements.ToUnixMs(DateTimeOffset.UtcNow)));
             _finished = true;
         }
     }
@@ -116,8 +118,8 @@ internal sealed class LiveRun : IRun
             {
                 WritePending();
                 using var connection = _store.Database.Open();
-                RunsDatabase.Execute(connection, "UPDATE runs SET heartbeat_at = $now WHERE id = $id",
-                    ("$id", Id), ("$now", RunsDatabase.ToUnixMs(DateTimeOffset.UtcNow)));
+                SqliteStatements.Execute(connection, "UPDATE runs SET heartbeat_at = $now WHERE id = $id",
+                    ("$id", Id), ("$now", SqliteStatements.ToUnixMs(DateTimeOffset.UtcNow)));
             }
             catch (Microsoft.Data.Sqlite.SqliteException)
             {
@@ -136,7 +138,7 @@ internal sealed class LiveRun : IRun
 
         using var connection = _store.Database.Open();
         using var transaction = connection.BeginTransaction();
-        using var insert = RunsDatabase.Command(connection,
+        using var insert = SqliteStatements.Command(connection,
             "INSERT INTO metrics (run_id, name, step, value, wall_time) VALUES ($id, $name, $step, $value, $time)",
             ("$id", Id), ("$name", ""), ("$step", 0L), ("$value", 0.0), ("$time", 0L));
         insert.Transaction = transaction;
@@ -146,7 +148,7 @@ internal sealed class LiveRun : IRun
             insert.Parameters["$name"].Value = point.Name;
             insert.Parameters["$step"].Value = point.Step;
             insert.Parameters["$value"].Value = double.IsNaN(point.Value) ? DBNull.Value : point.Value;
-            insert.Parameters["$time"].Value = RunsDatabase.ToUnixMs(point.WallTime);
+            insert.Parameters["$time"].Value = SqliteStatements.ToUnixMs(point.WallTime);
             insert.ExecuteNonQuery();
         }
 

@@ -1,3 +1,4 @@
+using Strata.Monitoring.Storage;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
@@ -12,7 +13,7 @@ public sealed partial class RunStore
     public IReadOnlyList<RunRecord> List(string? project = null)
     {
         using var connection = Database.Open();
-        using var command = RunsDatabase.Command(connection,
+        using var command = SqliteStatements.Command(connection,
             $"SELECT {RunColumns} FROM runs WHERE $project IS NULL OR project = $project ORDER BY started_at DESC, id",
             ("$project", project));
         return ReadRuns(command);
@@ -28,7 +29,7 @@ public sealed partial class RunStore
         }
 
         using var connection = Database.Open();
-        using var command = RunsDatabase.Command(connection, $"SELECT {RunColumns} FROM runs WHERE id = $id", ("$id", runId));
+        using var command = SqliteStatements.Command(connection, $"SELECT {RunColumns} FROM runs WHERE id = $id", ("$id", runId));
         return ReadRuns(command).SingleOrDefault() ?? throw new RunNotFoundException(runId);
     }
 
@@ -36,14 +37,14 @@ public sealed partial class RunStore
     public IReadOnlyList<MetricPoint> Metrics(string runId, string name)
     {
         using var connection = Database.Open();
-        using var command = RunsDatabase.Command(connection,
+        using var command = SqliteStatements.Command(connection,
             "SELECT step, value, wall_time FROM metrics WHERE run_id = $id AND name = $name ORDER BY step, rowid",
             ("$id", runId), ("$name", name));
         using var reader = command.ExecuteReader();
         var points = new List<MetricPoint>();
         while (reader.Read())
         {
-            points.Add(new MetricPoint(name, reader.GetInt64(0), ReadValue(reader, 1), RunsDatabase.FromUnixMs(reader.GetInt64(2))));
+            points.Add(new MetricPoint(name, reader.GetInt64(0), ReadValue(reader, 1), SqliteStatements.FromUnixMs(reader.GetInt64(2))));
         }
 
         return points;
@@ -54,7 +55,7 @@ public sealed partial class RunStore
     {
         using var connection = Database.Open();
         // The last point is the one with the highest step; among equal steps, the one written last.
-        using var command = RunsDatabase.Command(connection, """
+        using var command = SqliteStatements.Command(connection, """
             SELECT m.name, COUNT(*), MAX(m.step), MIN(m.value), MAX(m.value),
                 (SELECT l.value FROM metrics l WHERE l.run_id = m.run_id AND l.name = m.name ORDER BY l.step DESC, l.rowid DESC LIMIT 1)
             FROM metrics m WHERE m.run_id = $id GROUP BY m.name ORDER BY m.name
@@ -74,7 +75,7 @@ public sealed partial class RunStore
     public IReadOnlyList<ArtifactRecord> Artifacts(string runId)
     {
         using var connection = Database.Open();
-        using var command = RunsDatabase.Command(connection,
+        using var command = SqliteStatements.Command(connection,
             "SELECT name, kind, digest, size, created_at FROM artifacts WHERE run_id = $id ORDER BY name", ("$id", runId));
         using var reader = command.ExecuteReader();
         var artifacts = new List<ArtifactRecord>();
@@ -82,7 +83,7 @@ public sealed partial class RunStore
         {
             var digest = reader.GetString(2);
             artifacts.Add(new ArtifactRecord(reader.GetString(0), reader.GetString(1), digest, reader.GetInt64(3),
-                RunsDatabase.FromUnixMs(reader.GetInt64(4)), ArtifactBlobs.PathOf(RunFolder(runId), digest)));
+                SqliteStatements.FromUnixMs(reader.GetInt64(4)), ArtifactBlobs.PathOf(RunFolder(runId), digest)));
         }
 
         return artifacts;
@@ -99,7 +100,7 @@ public sealed partial class RunStore
         while (reader.Read())
         {
             var status = Enum.Parse<RunStatus>(reader.GetString(3), ignoreCase: true);
-            var heartbeat = RunsDatabase.FromUnixMs(reader.GetInt64(8));
+            var heartbeat = SqliteStatements.FromUnixMs(reader.GetInt64(8));
             var host = reader.GetString(10);
             var pid = reader.GetInt32(11);
             if (status == RunStatus.Running
@@ -111,7 +112,7 @@ public sealed partial class RunStore
             runs.Add(new RunRecord(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), status, reader.GetString(4),
                 JsonSerializer.Deserialize<string[]>(reader.GetString(5)) ?? [],
-                RunsDatabase.FromUnixMs(reader.GetInt64(6)), reader.IsDBNull(7) ? null : RunsDatabase.FromUnixMs(reader.GetInt64(7)),
+                SqliteStatements.FromUnixMs(reader.GetInt64(6)), reader.IsDBNull(7) ? null : SqliteStatements.FromUnixMs(reader.GetInt64(7)),
                 heartbeat, host, pid, reader.IsDBNull(13) ? null : reader.GetString(13), reader.GetString(14)));
         }
 

@@ -1,3 +1,4 @@
+using Strata.Monitoring.Storage;
 using System.Text.Json;
 using Strata.Models.Diagnostics;
 
@@ -33,13 +34,13 @@ public sealed partial class RunStore : IRunTracker
         var id = RunIds.New();
         var now = DateTimeOffset.UtcNow;
         using var connection = Database.Open();
-        RunsDatabase.Execute(connection, """
+        SqliteStatements.Execute(connection, """
             INSERT INTO runs (id, project, name, status, config, tags, started_at, heartbeat_at, heartbeat_ms, host, pid, pid_start, git_commit, system)
             VALUES ($id, $project, $name, 'running', $config, $tags, $now, $now, $beat, $host, $pid, $pidStart, $git, $system)
             """,
             ("$id", id), ("$project", options.Project), ("$name", options.Name ?? $"{options.Project}-{id}"),
             ("$config", JsonSerializer.Serialize(options.Config ?? new Dictionary<string, object>(), Json)),
-            ("$tags", JsonSerializer.Serialize(options.Tags, Json)), ("$now", RunsDatabase.ToUnixMs(now)),
+            ("$tags", JsonSerializer.Serialize(options.Tags, Json)), ("$now", SqliteStatements.ToUnixMs(now)),
             ("$beat", (long)Options.HeartbeatInterval.TotalMilliseconds), ("$host", Environment.MachineName),
             ("$pid", Environment.ProcessId), ("$pidStart", RunLiveness.CurrentProcessStartTicks()),
             ("$git", GitCommitReader.Read(Environment.CurrentDirectory)),
@@ -52,12 +53,12 @@ public sealed partial class RunStore : IRunTracker
     {
         RunIds.Validate(runId);
         using var connection = Database.Open();
-        var changed = RunsDatabase.Command(connection, """
+        var changed = SqliteStatements.Command(connection, """
             UPDATE runs SET status = 'running', ended_at = NULL, heartbeat_at = $now, heartbeat_ms = $beat,
                 host = $host, pid = $pid, pid_start = $pidStart
             WHERE id = $id
             """,
-            ("$id", runId), ("$now", RunsDatabase.ToUnixMs(DateTimeOffset.UtcNow)), ("$beat", (long)Options.HeartbeatInterval.TotalMilliseconds),
+            ("$id", runId), ("$now", SqliteStatements.ToUnixMs(DateTimeOffset.UtcNow)), ("$beat", (long)Options.HeartbeatInterval.TotalMilliseconds),
             ("$host", Environment.MachineName), ("$pid", Environment.ProcessId), ("$pidStart", RunLiveness.CurrentProcessStartTicks()));
         using (changed)
         {
@@ -76,9 +77,9 @@ public sealed partial class RunStore : IRunTracker
         RunIds.Validate(runId);
         using var connection = Database.Open();
         using var transaction = connection.BeginTransaction();
-        RunsDatabase.Execute(connection, "DELETE FROM metrics WHERE run_id = $id", ("$id", runId));
-        RunsDatabase.Execute(connection, "DELETE FROM artifacts WHERE run_id = $id", ("$id", runId));
-        using var delete = RunsDatabase.Command(connection, "DELETE FROM runs WHERE id = $id", ("$id", runId));
+        SqliteStatements.Execute(connection, "DELETE FROM metrics WHERE run_id = $id", ("$id", runId));
+        SqliteStatements.Execute(connection, "DELETE FROM artifacts WHERE run_id = $id", ("$id", runId));
+        using var delete = SqliteStatements.Command(connection, "DELETE FROM runs WHERE id = $id", ("$id", runId));
         var removed = delete.ExecuteNonQuery() > 0;
         transaction.Commit();
         var folder = RunFolder(runId);

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Strata.Monitoring.Storage;
 
 namespace Strata.Monitoring.Runs;
 
@@ -49,48 +50,14 @@ internal sealed class RunsDatabase
     {
         Directory.CreateDirectory(folder);
         Folder = folder;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(folder, "runs.db"),
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            DefaultTimeout = 30,
-        }.ToString();
+        _connectionString = SqliteStatements.ConnectionString(Path.Combine(folder, "runs.db"));
         using var connection = Open();
         // WAL is persistent in the file; readers in other processes then never block the writer.
-        Execute(connection, "PRAGMA journal_mode=WAL;");
-        Execute(connection, Schema);
+        SqliteStatements.Execute(connection, "PRAGMA journal_mode=WAL;");
+        SqliteStatements.Execute(connection, Schema);
     }
 
     public string Folder { get; }
 
-    public SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        // NORMAL is durable across process crashes in WAL mode (only a power loss can drop the last commits).
-        Execute(connection, "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;");
-        return connection;
-    }
-
-    public static void Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(connection, sql, parameters);
-        command.ExecuteNonQuery();
-    }
-
-    public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
-    }
-
-    public static long ToUnixMs(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
-
-    public static DateTimeOffset FromUnixMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+    public SqliteConnection Open() => SqliteStatements.Open(_connectionString);
 }
