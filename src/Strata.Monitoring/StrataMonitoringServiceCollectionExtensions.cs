@@ -28,7 +28,7 @@ public static class StrataMonitoringServiceCollectionExtensions
         services.AddOpenTelemetry()
             .WithTracing(tracing =>
             {
-                tracing.AddSource(StrataTelemetry.SourcePattern);
+                tracing.AddSource(StrataTelemetry.SourcePattern).AddProcessor(new ApiKeyTagProcessor());
                 if (StrataTelemetry.StoresLocally(configuration))
                 {
                     tracing.AddProcessor(provider => StrataTelemetry.LocalStoreProcessor(provider.GetRequiredService<TraceStore>()));

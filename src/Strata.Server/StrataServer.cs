@@ -48,7 +48,8 @@ public static class StrataServer
             .AddStrataData(configuration)
             .AddStrataOrchestration(configuration)
             .AddStrataSynthesis(configuration)
-            .AddStrataMonitoring(configuration);
+            .AddStrataMonitoring(configuration)
+            .AddServerTelemetry();
 
         var app = builder.Build();
         app.UseMiddleware<ErrorResponseMiddleware>();
@@ -57,6 +58,7 @@ public static class StrataServer
         app.MapOpenAiModelsEndpoints();
         app.MapOpenAiChatEndpoints();
         app.MapOpenAiEmbeddingsEndpoints();
+        app.MapMonitoringEndpoints();
         return app;
     }
 }
