@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Strata.Monitoring.Storage;
 
 namespace Strata.Monitoring.Runs;
@@ -121,7 +122,7 @@ internal sealed class LiveRun : IRun
                 SqliteStatements.Execute(connection, "UPDATE runs SET heartbeat_at = $now WHERE id = $id",
                     ("$id", Id), ("$now", SqliteStatements.ToUnixMs(DateTimeOffset.UtcNow)));
             }
-            catch (Microsoft.Data.Sqlite.SqliteException)
+            catch (SqliteException)
             {
                 // A busy or briefly unavailable database must not kill the training process from a timer thread;
                 // the next beat (or Flush) tries again with the same points.
@@ -138,17 +139,21 @@ internal sealed class LiveRun : IRun
 
         using var connection = _store.Database.Open();
         using var transaction = connection.BeginTransaction();
-        using var insert = SqliteStatements.Command(connection,
-            "INSERT INTO metrics (run_id, name, step, value, wall_time) VALUES ($id, $name, $step, $value, $time)",
-            ("$id", Id), ("$name", ""), ("$step", 0L), ("$value", 0.0), ("$time", 0L));
+        using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO metrics (run_id, name, step, value, wall_time) VALUES ($id, $name, $step, $value, $time)";
+        insert.Parameters.AddWithValue("$id", Id);
+        var name = insert.Parameters.Add("$name", SqliteType.Text);
+        var step = insert.Parameters.Add("$step", SqliteType.Integer);
+        var value = insert.Parameters.Add("$value", SqliteType.Real);
+        var time = insert.Parameters.Add("$time", SqliteType.Integer);
         insert.Prepare();
         foreach (var point in _pending)
         {
-            insert.Parameters["$name"].Value = point.Name;
-            insert.Parameters["$step"].Value = point.Step;
-            insert.Parameters["$value"].Value = double.IsNaN(point.Value) ? DBNull.Value : point.Value;
-            insert.Parameters["$time"].Value = SqliteStatements.ToUnixMs(point.WallTime);
+            name.Value = point.Name;
+            step.Value = point.Step;
+            value.Value = double.IsNaN(point.Value) ? DBNull.Value : point.Value;
+            time.Value = SqliteStatements.ToUnixMs(point.WallTime);
             insert.ExecuteNonQuery();
         }
 
