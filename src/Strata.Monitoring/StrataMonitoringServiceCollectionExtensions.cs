@@ -36,7 +36,16 @@ public static class StrataMonitoringServiceCollectionExtensions
 
                 StrataTelemetry.AddOtlpIfConfigured(tracing, configuration);
             })
-            .WithMetrics(metrics => StrataTelemetry.AddOtlpIfConfigured(metrics.AddMeter(StrataTelemetry.SourcePattern), configuration));
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(StrataTelemetry.SourcePattern);
+                if (StrataTelemetry.StoresLocally(configuration))
+                {
+                    metrics.AddReader(provider => StrataTelemetry.LocalStoreReader(provider.GetRequiredService<TraceStore>(), configuration));
+                }
+
+                StrataTelemetry.AddOtlpIfConfigured(metrics, configuration);
+            });
         return services;
     }
 }

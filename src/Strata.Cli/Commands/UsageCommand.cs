@@ -23,11 +23,11 @@ internal static class UsageCommand
                 return JsonOutput.Write(rows);
             }
 
-            var table = new Table().AddColumns("model", "api key", "requests", "input tokens", "output tokens", "errors", "mean ms", "cost");
+            var table = new Table().AddColumns("model", "api key", "requests", "input tokens", "output tokens", "errors", "mean ms", "out tok/s", "cost");
             foreach (var row in rows)
             {
                 table.AddRow(Markup.Escape(row.Model), Markup.Escape(row.ApiKey ?? ""), N(row.Requests), N(row.InputTokens), N(row.OutputTokens),
-                    N(row.Errors), row.MeanDurationMs.ToString("0.0", CultureInfo.InvariantCulture),
+                    N(row.Errors), row.MeanDurationMs.ToString("0.0", CultureInfo.InvariantCulture), row.OutputTokensPerSecond.ToString("0.0", CultureInfo.InvariantCulture),
                     row.Cost is { } cost ? cost.ToString("0.######", CultureInfo.InvariantCulture) : "");
             }
 

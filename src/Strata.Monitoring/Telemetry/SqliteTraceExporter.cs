@@ -21,6 +21,8 @@ public sealed class SqliteTraceExporter : BaseExporter<Activity>
     /// <inheritdoc/>
     public override ExportResult Export(in Batch<Activity> batch)
     {
+        // Writing must not itself produce telemetry that is exported again.
+        using var scope = SuppressInstrumentationScope.Begin();
         var spans = new List<SpanRecord>();
         foreach (var activity in batch)
         {

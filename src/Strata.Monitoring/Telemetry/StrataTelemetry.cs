@@ -56,6 +56,20 @@ public static class StrataTelemetry
     internal static BaseProcessor<Activity> LocalStoreProcessor(TraceStore store) =>
         new BatchActivityExportProcessor(new SqliteTraceExporter(store));
 
+    /// <summary>
+    /// A reader exporting metrics into the local store every <c>Telemetry:MetricIntervalSeconds</c> (default 60), as
+    /// deltas, so each row is one interval's change.
+    /// </summary>
+    public static MetricReader LocalStoreReader(TraceStore store, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var interval = TimeSpan.FromSeconds(configuration.GetValue("Telemetry:MetricIntervalSeconds", 60.0));
+        return new PeriodicExportingMetricReader(new SqliteMetricExporter(store), (int)interval.TotalMilliseconds)
+        {
+            TemporalityPreference = MetricReaderTemporalityPreference.Delta,
+        };
+    }
+
     private static Uri? OtlpEndpoint(IConfiguration configuration) =>
         configuration["Telemetry:Otlp:Endpoint"] is { Length: > 0 } value ? new Uri(value, UriKind.Absolute) : null;
 

@@ -8,7 +8,10 @@ public sealed record TraceRetention
     /// <summary>The most spans kept (<c>Telemetry:Retention:MaxSpans</c>, default 100,000).</summary>
     public long MaxSpans { get; init; } = 100_000;
 
-    /// <summary>The oldest span kept (<c>Telemetry:Retention:MaxAgeDays</c>, default 7 days).</summary>
+    /// <summary>The most metric points kept (<c>Telemetry:Retention:MaxMetricPoints</c>, default 100,000).</summary>
+    public long MaxMetricPoints { get; init; } = 100_000;
+
+    /// <summary>The oldest span or metric point kept (<c>Telemetry:Retention:MaxAgeDays</c>, default 7 days).</summary>
     public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(7);
 
     /// <summary>Reads the limits from configuration.</summary>
@@ -19,6 +22,7 @@ public sealed record TraceRetention
         return new TraceRetention
         {
             MaxSpans = configuration.GetValue("Telemetry:Retention:MaxSpans", defaults.MaxSpans),
+            MaxMetricPoints = configuration.GetValue("Telemetry:Retention:MaxMetricPoints", defaults.MaxMetricPoints),
             MaxAge = TimeSpan.FromDays(configuration.GetValue("Telemetry:Retention:MaxAgeDays", defaults.MaxAge.TotalDays)),
         };
     }

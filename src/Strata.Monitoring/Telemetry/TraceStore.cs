@@ -47,6 +47,7 @@ public sealed partial class TraceStore
         using var connection = Open();
         SqliteStatements.Execute(connection, "PRAGMA journal_mode=WAL;");
         SqliteStatements.Execute(connection, Schema);
+        SqliteStatements.Execute(connection, MetricsSchema);
     }
 
     /// <summary>The limits applied on every write.</summary>
@@ -80,7 +81,7 @@ public sealed partial class TraceStore
         transaction.Commit();
     }
 
-    /// <summary>Deletes spans older than the age limit and the oldest beyond the count limit; returns how many went.</summary>
+    /// <summary>Deletes spans and metric points older than the age limit and the oldest beyond the count limits; returns how many went.</summary>
     public int ApplyRetention(DateTimeOffset now)
     {
         using var connection = Open();
@@ -95,7 +96,12 @@ public sealed partial class TraceStore
         // Ids only grow, so the newest MaxSpans rows are those above this bound; the primary key makes it cheap.
         using var byCount = SqliteStatements.Command(connection,
             "DELETE FROM spans WHERE id <= (SELECT MAX(id) FROM spans) - $max", ("$max", Retention.MaxSpans));
-        return deleted + byCount.ExecuteNonQuery();
+        deleted += byCount.ExecuteNonQuery();
+        using var pointsByAge = SqliteStatements.Command(connection, "DELETE FROM metric_points WHERE time < $cutoff", ("$cutoff", cutoff));
+        deleted += pointsByAge.ExecuteNonQuery();
+        using var pointsByCount = SqliteStatements.Command(connection,
+            "DELETE FROM metric_points WHERE id <= (SELECT MAX(id) FROM metric_points) - $max", ("$max", Retention.MaxMetricPoints));
+        return deleted + pointsByCount.ExecuteNonQuery();
     }
 
     private SqliteConnection Open() => SqliteStatements.Open(_connectionString);

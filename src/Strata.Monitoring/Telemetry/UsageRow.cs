@@ -9,4 +9,8 @@ namespace Strata.Monitoring.Telemetry;
 /// <param name="Errors">Calls that failed.</param>
 /// <param name="MeanDurationMs">Mean call duration in milliseconds.</param>
 /// <param name="Cost">The cost from the configured price table, or null when the model has no price.</param>
-public sealed record UsageRow(string Model, string? ApiKey, long Requests, long InputTokens, long OutputTokens, long Errors, double MeanDurationMs, decimal? Cost);
+public sealed record UsageRow(string Model, string? ApiKey, long Requests, long InputTokens, long OutputTokens, long Errors, double MeanDurationMs, decimal? Cost)
+{
+    /// <summary>Output tokens per second of call time (prompt processing included), or 0 without calls.</summary>
+    public double OutputTokensPerSecond => Requests == 0 || MeanDurationMs <= 0 ? 0 : OutputTokens / (Requests * MeanDurationMs / 1000);
+}

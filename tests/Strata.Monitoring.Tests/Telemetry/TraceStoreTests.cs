@@ -87,5 +87,6 @@ public sealed class TraceStoreTests : IDisposable
                 new UsageRow("tiny", "ci", 1, 1000, 0, 0, 5, 0.002m),
             ],
             usage);
+        Assert.Equal(50 / 0.040, usage[1].OutputTokensPerSecond, 6);
     }
 }
