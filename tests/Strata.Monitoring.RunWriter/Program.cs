@@ -2,6 +2,7 @@ using System.Globalization;
 using Strata.Monitoring.Runs;
 
 // Usage: RunWriter RUNS_FOLDER finish POINTS   — logs POINTS steps of "loss" and "accuracy", an artifact, then finishes.
+//        RunWriter RUNS_FOLDER exit POINTS     — logs POINTS steps of "loss" and returns without finishing or flushing.
 //        RunWriter RUNS_FOLDER forever         — logs until killed, flushing every step so the parent sees progress.
 // Prints the run id on the first line, then "flushed" once points are on disk.
 var folder = args[0];
@@ -30,6 +31,16 @@ if (mode == "finish")
 
     run.Finish();
     Console.WriteLine("flushed");
+    return;
+}
+
+if (mode == "exit")
+{
+    for (var step = 0; step < int.Parse(args[2], CultureInfo.InvariantCulture); step++)
+    {
+        run.Log("loss", step, step);
+    }
+
     return;
 }
 

@@ -8,5 +8,6 @@ public interface IRunTracker
 
     /// <summary>Continues an existing run (after a crash or a stop): it is running again and its metrics continue.</summary>
     /// <exception cref="RunNotFoundException">No run has this id.</exception>
+    /// <exception cref="InvalidOperationException">The run is still live in some process.</exception>
     IRun Resume(string runId);
 }

@@ -22,6 +22,7 @@ internal sealed class LiveRun : IRun
         Id = id;
         var interval = store.Options.HeartbeatInterval;
         _heartbeat = new Timer(_ => Beat(), null, interval, interval);
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
     public string Id { get; }
@@ -96,6 +97,7 @@ internal sealed class LiveRun : IRun
             }
 
             _heartbeat.Dispose();
+            AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
             WritePending();
             using var connection = _store.Database.Open();
             SqliteStatements.Execute(connection, "UPDATE runs SET status = $status, ended_at = $now, heartbeat_at = $now WHERE id = $id",
@@ -105,6 +107,23 @@ internal sealed class LiveRun : IRun
     }
 
     public void Dispose() => Finish(RunStatus.Failed);
+
+    // A program that returns without finishing its run still gets its buffered points written, and the run ends as
+    // failed at once instead of turning "crashed" a few heartbeats later.
+    private void OnProcessExit(object? sender, EventArgs e)
+    {
+        try
+        {
+            Finish(RunStatus.Failed);
+        }
+        catch (SqliteException)
+        {
+            // The process is ending anyway; readers will see the run as crashed once its heartbeat is stale.
+        }
+        catch (IOException)
+        {
+        }
+    }
 
     private void Beat()
     {

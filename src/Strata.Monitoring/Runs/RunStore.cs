@@ -51,7 +51,13 @@ public sealed partial class RunStore : IRunTracker
     /// <inheritdoc/>
     public IRun Resume(string runId)
     {
-        RunIds.Validate(runId);
+        // Two live writers of one run would interleave steps and fight over its heartbeat.
+        var current = Get(runId);
+        if (current.Status == RunStatus.Running)
+        {
+            throw new InvalidOperationException($"Run {runId} is still running (process {current.ProcessId} on {current.Host}); it can be resumed once it has ended.");
+        }
+
         using var connection = Database.Open();
         var changed = SqliteStatements.Command(connection, """
             UPDATE runs SET status = 'running', ended_at = NULL, heartbeat_at = $now, heartbeat_ms = $beat,

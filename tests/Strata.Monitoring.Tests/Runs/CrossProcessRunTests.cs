@@ -29,6 +29,20 @@ public sealed class CrossProcessRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_program_that_returns_without_finishing_leaves_a_failed_run_with_every_point()
+    {
+        var runs = _folder.Combine("runs");
+        using var child = RunWriterProcess.Start(runs, "exit", "777");
+        var id = (await child.StandardOutput.ReadLineAsync())!;
+        await child.WaitForExitAsync();
+        Assert.Equal(0, child.ExitCode);
+
+        var store = new RunStore(runs);
+        Assert.Equal(RunStatus.Failed, store.Get(id).Status);
+        Assert.Equal(777, store.Metrics(id, "loss").Count);
+    }
+
+    [Fact]
     public async Task A_run_whose_process_is_killed_shows_as_crashed_with_what_it_had_written()
     {
         var runs = _folder.Combine("runs");

@@ -116,6 +116,16 @@ public sealed class RunStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_run_that_is_still_live_cannot_be_resumed_by_a_second_writer()
+    {
+        var store = NewStore();
+        using var run = store.Start(new RunStartOptions { Project = "p" });
+
+        var error = Assert.Throws<InvalidOperationException>(() => store.Resume(run.Id));
+        Assert.Contains("still running", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Artifacts_are_stored_once_per_content_and_replaced_by_name()
     {
         var store = NewStore();
