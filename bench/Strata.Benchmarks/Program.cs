@@ -7,6 +7,8 @@ IBenchmark[] all =
 [
     new Strata.Benchmarks.Llama.LlamaChatBenchmark(),
     new Strata.Benchmarks.Embeddings.EmbeddingThroughputBenchmark(),
+    new Strata.Benchmarks.Monitoring.TracingOverheadBenchmark(),
+    new Strata.Benchmarks.Monitoring.MetricLoggingBenchmark(),
 ];
 
 var json = args.Contains("--json");

@@ -20,6 +20,9 @@ public static class StrataCommandLine
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(RunsCommand.Create());
+        root.Subcommands.Add(TracesCommand.Create());
+        root.Subcommands.Add(UsageCommand.Create());
         return root;
     }
 }

@@ -54,7 +54,8 @@ public static class StrataServer
             .AddStrataData(configuration)
             .AddStrataOrchestration(configuration)
             .AddStrataSynthesis(configuration)
-            .AddStrataMonitoring(configuration);
+            .AddStrataMonitoring(configuration)
+            .AddServerTelemetry();
 
         var app = builder.Build();
         app.UseMiddleware<ErrorResponseMiddleware>();
@@ -69,6 +70,7 @@ public static class StrataServer
         app.MapAnthropicMessagesEndpoints();
         app.MapApiReference();
         app.MapWebUi();
+        app.MapMonitoringEndpoints();
         return app;
     }
 }

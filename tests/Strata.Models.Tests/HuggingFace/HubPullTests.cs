@@ -1,3 +1,4 @@
+using Strata.Models;
 using Strata.Models.HuggingFace;
 using Strata.Models.Store;
 
@@ -74,15 +75,16 @@ public class HubPullTests : HubTestContext
     [Fact]
     public async Task Several_gguf_files_without_a_choice_fail_listing_them_with_sizes()
     {
-        Hub.AddRepository("acme/quants",
-            ("m-q4_k_m.gguf", TestModelBytes.Gguf(2048, seed: 8), true), ("m-q8_0.gguf", TestModelBytes.Gguf(4096, seed: 9), true));
+        var q4 = TestModelBytes.Gguf(2048, seed: 8);
+        var q8 = TestModelBytes.Gguf(4096, seed: 9);
+        Hub.AddRepository("acme/quants", ("m-q4_k_m.gguf", q4, true), ("m-q8_0.gguf", q8, true));
 
         var error = await Assert.ThrowsAsync<HubException>(() => PullAsync("hf://acme/quants"));
 
         Assert.Contains("2 GGUF files", error.Message, StringComparison.Ordinal);
         Assert.Contains("--file", error.Message, StringComparison.Ordinal);
-        Assert.Contains("m-q4_k_m.gguf  (2.1 KB)", error.Message, StringComparison.Ordinal);
-        Assert.Contains("m-q8_0.gguf  (4.1 KB)", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"m-q4_k_m.gguf  ({ByteSize.Format(q4.Length)})", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"m-q8_0.gguf  ({ByteSize.Format(q8.Length)})", error.Message, StringComparison.Ordinal);
         Assert.Empty(BlobFiles());
     }
 

@@ -1,0 +1,13 @@
+namespace Strata.Monitoring.Runs;
+
+/// <summary>Starts and resumes experiment runs. Trainers and evaluations log through this and nothing else.</summary>
+public interface IRunTracker
+{
+    /// <summary>Starts a new run in state <see cref="RunStatus.Running"/>, recording the git commit and system facts.</summary>
+    IRun Start(RunStartOptions options);
+
+    /// <summary>Continues an existing run (after a crash or a stop): it is running again and its metrics continue.</summary>
+    /// <exception cref="RunNotFoundException">No run has this id.</exception>
+    /// <exception cref="InvalidOperationException">The run is still live in some process.</exception>
+    IRun Resume(string runId);
+}

@@ -1,0 +1,15 @@
+namespace Strata.Monitoring.Runs;
+
+/// <summary>No stored run has the requested id.</summary>
+public sealed class RunNotFoundException : InvalidOperationException
+{
+    /// <summary>Creates the exception for <paramref name="runId"/>.</summary>
+    public RunNotFoundException(string runId)
+        : base($"No run '{runId}'. 'strata runs list' shows the stored runs.")
+    {
+        RunId = runId;
+    }
+
+    /// <summary>The id that was not found.</summary>
+    public string RunId { get; }
+}

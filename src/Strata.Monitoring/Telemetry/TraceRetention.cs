@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Strata.Monitoring.Telemetry;
+
+/// <summary>How much the local trace store keeps: older or surplus spans are deleted as new ones arrive.</summary>
+public sealed record TraceRetention
+{
+    /// <summary>The most spans kept (<c>Telemetry:Retention:MaxSpans</c>, default 100,000).</summary>
+    public long MaxSpans { get; init; } = 100_000;
+
+    /// <summary>The most metric points kept (<c>Telemetry:Retention:MaxMetricPoints</c>, default 100,000).</summary>
+    public long MaxMetricPoints { get; init; } = 100_000;
+
+    /// <summary>The oldest span or metric point kept (<c>Telemetry:Retention:MaxAgeDays</c>, default 7 days).</summary>
+    public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Reads the limits from configuration.</summary>
+    public static TraceRetention FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var defaults = new TraceRetention();
+        return new TraceRetention
+        {
+            MaxSpans = configuration.GetValue("Telemetry:Retention:MaxSpans", defaults.MaxSpans),
+            MaxMetricPoints = configuration.GetValue("Telemetry:Retention:MaxMetricPoints", defaults.MaxMetricPoints),
+            MaxAge = TimeSpan.FromDays(configuration.GetValue("Telemetry:Retention:MaxAgeDays", defaults.MaxAge.TotalDays)),
+        };
+    }
+}

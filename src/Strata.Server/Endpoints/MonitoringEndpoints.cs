@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Strata.Monitoring.Runs;
+using Strata.Monitoring.Telemetry;
+
+namespace Strata.Server.Endpoints;
+
+/// <summary>
+/// The Strata API over the monitoring stores (<c>/api/runs</c>, <c>/api/traces</c>, <c>/api/usage</c>) and the
+/// Prometheus scrape endpoint <c>/metrics</c>. All need the API key when keys are configured.
+/// </summary>
+public static class MonitoringEndpoints
+{
+    /// <summary>Adds what the server records beyond the Monitoring layer: HTTP request spans and metrics, and the Prometheus exporter.</summary>
+    public static IServiceCollection AddServerTelemetry(this IServiceCollection services)
+    {
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource("Microsoft.AspNetCore"));
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter("Microsoft.AspNetCore.Hosting").AddPrometheusExporter());
+        return services;
+    }
+
+    /// <summary>Maps the monitoring API and <c>GET /metrics</c>.</summary>
+    public static WebApplication MapMonitoringEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        // Runs after the API key check: only an accepted key is hashed into baggage, and never the key itself.
+        app.Use((context, next) =>
+        {
+            var header = context.Request.Headers.Authorization.ToString();
+            const string scheme = "Bearer ";
+            if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            {
+                var digest = SHA256.HashData(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim()));
+                Baggage.SetBaggage(TelemetryTags.ApiKey, "sha256:" + Convert.ToHexStringLower(digest)[..12]);
+            }
+
+            return next(context);
+        });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        var runs = app.MapGroup("/api/runs");
+        runs.MapGet("/", (RunStore store, string? project) => TypedResults.Ok(store.List(project).Select(RunView.From)));
+        runs.MapGet("/{id}", Results<Ok<RunDetails>, NotFound> (RunStore store, string id) =>
+        {
+            RunRecord run;
+            try
+            {
+                run = store.Get(id);
+            }
+            catch (RunNotFoundException)
+            {
+                return TypedResults.NotFound();
+            }
+
+            return TypedResults.Ok(new RunDetails(RunView.From(run), store.Summaries(id),
+                store.Artifacts(id).Select(a => new ArtifactView(a.Name, a.Kind, a.Digest, a.Size, a.CreatedAt)).ToList()));
+        });
+        runs.MapGet("/{id}/metrics/{name}", (RunStore store, string id, string name) =>
+            TypedResults.Ok(RunIds.IsValid(id) ? store.Metrics(id, name) : []));
+        app.MapGet("/api/traces", (TraceStore store, string? model, DateTimeOffset? since, int? limit) =>
+            TypedResults.Ok(store.List(new TraceQuery { Model = model, Since = since, Limit = Math.Clamp(limit ?? 100, 1, 1000) })));
+        app.MapGet("/api/traces/{id}", Results<Ok<IReadOnlyList<SpanRecord>>, NotFound> (TraceStore store, string id) =>
+            store.Trace(id) is { Count: > 0 } spans ? TypedResults.Ok(spans) : TypedResults.NotFound());
+        app.MapGet("/api/usage", (TraceStore store, IConfiguration configuration, DateTimeOffset? since) =>
+            TypedResults.Ok(store.Usage(ModelPrices.FromConfiguration(configuration), since)));
+        return app;
+    }
+}
+
+/// <summary>A run as the API shows it: configuration and system facts as JSON, not strings.</summary>
+public sealed record RunView(
+    string Id, string Project, string Name, string Status, JsonElement Config, IReadOnlyList<string> Tags, DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt, DateTimeOffset HeartbeatAt, string Host, int ProcessId, string? GitCommit, JsonElement System)
+{
+    /// <summary>Converts a stored run.</summary>
+    public static RunView From(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var config = JsonDocument.Parse(run.Config);
+        using var system = JsonDocument.Parse(run.System);
+        return new RunView(run.Id, run.Project, run.Name, run.Status.ToString().ToLower(CultureInfo.InvariantCulture), config.RootElement.Clone(),
+            run.Tags, run.StartedAt, run.EndedAt, run.HeartbeatAt, run.Host, run.ProcessId, run.GitCommit, system.RootElement.Clone());
+    }
+}
+
+/// <summary>An artifact without its path on the server's disk.</summary>
+public sealed record ArtifactView(string Name, string Kind, string Digest, long Size, DateTimeOffset CreatedAt);
+
+/// <summary>One run with its metric summaries and artifacts.</summary>
+public sealed record RunDetails(RunView Run, IReadOnlyList<MetricSummary> Metrics, IReadOnlyList<ArtifactView> Artifacts);
