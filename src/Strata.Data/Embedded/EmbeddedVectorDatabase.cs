@@ -87,15 +87,15 @@ public sealed class EmbeddedVectorDatabase(string directory)
             using var check = EmbeddedCollection.Open(temporary, name);
             spec = check.Spec;
         }
-        finally
-        {
-            // Opening the candidate wrote an index file named after it; the real one is copied below.
-            File.Delete(Path.ChangeExtension(temporary, ".hnsw"));
-        }
         catch (Exception e) when (e is StrataDataException or Microsoft.Data.Sqlite.SqliteException)
         {
             File.Delete(temporary);
             throw new StrataDataException($"'{snapshotPath}' is not a Strata collection snapshot: {e.Message}", e);
+        }
+        finally
+        {
+            // Opening the candidate wrote an index file named after it; the real one is copied below.
+            File.Delete(Path.ChangeExtension(temporary, ".hnsw"));
         }
 
         if (spec.Name != name)
