@@ -12,7 +12,7 @@ namespace Strata.Data.Embedded;
 /// when opened and before each query. Safe to use from several threads (calls are serialised) and several
 /// processes (SQLite arbitrates; a blocked writer fails after a bounded wait).
 /// </summary>
-public sealed partial class EmbeddedCollection : IDisposable
+public sealed partial class EmbeddedCollection : IVectorCollection
 {
     private readonly SqliteConnection connection;
     private readonly Lock gate = new();

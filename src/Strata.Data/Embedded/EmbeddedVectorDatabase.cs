@@ -4,7 +4,7 @@ namespace Strata.Data.Embedded;
 
 /// <summary>The embedded store: one SQLite file (plus its HNSW index file) per collection in one folder.</summary>
 /// <param name="directory">Where collection files live, normally <c>$STRATA_HOME/data</c>.</param>
-public sealed class EmbeddedVectorDatabase(string directory)
+public sealed class EmbeddedVectorDatabase(string directory) : IVectorDatabase
 {
     /// <summary>The folder holding the collections.</summary>
     public string Directory { get; } = directory;
@@ -38,6 +38,10 @@ public sealed class EmbeddedVectorDatabase(string directory)
 
         return EmbeddedCollection.Open(path, name);
     }
+
+    IVectorCollection IVectorDatabase.Create(CollectionSpec spec) => Create(spec);
+
+    IVectorCollection IVectorDatabase.Open(string name) => Open(name);
 
     /// <summary>Whether the collection exists.</summary>
     public bool Exists(string name)

@@ -50,7 +50,7 @@ public static class FilterPredicate
             case JsonValueKind.String when value.Text is not null:
                 return Math.Sign(string.CompareOrdinal(scalar.GetValue<string>(), value.Text));
             case JsonValueKind.Number when value.Number is not null:
-                return scalar.GetValue<double>().CompareTo(value.Number.Value);
+                return FilterValue.NumberOf(scalar).CompareTo(value.Number.Value);
             case JsonValueKind.True when value.Boolean is not null:
                 return value.Boolean.Value ? 0 : int.MinValue;
             case JsonValueKind.False when value.Boolean is not null:

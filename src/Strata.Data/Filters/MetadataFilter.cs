@@ -96,12 +96,19 @@ public sealed record FilterValue(string? Text, double? Number, bool? Boolean)
             switch (value.GetValueKind())
             {
                 case JsonValueKind.String: return new(value.GetValue<string>(), null, null);
-                case JsonValueKind.Number: return new(null, value.GetValue<double>(), null);
+                case JsonValueKind.Number: return new(null, NumberOf(value), null);
                 case JsonValueKind.True: return new(null, null, true);
                 case JsonValueKind.False: return new(null, null, false);
             }
         }
 
         throw new StrataDataException($"Invalid filter: the value for field '{field}' must be a string, number or boolean.");
+    }
+
+    /// <summary>A JSON number as a double, whatever CLR type backs the node (a node built from an int refuses GetValue&lt;double&gt;).</summary>
+    public static double NumberOf(JsonValue value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return double.Parse(value.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
