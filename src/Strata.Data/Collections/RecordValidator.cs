@@ -56,6 +56,20 @@ internal static class RecordValidator
         return metadata;
     }
 
+    /// <summary>Checks a query vector: the collection's dimension and finite values.</summary>
+    public static void ValidateQuery(float[] vector, int dimension, string collection)
+    {
+        if (vector.Length != dimension)
+        {
+            throw new StrataDataException($"The query vector has {vector.Length} dimensions; collection '{collection}' expects {dimension}.");
+        }
+
+        if (!vector.All(float.IsFinite))
+        {
+            throw new StrataDataException("The query vector has a NaN or infinite component.");
+        }
+    }
+
     private static string SerializeMetadata(string id, JsonObject? metadata)
     {
         if (metadata is null)

@@ -20,7 +20,7 @@ public sealed partial class EmbeddedCollection
         ArgumentNullException.ThrowIfNull(vector);
         options ??= new SearchOptions();
         options.Validate();
-        RecordValidator.Validate([new VectorRecord("query", vector)], Spec.Dimension, Name);
+        RecordValidator.ValidateQuery(vector, Spec.Dimension, Name);
         lock (gate)
         {
             CatchUp();
@@ -60,7 +60,7 @@ public sealed partial class EmbeddedCollection
         ArgumentNullException.ThrowIfNull(text);
         options ??= new SearchOptions();
         options.Validate();
-        RecordValidator.Validate([new VectorRecord("query", vector)], Spec.Dimension, Name);
+        RecordValidator.ValidateQuery(vector, Spec.Dimension, Name);
         lock (gate)
         {
             CatchUp();
