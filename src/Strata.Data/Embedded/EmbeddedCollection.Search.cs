@@ -8,12 +8,6 @@ namespace Strata.Data.Embedded;
 /// <summary>Queries: dense kNN through the HNSW index, BM25 through FTS5, and their fusion.</summary>
 public sealed partial class EmbeddedCollection
 {
-    /// <summary>
-    /// Below this fraction of the collection passing a filter, exact search over the matching ids beats walking a graph
-    /// whose nodes are mostly rejected (and is always exact).
-    /// </summary>
-    internal const double ExactSearchSelectivity = 0.03;
-
     /// <summary>The <c>K</c> nearest records to <paramref name="vector"/>, best first, scored by the collection's metric.</summary>
     public IReadOnlyList<SearchHit> Search(float[] vector, SearchOptions? options = null)
     {
@@ -92,21 +86,7 @@ public sealed partial class EmbeddedCollection
             }
         }
 
-        var selectivity = index.Count == 0 ? 0 : (double)nodes.Count / index.Count;
-        if (selectivity < ExactSearchSelectivity || nodes.Count <= ef)
-        {
-            return index.SearchExact(vector, k, nodes);
-        }
-
-        var allowed = new bool[index.NodeCount];
-        foreach (var node in nodes)
-        {
-            allowed[node] = true;
-        }
-
-        // A filter that rejects most nodes leaves fewer good routes to the accepted ones: widen the beam accordingly.
-        var widened = (int)Math.Min(10_000, ef * Math.Min(4.0, 1.0 / Math.Sqrt(selectivity)));
-        return index.Search(vector, k, widened, node => allowed[node]);
+        return FilteredSearch.Run(index, vector, k, ef, nodes);
     }
 
     private List<(string Id, double Score)> Bm25(string text, int k, SearchOptions options)
