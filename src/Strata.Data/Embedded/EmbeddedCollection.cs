@@ -48,21 +48,20 @@ public sealed partial class EmbeddedCollection : IVectorCollection
     /// <summary>The HNSW index file beside the SQLite file.</summary>
     public string IndexPath => Path.ChangeExtension(DatabasePath, ".hnsw");
 
-    internal static EmbeddedCollection Create(string databasePath, CollectionSpec spec)
+    /// <summary>Writes the schema and definition of a new collection into <paramref name="databasePath"/> and closes it.</summary>
+    internal static void Initialize(string databasePath, CollectionSpec spec)
     {
-        var connection = SqliteStore.Open(databasePath, create: true);
         try
         {
+            using var connection = SqliteStore.Open(databasePath, create: true);
             using var transaction = connection.BeginTransaction();
             SqliteStore.Execute(connection, CollectionSchema.Create, transaction);
             SqliteStore.Execute(connection, "INSERT INTO settings(key, value) VALUES (@k, @v), (@s, '0')", transaction,
                 ("@k", CollectionSchema.SpecKey), ("@v", JsonSerializer.Serialize(spec)), ("@s", CollectionSchema.SequenceKey));
             transaction.Commit();
-            return new EmbeddedCollection(databasePath, connection, spec);
         }
         catch (SqliteException e)
         {
-            connection.Dispose();
             throw SqliteStore.Explain(e, spec.Name);
         }
     }

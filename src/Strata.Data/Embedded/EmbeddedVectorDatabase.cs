@@ -21,9 +21,32 @@ public sealed class EmbeddedVectorDatabase(string directory) : IVectorDatabase
             throw new StrataDataException($"Collection '{spec.Name}' already exists.");
         }
 
-        // Stale files of a collection whose creation was interrupted must not leak into the new one.
-        DeleteFiles(spec.Name);
-        return EmbeddedCollection.Create(path, spec);
+        // The collection is built under a temporary name and renamed into place, so a crash midway never leaves a
+        // file that looks like a collection but has no schema.
+        foreach (var stale in new[] { path + "-wal", path + "-shm", Path.ChangeExtension(path, ".hnsw") })
+        {
+            File.Delete(stale);
+        }
+
+        var temporary = $"{path}.creating-{Environment.ProcessId}";
+        try
+        {
+            EmbeddedCollection.Initialize(temporary, spec);
+            File.Move(temporary, path, overwrite: false);
+        }
+        catch (IOException e) when (File.Exists(path))
+        {
+            throw new StrataDataException($"Collection '{spec.Name}' already exists.", e);
+        }
+        finally
+        {
+            foreach (var file in new[] { temporary, temporary + "-wal", temporary + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+
+        return EmbeddedCollection.Open(path, spec.Name);
     }
 
     /// <summary>Opens an existing collection; the caller disposes it.</summary>
