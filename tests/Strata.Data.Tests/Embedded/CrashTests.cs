@@ -34,7 +34,8 @@ public sealed class CrashTests
     private static async Task<int> RunAndKillAsync(string dataDirectory, int first, int killAfterMs)
     {
         var host = Path.Combine(AppContext.BaseDirectory, "Strata.Data.CrashHost.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // The dotnet CLI tells test hosts which muxer started them; fall back to the one on PATH.
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { host, dataDirectory, "crash", first.ToString(CultureInfo.InvariantCulture), BatchSize.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
