@@ -9,6 +9,7 @@ IBenchmark[] all =
     new Strata.Benchmarks.Embeddings.EmbeddingThroughputBenchmark(),
     new Strata.Benchmarks.Monitoring.TracingOverheadBenchmark(),
     new Strata.Benchmarks.Monitoring.MetricLoggingBenchmark(),
+    new Strata.Benchmarks.Vectors.VectorSearchBenchmark(),
 ];
 
 var json = args.Contains("--json");

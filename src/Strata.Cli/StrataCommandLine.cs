@@ -17,6 +17,14 @@ public static class StrataCommandLine
         root.Subcommands.Add(ChatCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
+        root.Subcommands.Add(CollectionsCommand.Create());
+        root.Subcommands.Add(UpsertCommand.Create());
+        root.Subcommands.Add(RecordsCommands.Get());
+        root.Subcommands.Add(RecordsCommands.Delete());
+        root.Subcommands.Add(SearchCommand.Create());
+        root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(DocumentsCommand.Create());
+        root.Subcommands.Add(AskCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

@@ -1,0 +1,14 @@
+namespace Strata.Data.Collections;
+
+/// <summary>How vectors of a collection are compared. Scores are always "higher is more similar".</summary>
+public enum DistanceMetric
+{
+    /// <summary>Cosine similarity; vectors are normalised when indexed. Score = cosine.</summary>
+    Cosine,
+
+    /// <summary>Inner product. Score = dot product.</summary>
+    Dot,
+
+    /// <summary>Euclidean distance. Score = −distance.</summary>
+    L2,
+}

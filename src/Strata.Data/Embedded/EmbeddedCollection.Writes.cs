@@ -1,0 +1,143 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Strata.Data.Collections;
+using Strata.Data.Filters;
+
+namespace Strata.Data.Embedded;
+
+/// <summary>Writes: each call is one SQLite transaction, so a batch is stored whole or not at all.</summary>
+public sealed partial class EmbeddedCollection
+{
+    /// <summary>Inserts or replaces <paramref name="records"/> in one transaction; returns how many were written. Durable on return.</summary>
+    public int Upsert(IReadOnlyList<VectorRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var metadata = RecordValidator.Validate(records, Spec.Dimension, Name);
+        if (records.Count == 0)
+        {
+            return 0;
+        }
+
+        lock (gate)
+        {
+            Write(transaction =>
+            {
+                var sequence = NextSequence(transaction, records.Count);
+                using var remove = SqliteStore.Command(connection, "DELETE FROM documents WHERE rowid = (SELECT seq FROM records WHERE id = @id); DELETE FROM records WHERE id = @id; DELETE FROM tombstones WHERE id = @id", transaction);
+                var removeId = remove.Parameters.Add("@id", SqliteType.Text);
+                using var insert = SqliteStore.Command(connection, "INSERT INTO records(seq, id, vector, document, metadata) VALUES (@seq, @id, @vector, @document, @metadata)", transaction);
+                var (seq, id, vector, document, meta) = (insert.Parameters.Add("@seq", SqliteType.Integer), insert.Parameters.Add("@id", SqliteType.Text),
+                    insert.Parameters.Add("@vector", SqliteType.Blob), insert.Parameters.Add("@document", SqliteType.Text), insert.Parameters.Add("@metadata", SqliteType.Text));
+                using var text = SqliteStore.Command(connection, "INSERT INTO documents(rowid, document) VALUES (@seq, @document)", transaction);
+                var (textSeq, textDocument) = (text.Parameters.Add("@seq", SqliteType.Integer), text.Parameters.Add("@document", SqliteType.Text));
+                for (var i = 0; i < records.Count; i++)
+                {
+                    var record = records[i];
+                    removeId.Value = record.Id;
+                    remove.ExecuteNonQuery();
+                    seq.Value = sequence + i;
+                    id.Value = record.Id;
+                    vector.Value = SqliteStore.ToBlob(record.Vector);
+                    document.Value = (object?)record.Document ?? DBNull.Value;
+                    meta.Value = metadata[i];
+                    insert.ExecuteNonQuery();
+                    if (record.Document is not null)
+                    {
+                        textSeq.Value = sequence + i;
+                        textDocument.Value = record.Document;
+                        text.ExecuteNonQuery();
+                    }
+                }
+            });
+            return records.Count;
+        }
+    }
+
+    /// <summary>Deletes the records with these ids in one transaction; returns how many existed.</summary>
+    public int Delete(IEnumerable<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var unique = ids.Distinct(StringComparer.Ordinal).ToArray();
+        lock (gate)
+        {
+            var deleted = 0;
+            Write(transaction => deleted = DeleteUnlocked(unique, transaction));
+            return deleted;
+        }
+    }
+
+    /// <summary>Deletes every record whose metadata matches <paramref name="filter"/> in one transaction; returns how many.</summary>
+    public int Delete(MetadataFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        lock (gate)
+        {
+            var deleted = 0;
+            Write(transaction => deleted = DeleteUnlocked(MatchingIds(filter, transaction), transaction));
+            return deleted;
+        }
+    }
+
+    private int DeleteUnlocked(IReadOnlyList<string> ids, SqliteTransaction transaction)
+    {
+        var existing = new List<string>();
+        using (var find = SqliteStore.Command(connection, "SELECT 1 FROM records WHERE id = @id", transaction))
+        {
+            var findId = find.Parameters.Add("@id", SqliteType.Text);
+            foreach (var id in ids)
+            {
+                findId.Value = id;
+                if (find.ExecuteScalar() is not null)
+                {
+                    existing.Add(id);
+                }
+            }
+        }
+
+        if (existing.Count == 0)
+        {
+            return 0;
+        }
+
+        var sequence = NextSequence(transaction, existing.Count);
+        using var remove = SqliteStore.Command(connection, "DELETE FROM documents WHERE rowid = (SELECT seq FROM records WHERE id = @id); DELETE FROM records WHERE id = @id; INSERT OR REPLACE INTO tombstones(id, seq) VALUES (@id, @seq)", transaction);
+        var (removeId, removeSeq) = (remove.Parameters.Add("@id", SqliteType.Text), remove.Parameters.Add("@seq", SqliteType.Integer));
+        for (var i = 0; i < existing.Count; i++)
+        {
+            removeId.Value = existing[i];
+            removeSeq.Value = sequence + i;
+            remove.ExecuteNonQuery();
+        }
+
+        return existing.Count;
+    }
+
+    /// <summary>Reserves <paramref name="count"/> sequence numbers inside the write transaction; returns the first.</summary>
+    private long NextSequence(SqliteTransaction transaction, int count)
+    {
+        using var command = SqliteStore.Command(connection, "UPDATE settings SET value = CAST(value AS INTEGER) + @n WHERE key = @k RETURNING value", transaction,
+            ("@n", count), ("@k", CollectionSchema.SequenceKey));
+        var last = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        return last - count + 1;
+    }
+
+    /// <summary>Runs <paramref name="body"/> in an immediate transaction (the write lock is taken up front), commits, then catches the index up.</summary>
+    private void Write(Action<SqliteTransaction> body)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        try
+        {
+            using (var transaction = connection.BeginTransaction(deferred: false))
+            {
+                body(transaction);
+                transaction.Commit();
+            }
+
+            CatchUp();
+        }
+        catch (SqliteException e)
+        {
+            throw SqliteStore.Explain(e, Name);
+        }
+    }
+}

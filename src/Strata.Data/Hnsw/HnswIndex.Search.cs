@@ -1,0 +1,155 @@
+namespace Strata.Data.Hnsw;
+
+/// <summary>Search half of <see cref="HnswIndex"/>.</summary>
+internal sealed partial class HnswIndex
+{
+    /// <summary>
+    /// The <paramref name="k"/> nearest live nodes to <paramref name="query"/> that pass <paramref name="accept"/>
+    /// (all when null), closest first. Rejected and tombstoned nodes still route the search, so filtering never
+    /// disconnects the graph; the caller widens <paramref name="ef"/> for selective filters.
+    /// </summary>
+    public List<Neighbour> Search(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept = null)
+    {
+        if (EntryPoint < 0 || k <= 0)
+        {
+            return [];
+        }
+
+        var prepared = VectorDistance.Prepare(query, Metric);
+        var current = EntryPoint;
+        var currentDistance = Distance(prepared, current);
+        for (var layer = TopLevel; layer > 0; layer--)
+        {
+            (current, currentDistance) = GreedyClosest(prepared, current, currentDistance, layer);
+        }
+
+        bool Accept(int node) => !deleted[node] && (accept is null || accept(node));
+        var found = SearchLayer(prepared, current, Math.Max(ef, k), 0, Accept);
+        if (found.Count > k)
+        {
+            found.RemoveRange(k, found.Count - k);
+        }
+
+        return found;
+    }
+
+    /// <summary>Exact search over the given nodes: the fallback for filters that pass few records.</summary>
+    public List<Neighbour> SearchExact(ReadOnlySpan<float> query, int k, IEnumerable<int> nodes)
+    {
+        var prepared = VectorDistance.Prepare(query, Metric);
+        var best = new PriorityQueue<Neighbour, float>();
+        foreach (var node in nodes)
+        {
+            if (deleted[node])
+            {
+                continue;
+            }
+
+            var distance = Distance(prepared, node);
+            if (best.Count < k)
+            {
+                best.Enqueue(new(node, distance), -distance);
+            }
+            else if (distance < best.Peek().Distance)
+            {
+                best.EnqueueDequeue(new(node, distance), -distance);
+            }
+        }
+
+        var result = new List<Neighbour>(best.Count);
+        while (best.Count > 0)
+        {
+            result.Add(best.Dequeue());
+        }
+
+        result.Reverse();
+        return result;
+    }
+
+    private (int Node, float Distance) GreedyClosest(ReadOnlySpan<float> query, int current, float currentDistance, int layer)
+    {
+        var improved = true;
+        while (improved)
+        {
+            improved = false;
+            var list = links[current][layer];
+            for (var i = 1; i <= list[0]; i++)
+            {
+                var distance = Distance(query, list[i]);
+                if (distance < currentDistance)
+                {
+                    currentDistance = distance;
+                    current = list[i];
+                    improved = true;
+                }
+            }
+        }
+
+        return (current, currentDistance);
+    }
+
+    /// <summary>
+    /// Best-first search of one layer. Results hold only accepted nodes (all nodes when <paramref name="acceptResult"/>
+    /// is null, as during construction); the frontier holds every node, so the walk continues through rejected ones.
+    /// </summary>
+    private List<Neighbour> SearchLayer(ReadOnlySpan<float> query, int entry, int ef, int layer, Func<int, bool>? acceptResult)
+    {
+        if (++stamp == int.MaxValue)
+        {
+            Array.Clear(visitedStamp);
+            stamp = 1;
+        }
+
+        var frontier = new PriorityQueue<int, float>();
+        var results = new PriorityQueue<Neighbour, float>();
+        var entryDistance = Distance(query, entry);
+        visitedStamp[entry] = stamp;
+        frontier.Enqueue(entry, entryDistance);
+        if (acceptResult is null || acceptResult(entry))
+        {
+            results.Enqueue(new(entry, entryDistance), -entryDistance);
+        }
+
+        while (frontier.TryDequeue(out var node, out var distance))
+        {
+            if (results.Count >= ef && distance > results.Peek().Distance)
+            {
+                break;
+            }
+
+            var list = links[node][layer];
+            for (var i = 1; i <= list[0]; i++)
+            {
+                var neighbour = list[i];
+                if (visitedStamp[neighbour] == stamp)
+                {
+                    continue;
+                }
+
+                visitedStamp[neighbour] = stamp;
+                var neighbourDistance = Distance(query, neighbour);
+                if (results.Count < ef || neighbourDistance < results.Peek().Distance)
+                {
+                    frontier.Enqueue(neighbour, neighbourDistance);
+                    if (acceptResult is null || acceptResult(neighbour))
+                    {
+                        results.Enqueue(new(neighbour, neighbourDistance), -neighbourDistance);
+                        if (results.Count > ef)
+                        {
+                            results.Dequeue();
+                        }
+                    }
+                }
+            }
+        }
+
+        var ordered = new List<Neighbour>(results.Count);
+        while (results.Count > 0)
+        {
+            ordered.Add(results.Dequeue());
+        }
+
+        ordered.Reverse();
+        return ordered;
+    }
+}

@@ -1,0 +1,261 @@
+using Strata.Data.Collections;
+
+namespace Strata.Data.Hnsw;
+
+/// <summary>
+/// A hierarchical navigable small world graph (Malkov and Yashunin, 2016) over string ids.
+/// This file holds the genuinely hard logic of the data layer: insertion with the neighbour-selection heuristic,
+/// layered greedy search, filtered search, and tombstones. Deleted or replaced nodes stay in the graph as
+/// tombstones (they still route searches) until <see cref="NeedsCompaction"/> says a rebuild pays off.
+/// Not thread-safe: the owning collection serialises access.
+/// </summary>
+internal sealed partial class HnswIndex
+{
+    private readonly int maxLinks;
+    private readonly int maxLinksLayer0;
+    private readonly double levelFactor;
+    private readonly Random random;
+    private readonly Dictionary<string, int> nodeById = new(StringComparer.Ordinal);
+
+    private float[] vectors;
+    private string[] ids;
+    private int[][][] links;
+    private bool[] deleted;
+    private int[] visitedStamp;
+    private int stamp;
+
+    public HnswIndex(int dimension, DistanceMetric metric, HnswParameters parameters, int seed = 42)
+    {
+        Dimension = dimension;
+        Metric = metric;
+        Parameters = parameters;
+        maxLinks = parameters.M;
+        maxLinksLayer0 = parameters.M * 2;
+        levelFactor = 1.0 / Math.Log(Math.Max(2, parameters.M));
+        random = new Random(seed);
+        vectors = new float[16 * dimension];
+        ids = new string[16];
+        links = new int[16][][];
+        deleted = new bool[16];
+        visitedStamp = new int[16];
+    }
+
+    public int Dimension { get; }
+
+    public DistanceMetric Metric { get; }
+
+    public HnswParameters Parameters { get; }
+
+    /// <summary>Nodes in the graph, tombstones included.</summary>
+    public int NodeCount { get; private set; }
+
+    /// <summary>Live (searchable) nodes.</summary>
+    public int Count => nodeById.Count;
+
+    /// <summary>Tombstoned nodes awaiting compaction.</summary>
+    public int TombstoneCount => NodeCount - Count;
+
+    /// <summary>The last change sequence number reflected here.</summary>
+    public long HighWaterMark { get; set; }
+
+    /// <summary>True when tombstones outweigh half the live nodes: rebuilding then costs less than carrying them.</summary>
+    public bool NeedsCompaction => TombstoneCount > 64 && TombstoneCount > Count / 2;
+
+    private int EntryPoint { get; set; } = -1;
+
+    private int TopLevel { get; set; } = -1;
+
+    public bool Contains(string id) => nodeById.ContainsKey(id);
+
+    public bool TryGetNode(string id, out int node) => nodeById.TryGetValue(id, out node);
+
+    public string IdOf(int node) => ids[node];
+
+    public ReadOnlySpan<float> VectorOf(int node) => new(vectors, node * Dimension, Dimension);
+
+    /// <summary>Ids of live nodes.</summary>
+    public IEnumerable<string> LiveIds => nodeById.Keys;
+
+    /// <summary>Removes <paramref name="id"/> from results; its node stays as a routing tombstone.</summary>
+    public bool Delete(string id)
+    {
+        if (!nodeById.Remove(id, out var node))
+        {
+            return false;
+        }
+
+        deleted[node] = true;
+        return true;
+    }
+
+    /// <summary>Adds or replaces the vector of <paramref name="id"/>.</summary>
+    public void Upsert(string id, ReadOnlySpan<float> vector)
+    {
+        if (vector.Length != Dimension)
+        {
+            throw new StrataDataException($"Vector has {vector.Length} dimensions; the index expects {Dimension}.");
+        }
+
+        Delete(id);
+        var node = AddNode(id, VectorDistance.Prepare(vector, Metric));
+        Link(node);
+        nodeById[id] = node;
+    }
+
+    /// <summary>A fresh graph holding only the live nodes, with the same parameters and high-water mark.</summary>
+    public HnswIndex Compacted()
+    {
+        var fresh = new HnswIndex(Dimension, Metric, Parameters) { HighWaterMark = HighWaterMark };
+        foreach (var (id, node) in nodeById.OrderBy(pair => pair.Value))
+        {
+            // Vectors are stored prepared already; preparing twice is harmless (normalising a unit vector).
+            fresh.Upsert(id, VectorOf(node));
+        }
+
+        return fresh;
+    }
+
+    private int AddNode(string id, float[] prepared)
+    {
+        var node = NodeCount;
+        if (node == ids.Length)
+        {
+            var capacity = ids.Length * 2;
+            Array.Resize(ref vectors, capacity * Dimension);
+            Array.Resize(ref ids, capacity);
+            Array.Resize(ref links, capacity);
+            Array.Resize(ref deleted, capacity);
+            Array.Resize(ref visitedStamp, capacity);
+        }
+
+        prepared.CopyTo(vectors, node * Dimension);
+        ids[node] = id;
+        deleted[node] = false;
+        var level = (int)(-Math.Log(1.0 - random.NextDouble()) * levelFactor);
+        links[node] = new int[level + 1][];
+        for (var layer = 0; layer <= level; layer++)
+        {
+            // Element 0 holds the count; the rest are neighbour node numbers.
+            links[node][layer] = new int[(layer == 0 ? maxLinksLayer0 : maxLinks) + 1];
+        }
+
+        NodeCount++;
+        return node;
+    }
+
+    private void Link(int node)
+    {
+        var level = links[node].Length - 1;
+        if (EntryPoint < 0)
+        {
+            EntryPoint = node;
+            TopLevel = level;
+            return;
+        }
+
+        var query = VectorOf(node);
+        var current = EntryPoint;
+        var currentDistance = Distance(query, current);
+        for (var layer = TopLevel; layer > level; layer--)
+        {
+            (current, currentDistance) = GreedyClosest(query, current, currentDistance, layer);
+        }
+
+        for (var layer = Math.Min(level, TopLevel); layer >= 0; layer--)
+        {
+            var candidates = SearchLayer(query, current, Parameters.EfConstruction, layer, acceptResult: null);
+            var limit = layer == 0 ? maxLinksLayer0 : maxLinks;
+            var selected = SelectNeighbours(candidates, maxLinks);
+            SetLinks(node, layer, selected);
+            foreach (var neighbour in selected)
+            {
+                AddBackLink(neighbour.Node, node, layer, limit);
+            }
+
+            current = candidates[0].Node;
+        }
+
+        if (level > TopLevel)
+        {
+            TopLevel = level;
+            EntryPoint = node;
+        }
+    }
+
+    private void AddBackLink(int from, int to, int layer, int limit)
+    {
+        var list = links[from][layer];
+        var count = list[0];
+        if (count < limit)
+        {
+            list[count + 1] = to;
+            list[0] = count + 1;
+            return;
+        }
+
+        // Full: keep the best-spread subset of the old neighbours plus the new one.
+        var origin = VectorOf(from);
+        var candidates = new List<Neighbour>(count + 1) { new(to, Distance(origin, to)) };
+        for (var i = 1; i <= count; i++)
+        {
+            candidates.Add(new(list[i], Distance(origin, list[i])));
+        }
+
+        candidates.Sort();
+        SetLinks(from, layer, SelectNeighbours(candidates, limit));
+    }
+
+    private void SetLinks(int node, int layer, List<Neighbour> neighbours)
+    {
+        var list = links[node][layer];
+        list[0] = neighbours.Count;
+        for (var i = 0; i < neighbours.Count; i++)
+        {
+            list[i + 1] = neighbours[i].Node;
+        }
+    }
+
+    /// <summary>
+    /// The HNSW heuristic: take candidates closest first, skipping one that is closer to an already chosen neighbour
+    /// than to the base node, so links spread in different directions; top up with skipped ones if room remains.
+    /// </summary>
+    private List<Neighbour> SelectNeighbours(List<Neighbour> sortedCandidates, int limit)
+    {
+        var chosen = new List<Neighbour>(limit);
+        var skipped = new List<Neighbour>();
+        foreach (var candidate in sortedCandidates)
+        {
+            if (chosen.Count >= limit)
+            {
+                break;
+            }
+
+            var candidateVector = VectorOf(candidate.Node);
+            var keep = true;
+            foreach (var kept in chosen)
+            {
+                if (VectorDistance.Distance(candidateVector, VectorOf(kept.Node), Metric) < candidate.Distance)
+                {
+                    keep = false;
+                    break;
+                }
+            }
+
+            (keep ? chosen : skipped).Add(candidate);
+        }
+
+        for (var i = 0; i < skipped.Count && chosen.Count < limit; i++)
+        {
+            chosen.Add(skipped[i]);
+        }
+
+        return chosen;
+    }
+
+    private float Distance(ReadOnlySpan<float> query, int node) => VectorDistance.Distance(query, VectorOf(node), Metric);
+
+    internal readonly record struct Neighbour(int Node, float Distance) : IComparable<Neighbour>
+    {
+        public int CompareTo(Neighbour other) => Distance.CompareTo(other.Distance);
+    }
+}

@@ -1,0 +1,257 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using Strata.Data.Collections;
+using Strata.Data.Documents;
+using Strata.Data.Filters;
+
+namespace Strata.Data.Ingestion;
+
+/// <summary>
+/// Ingests files into a collection through named, idempotent steps: <c>extract → chunk → embed → store</c>.
+/// </summary>
+/// <remarks>
+/// Chunk ids are derived from the source and the chunk's position, so storing again replaces rather than duplicates,
+/// and a run interrupted anywhere can simply be run again. A document is marked ready only after its chunks are
+/// stored; one that fails (corrupt, unsupported, empty, too large) fails alone with its reason and the rest go on.
+/// Chunks of several documents are embedded together, so many small files still fill the embedding batches.
+/// </remarks>
+public sealed class IngestionPipeline(
+    IVectorCollection collection,
+    IngestionLedger ledger,
+    IEmbeddingGenerator<string, Embedding<float>> embedder,
+    DocumentLoader loader,
+    RecursiveChunker chunker,
+    int embeddingBatchChunks = 128)
+{
+    /// <summary>The step names recorded per document, in order.</summary>
+    public static readonly IReadOnlyList<string> StepNames = ["extract", "chunk", "embed", "store"];
+
+    /// <summary>Ingests files and folders; documents of a folder that no longer exist are removed from the collection.</summary>
+    public async Task<IngestionReport> IngestAsync(
+        IReadOnlyList<string> paths, FolderLoadOptions? folderOptions = null, IProgress<IngestionProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var files = new List<string>();
+        var roots = new List<string>();
+        foreach (var path in paths.Select(Path.GetFullPath))
+        {
+            if (Directory.Exists(path))
+            {
+                roots.Add(path.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar);
+                files.AddRange(DocumentLoader.FolderFiles(path, folderOptions ?? new FolderLoadOptions()).Select(Path.GetFullPath));
+            }
+            else
+            {
+                files.Add(path);
+            }
+        }
+
+        files = files.Distinct(StringComparer.Ordinal).ToList();
+        var known = ledger.List().ToDictionary(d => d.Source, StringComparer.Ordinal);
+        var removed = RemoveVanished(known, roots, files);
+
+        int added = 0, updated = 0, unchanged = 0, chunkCount = 0, done = 0;
+        var failed = new List<IngestedDocument>();
+        var pending = new List<PreparedDocument>();
+
+        async Task FlushAsync()
+        {
+            foreach (var outcome in await EmbedAndStoreAsync(pending, cancellationToken))
+            {
+                if (outcome.State == DocumentState.Ready)
+                {
+                    chunkCount += outcome.Chunks;
+                    if (known.ContainsKey(outcome.Source))
+                    {
+                        updated++;
+                    }
+                    else
+                    {
+                        added++;
+                    }
+                }
+                else
+                {
+                    failed.Add(outcome);
+                }
+
+                progress?.Report(new IngestionProgress(++done, files.Count, outcome.Source, outcome.State));
+            }
+
+            pending.Clear();
+        }
+
+        foreach (var file in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var prepared = Prepare(file, known.GetValueOrDefault(file));
+            if (prepared.Skipped)
+            {
+                unchanged++;
+                progress?.Report(new IngestionProgress(++done, files.Count, file, prepared.Record.State));
+                continue;
+            }
+
+            if (prepared.Record.State == DocumentState.Failed)
+            {
+                failed.Add(prepared.Record);
+                progress?.Report(new IngestionProgress(++done, files.Count, file, DocumentState.Failed));
+                continue;
+            }
+
+            pending.Add(prepared);
+            if (pending.Sum(p => p.Chunks.Count) >= embeddingBatchChunks)
+            {
+                await FlushAsync();
+            }
+        }
+
+        await FlushAsync();
+        return new IngestionReport(added, updated, unchanged, removed, failed, chunkCount);
+    }
+
+    /// <summary>Extract and chunk one file (cheap, local); an unchanged file is skipped, a failure is recorded.</summary>
+    private PreparedDocument Prepare(string file, IngestedDocument? previous)
+    {
+        string hash;
+        try
+        {
+            using var stream = File.OpenRead(file);
+            hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return PreparedDocument.Failure(Record(file, "", DocumentState.Failed, $"cannot read the file: {e.Message}", null, 0, []));
+        }
+
+        // Same bytes as last time: a ready document stays ready, a failed one stays failed until it changes.
+        if (previous is { State: DocumentState.Ready or DocumentState.Failed } && previous.ContentHash == hash)
+        {
+            return new PreparedDocument(previous, null, [], previous.Chunks, Skipped: true);
+        }
+
+        ledger.Save(Record(file, hash, DocumentState.Processing, null, null, previous?.Chunks ?? 0, []));
+        var loaded = loader.LoadFile(file);
+        if (!loaded.IsSuccess)
+        {
+            return PreparedDocument.Failure(Save(Record(file, hash, DocumentState.Failed, loaded.FailureReason, null, 0, [])));
+        }
+
+        var chunks = chunker.Chunk(loaded.Document!);
+        if (chunks.Count == 0)
+        {
+            return PreparedDocument.Failure(Save(Record(file, hash, DocumentState.Failed, "the document has no text to index", loaded.Document!.Title, 0, ["extract"])));
+        }
+
+        var record = Record(file, hash, DocumentState.Processing, null, loaded.Document!.Title, chunks.Count, ["extract", "chunk"]);
+        return new PreparedDocument(Save(record), loaded.Document, chunks, previous?.Chunks ?? 0, Skipped: false);
+    }
+
+    private async Task<List<IngestedDocument>> EmbedAndStoreAsync(List<PreparedDocument> documents, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<IngestedDocument>();
+        if (documents.Count == 0)
+        {
+            return outcomes;
+        }
+
+        GeneratedEmbeddings<Embedding<float>> vectors;
+        try
+        {
+            vectors = await embedder.GenerateAsync(documents.SelectMany(d => d.Chunks).Select(c => c.Text).ToList(), cancellationToken: cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return documents.Select(d => Save(d.Record with { State = DocumentState.Failed, Reason = $"embedding failed: {e.Message}", Updated = DateTimeOffset.UtcNow })).ToList();
+        }
+
+        var offset = 0;
+        foreach (var document in documents)
+        {
+            var records = document.Chunks.Select((chunk, i) => ToRecord(document, chunk, vectors[offset + i].Vector.ToArray())).ToList();
+            offset += document.Chunks.Count;
+            try
+            {
+                collection.Upsert(records);
+                // Chunks beyond the new count belonged to the previous version of the document.
+                var stale = Enumerable.Range(records.Count, Math.Max(0, document.PreviousChunks - records.Count)).Select(i => ChunkId(document.Record.Source, i)).ToList();
+                if (stale.Count > 0)
+                {
+                    collection.Delete(stale);
+                }
+
+                outcomes.Add(Save(document.Record with { State = DocumentState.Ready, Steps = StepNames, Updated = DateTimeOffset.UtcNow }));
+            }
+            catch (StrataDataException e)
+            {
+                outcomes.Add(Save(document.Record with { State = DocumentState.Failed, Reason = $"storing failed: {e.Message}", Updated = DateTimeOffset.UtcNow }));
+            }
+        }
+
+        return outcomes;
+    }
+
+    private int RemoveVanished(Dictionary<string, IngestedDocument> known, List<string> roots, List<string> files)
+    {
+        var present = files.ToHashSet(StringComparer.Ordinal);
+        var vanished = known.Keys.Where(source => !present.Contains(source) && roots.Any(root => source.StartsWith(root, StringComparison.Ordinal))).ToList();
+        foreach (var source in vanished)
+        {
+            collection.Delete(SourceFilter(source));
+            ledger.Remove(source);
+            known.Remove(source);
+        }
+
+        return vanished.Count;
+    }
+
+    /// <summary>The filter matching every chunk of <paramref name="source"/>.</summary>
+    public static MetadataFilter SourceFilter(string source) =>
+        MetadataFilter.Parse(new JsonObject { ["field"] = "source", ["eq"] = source });
+
+    /// <summary>A chunk's id: stable for a source and position, so re-ingesting replaces it.</summary>
+    public static string ChunkId(string source, int index) =>
+        $"{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(source)))[..24]}-{index}";
+
+    private static VectorRecord ToRecord(PreparedDocument document, DocumentChunk chunk, float[] vector)
+    {
+        var metadata = new JsonObject
+        {
+            ["source"] = document.Record.Source,
+            ["chunk"] = chunk.Index,
+            ["start"] = chunk.StartOffset,
+            ["end"] = chunk.EndOffset,
+        };
+        if (document.Document!.Title is { Length: > 0 } title)
+        {
+            metadata["title"] = title;
+        }
+
+        if (chunk.PageNumber is { } page)
+        {
+            metadata["page"] = page;
+        }
+
+        if (chunk.HeadingPath.Count > 0)
+        {
+            metadata["section"] = string.Join(" > ", chunk.HeadingPath);
+        }
+
+        return new VectorRecord(ChunkId(document.Record.Source, chunk.Index), vector, chunk.Text, metadata);
+    }
+
+    private IngestedDocument Save(IngestedDocument record)
+    {
+        ledger.Save(record);
+        return record;
+    }
+
+    private static IngestedDocument Record(string source, string hash, DocumentState state, string? reason, string? title, int chunks, IReadOnlyList<string> steps) =>
+        new(source, hash, state, reason, title, chunks, steps, DateTimeOffset.UtcNow);
+
+    private sealed record PreparedDocument(IngestedDocument Record, LoadedDocument? Document, IReadOnlyList<DocumentChunk> Chunks, int PreviousChunks, bool Skipped)
+    {
+        public static PreparedDocument Failure(IngestedDocument record) => new(record, null, [], 0, Skipped: false);
+    }
+}

@@ -1,0 +1,58 @@
+using Strata.Data.Filters;
+
+namespace Strata.Data.Search;
+
+/// <summary>How a query runs.</summary>
+public sealed record SearchOptions
+{
+    /// <summary>How many results to return.</summary>
+    public int K { get; init; } = 10;
+
+    /// <summary>Only records whose metadata matches are returned.</summary>
+    public MetadataFilter? Filter { get; init; }
+
+    /// <summary>HNSW candidate list size; the collection's default when null.</summary>
+    public int? Ef { get; init; }
+
+    /// <summary>Return each hit's vector too.</summary>
+    public bool IncludeVectors { get; init; }
+
+    /// <summary>When set (0..1), re-rank dense results with maximal marginal relevance: 1 is pure relevance, 0 pure diversity.</summary>
+    public double? MmrLambda { get; init; }
+
+    /// <summary>How dense and BM25 lists are combined in hybrid search.</summary>
+    public FusionMethod Fusion { get; init; } = FusionMethod.ReciprocalRank;
+
+    /// <summary>Weight of the dense list in fusion.</summary>
+    public double DenseWeight { get; init; } = 0.5;
+
+    /// <summary>Weight of the BM25 list in fusion.</summary>
+    public double TextWeight { get; init; } = 0.5;
+
+    /// <summary>The k of reciprocal rank fusion: 1 / (k + rank).</summary>
+    public int RrfK { get; init; } = 60;
+
+    /// <summary>Throws when a value is out of range.</summary>
+    public void Validate()
+    {
+        if (K is < 1 or > 10_000)
+        {
+            throw new StrataDataException($"k must be between 1 and 10000, got {K}.");
+        }
+
+        if (Ef is < 1 or > 10_000 || MmrLambda is < 0 or > 1 || DenseWeight < 0 || TextWeight < 0 || RrfK < 0)
+        {
+            throw new StrataDataException("Search options out of range (ef 1..10000, MMR lambda 0..1, weights and RRF k non-negative).");
+        }
+    }
+}
+
+/// <summary>Ways to merge ranked lists.</summary>
+public enum FusionMethod
+{
+    /// <summary>Sum of weight / (k + rank): robust, ignores score scales.</summary>
+    ReciprocalRank,
+
+    /// <summary>Sum of weight × min-max normalised score.</summary>
+    WeightedScore,
+}

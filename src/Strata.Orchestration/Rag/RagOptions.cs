@@ -1,0 +1,23 @@
+namespace Strata.Orchestration.Rag;
+
+/// <summary>How a question is answered.</summary>
+public sealed record RagOptions
+{
+    /// <summary>The chat model; null answers extractively (the best passages with their citations).</summary>
+    public string? ChatModel { get; init; }
+
+    /// <summary>How passages are found.</summary>
+    public RetrievalMode Mode { get; init; } = RetrievalMode.Hybrid;
+
+    /// <summary>How many passages are retrieved before fitting the budget.</summary>
+    public int K { get; init; } = 6;
+
+    /// <summary>The token budget of the context passages, so prompt and answer fit the chat model's window.</summary>
+    public int ContextTokens { get; init; } = 2048;
+
+    /// <summary>The most tokens the answer may take.</summary>
+    public int MaxAnswerTokens { get; init; } = 512;
+
+    /// <summary>Sampling temperature for the answer.</summary>
+    public float Temperature { get; init; } = 0.2f;
+}

@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Strata.Data.Collections;
+using Strata.Models.Catalog;
+using Strata.Orchestration.Citations;
+using Strata.Orchestration.Prompts;
+
+namespace Strata.Orchestration.Rag;
+
+/// <summary>
+/// Answers questions from a collection: retrieve passages, fit them to the token budget, prompt the chat model through
+/// a template, and check that every cited number exists in the context. Without a chat model the answer is
+/// extractive and says so.
+/// </summary>
+public sealed class RagService(ModelCatalog catalog, PromptTemplates templates)
+{
+    /// <summary>Characters per token assumed when fitting passages; conservative for English BPE vocabularies.</summary>
+    private const double CharactersPerToken = 3.0;
+
+    /// <summary>Answers <paramref name="question"/> from <paramref name="collection"/>.</summary>
+    public async Task<RagAnswer> AskAsync(IVectorCollection collection, string question, RagOptions options, CancellationToken cancellationToken = default)
+    {
+        RagAnswer? final = null;
+        await foreach (var update in AskStreamingAsync(collection, question, options, cancellationToken))
+        {
+            final = update.Final ?? final;
+        }
+
+        return final ?? throw new InvalidOperationException("The answer stream ended without a final answer.");
+    }
+
+    /// <summary>Streams the answer; the last update carries the checked answer with its citations.</summary>
+    public async IAsyncEnumerable<RagUpdate> AskStreamingAsync(
+        IVectorCollection collection, string question, RagOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var hits = await new Retriever(catalog).SearchAsync(collection, question, options.Mode, options.K, cancellationToken: cancellationToken);
+        var passages = FitToBudget(Retriever.ToPassages(hits), options.ContextTokens);
+        if (options.ChatModel is null)
+        {
+            var extractive = templates.RenderExtractiveAnswer(question, passages);
+            yield return new RagUpdate(extractive, null);
+            var cited = passages.Select(p => new Citation(p.Number, p)).ToList();
+            yield return new RagUpdate("", new RagAnswer(extractive, cited, passages, Extractive: true, []));
+            yield break;
+        }
+
+        var client = await catalog.GetChatClientAsync(options.ChatModel, cancellationToken: cancellationToken);
+        List<ChatMessage> messages = [new(ChatRole.User, templates.RenderRagAnswer(question, passages))];
+        var chatOptions = new ChatOptions { MaxOutputTokens = options.MaxAnswerTokens, Temperature = options.Temperature };
+        var answer = new System.Text.StringBuilder();
+        await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
+        {
+            answer.Append(update.Text);
+            yield return new RagUpdate(update.Text, null);
+        }
+
+        var checkedAnswer = CitationChecker.Check(answer.ToString(), passages);
+        yield return new RagUpdate("", new RagAnswer(checkedAnswer.Text, checkedAnswer.Citations, passages, Extractive: false, checkedAnswer.UnknownNumbers));
+    }
+
+    /// <summary>Keeps passages in rank order while they fit; the first always stays so there is some context.</summary>
+    private static List<ContextPassage> FitToBudget(IReadOnlyList<ContextPassage> passages, int budgetTokens)
+    {
+        var kept = new List<ContextPassage>();
+        double used = 0;
+        foreach (var passage in passages)
+        {
+            var cost = passage.Text.Length / CharactersPerToken;
+            if (kept.Count > 0 && used + cost > budgetTokens)
+            {
+                break;
+            }
+
+            used += cost;
+            kept.Add(passage);
+        }
+
+        return kept;
+    }
+}
+
+/// <summary>One piece of a streamed answer; the last carries the final, checked answer.</summary>
+/// <param name="Text">Text to append.</param>
+/// <param name="Final">The checked answer, on the last update only.</param>
+public sealed record RagUpdate(string Text, RagAnswer? Final);

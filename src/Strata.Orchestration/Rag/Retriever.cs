@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using Strata.Data.Collections;
+using Strata.Data.Filters;
+using Strata.Data.Search;
+using Strata.Models.Catalog;
+using Strata.Orchestration.Citations;
+
+namespace Strata.Orchestration.Rag;
+
+/// <summary>Finds the passages of a collection that answer a question: dense, BM25 or hybrid.</summary>
+public sealed class Retriever(ModelCatalog catalog)
+{
+    /// <summary>The model a collection without one of its own is embedded with.</summary>
+    public const string DefaultEmbeddingModel = "minilm";
+
+    /// <summary>The top <paramref name="k"/> hits for <paramref name="question"/>.</summary>
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(
+        IVectorCollection collection, string question, RetrievalMode mode, int k, MetadataFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentException.ThrowIfNullOrWhiteSpace(question);
+        var options = new SearchOptions { K = k, Filter = filter };
+        if (mode == RetrievalMode.Bm25)
+        {
+            return collection.SearchText(question, options);
+        }
+
+        var embedder = await catalog.GetEmbeddingGeneratorAsync(collection.Spec.EmbeddingModel ?? DefaultEmbeddingModel, cancellationToken);
+        var vector = (await embedder.GenerateAsync([question], cancellationToken: cancellationToken))[0].Vector.ToArray();
+        return mode == RetrievalMode.Dense ? collection.Search(vector, options) : collection.SearchHybrid(vector, question, options);
+    }
+
+    /// <summary>Numbers hits as context passages <c>[1]</c>, <c>[2]</c>, … with their source, page and chunk.</summary>
+    public static IReadOnlyList<ContextPassage> ToPassages(IReadOnlyList<SearchHit> hits)
+    {
+        ArgumentNullException.ThrowIfNull(hits);
+        return hits.Select((hit, i) => new ContextPassage(
+            i + 1,
+            Text(hit.Metadata, "source") ?? hit.Id,
+            Number(hit.Metadata, "page"),
+            Number(hit.Metadata, "chunk") ?? 0,
+            hit.Document ?? "",
+            Text(hit.Metadata, "section"))).ToList();
+    }
+
+    private static string? Text(JsonObject? metadata, string key) =>
+        metadata?[key] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static int? Number(JsonObject? metadata, string key) =>
+        metadata?[key] is JsonValue value && value.TryGetValue<double>(out var number) ? (int)number
+        : metadata?[key] is JsonValue other && other.TryGetValue<int>(out var integer) ? integer : null;
+}

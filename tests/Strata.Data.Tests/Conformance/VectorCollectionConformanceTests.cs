@@ -1,0 +1,306 @@
+using System.Text.Json.Nodes;
+using Strata.Data.Collections;
+using Strata.Data.Filters;
+using Strata.Data.Search;
+
+namespace Strata.Data.Tests.Conformance;
+
+/// <summary>
+/// What every vector backend must do, with the same inputs and the same answers. A backend's test class derives from
+/// this and supplies <see cref="CreateDatabase"/>; the embedded store runs it in <see cref="EmbeddedConformanceTests"/>.
+/// </summary>
+public abstract class VectorCollectionConformanceTests : IDisposable
+{
+    private const int Dimension = 8;
+
+    private readonly Lazy<IVectorDatabase> database;
+    private readonly List<IVectorCollection> opened = [];
+
+    protected VectorCollectionConformanceTests() => database = new Lazy<IVectorDatabase>(CreateDatabase);
+
+    protected IVectorDatabase Database => database.Value;
+
+    protected abstract IVectorDatabase CreateDatabase();
+
+    public virtual void Dispose()
+    {
+        foreach (var collection in opened)
+        {
+            collection.Dispose();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private IVectorCollection NewCollection(DistanceMetric distance = DistanceMetric.Cosine)
+    {
+        var collection = Database.Create(new CollectionSpec("c" + Guid.NewGuid().ToString("N")[..12], Dimension, distance));
+        opened.Add(collection);
+        return collection;
+    }
+
+    private static float[] Axis(int axis, float scale = 1f)
+    {
+        var v = new float[Dimension];
+        v[axis % Dimension] = scale;
+        v[(axis + 1) % Dimension] = 0.1f * (axis / Dimension);
+        return v;
+    }
+
+    /// <summary>Six records with varied metadata, the fixture of the filter tests.</summary>
+    private static VectorRecord[] Library() =>
+    [
+        new("a", Axis(0), "the quick brown fox jumps", new JsonObject { ["lang"] = "en", ["year"] = 2019, ["tags"] = new JsonArray("animal", "classic"), ["draft"] = false }),
+        new("b", Axis(1), "a lazy dog sleeps all day", new JsonObject { ["lang"] = "en", ["year"] = 2021, ["tags"] = new JsonArray("animal"), ["draft"] = true }),
+        new("c", Axis(2), "der schnelle braune fuchs", new JsonObject { ["lang"] = "de", ["year"] = 2022, ["score"] = 4.5 }),
+        new("d", Axis(3), "vector databases index embeddings", new JsonObject { ["lang"] = "en", ["year"] = 2024, ["tags"] = new JsonArray("tech") }),
+        new("e", Axis(4), "le renard brun rapide", new JsonObject { ["lang"] = "fr", ["year"] = 2020.5 }),
+        new("f", Axis(5), null, null),
+    ];
+
+    [Fact]
+    public void Upsert_then_get_returns_the_exact_vector_document_and_metadata()
+    {
+        var collection = NewCollection();
+        var records = Library();
+        Assert.Equal(records.Length, collection.Upsert(records));
+        var got = collection.Get(["c", "a", "missing", "f"]);
+        Assert.Equal(["c", "a", "f"], got.Select(r => r.Id));
+        Assert.Equal(records[2].Vector, got[0].Vector);
+        Assert.Equal(records[2].Document, got[0].Document);
+        Assert.Equal(records[2].Metadata!.ToJsonString(), got[0].Metadata!.ToJsonString());
+        Assert.Null(got[2].Document);
+        Assert.Empty(got[2].Metadata!);
+        Assert.Equal(6, collection.Count());
+    }
+
+    [Fact]
+    public void Upsert_of_an_existing_id_replaces_it_everywhere()
+    {
+        var collection = NewCollection();
+        collection.Upsert(Library());
+        collection.Upsert([new VectorRecord("a", Axis(7), "completely different words", new JsonObject { ["lang"] = "xx" })]);
+        Assert.Equal(6, collection.Count());
+        Assert.Equal("xx", collection.Get(["a"])[0].Metadata!["lang"]!.GetValue<string>());
+        Assert.Equal("a", collection.Search(Axis(7), new SearchOptions { K = 1 })[0].Id);
+        Assert.DoesNotContain(collection.SearchText("fox"), hit => hit.Id == "a");
+        Assert.Contains(collection.SearchText("completely"), hit => hit.Id == "a");
+    }
+
+    [Fact]
+    public void Delete_by_ids_and_by_filter_removes_from_reads_and_searches()
+    {
+        var collection = NewCollection();
+        collection.Upsert(Library());
+        Assert.Equal(2, collection.Delete(["a", "b", "nope"]));
+        Assert.Equal(1, collection.Delete(MetadataFilter.Parse("""{"field":"lang","eq":"de"}""")));
+        Assert.Equal(3, collection.Count());
+        Assert.Empty(collection.Get(["a", "b", "c"]));
+        var hits = collection.Search(Axis(0), new SearchOptions { K = 10 });
+        Assert.Equal(["d", "e", "f"], hits.Select(h => h.Id).Order());
+        Assert.Empty(collection.SearchText("fox dog"));
+    }
+
+    [Fact]
+    public void Dense_search_ranks_nearest_first_with_similarity_scores()
+    {
+        var collection = NewCollection();
+        collection.Upsert(Library());
+        var hits = collection.Search(Axis(3), new SearchOptions { K = 3 });
+        Assert.Equal("d", hits[0].Id);
+        Assert.Equal(1.0, hits[0].Score, 4);
+        Assert.True(hits[0].Score >= hits[1].Score && hits[1].Score >= hits[2].Score);
+    }
+
+    [Theory]
+    [InlineData("""{"field":"lang","eq":"en"}""", "a,b,d")]
+    [InlineData("""{"field":"lang","ne":"en"}""", "c,e,f")]
+    [InlineData("""{"field":"year","gt":2021}""", "c,d")]
+    [InlineData("""{"field":"year","gte":2021}""", "b,c,d")]
+    [InlineData("""{"field":"year","lt":2020.5}""", "a")]
+    [InlineData("""{"field":"year","lte":2020.5}""", "a,e")]
+    [InlineData("""{"field":"lang","in":["de","fr"]}""", "c,e")]
+    [InlineData("""{"field":"lang","nin":["de","fr"]}""", "a,b,d,f")]
+    [InlineData("""{"field":"score","exists":true}""", "c")]
+    [InlineData("""{"field":"tags","exists":false}""", "c,e,f")]
+    [InlineData("""{"field":"tags","eq":"animal"}""", "a,b")]
+    [InlineData("""{"field":"draft","eq":true}""", "b")]
+    [InlineData("""{"field":"draft","eq":false}""", "a")]
+    [InlineData("""{"field":"year","eq":"2019"}""", "")]
+    [InlineData("""{"and":[{"field":"lang","eq":"en"},{"field":"year","gte":2020}]}""", "b,d")]
+    [InlineData("""{"or":[{"field":"lang","eq":"fr"},{"field":"tags","in":["tech"]}]}""", "d,e")]
+    [InlineData("""{"not":{"field":"lang","eq":"en"}}""", "c,e,f")]
+    [InlineData("""{"field":"lang","gte":"en"}""", "a,b,d,e")]
+    public void Every_filter_operator_selects_the_expected_records(string filterJson, string expected)
+    {
+        var collection = NewCollection();
+        var records = Library();
+        collection.Upsert(records);
+        var filter = MetadataFilter.Parse(filterJson);
+        var expectedIds = expected.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(expectedIds, Scroll(collection, filter).Order());
+        Assert.Equal(expectedIds.Length, collection.Count(filter));
+        Assert.Equal(expectedIds, records.Where(r => FilterPredicate.Matches(filter, r.Metadata)).Select(r => r.Id).Order());
+        Assert.Equal(expectedIds, collection.Search(Axis(0), new SearchOptions { K = 10, Filter = filter }).Select(h => h.Id).Order());
+    }
+
+    [Fact]
+    public void A_filter_value_holding_sql_injection_is_only_a_value()
+    {
+        var collection = NewCollection();
+        collection.Upsert(Library());
+        foreach (var json in new[]
+        {
+            """{"field":"lang","eq":"en' OR '1'='1"}""",
+            """{"field":"lang","in":["x'); DROP TABLE records; --"]}""",
+            """{"field":"lang') OR 1=1 --","eq":"en"}""",
+        })
+        {
+            var filter = MetadataFilter.Parse(json);
+            Assert.Equal(0, collection.Count(filter));
+            Assert.Equal(0, collection.Delete(filter));
+        }
+
+        Assert.Equal(6, collection.Count());
+        Assert.Throws<StrataDataException>(() => MetadataFilter.Parse("""{"field":"a\"b","eq":1}"""));
+    }
+
+    [Theory]
+    [InlineData("""{"field":"x","like":"y"}""")]
+    [InlineData("""{"and":[]}""")]
+    [InlineData("""{"field":"x","gt":true}""")]
+    [InlineData("""{"field":"x","eq":{"nested":1}}""")]
+    [InlineData("not json")]
+    public void An_invalid_filter_is_refused_with_a_clear_error(string json) =>
+        Assert.StartsWith("Invalid filter", Assert.Throws<StrataDataException>(() => MetadataFilter.Parse(json)).Message);
+
+    [Fact]
+    public void Hybrid_search_ranks_a_record_strong_in_both_lists_first()
+    {
+        var collection = NewCollection();
+        collection.Upsert(Library());
+        // "d" is closest to the query vector; "a" is the only text match for "fox jumps" in English; a vector halfway
+        // between them with text matching "a" must put "a" at the top only when text has weight.
+        var query = Axis(3);
+        foreach (var fusion in new[] { FusionMethod.ReciprocalRank, FusionMethod.WeightedScore })
+        {
+            var textHeavy = collection.SearchHybrid(query, "quick fox jumps", new SearchOptions { K = 3, Fusion = fusion, DenseWeight = 0.01, TextWeight = 1 });
+            Assert.Equal("a", textHeavy[0].Id);
+            var denseHeavy = collection.SearchHybrid(query, "quick fox jumps", new SearchOptions { K = 3, Fusion = fusion, DenseWeight = 1, TextWeight = 0.01 });
+            Assert.Equal("d", denseHeavy[0].Id);
+        }
+    }
+
+    [Fact]
+    public void Bm25_ranks_the_document_with_more_matching_terms_first()
+    {
+        var collection = NewCollection();
+        collection.Upsert(Library());
+        var hits = collection.SearchText("brown fox quick");
+        Assert.Equal("a", hits[0].Id);
+        Assert.True(hits[0].Score > 0);
+        Assert.Empty(collection.SearchText("\" NEAR( * -- "));
+    }
+
+    [Fact]
+    public void Mmr_prefers_diverse_results_over_near_duplicates()
+    {
+        var collection = NewCollection();
+        collection.Upsert([
+            new VectorRecord("x1", [1, 0.01f, 0, 0, 0, 0, 0, 0]),
+            new VectorRecord("x2", [1, 0.02f, 0, 0, 0, 0, 0, 0]),
+            new VectorRecord("y", [0.7f, 0.7f, 0, 0, 0, 0, 0, 0]),
+        ]);
+        var plain = collection.Search([1, 0, 0, 0, 0, 0, 0, 0], new SearchOptions { K = 2 });
+        Assert.Equal(["x1", "x2"], plain.Select(h => h.Id));
+        var diverse = collection.Search([1, 0, 0, 0, 0, 0, 0, 0], new SearchOptions { K = 2, MmrLambda = 0.3 });
+        Assert.Equal(["x1", "y"], diverse.Select(h => h.Id));
+    }
+
+    [Fact]
+    public void Scroll_pages_through_every_record_once_in_id_order()
+    {
+        var collection = NewCollection();
+        collection.Upsert([.. Enumerable.Range(0, 250).Select(i => new VectorRecord($"id{i:D3}", Axis(i), null, new JsonObject { ["odd"] = i % 2 == 1 }))]);
+        var seen = Scroll(collection, null, pageSize: 40);
+        Assert.Equal(Enumerable.Range(0, 250).Select(i => $"id{i:D3}"), seen);
+        var odd = MetadataFilter.Parse("""{"field":"odd","eq":true}""");
+        Assert.Equal(collection.Count(odd), Scroll(collection, odd, pageSize: 7).Count);
+        Assert.Equal(125, collection.Count(odd));
+    }
+
+    public static TheoryData<string> BadBatches => new() { "dimension", "nan", "infinity", "metadata-size", "metadata-object", "duplicate-id", "empty-id" };
+
+    [Theory]
+    [MemberData(nameof(BadBatches))]
+    public void A_bad_record_fails_the_whole_batch_and_writes_nothing(string problem)
+    {
+        var collection = NewCollection();
+        collection.Upsert([new VectorRecord("keep", Axis(0))]);
+        var bad = problem switch
+        {
+            "dimension" => new VectorRecord("bad", new float[Dimension + 1]),
+            "nan" => new VectorRecord("bad", [.. Axis(1).Select((v, i) => i == 3 ? float.NaN : v)]),
+            "infinity" => new VectorRecord("bad", [.. Axis(1).Select((v, i) => i == 3 ? float.PositiveInfinity : v)]),
+            "metadata-size" => new VectorRecord("bad", Axis(1), null, new JsonObject { ["blob"] = new string('x', 70_000) }),
+            "metadata-object" => new VectorRecord("bad", Axis(1), null, new JsonObject { ["nested"] = new JsonObject { ["a"] = 1 } }),
+            "duplicate-id" => new VectorRecord("good-1", Axis(1)),
+            _ => new VectorRecord("", Axis(1)),
+        };
+        var error = Assert.Throws<StrataDataException>(() => collection.Upsert([new VectorRecord("good-1", Axis(2)), new VectorRecord("good-2", Axis(3)), bad]));
+        Assert.False(string.IsNullOrWhiteSpace(error.Message));
+        Assert.Equal(1, collection.Count());
+        Assert.Empty(collection.Get(["good-1", "good-2", "bad"]));
+        Assert.Single(collection.Search(Axis(2), new SearchOptions { K = 10 }));
+    }
+
+    [Fact]
+    public void A_query_vector_of_the_wrong_dimension_is_refused()
+    {
+        var collection = NewCollection();
+        Assert.Contains("dimensions", Assert.Throws<StrataDataException>(() => collection.Search(new float[3])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_collection_is_a_clear_error()
+    {
+        var error = Assert.Throws<StrataDataException>(() => Database.Open("no-such-collection"));
+        Assert.Contains("Unknown collection 'no-such-collection'", error.Message, StringComparison.Ordinal);
+        Assert.Throws<StrataDataException>(() => Database.Open("../escape"));
+        Assert.False(Database.Drop("no-such-collection"));
+    }
+
+    [Fact]
+    public void Collections_are_listed_created_once_and_dropped()
+    {
+        var collection = NewCollection(DistanceMetric.L2);
+        var name = collection.Spec.Name;
+        Assert.Contains(name, Database.List());
+        Assert.Throws<StrataDataException>(() => Database.Create(new CollectionSpec(name, Dimension)));
+        Assert.Throws<StrataDataException>(() => Database.Create(new CollectionSpec("zero-dim", 0)));
+        collection.Upsert(Library());
+        var stats = collection.Stats();
+        Assert.Equal(6, stats.Count);
+        Assert.True(stats.BytesOnDisk > 0);
+        Assert.Equal("current", stats.IndexState);
+        Assert.Equal("a", collection.Search(Axis(0), new SearchOptions { K = 1 })[0].Id);
+        collection.Dispose();
+        Assert.True(Database.Drop(name));
+        Assert.DoesNotContain(name, Database.List());
+    }
+
+    private static List<string> Scroll(IVectorCollection collection, MetadataFilter? filter, int pageSize = 2)
+    {
+        var ids = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = collection.Scroll(filter, cursor, pageSize);
+            ids.AddRange(page.Records.Select(r => r.Id));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        return ids;
+    }
+}

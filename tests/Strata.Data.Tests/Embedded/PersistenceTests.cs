@@ -1,0 +1,116 @@
+using Microsoft.Data.Sqlite;
+using Strata.Data.Collections;
+using Strata.Data.Embedded;
+using Strata.Data.Search;
+
+namespace Strata.Data.Tests.Embedded;
+
+public sealed class PersistenceTests : IDisposable
+{
+    private const int Dimension = 16;
+    private readonly TempDirectory directory = new();
+
+    private EmbeddedVectorDatabase Database => new(directory.Path);
+
+    public void Dispose() => directory.Dispose();
+
+    [Fact]
+    public void The_index_is_saved_on_close_and_loaded_on_reopen()
+    {
+        var vectors = SyntheticVectors.LowRank(300, Dimension, rank: 4);
+        using (var collection = Database.Create(new CollectionSpec("saved", Dimension)))
+        {
+            collection.Upsert(SyntheticVectors.Records(vectors));
+        }
+
+        Assert.True(File.Exists(Path.Combine(directory.Path, "saved.hnsw")));
+        using var reopened = Database.Open("saved");
+        Assert.Equal(300, reopened.IndexForTests.Count);
+        Assert.Equal("current", reopened.Stats().IndexState);
+        Assert.Equal("v000042", reopened.Search(vectors[42], new SearchOptions { K = 1 })[0].Id);
+    }
+
+    [Fact]
+    public void A_stale_index_file_is_caught_up_from_sqlite_on_open()
+    {
+        var vectors = SyntheticVectors.LowRank(400, Dimension, rank: 4);
+        var records = SyntheticVectors.Records(vectors);
+        var indexPath = Path.Combine(directory.Path, "stale.hnsw");
+        using (var collection = Database.Create(new CollectionSpec("stale", Dimension)))
+        {
+            collection.Upsert(records[..200]);
+            collection.SaveIndex();
+            File.Copy(indexPath, indexPath + ".old");
+            collection.Upsert(records[200..]);
+            collection.Delete(["v000000", "v000001"]);
+        }
+
+        // Put back the index as it was before the last writes, as if the process had died before saving it.
+        File.Move(indexPath + ".old", indexPath, overwrite: true);
+        using var reopened = Database.Open("stale");
+        Assert.Equal(398, reopened.IndexForTests.Count);
+        Assert.Equal("v000350", reopened.Search(vectors[350], new SearchOptions { K = 1 })[0].Id);
+        Assert.DoesNotContain(reopened.Search(vectors[0], new SearchOptions { K = 5 }), hit => hit.Id == "v000000");
+    }
+
+    [Fact]
+    public void A_damaged_index_file_is_rebuilt_from_sqlite()
+    {
+        var vectors = SyntheticVectors.LowRank(100, Dimension, rank: 4);
+        using (var collection = Database.Create(new CollectionSpec("damaged", Dimension)))
+        {
+            collection.Upsert(SyntheticVectors.Records(vectors));
+        }
+
+        var indexPath = Path.Combine(directory.Path, "damaged.hnsw");
+        File.WriteAllBytes(indexPath, File.ReadAllBytes(indexPath)[..100]);
+        using var reopened = Database.Open("damaged");
+        Assert.Equal(100, reopened.IndexForTests.Count);
+        Assert.Equal("v000007", reopened.Search(vectors[7], new SearchOptions { K = 1 })[0].Id);
+    }
+
+    [Fact]
+    public void Writes_through_another_handle_are_seen_by_the_next_search()
+    {
+        var vectors = SyntheticVectors.LowRank(50, Dimension, rank: 4);
+        using var first = Database.Create(new CollectionSpec("shared", Dimension));
+        using var second = Database.Open("shared");
+        second.Upsert(SyntheticVectors.Records(vectors));
+        Assert.Equal("v000020", first.Search(vectors[20], new SearchOptions { K = 1 })[0].Id);
+        second.Delete(["v000020"]);
+        Assert.NotEqual("v000020", first.Search(vectors[20], new SearchOptions { K = 1 })[0].Id);
+    }
+
+    [Fact]
+    public void Many_updates_of_the_same_ids_keep_the_index_bounded()
+    {
+        var random = new Random(3);
+        using var collection = Database.Create(new CollectionSpec("churn", Dimension));
+        float[][] latest = [];
+        for (var round = 0; round < 30; round++)
+        {
+            latest = [.. Enumerable.Range(0, 100).Select(_ => SyntheticVectors.Gaussian(random, Dimension))];
+            collection.Upsert(SyntheticVectors.Records(latest));
+        }
+
+        var index = collection.IndexForTests;
+        Assert.Equal(100, index.Count);
+        Assert.True(index.NodeCount <= (2 * index.Count) + 64, $"{index.NodeCount} nodes for {index.Count} records");
+        Assert.Equal("v000055", collection.Search(latest[55], new SearchOptions { K = 1 })[0].Id);
+    }
+
+    [Fact]
+    public void A_writer_blocked_by_another_connection_fails_with_a_clear_message_instead_of_hanging()
+    {
+        using var collection = Database.Create(new CollectionSpec("locked", Dimension));
+        using var other = new SqliteConnection($"Data Source={Database.DatabasePath("locked")};Pooling=False");
+        other.Open();
+        using var hold = other.BeginTransaction(deferred: false);
+        var error = Assert.Throws<StrataDataException>(() => collection.Upsert([new VectorRecord("x", new float[Dimension])]));
+        Assert.Contains("busy", error.Message, StringComparison.Ordinal);
+        hold.Rollback();
+        Assert.Equal(1, collection.Upsert([new VectorRecord("x", new float[Dimension])]));
+        // Reads are never blocked by a writer in WAL mode.
+        Assert.Equal(1, collection.Count());
+    }
+}
