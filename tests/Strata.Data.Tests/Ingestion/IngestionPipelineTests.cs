@@ -1,0 +1,116 @@
+using Microsoft.Extensions.AI;
+using Strata.Data.Collections;
+using Strata.Data.Documents;
+using Strata.Data.Embedded;
+using Strata.Data.Ingestion;
+using Strata.Data.Tests.Documents;
+using Strata.Models.Configuration;
+using Strata.Models.Embeddings;
+using Strata.Models.Store;
+
+namespace Strata.Data.Tests.Ingestion;
+
+/// <summary>Ingestion of a real corpus (Debian's reference manual, HTML) with MiniLM, through re-ingests and bad files.</summary>
+public sealed class IngestionPipelineTests : IAsyncLifetime
+{
+    private const string Chapters = "/usr/share/debian-reference";
+    private readonly TemporaryFolder home = new();
+    private readonly TemporaryFolder corpus = new();
+    private IEmbeddingGenerator<string, Embedding<float>> embedder = null!;
+    private EmbeddedVectorDatabase database = null!;
+
+    public async Task InitializeAsync()
+    {
+        var paths = new StrataPaths(home.Path);
+        embedder = await OnnxEmbeddingGenerator.FromStoreAsync(new ModelStore(paths), BuiltInEmbeddingModels.MiniLm);
+        database = new EmbeddedVectorDatabase(paths.Data);
+        foreach (var chapter in new[] { "ch03.en.html", "ch04.en.html", "ch07.en.html" })
+        {
+            File.Copy(Path.Combine(Chapters, chapter), Path.Combine(corpus.Path, chapter));
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        embedder.Dispose();
+        home.Dispose();
+        corpus.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private (IngestionPipeline Pipeline, IVectorCollection Collection, IngestionLedger Ledger) Open(DocumentLoaderOptions? loaderOptions = null)
+    {
+        var collection = database.Exists("deb") ? database.Open("deb") : database.Create(new CollectionSpec("deb", 384, EmbeddingModel: "minilm"));
+        var ledger = new IngestionLedger(Path.Combine(home.Path, "ingest", "deb.db"));
+        var chunker = new RecursiveChunker(new MiniLmTokenCounter(), new ChunkingOptions { MaxTokens = 200, OverlapTokens = 20 });
+        return (new IngestionPipeline(collection, ledger, embedder, new DocumentLoader(loaderOptions), chunker), collection, ledger);
+    }
+
+    [Fact]
+    public async Task Ingest_reingest_change_and_delete_keep_the_collection_equal_to_the_ledger()
+    {
+        var (pipeline, collection, ledger) = Open();
+        using (collection)
+        using (ledger)
+        {
+            var first = await pipeline.IngestAsync([corpus.Path]);
+            Assert.Equal(3, first.Added);
+            Assert.Empty(first.Failed);
+            Assert.All(ledger.List(), d => Assert.Equal(DocumentState.Ready, d.State));
+            Assert.All(ledger.List(), d => Assert.Equal(IngestionPipeline.StepNames, d.Steps));
+            Assert.Equal(ledger.List().Sum(d => d.Chunks), collection.Count());
+
+            var again = await pipeline.IngestAsync([corpus.Path]);
+            Assert.Equal((0, 0, 3, 0), (again.Added, again.Updated, again.Unchanged, again.Chunks));
+
+            // Shrink one chapter: its chunks are replaced and the extra old ones deleted.
+            var changed = Path.Combine(corpus.Path, "ch04.en.html");
+            File.WriteAllText(changed, "<html><head><title>Short</title></head><body><main><h1>Short</h1><p>Only one paragraph about sudo remains.</p></main></body></html>");
+            var deleted = Path.Combine(corpus.Path, "ch07.en.html");
+            File.Delete(deleted);
+
+            var third = await pipeline.IngestAsync([corpus.Path]);
+
+            Assert.Equal((1, 1, 1), (third.Updated, third.Unchanged, third.Removed));
+            Assert.Equal(1, collection.Count(IngestionPipeline.SourceFilter(changed)));
+            Assert.Equal(0, collection.Count(IngestionPipeline.SourceFilter(deleted)));
+            Assert.Null(ledger.Find(deleted));
+            Assert.Equal(ledger.List().Sum(d => d.Chunks), collection.Count());
+            var hit = Assert.Single(collection.SearchText("sudo paragraph remains", new Search.SearchOptions { K = 1 }));
+            Assert.Equal(changed, hit.Metadata!["source"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task Bad_files_fail_alone_with_reasons_and_are_not_retried_until_they_change()
+    {
+        File.WriteAllText(Path.Combine(corpus.Path, "broken.pdf"), "%PDF-1.4 this is not a real PDF");
+        File.WriteAllBytes(Path.Combine(corpus.Path, "binary.txt"), [0x00, 0x01, 0x02, 0xFF, 0x00, 0x10, 0x00, 0x7F]);
+        File.WriteAllText(Path.Combine(corpus.Path, "empty.md"), "");
+        var huge = Path.Combine(corpus.Path, "huge.txt");
+        using (var stream = File.Create(huge))
+        {
+            stream.SetLength((50L * 1024 * 1024) + 1);
+        }
+
+        var (pipeline, collection, ledger) = Open();
+        using (collection)
+        using (ledger)
+        {
+            var report = await pipeline.IngestAsync([corpus.Path]);
+
+            Assert.Equal(3, report.Added);
+            var failed = report.Failed.ToDictionary(d => Path.GetFileName(d.Source), d => d.Reason ?? "");
+            Assert.Equal(["binary.txt", "broken.pdf", "empty.md", "huge.txt"], failed.Keys.Order(StringComparer.Ordinal));
+            Assert.Contains("PDF", failed["broken.pdf"], StringComparison.Ordinal);
+            Assert.Contains("binary", failed["binary.txt"], StringComparison.Ordinal);
+            Assert.Contains("empty", failed["empty.md"], StringComparison.Ordinal);
+            Assert.Contains("large", failed["huge.txt"], StringComparison.Ordinal);
+            Assert.All(ledger.List().Where(d => failed.ContainsKey(Path.GetFileName(d.Source))), d => Assert.Equal(DocumentState.Failed, d.State));
+
+            var again = await pipeline.IngestAsync([corpus.Path]);
+            Assert.Empty(again.Failed);
+            Assert.Equal(7, again.Unchanged);
+        }
+    }
+}
