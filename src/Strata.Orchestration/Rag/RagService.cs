@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Strata.Data.Collections;
 using Strata.Models.Catalog;
+using Strata.Models.Llama;
 using Strata.Orchestration.Citations;
 using Strata.Orchestration.Prompts;
 
@@ -46,17 +47,55 @@ public sealed class RagService(ModelCatalog catalog, PromptTemplates templates)
         }
 
         var client = await catalog.GetChatClientAsync(options.ChatModel, cancellationToken: cancellationToken);
-        List<ChatMessage> messages = [new(ChatRole.User, templates.RenderRagAnswer(question, passages))];
         var chatOptions = new ChatOptions { MaxOutputTokens = options.MaxAnswerTokens, Temperature = options.Temperature };
+        var (stream, used) = await StartWithinContextAsync(client, question, passages, chatOptions, cancellationToken);
+        passages = used;
         var answer = new System.Text.StringBuilder();
-        await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
+        if (stream is not null)
         {
-            answer.Append(update.Text);
-            yield return new RagUpdate(update.Text, null);
+            await using (stream)
+            {
+                do
+                {
+                    answer.Append(stream.Current.Text);
+                    yield return new RagUpdate(stream.Current.Text, null);
+                }
+                while (await stream.MoveNextAsync());
+            }
         }
 
         var checkedAnswer = CitationChecker.Check(answer.ToString(), passages);
         yield return new RagUpdate("", new RagAnswer(checkedAnswer.Text, checkedAnswer.Citations, passages, Extractive: false, checkedAnswer.UnknownNumbers));
+    }
+
+    /// <summary>
+    /// Starts the answer, dropping the lowest-ranked passage while the model reports that the prompt does not fit its
+    /// context. The character estimate of <see cref="FitToBudget"/> gets close; the model's own tokenizer decides.
+    /// </summary>
+    /// <returns>The stream positioned on its first update (null when the model answered nothing), and the passages used.</returns>
+    private async Task<(IAsyncEnumerator<ChatResponseUpdate>? Stream, List<ContextPassage> Passages)> StartWithinContextAsync(
+        IChatClient client, string question, List<ContextPassage> passages, ChatOptions chatOptions, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            List<ChatMessage> messages = [new(ChatRole.User, templates.RenderRagAnswer(question, passages))];
+            var stream = client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                if (await stream.MoveNextAsync())
+                {
+                    return (stream, passages);
+                }
+
+                await stream.DisposeAsync();
+                return (null, passages);
+            }
+            catch (ContextWindowExceededException) when (passages.Count > 1)
+            {
+                await stream.DisposeAsync();
+                passages = passages[..^1];
+            }
+        }
     }
 
     /// <summary>Keeps passages in rank order while they fit; the first always stays so there is some context.</summary>

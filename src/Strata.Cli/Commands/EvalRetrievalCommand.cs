@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Globalization;
+using Strata.Cli.Output;
+using Strata.Orchestration.Evaluation;
+
+namespace Strata.Cli.Commands;
+
+/// <summary><c>strata eval retrieval -c NAME --qa FILE.jsonl</c>: dense, BM25 and hybrid retrieval scored side by side.</summary>
+internal static class EvalRetrievalCommand
+{
+    public static Command Create()
+    {
+        var collection = new Option<string>("--collection", "-c") { Description = "The collection", Required = true };
+        var qa = new Option<FileInfo>("--qa") { Description = "JSONL: {\"question\":…,\"relevant\":[source paths]} per line", Required = true };
+        var k = new Option<int>("--k") { Description = "k of recall@k", DefaultValueFactory = _ => 5 };
+        var json = CliOptions.Json();
+        var command = new Command("retrieval", "Score dense, BM25 and hybrid retrieval: recall@k, MRR and nDCG@10") { collection, qa, k, json };
+        command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
+        {
+            var context = CliContext.Create(parse);
+            var file = parse.GetRequiredValue(qa);
+            if (!file.Exists)
+            {
+                throw new CliUsageException($"The question file '{file.FullName}' does not exist.");
+            }
+
+            using var target = DataCommandSupport.Database(context).Open(parse.GetRequiredValue(collection));
+            var questions = RetrievalEvaluator.ReadJsonLines(file.FullName);
+            var scores = await new RetrievalEvaluator(context.Catalog).EvaluateAsync(target, questions, Math.Clamp(parse.GetValue(k), 1, 100), cancellationToken);
+            if (parse.GetValue(json))
+            {
+                return JsonOutput.Write(new { questions = questions.Count, results = scores.Select(s => new { mode = s.Mode.ToString().ToLowerInvariant(), recall_at_k = s.RecallAtK, mrr = s.Mrr, ndcg_at_10 = s.NdcgAt10, k = s.K }) });
+            }
+
+            Console.WriteLine($"{questions.Count} questions");
+            Console.WriteLine($"{"mode",-8} {$"recall@{scores[0].K}",10} {"MRR",8} {"nDCG@10",8}");
+            foreach (var s in scores)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Mode.ToString().ToLowerInvariant(),-8} {s.RecallAtK,10:0.000} {s.Mrr,8:0.000} {s.NdcgAt10,8:0.000}"));
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+}

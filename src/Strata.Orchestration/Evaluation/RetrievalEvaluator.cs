@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Strata.Data.Collections;
+using Strata.Models.Catalog;
+using Strata.Orchestration.Rag;
+
+namespace Strata.Orchestration.Evaluation;
+
+/// <summary>One evaluation question and the sources that answer it.</summary>
+/// <param name="Question">The question.</param>
+/// <param name="Relevant">Source paths of the documents that answer it.</param>
+public sealed record RetrievalQuestion(string Question, IReadOnlyList<string> Relevant);
+
+/// <summary>Retrieval quality of one mode: recall@k, mean reciprocal rank and nDCG@10, over documents (not chunks).</summary>
+/// <param name="Mode">The retrieval mode.</param>
+/// <param name="RecallAtK">Share of relevant documents found in the top k, averaged over questions.</param>
+/// <param name="Mrr">Mean reciprocal rank of the first relevant document.</param>
+/// <param name="NdcgAt10">Normalised discounted cumulative gain at 10.</param>
+/// <param name="K">The k of recall@k.</param>
+public sealed record RetrievalScores(RetrievalMode Mode, double RecallAtK, double Mrr, double NdcgAt10, int K);
+
+/// <summary>Scores dense, BM25 and hybrid retrieval side by side on a question set.</summary>
+public sealed class RetrievalEvaluator(ModelCatalog catalog)
+{
+    /// <summary>Reads a question file: one <c>{"question":…,"relevant":[source paths]}</c> per line.</summary>
+    public static IReadOnlyList<RetrievalQuestion> ReadJsonLines(string path)
+    {
+        var questions = new List<RetrievalQuestion>();
+        var number = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            number++;
+            if (line.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                var root = document.RootElement;
+                var relevant = root.GetProperty("relevant").EnumerateArray().Select(r => r.GetString() ?? "").Where(r => r.Length > 0).ToList();
+                questions.Add(new RetrievalQuestion(root.GetProperty("question").GetString() ?? "", relevant));
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                throw new FormatException($"Line {number} of {Path.GetFileName(path)} is not {{\"question\":…,\"relevant\":[…]}}: {e.Message}", e);
+            }
+        }
+
+        return questions;
+    }
+
+    /// <summary>Scores each mode on <paramref name="questions"/>.</summary>
+    public async Task<IReadOnlyList<RetrievalScores>> EvaluateAsync(
+        IVectorCollection collection, IReadOnlyList<RetrievalQuestion> questions, int k = 5, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(questions);
+        var retriever = new Retriever(catalog);
+        var results = new List<RetrievalScores>();
+        foreach (var mode in new[] { RetrievalMode.Dense, RetrievalMode.Bm25, RetrievalMode.Hybrid })
+        {
+            double recall = 0, reciprocal = 0, ndcg = 0;
+            foreach (var question in questions)
+            {
+                // Enough chunks that ten distinct documents can appear, since one document has many chunks.
+                var hits = await retriever.SearchAsync(collection, question.Question, mode, Math.Max(k, 10) * 5, cancellationToken: cancellationToken);
+                var ranked = Retriever.ToPassages(hits).Select(p => p.Source).Distinct(StringComparer.Ordinal).ToList();
+                var relevant = question.Relevant.ToHashSet(StringComparer.Ordinal);
+                recall += relevant.Count == 0 ? 0 : (double)ranked.Take(k).Count(relevant.Contains) / relevant.Count;
+                var first = ranked.FindIndex(relevant.Contains);
+                reciprocal += first < 0 ? 0 : 1.0 / (first + 1);
+                var dcg = ranked.Take(10).Select((source, i) => relevant.Contains(source) ? 1 / Math.Log2(i + 2) : 0).Sum();
+                var ideal = Enumerable.Range(0, Math.Min(10, relevant.Count)).Sum(i => 1 / Math.Log2(i + 2));
+                ndcg += ideal == 0 ? 0 : dcg / ideal;
+            }
+
+            var n = Math.Max(1, questions.Count);
+            results.Add(new RetrievalScores(mode, recall / n, reciprocal / n, ndcg / n, k));
+        }
+
+        return results;
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Configuration;
+using Strata.Data.Collections;
+using Strata.Data.Documents;
+using Strata.Data.Embedded;
+using Strata.Data.Ingestion;
+using Strata.Models.Catalog;
+using Strata.Models.Configuration;
+using Strata.Models.Formats.Gguf;
+using Strata.Models.Store;
+
+namespace Strata.Orchestration.Tests.Rag;
+
+/// <summary>Seven chapters of Debian's reference manual ingested with MiniLM, plus the tiny test GGUF as a chat model.</summary>
+public sealed class DebianCorpusFixture : IAsyncLifetime
+{
+    public const string Folder = "/usr/share/debian-reference";
+
+    public static readonly string[] Chapters = ["ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07"];
+
+    public string Home { get; } = Path.Combine(Path.GetTempPath(), "strata-rag-test-" + Guid.NewGuid().ToString("N"));
+
+    public ModelCatalog Catalog { get; private set; } = null!;
+
+    public IVectorCollection Collection { get; private set; } = null!;
+
+    public static string PathOf(string chapter) => Path.Combine(Folder, chapter + ".en.html");
+
+    public async Task InitializeAsync()
+    {
+        var paths = new StrataPaths(Home);
+        Directory.CreateDirectory(Home);
+        var store = new ModelStore(paths);
+        var gguf = Path.Combine(Home, "tiny.gguf");
+        TinyLlamaGguf.Write(gguf, new TinyLlamaOptions { ContextLength = 4096 });
+        await new ModelImporter(store).ImportAsync(gguf, "tiny");
+        Catalog = new ModelCatalog(store, new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Models:Llama:ContextSize"] = "4096",
+        }).Build());
+
+        Collection = new EmbeddedVectorDatabase(paths.Data).Create(new CollectionSpec("debian", 384, EmbeddingModel: "minilm"));
+        using var ledger = new IngestionLedger(IngestionPaths.Ledger(paths, "debian"));
+        var pipeline = new IngestionPipeline(
+            Collection, ledger, await Catalog.GetEmbeddingGeneratorAsync("minilm"), new DocumentLoader(), new RecursiveChunker(new MiniLmTokenCounter()));
+        var report = await pipeline.IngestAsync(Chapters.Select(PathOf).ToList());
+        if (report.Failed.Count > 0 || report.Added != Chapters.Length)
+        {
+            throw new InvalidOperationException("The corpus did not ingest: " + string.Join("; ", report.Failed.Select(f => f.Reason)));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        Collection.Dispose();
+        await Catalog.DisposeAsync();
+        Directory.Delete(Home, recursive: true);
+    }
+}
