@@ -94,8 +94,9 @@ public static class IdxReader
 
             return (dimensions, data);
         }
-        catch (InvalidDataException e) when (e.Message.Contains("GZip", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("block type", StringComparison.OrdinalIgnoreCase))
+        catch (InvalidDataException e) when (!e.Message.StartsWith($"'{name}'", StringComparison.Ordinal))
         {
+            // Only the gzip decoder throws messages that do not name the file.
             throw new InvalidDataException($"'{name}' is a corrupt gzip file: {e.Message}", e);
         }
     }
