@@ -8,9 +8,15 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# python3 reads the test reports for the closing summary line.
+# python3 reads the test reports for the closing summary line (and edits one ELF flag in the TorchSharp step).
 missing=()
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+# The TorchSharp compatibility step (src/Strata.Synthesis/build/) compiles a shim and patches a library copy
+# where the system libstdc++ predates GCC 13.
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+command -v patchelf >/dev/null 2>&1 || missing+=(patchelf)
+# The Synthesis tests train and evaluate on Fashion-MNIST.
+[[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] || missing+=(dataset-fashion-mnist)
 if ((${#missing[@]})); then
   sudo_cmd=""
   [[ $(id -u) -eq 0 ]] || sudo_cmd="sudo"

@@ -17,6 +17,10 @@ public static class StrataCommandLine
         root.Subcommands.Add(ChatCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
+        root.Subcommands.Add(DatasetsCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(SampleCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         return root;
