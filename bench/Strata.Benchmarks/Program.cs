@@ -7,6 +7,7 @@ IBenchmark[] all =
 [
     new Strata.Benchmarks.Llama.LlamaChatBenchmark(),
     new Strata.Benchmarks.Embeddings.EmbeddingThroughputBenchmark(),
+    new Strata.Benchmarks.Synthesis.GanTrainingBenchmark(),
 ];
 
 var json = args.Contains("--json");
