@@ -33,6 +33,19 @@ public sealed class TrainingRunTests
         Assert.Equal(a.Pixels, b.Pixels);
         Assert.NotEqual(a.Pixels, c.Pixels);
         Assert.Equal(ImageGrid.SizeOf(9, 28, 28), (3 * 30 + 2, 3 * 30 + 2));
+
+#pragma warning disable MEAI001 // IImageGenerator is experimental.
+        using Microsoft.Extensions.AI.IImageGenerator generator = new GanImageGenerator(store, "tiny");
+        var options = new Microsoft.Extensions.AI.ImageGenerationOptions { Count = 2, AdditionalProperties = new() { ["seed"] = 5L } };
+        var response = await generator.GenerateAsync(new Microsoft.Extensions.AI.ImageGenerationRequest("anything"), options);
+#pragma warning restore MEAI001
+        var pngs = response.Contents.OfType<Microsoft.Extensions.AI.DataContent>().ToList();
+        Assert.Equal(2, pngs.Count);
+        Assert.All(pngs, p => Assert.Equal("image/png", p.MediaType));
+        using var first = SkiaSharp.SKBitmap.Decode(pngs[0].Data.ToArray());
+        // A single-image grid: 28 px plus padding; its pixels are the sampler's first image for seed 5.
+        Assert.Equal(28 + 2 * ImageGrid.Padding, first.Width);
+        Assert.Equal(a.Image(0)[0], first.GetPixel(ImageGrid.Padding, ImageGrid.Padding).Red);
     }
 
     [Fact]
