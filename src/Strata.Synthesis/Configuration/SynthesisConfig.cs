@@ -63,6 +63,9 @@ public sealed record SynthesisConfig
         Check(depth >= 1 && Model.DiscriminatorWidths.Count >= 1, "generatorWidths and discriminatorWidths need at least one entry each.");
         Check(Image.Size % (1 << depth) == 0 && Image.Size >> depth >= 2,
             $"image.size {Image.Size} must be a multiple of 2^{depth} (one doubling per generator width) with a start of at least 2 pixels.");
+        var criticDepth = Model.DiscriminatorWidths.Count;
+        Check(Image.Size % (1 << criticDepth) == 0,
+            $"image.size {Image.Size} must be a multiple of 2^{criticDepth} (one halving per discriminator width).");
         Check(Model.LatentSize is > 0 and <= 4096, "model.latentSize must be 1..4096.");
         Check(Model.Normalization is "batch" or "instance" or "none", "model.normalization must be batch, instance or none.");
         Check(Model.CriticNormalization is null or "batch" or "instance" or "none", "model.criticNormalization must be batch, instance or none.");

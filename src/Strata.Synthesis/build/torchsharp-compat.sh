@@ -34,8 +34,9 @@ if [[ ! -f "$entry/libLibTorchSharp.so" || ! -f "$entry/libiosinit.so" ]]; then
   patchelf --set-rpath '$ORIGIN' "$work/libLibTorchSharp.so"
   python3 "$here/elf-weak-version.py" "$work/libLibTorchSharp.so" GLIBCXX_3.4.32
   mkdir -p "$cache_dir"
-  rm -rf "$entry"
-  mv "$work" "$entry" # a rename, so a concurrent or interrupted build never sees half a cache entry
+  rm -f "$work/iosinit.cpp"
+  # A rename, so no build sees half an entry; when a parallel build got there first, its entry is as good as ours.
+  mv -T "$work" "$entry" 2>/dev/null || rm -rf "$work"
   trap - EXIT
 fi
 

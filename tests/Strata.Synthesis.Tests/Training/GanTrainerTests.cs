@@ -65,6 +65,24 @@ public sealed class GanTrainerTests
     }
 
     [Fact]
+    public void A_diverging_run_stops_with_the_step_and_metric_named()
+    {
+        using var fm = new FashionMnist(limit: 64);
+        var small = FashionMnist.Small(batch: 16);
+        // Adam moves every weight by about the learning rate, so 1e38 overflows float32 within two steps.
+        var config = small with { Training = small.Training with { LearningRate = 1e38 } };
+        using var trainer = new GanTrainer(config, fm.Train);
+        var error = Assert.Throws<TrainingDivergedException>(() =>
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                trainer.TrainStep();
+            }
+        });
+        Assert.Matches(@"Training diverged at step \d: \w+ is (NaN|∞|-∞|Infinity|-Infinity)", error.Message);
+    }
+
+    [Fact]
     public void A_checkpoint_for_another_config_is_refused()
     {
         using var fm = new FashionMnist(limit: 64);
