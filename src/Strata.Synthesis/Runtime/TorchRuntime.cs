@@ -34,6 +34,10 @@ public static class TorchRuntime
     private static RuntimeStatus Load()
     {
         var version = typeof(torch).Assembly.GetName().Version?.ToString(3);
+        // When loading fails TorchSharp prints a long trace to standard output; commands that print JSON must print
+        // only JSON, and the reason is returned in the status anyway.
+        var stdout = Console.Out;
+        Console.SetOut(TextWriter.Null);
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
@@ -47,7 +51,17 @@ public static class TorchRuntime
         {
             var reason = (e.InnerException ?? e).Message;
             return new RuntimeStatus("TorchSharp", false, version,
-                $"libtorch did not load: {reason} (on Linux with libstdc++ older than GCC 13 the build's compatibility step needs g++ and patchelf)");
+                $"libtorch did not load: {FirstLine(reason)} (on Linux with libstdc++ older than GCC 13, the project that runs TorchSharp must import Strata.Synthesis.TorchSharp.targets, which needs g++ and patchelf)");
         }
+        finally
+        {
+            Console.SetOut(stdout);
+        }
+    }
+
+    private static string FirstLine(string text)
+    {
+        var end = text.IndexOf('\n', StringComparison.Ordinal);
+        return (end < 0 ? text : text[..end]).Trim();
     }
 }
