@@ -39,5 +39,5 @@ internal static class CliAction
     public static Task<int> Run(Func<int> body) => RunAsync(() => Task.FromResult(body()));
 
     private static bool IsExpected(Exception e) => e is ModelStoreException or CliUsageException or ServerConfigurationException
-        or HttpRequestException or FormatException or IOException or UnauthorizedAccessException or JsonException or ArgumentException or InvalidOperationException;
+        or HttpRequestException or FormatException or IOException or InvalidDataException or UnauthorizedAccessException or JsonException or ArgumentException or InvalidOperationException;
 }

@@ -25,6 +25,10 @@ public static class StrataCommandLine
         root.Subcommands.Add(IngestCommand.Create());
         root.Subcommands.Add(DocumentsCommand.Create());
         root.Subcommands.Add(AskCommand.Create());
+        root.Subcommands.Add(DatasetsCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(SampleCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

@@ -1,5 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Strata.Models.Configuration;
+using Strata.Synthesis.Datasets;
+using Strata.Synthesis.Training;
 
 namespace Strata.Synthesis;
 
@@ -8,13 +12,14 @@ public static class StrataSynthesisServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the Synthesis layer (image datasets, trainers and samplers) to <paramref name="services"/>.
-    /// The layer has no services of its own yet; composition roots call this already so that
-    /// wiring does not change when it grows.
+    /// Needs a <see cref="StrataPaths"/> registration (the composition root adds it).
     /// </summary>
     public static IServiceCollection AddStrataSynthesis(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(provider => new DatasetStore(provider.GetRequiredService<StrataPaths>()));
+        services.TryAddSingleton(provider => new TrainingRun(provider.GetRequiredService<StrataPaths>()));
         return services;
     }
 }

@@ -3,6 +3,7 @@ using Spectre.Console;
 using Strata.Cli.Output;
 using Strata.Models.Diagnostics;
 using Strata.Models;
+using Strata.Synthesis.Runtime;
 
 namespace Strata.Cli.Commands;
 
@@ -18,7 +19,7 @@ internal static class DoctorCommand
             var context = CliContext.Create(parse);
             var system = SystemReport.Read();
             var storage = StorageReport.Read(context.Paths.Home);
-            var runtimes = RuntimeProbes.ProbeAll().Append(TorchSharpStatus()).ToList();
+            var runtimes = RuntimeProbes.ProbeAll().Append(TorchRuntime.Probe()).ToList();
             if (parse.GetValue(json))
             {
                 return JsonOutput.Write(new { system, storage, runtimes });
@@ -48,8 +49,4 @@ internal static class DoctorCommand
         }));
         return command;
     }
-
-    // The Synthesis layer brings TorchSharp with the image synthesis workflow; until then doctor says so plainly.
-    private static RuntimeStatus TorchSharpStatus() =>
-        new("TorchSharp", false, null, "not included in this build (the image synthesis layer adds TorchSharp and libtorch)");
 }

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using Strata.Synthesis.Configuration;
+using Strata.Synthesis.Training;
+
+namespace Strata.Cli.Commands;
+
+/// <summary><c>strata train CONFIG</c>: trains a GAN from a configuration file into a run folder and the model store.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var config = new Argument<string?>("config") { Description = "A configuration file (configs/*.json); optional with --resume", Arity = ArgumentArity.ZeroOrOne };
+        var dataset = new Option<string?>("--dataset") { Description = "The dataset to train on (default: the config's)" };
+        var maxSteps = new Option<long?>("--max-steps") { Description = "Stop after this many steps (default: the config's)" };
+        var runName = new Option<string?>("--run-name") { Description = "The run's name, also the registered model's (default: the config's name)" };
+        var resume = new Option<string?>("--resume") { Description = "Continue run RUN from its last checkpoint" };
+        var command = new Command("train", "Train a GAN (DCGAN, WGAN-GP) from a config file; Ctrl-C saves a checkpoint") { config, dataset, maxSteps, runName, resume };
+        command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
+        {
+            var context = CliContext.Create(parse);
+            var run = new TrainingRun(context.Paths);
+            var resumeRun = parse.GetValue(resume);
+            var configPath = parse.GetValue(config);
+            SynthesisConfig settings;
+            if (configPath is not null)
+            {
+                settings = SynthesisConfig.Load(configPath);
+            }
+            else if (resumeRun is not null)
+            {
+                settings = SynthesisConfig.Load(Path.Combine(run.FolderOf(resumeRun), "config.json"));
+            }
+            else
+            {
+                throw new CliUsageException("Name a config file, or --resume RUN.");
+            }
+
+            var name = resumeRun ?? parse.GetValue(runName) ?? settings.Name;
+            var data = parse.GetValue(dataset) ?? settings.Training.Dataset;
+            var progress = new Progress<TrainingProgress>(Print);
+            var outcome = await run.RunAsync(settings, data, name, parse.GetValue(maxSteps), resumeRun is not null, progress: progress, cancellationToken: cancellationToken);
+            Console.Error.WriteLine();
+            if (!outcome.Completed)
+            {
+                Console.WriteLine($"Stopped at step {outcome.Step}; checkpoint saved. Continue with: strata train --resume {name}");
+                return CliAction.Cancelled;
+            }
+
+            Console.WriteLine($"Trained {outcome.Step} steps. Run folder: {outcome.RunFolder}. Model registered as '{outcome.Model}' (format torch).");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void Print(TrainingProgress p)
+    {
+        var m = p.Metrics;
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"step {m.Step}/{p.MaxSteps}  loss_d {m.DiscriminatorLoss:F3}  loss_g {m.GeneratorLoss:F3}  D(x) {m.RealScore:F3}  D(G(z)) {m.FakeScore:F3}  {p.ImagesPerSecond:F0} img/s  ETA {p.Remaining:hh\\:mm\\:ss}");
+        // One updating line on a terminal, one line per step when redirected to a file.
+        if (Console.IsErrorRedirected)
+        {
+            Console.Error.WriteLine(line);
+        }
+        else
+        {
+            Console.Error.Write("\r" + line.PadRight(Math.Max(0, Console.WindowWidth - 1)));
+        }
+    }
+}

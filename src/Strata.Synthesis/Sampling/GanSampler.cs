@@ -1,0 +1,89 @@
+using Strata.Models.Store;
+using Strata.Synthesis.Architectures;
+using Strata.Synthesis.Configuration;
+using Strata.Synthesis.Datasets;
+using Strata.Synthesis.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Strata.Synthesis.Sampling;
+
+/// <summary>Makes images with a trained generator, from the model store or in memory.</summary>
+public sealed class GanSampler : IDisposable
+{
+    /// <summary>The generator's weights inside a stored model.</summary>
+    public const string WeightsFile = "generator.dat";
+
+    /// <summary>The configuration inside a stored model.</summary>
+    public const string ConfigFile = "config.json";
+
+    private readonly DcganGenerator generator;
+
+    private GanSampler(DcganGenerator generator, SynthesisConfig config)
+    {
+        this.generator = generator;
+        Config = config;
+    }
+
+    /// <summary>The model's configuration.</summary>
+    public SynthesisConfig Config { get; }
+
+    /// <summary>A generator with its initial (untrained) weights, a baseline for evaluation.</summary>
+    public static GanSampler Untrained(SynthesisConfig config, long seed)
+    {
+        TorchRuntime.EnsureAvailable();
+        random.manual_seed(seed);
+        return new GanSampler(new DcganGenerator(config), config);
+    }
+
+    /// <summary>Loads model <paramref name="name"/> from <paramref name="store"/>.</summary>
+    public static GanSampler Load(ModelStore store, string name)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        TorchRuntime.EnsureAvailable();
+        var manifest = store.Get(name);
+        var weights = manifest.Files.FirstOrDefault(f => f.Path == WeightsFile);
+        var configFile = manifest.Files.FirstOrDefault(f => f.Path == ConfigFile);
+        if (manifest.Format != ModelFormat.Torch || weights is null || configFile is null)
+        {
+            throw new InvalidOperationException($"Model '{name}' is not an image generator trained by strata train (needs {WeightsFile} and {ConfigFile}).");
+        }
+
+        var config = SynthesisConfig.Load(store.PathOf(configFile));
+        var generator = new DcganGenerator(config);
+        using var reader = new BinaryReader(File.OpenRead(store.PathOf(weights)));
+        generator.load(reader);
+        return new GanSampler(generator, config);
+    }
+
+    /// <summary>Makes <paramref name="count"/> images; the same seed gives the same images.</summary>
+    public ImageSet Sample(int count, long seed) => Sample(generator, Config, count, seed);
+
+    /// <summary>Makes <paramref name="count"/> images with <paramref name="generator"/> in evaluation mode, restoring its mode after.</summary>
+    public static ImageSet Sample(DcganGenerator generator, SynthesisConfig config, int count, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var wasTraining = generator.training;
+        generator.eval();
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            // A private generator: sampling in the middle of training must not disturb the trainer's random stream.
+            using var rng = new torch.Generator((ulong)seed);
+            var z = randn([count, config.Model.LatentSize], generator: rng);
+            var images = ((generator.forward(z) + 1) * 127.5).round().clamp(0, 255).to_type(ScalarType.Byte);
+            var size = config.Image.Size;
+            return new ImageSet(images.data<byte>().ToArray(), count, config.Image.Channels, size, size);
+        }
+        finally
+        {
+            generator.train(wasTraining);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => generator.Dispose();
+}

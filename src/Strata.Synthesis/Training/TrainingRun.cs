@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Strata.Models.Configuration;
+using Strata.Models.Store;
+using Strata.Synthesis.Configuration;
+using Strata.Synthesis.Datasets;
+using Strata.Synthesis.Imaging;
+using Strata.Synthesis.Sampling;
+
+namespace Strata.Synthesis.Training;
+
+/// <summary>Progress of a run, reported after every step.</summary>
+/// <param name="Metrics">The step's metrics.</param>
+/// <param name="MaxSteps">The step the run stops at.</param>
+/// <param name="ImagesPerSecond">Real images trained on per second since this process started training.</param>
+/// <param name="Remaining">Estimated time left.</param>
+public sealed record TrainingProgress(StepMetrics Metrics, long MaxSteps, double ImagesPerSecond, TimeSpan Remaining);
+
+/// <summary>What a finished (or stopped) run produced.</summary>
+/// <param name="RunFolder">The run's folder.</param>
+/// <param name="Step">The last step taken.</param>
+/// <param name="Completed">Whether it reached its last step (false: cancelled, checkpoint saved).</param>
+/// <param name="Model">The model registered in the store, when completed.</param>
+public sealed record TrainingOutcome(string RunFolder, long Step, bool Completed, string? Model);
+
+/// <summary>
+/// A training run under <c>$STRATA_HOME/runs/NAME/</c>: <c>config.json</c>, <c>metrics.jsonl</c>,
+/// <c>samples/step-NNNNNN.png</c>, <c>checkpoint.bin</c> (atomic), and at the end the generator registered in the
+/// model store as format <c>torch</c> with its config.
+/// </summary>
+public sealed class TrainingRun(StrataPaths paths)
+{
+    /// <summary>Images in each sample grid.</summary>
+    public const int SampleCount = 64;
+
+    /// <summary>The folder of run <paramref name="name"/>.</summary>
+    public string FolderOf(string name)
+    {
+        var problem = ModelName.Validate(name);
+        return problem is null ? Path.Combine(paths.Runs, name) : throw new ArgumentException($"Invalid run name '{name}': {problem}.");
+    }
+
+    /// <summary>Trains <paramref name="config"/> on <paramref name="dataset"/> as run <paramref name="runName"/>, resuming from its checkpoint when <paramref name="resume"/> is set.</summary>
+    public async Task<TrainingOutcome> RunAsync(
+        SynthesisConfig config, string dataset, string runName, long? maxSteps = null, bool resume = false,
+        Func<ITrainingLog>? log = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var folder = FolderOf(runName);
+        var checkpoint = Path.Combine(folder, "checkpoint.bin");
+        if (resume && !File.Exists(checkpoint))
+        {
+            throw new InvalidOperationException($"Run '{runName}' has no checkpoint to resume from.");
+        }
+
+        if (!resume && File.Exists(checkpoint))
+        {
+            throw new InvalidOperationException($"Run '{runName}' already exists; resume it with --resume {runName} or pick another --run-name.");
+        }
+
+        var images = new DatasetStore(paths).Load(dataset);
+        using var trainer = new GanTrainer(config, images);
+        if (resume)
+        {
+            await using var stream = File.OpenRead(checkpoint);
+            trainer.LoadCheckpoint(stream);
+        }
+
+        Directory.CreateDirectory(folder);
+        AtomicFile.WriteAllBytes(Path.Combine(folder, "config.json"), System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
+        using var logger = log?.Invoke() ?? new JsonlTrainingLog(folder, trainer.Step);
+        var last = maxSteps ?? config.Training.MaxSteps;
+        var clock = Stopwatch.StartNew();
+        var startStep = trainer.Step;
+        var t = config.Training;
+        while (trainer.Step < last)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Save(trainer, checkpoint, logger);
+                return new TrainingOutcome(folder, trainer.Step, false, null);
+            }
+
+            var metrics = trainer.TrainStep();
+            var rate = (trainer.Step - startStep) * trainer.ImagesPerStep / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+            if (trainer.Step % Math.Max(1, t.LogEvery) == 0 || trainer.Step == last)
+            {
+                logger.LogMetrics(trainer.Step, new Dictionary<string, double>(metrics.ToDictionary()) { ["images_per_second"] = rate });
+            }
+
+            if (t.SampleEvery > 0 && trainer.Step % t.SampleEvery == 0 || trainer.Step == last)
+            {
+                var grid = Path.Combine(folder, "samples", $"step-{trainer.Step:D6}.png");
+                ImageGrid.Save(GanSampler.Sample(trainer.Generator, config, SampleCount, config.Training.Seed), grid);
+                logger.LogArtifact(trainer.Step, "samples", grid);
+            }
+
+            if (t.CheckpointEvery > 0 && trainer.Step % t.CheckpointEvery == 0)
+            {
+                Save(trainer, checkpoint, logger);
+            }
+
+            var perStep = clock.Elapsed / Math.Max(1, trainer.Step - startStep);
+            progress?.Report(new TrainingProgress(metrics, last, rate, perStep * (last - trainer.Step)));
+        }
+
+        Save(trainer, checkpoint, logger);
+        var model = await RegisterAsync(trainer, folder, runName, cancellationToken);
+        return new TrainingOutcome(folder, trainer.Step, true, model);
+    }
+
+    private static void Save(GanTrainer trainer, string checkpoint, ITrainingLog logger)
+    {
+        AtomicFile.Write(checkpoint, trainer.SaveCheckpoint);
+        logger.LogArtifact(trainer.Step, "checkpoint", checkpoint);
+    }
+
+    private async Task<string> RegisterAsync(GanTrainer trainer, string folder, string runName, CancellationToken cancellationToken)
+    {
+        var export = Path.Combine(folder, "model");
+        Directory.CreateDirectory(export);
+        AtomicFile.Write(Path.Combine(export, GanSampler.WeightsFile), stream =>
+        {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            trainer.Generator.save(writer);
+        });
+        AtomicFile.WriteAllBytes(Path.Combine(export, GanSampler.ConfigFile), System.Text.Encoding.UTF8.GetBytes(trainer.Config.ToJson()));
+        var store = new ModelStore(paths);
+        await new ModelImporter(store).ImportAsync(export, runName, ModelFormat.Torch, replace: true, cancellationToken);
+        return runName;
+    }
+}

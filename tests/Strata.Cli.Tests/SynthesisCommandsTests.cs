@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace Strata.Cli.Tests;
+
+public sealed class SynthesisCommandsTests
+{
+    [Fact]
+    public async Task Import_train_sample_and_doctor_work_end_to_end()
+    {
+        using var strata = new StrataProcess();
+        var import = await strata.RunAsync("datasets", "import", "/usr/share/datasets/fashion-mnist", "--name", "fm", "--limit", "256");
+        Assert.True(import.ExitCode == 0, import.Stderr);
+        Assert.Contains("256 train", import.Stdout, StringComparison.Ordinal);
+
+        var list = await strata.RunAsync("datasets", "list", "--json");
+        using (var datasets = JsonDocument.Parse(list.Stdout))
+        {
+            Assert.Equal("fm", datasets.RootElement[0].GetProperty("name").GetString());
+        }
+
+        var config = Path.Combine(strata.Home, "tiny.json");
+        File.WriteAllText(config, """
+            { "name": "tiny", "architecture": "dcgan", "image": { "size": 28, "channels": 1 },
+              "model": { "latentSize": 16, "generatorWidths": [32, 16], "discriminatorWidths": [16, 32] },
+              "training": { "dataset": "fm", "batchSize": 16, "maxSteps": 3, "sampleEvery": 0, "checkpointEvery": 0 } }
+            """);
+        var train = await strata.RunAsync("train", config);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.Contains("registered as 'tiny'", train.Stdout, StringComparison.Ordinal);
+        Assert.Contains("step 3/3", train.Stderr, StringComparison.Ordinal);
+
+        var png = Path.Combine(strata.Home, "out.png");
+        var sample = await strata.RunAsync("sample", "-m", "tiny", "-n", "4", "-o", png);
+        Assert.True(sample.ExitCode == 0, sample.Stderr);
+        Assert.Contains("62×62", sample.Stdout, StringComparison.Ordinal); // 2×2 cells of 28 px, 2 px padding
+        Assert.Equal((byte)0x89, File.ReadAllBytes(png)[0]);
+
+        var again = await strata.RunAsync("train", config);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("--resume tiny", again.Stderr, StringComparison.Ordinal);
+
+        var doctor = await strata.RunAsync("doctor", "--json");
+        using var report = JsonDocument.Parse(doctor.Stdout);
+        var torch = report.RootElement.GetProperty("runtimes").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "TorchSharp");
+        Assert.True(torch.GetProperty("available").GetBoolean(), torch.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_truncated_idx_import_fails_with_one_clear_line()
+    {
+        using var strata = new StrataProcess();
+        var folder = Directory.CreateDirectory(Path.Combine(strata.Home, "idx")).FullName;
+        File.WriteAllBytes(Path.Combine(folder, "train-images-idx3-ubyte"), [0, 0, 8, 3, 0, 0, 0, 9, 0, 0, 0, 28, 0, 0, 0, 28, 1, 2, 3]);
+        var result = await strata.RunAsync("datasets", "import", folder, "--name", "broken");
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error: 'train-images-idx3-ubyte' is truncated", result.Stderr, StringComparison.Ordinal);
+    }
+}

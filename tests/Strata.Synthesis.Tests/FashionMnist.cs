@@ -1,0 +1,56 @@
+using Strata.Models.Configuration;
+using Strata.Synthesis.Configuration;
+using Strata.Synthesis.Datasets;
+
+namespace Strata.Synthesis.Tests;
+
+/// <summary>A small Fashion-MNIST dataset in a fresh STRATA_HOME, and configs small enough to train in seconds.</summary>
+public sealed class FashionMnist : IDisposable
+{
+    /// <summary>Where the Debian package dataset-fashion-mnist puts the files (scripts/install-test-deps.sh installs it).</summary>
+    public const string Folder = "/usr/share/datasets/fashion-mnist";
+
+    public FashionMnist(int limit = 1024)
+    {
+        Paths = new StrataPaths(Home.Path);
+        Store = new DatasetStore(Paths);
+        Manifest = new DatasetImporter(Store).Import(Folder, new DatasetImportOptions("fm", Limit: limit));
+    }
+
+    public TemporaryDirectory Home { get; } = new();
+
+    public StrataPaths Paths { get; }
+
+    public DatasetStore Store { get; }
+
+    public DatasetManifest Manifest { get; }
+
+    public ImageSet Train => Store.Load("fm");
+
+    /// <summary>The shipped config with narrower networks and a small batch, so a step takes milliseconds.</summary>
+    public static SynthesisConfig Small(string file = "dcgan-fashion-mnist.json", int batch = 32)
+    {
+        var config = SynthesisConfig.Load(ConfigPath(file));
+        return config with
+        {
+            Model = config.Model with { GeneratorWidths = [64, 32], DiscriminatorWidths = [32, 64] },
+            Training = config.Training with { BatchSize = batch, SampleEvery = 0, CheckpointEvery = 0, LogEvery = 1 },
+        };
+    }
+
+    public static string ConfigPath(string file)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "configs", file);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"configs/{file} not found above the test folder.");
+    }
+
+    public void Dispose() => Home.Dispose();
+}
