@@ -23,6 +23,34 @@ public static class RunPlotter
             throw new ArgumentException($"Plots are written as .png or .svg, not '{extension}'.", nameof(outputPath));
         }
 
+        var plot = Build(store, runId, metrics);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(outputPath));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        if (extension == ".png")
+        {
+            plot.SavePng(outputPath, width, height);
+        }
+        else
+        {
+            plot.SaveSvg(outputPath, width, height);
+        }
+    }
+
+    /// <summary>Draws <paramref name="metrics"/> of <paramref name="runId"/> as SVG markup, for a web page.</summary>
+    /// <exception cref="ArgumentException">A metric has no points.</exception>
+    public static string Svg(RunStore store, string runId, IReadOnlyList<string> metrics, int width = 640, int height = 320)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(metrics);
+        return Build(store, runId, metrics).GetSvgXml(Math.Clamp(width, 1, 4096), Math.Clamp(height, 1, 4096));
+    }
+
+    private static ScottPlot.Plot Build(RunStore store, string runId, IReadOnlyList<string> metrics)
+    {
         var run = store.Get(runId);
         var plot = new ScottPlot.Plot();
         foreach (var metric in metrics)
@@ -50,19 +78,6 @@ public static class RunPlotter
             plot.ShowLegend();
         }
 
-        var folder = Path.GetDirectoryName(Path.GetFullPath(outputPath));
-        if (!string.IsNullOrEmpty(folder))
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        if (extension == ".png")
-        {
-            plot.SavePng(outputPath, width, height);
-        }
-        else
-        {
-            plot.SaveSvg(outputPath, width, height);
-        }
+        return plot;
     }
 }

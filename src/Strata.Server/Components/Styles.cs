@@ -34,5 +34,12 @@ internal static class Styles
         table.grid th, table.grid td { text-align:left; padding:.4rem .6rem; border-bottom:1px solid var(--line); }
         .visually-hidden { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); }
         code { background:#eef1f5; padding:0 .25rem; border-radius:4px; }
+        h2 { font-size:1.1rem; margin-top:1.5rem; }
+        .charts { display:flex; flex-wrap:wrap; gap:1rem; margin-top:1rem; }
+        .chart { margin:0; background:#fff; border:1px solid var(--line); border-radius:8px; padding:.25rem; }
+        .chart svg { max-width:100%; height:auto; }
+        pre.config { background:#fff; border:1px solid var(--line); border-radius:8px; padding:.75rem; overflow:auto; }
+        td.error, .status-crashed, .status-failed { color:#c0392b; }
+        .status-running { color:var(--accent); }
         """;
 }
