@@ -15,6 +15,7 @@ public sealed partial class EmbeddedCollection
         options ??= new SearchOptions();
         options.Validate();
         RecordValidator.ValidateQuery(vector, Spec.Dimension, Name);
+        using var activity = StartSearch("dense", options);
         lock (gate)
         {
             CatchUp();
@@ -40,6 +41,7 @@ public sealed partial class EmbeddedCollection
         ArgumentNullException.ThrowIfNull(text);
         options ??= new SearchOptions();
         options.Validate();
+        using var activity = StartSearch("bm25", options);
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
@@ -55,6 +57,7 @@ public sealed partial class EmbeddedCollection
         options ??= new SearchOptions();
         options.Validate();
         RecordValidator.ValidateQuery(vector, Spec.Dimension, Name);
+        using var activity = StartSearch("hybrid", options);
         lock (gate)
         {
             CatchUp();
@@ -67,6 +70,15 @@ public sealed partial class EmbeddedCollection
                 return Hydrate(fused, options.IncludeVectors);
             });
         }
+    }
+
+    private System.Diagnostics.Activity? StartSearch(string mode, SearchOptions options)
+    {
+        var activity = DataTelemetry.Start("vector.search", Name);
+        activity?.SetTag("strata.search.mode", mode);
+        activity?.SetTag("strata.search.k", options.K);
+        activity?.SetTag("strata.search.filtered", options.Filter is not null);
+        return activity;
     }
 
     private List<HnswIndex.Neighbour> Nearest(float[] vector, int k, SearchOptions options)

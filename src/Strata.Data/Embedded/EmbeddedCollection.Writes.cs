@@ -12,6 +12,8 @@ public sealed partial class EmbeddedCollection
     public int Upsert(IReadOnlyList<VectorRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
+        using var activity = DataTelemetry.Start("vector.upsert", Name);
+        activity?.SetTag("strata.records", records.Count);
         var metadata = RecordValidator.Validate(records, Spec.Dimension, Name);
         if (records.Count == 0)
         {

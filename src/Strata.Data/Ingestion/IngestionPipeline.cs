@@ -132,13 +132,25 @@ public sealed class IngestionPipeline(
         }
 
         ledger.Save(Record(file, hash, DocumentState.Processing, null, null, previous?.Chunks ?? 0, []));
-        var loaded = loader.LoadFile(file);
+        DocumentLoadResult loaded;
+        using (var extract = DataTelemetry.Start("ingest.extract", collection.Spec.Name))
+        {
+            loaded = loader.LoadFile(file);
+            extract?.SetTag("strata.document.ok", loaded.IsSuccess);
+        }
+
         if (!loaded.IsSuccess)
         {
             return PreparedDocument.Failure(Save(Record(file, hash, DocumentState.Failed, loaded.FailureReason, null, 0, [])));
         }
 
-        var chunks = chunker.Chunk(loaded.Document!);
+        IReadOnlyList<DocumentChunk> chunks;
+        using (var chunking = DataTelemetry.Start("ingest.chunk", collection.Spec.Name))
+        {
+            chunks = chunker.Chunk(loaded.Document!);
+            chunking?.SetTag("strata.chunks", chunks.Count);
+        }
+
         if (chunks.Count == 0)
         {
             return PreparedDocument.Failure(Save(Record(file, hash, DocumentState.Failed, "the document has no text to index", loaded.Document!.Title, 0, ["extract"])));
@@ -157,6 +169,8 @@ public sealed class IngestionPipeline(
         }
 
         GeneratedEmbeddings<Embedding<float>> vectors;
+        using var embedding = DataTelemetry.Start("ingest.embed", collection.Spec.Name);
+        embedding?.SetTag("strata.chunks", documents.Sum(d => d.Chunks.Count));
         try
         {
             vectors = await embedder.GenerateAsync(documents.SelectMany(d => d.Chunks).Select(c => c.Text).ToList(), cancellationToken: cancellationToken);
@@ -171,6 +185,8 @@ public sealed class IngestionPipeline(
         {
             var records = document.Chunks.Select((chunk, i) => ToRecord(document, chunk, vectors[offset + i].Vector.ToArray())).ToList();
             offset += document.Chunks.Count;
+            using var storing = DataTelemetry.Start("ingest.store", collection.Spec.Name);
+            storing?.SetTag("strata.chunks", records.Count);
             try
             {
                 collection.Upsert(records);

@@ -14,7 +14,7 @@ public static class ModelPipeline
 {
     /// <summary>
     /// Builds the chat pipeline, outermost first: function invocation (when asked for), the response cache (when
-    /// enabled), OpenTelemetry, logging, then the runtime. Tracing sits inside function invocation so every model
+    /// enabled), OpenTelemetry, time to first token and tokens/s (<see cref="ChatTimingChatClient"/>), logging, then the runtime. Tracing sits inside function invocation so every model
     /// round trip of a tool loop is its own span.
     /// </summary>
     /// <param name="inner">The runtime's client.</param>
@@ -37,6 +37,7 @@ public static class ModelPipeline
         }
 
         builder.UseOpenTelemetry(loggerFactory, ModelPipelineOptions.TelemetrySourceName, telemetry => telemetry.EnableSensitiveData = options.RecordContent);
+        builder.Use(client => new ChatTimingChatClient(client));
         if (loggerFactory is not null)
         {
             builder.UseLogging(loggerFactory);

@@ -70,4 +70,28 @@ public sealed class ChatTracingTests(TinyChatModel model) : IClassFixture<TinyCh
 
         Assert.Contains(Prompt, span.Attributes + span.Events, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_streamed_chat_span_carries_time_to_first_token_and_tokens_per_second()
+    {
+        var store = new TraceStore(_folder.Combine("traces.db"));
+        string traceId;
+        using (var provider = StrataTelemetry.CreateTracerProvider(new ConfigurationBuilder().Build(), store))
+        {
+            var chat = ModelPipeline.BuildChat(model.Client, new ModelPipelineOptions(), invokeFunctions: false);
+            using (var root = TestSource.StartActivity("test"))
+            {
+                traceId = root!.TraceId.ToHexString();
+                await foreach (var _ in chat.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, Prompt)], new ChatOptions { Temperature = 0, Seed = 1, MaxOutputTokens = 8 }))
+                {
+                }
+            }
+
+            provider.ForceFlush();
+        }
+
+        var span = Assert.Single(store.Trace(traceId), s => s.Source == ModelPipelineOptions.TelemetrySourceName);
+        Assert.Contains("strata.time_to_first_token_ms", span.Attributes, StringComparison.Ordinal);
+        Assert.Contains("strata.output_tokens_per_second", span.Attributes, StringComparison.Ordinal);
+    }
 }
