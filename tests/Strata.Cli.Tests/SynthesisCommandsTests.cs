@@ -28,6 +28,13 @@ public sealed class SynthesisCommandsTests
         Assert.True(train.ExitCode == 0, train.Stderr);
         Assert.Contains("registered as 'tiny'", train.Stdout, StringComparison.Ordinal);
         Assert.Contains("step 3/3", train.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Tracked as run", train.Stdout, StringComparison.Ordinal);
+        using (var runs = JsonDocument.Parse((await strata.RunAsync("runs", "list", "--project", "synthesis", "--json")).Stdout))
+        {
+            var tracked = Assert.Single(runs.RootElement.EnumerateArray());
+            Assert.Equal("tiny", tracked.GetProperty("name").GetString());
+            Assert.Equal("finished", tracked.GetProperty("status").GetString());
+        }
 
         var png = Path.Combine(strata.Home, "out.png");
         var sample = await strata.RunAsync("sample", "-m", "tiny", "-n", "4", "-o", png);

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.CommandLine;
 using System.Globalization;
+using Strata.Monitoring.Runs;
 using Strata.Synthesis.Configuration;
 using Strata.Synthesis.Training;
 
@@ -39,14 +41,37 @@ internal static class TrainCommand
             var name = resumeRun ?? parse.GetValue(runName) ?? settings.Name;
             var data = parse.GetValue(dataset) ?? settings.Training.Dataset;
             var progress = new Progress<TrainingProgress>(Print);
-            var outcome = await run.RunAsync(settings, data, name, parse.GetValue(maxSteps), resumeRun is not null, progress: progress, cancellationToken: cancellationToken);
+            var folder = run.FolderOf(name);
+            // The tracked run starts (or resumes) only once training itself has started, so a refused start leaves none behind.
+            IRun? tracked = null;
+            TrainingOutcome outcome;
+            try
+            {
+                outcome = await run.RunAsync(settings, data, name, parse.GetValue(maxSteps), resumeRun is not null,
+                    log: files =>
+                    {
+                        tracked = TrackedTrainingLog.StartOrResume(new RunStore(context.Paths.Runs), folder, name, JsonDocument.Parse(settings.ToJson()).RootElement, resumeRun is not null);
+                        return new TrackedTrainingLog(files, tracked);
+                    },
+                    progress: progress, cancellationToken: cancellationToken);
+            }
+            catch
+            {
+                tracked?.Finish(RunStatus.Failed);
+                tracked?.Dispose();
+                throw;
+            }
+
             Console.Error.WriteLine();
+            using var finished = tracked!;
+            Console.WriteLine($"Tracked as run {finished.Id} ('strata runs show {finished.Id}').");
             if (!outcome.Completed)
             {
                 Console.WriteLine($"Stopped at step {outcome.Step}; checkpoint saved. Continue with: strata train --resume {name}");
                 return CliAction.Cancelled;
             }
 
+            finished.Finish();
             Console.WriteLine($"Trained {outcome.Step} steps. Run folder: {outcome.RunFolder}. Model registered as '{outcome.Model}' (format torch).");
             return 0;
         }));

@@ -42,7 +42,7 @@ public sealed class TrainingRun(StrataPaths paths)
     /// <summary>Trains <paramref name="config"/> on <paramref name="dataset"/> as run <paramref name="runName"/>, resuming from its checkpoint when <paramref name="resume"/> is set.</summary>
     public async Task<TrainingOutcome> RunAsync(
         SynthesisConfig config, string dataset, string runName, long? maxSteps = null, bool resume = false,
-        Func<ITrainingLog>? log = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        Func<ITrainingLog, ITrainingLog>? log = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         var folder = FolderOf(runName);
@@ -67,7 +67,9 @@ public sealed class TrainingRun(StrataPaths paths)
 
         Directory.CreateDirectory(folder);
         AtomicFile.WriteAllBytes(Path.Combine(folder, "config.json"), System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
-        using var logger = log?.Invoke() ?? new JsonlTrainingLog(folder, trainer.Step);
+        // The run folder's JSONL log always exists (exact resume trims it); a caller may wrap it, e.g. to also track the run.
+        ITrainingLog files = new JsonlTrainingLog(folder, trainer.Step);
+        using var logger = log?.Invoke(files) ?? files;
         var last = maxSteps ?? config.Training.MaxSteps;
         var clock = Stopwatch.StartNew();
         var startStep = trainer.Step;
