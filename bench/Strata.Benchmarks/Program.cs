@@ -10,6 +10,7 @@ IBenchmark[] all =
     new Strata.Benchmarks.Monitoring.TracingOverheadBenchmark(),
     new Strata.Benchmarks.Monitoring.MetricLoggingBenchmark(),
     new Strata.Benchmarks.Vectors.VectorSearchBenchmark(),
+    new Strata.Benchmarks.Ingestion.IngestionBenchmark(),
     new Strata.Benchmarks.Synthesis.GanTrainingBenchmark(),
 ];
 

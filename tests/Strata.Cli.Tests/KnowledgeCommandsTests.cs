@@ -1,0 +1,121 @@
+using System.Text.Json;
+
+namespace Strata.Cli.Tests;
+
+/// <summary>
+/// <c>ingest</c>, <c>documents list</c>, <c>ask</c> and <c>eval retrieval</c> through the real program, on chapters of
+/// Debian's reference manual (installed by scripts/install-test-deps.sh) copied into a temporary folder.
+/// </summary>
+public sealed class KnowledgeCommandsTests
+{
+    private const string DebianReference = "/usr/share/debian-reference";
+
+    /// <summary>The three smallest of the chapters the RAG tests use, so the whole flow stays short.</summary>
+    private static readonly string[] Chapters = ["ch03", "ch04", "ch08"];
+
+    [Fact]
+    public async Task Ingest_list_reingest_ask_and_evaluate_a_folder_of_debian_reference_chapters()
+    {
+        using var strata = new StrataProcess();
+        var folder = Path.Combine(strata.Home, "corpus");
+        Directory.CreateDirectory(folder);
+        foreach (var chapter in Chapters)
+        {
+            File.Copy(Path.Combine(DebianReference, chapter + ".en.html"), Path.Combine(folder, chapter + ".en.html"));
+        }
+
+        File.WriteAllText(Path.Combine(folder, "empty.txt"), "");
+        File.WriteAllBytes(Path.Combine(folder, "binary.txt"), [0x00, 0x01, 0x02, 0xFF, 0x00, 0x10, 0x00, 0x7F]);
+        string Copied(string chapter) => Path.Combine(folder, chapter + ".en.html");
+
+        var first = await strata.RunAsync("ingest", folder, "-c", "manual");
+        var list = await strata.RunAsync("documents", "list", "-c", "manual", "--json");
+        var second = await strata.RunAsync("ingest", folder, "-c", "manual");
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Matches(@"^3 added, 0 updated, 0 unchanged, 0 removed, 2 failed; [1-9]\d* chunks stored in 'manual'\.", first.Stdout);
+        Assert.Contains($"failed: {Path.Combine(folder, "empty.txt")}: ", first.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"failed: {Path.Combine(folder, "binary.txt")}: ", first.Stdout, StringComparison.Ordinal);
+
+        Assert.Equal(0, list.ExitCode);
+        using (var documents = JsonDocument.Parse(list.Stdout))
+        {
+            var states = documents.RootElement.EnumerateArray().ToDictionary(d => Path.GetFileName(d.GetProperty("source").GetString()!));
+            Assert.Equal(["binary.txt", "ch03.en.html", "ch04.en.html", "ch08.en.html", "empty.txt"], states.Keys.Order(StringComparer.Ordinal));
+            foreach (var chapter in Chapters)
+            {
+                var document = states[chapter + ".en.html"];
+                Assert.Equal("ready", document.GetProperty("state").GetString());
+                Assert.True(document.GetProperty("chunks").GetInt32() > 0);
+            }
+
+            foreach (var bad in new[] { "empty.txt", "binary.txt" })
+            {
+                Assert.Equal("failed", states[bad].GetProperty("state").GetString());
+                Assert.False(string.IsNullOrWhiteSpace(states[bad].GetProperty("reason").GetString()), $"{bad} has no reason");
+            }
+
+            Assert.Contains("binary", states["binary.txt"].GetProperty("reason").GetString()!, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("empty", states["empty.txt"].GetProperty("reason").GetString()!, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.StartsWith("0 added, 0 updated, 5 unchanged, 0 removed, ", second.Stdout, StringComparison.Ordinal);
+
+        var ask = await strata.RunAsync("ask", "-c", "manual", "--json", "How does sudo give a normal user root privileges?");
+
+        Assert.True(ask.ExitCode == 0, ask.Stderr);
+        using (var answer = JsonDocument.Parse(ask.Stdout))
+        {
+            var root = answer.RootElement;
+            Assert.False(string.IsNullOrWhiteSpace(root.GetProperty("answer").GetString()));
+            Assert.True(root.GetProperty("extractive").GetBoolean());
+            var citations = root.GetProperty("citations").EnumerateArray().ToList();
+            Assert.NotEmpty(citations);
+            var ingested = Chapters.Select(Copied).ToHashSet(StringComparer.Ordinal);
+            foreach (var citation in citations)
+            {
+                Assert.True(citation.GetProperty("n").GetInt32() >= 1);
+                Assert.Contains(citation.GetProperty("source").GetString()!, ingested);
+                // --json leaves out null values, so HTML passages (no pages) carry no "page"; where present it is a page number.
+                if (citation.TryGetProperty("page", out var page))
+                {
+                    Assert.True(page.GetInt32() >= 1);
+                }
+
+                Assert.False(string.IsNullOrWhiteSpace(citation.GetProperty("text").GetString()));
+            }
+
+            Assert.Contains(citations, c => c.GetProperty("source").GetString() == Copied("ch04"));
+        }
+
+        var qa = Path.Combine(strata.Home, "qa.jsonl");
+        File.WriteAllLines(qa,
+        [
+            Question("How does systemd start services during the boot process?", Copied("ch03")),
+            Question("How does sudo give a normal user root privileges?", Copied("ch04")),
+            Question("How do I change a user's password?", Copied("ch04")),
+            Question("How do I set the locale and input method for another language?", Copied("ch08")),
+        ]);
+
+        var eval = await strata.RunAsync("eval", "retrieval", "-c", "manual", "--qa", qa, "--json");
+
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        using var scores = JsonDocument.Parse(eval.Stdout);
+        Assert.Equal(4, scores.RootElement.GetProperty("questions").GetInt32());
+        var results = scores.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["dense", "bm25", "hybrid"], results.Select(r => r.GetProperty("mode").GetString()));
+        foreach (var result in results)
+        {
+            foreach (var metric in new[] { "recall_at_k", "mrr", "ndcg_at_10" })
+            {
+                Assert.InRange(result.GetProperty(metric).GetDouble(), 0, 1);
+            }
+
+            Assert.Equal(5, result.GetProperty("k").GetInt32());
+        }
+    }
+
+    private static string Question(string question, string relevant) =>
+        JsonSerializer.Serialize(new { question, relevant = new[] { relevant } });
+}
