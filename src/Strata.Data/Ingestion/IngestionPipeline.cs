@@ -22,7 +22,7 @@ public sealed class IngestionPipeline(
     IEmbeddingGenerator<string, Embedding<float>> embedder,
     DocumentLoader loader,
     RecursiveChunker chunker,
-    int embeddingBatchChunks = 512)
+    int embeddingBatchChunks = 128)
 {
     /// <summary>The step names recorded per document, in order.</summary>
     public static readonly IReadOnlyList<string> StepNames = ["extract", "chunk", "embed", "store"];
