@@ -71,6 +71,31 @@ public sealed class ModelCommandsTests
     }
 
     [Fact]
+    public async Task A_chat_session_is_kept_and_continued_by_the_next_run()
+    {
+        using var strata = await WithTinyModelAsync();
+
+        foreach (var (line, expected) in new[] { ("hello world", (string?)null), ("and again", "1 earlier messages") })
+        {
+            using var process = strata.Start("chat", "-m", "tiny", "--session", "s1");
+            await process.StandardInput.WriteLineAsync(line);
+            await process.StandardInput.WriteLineAsync("/exit");
+            var stderr = process.StandardError.ReadToEndAsync();
+            _ = process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
+            Assert.Equal(0, process.ExitCode);
+            if (expected is not null)
+            {
+                Assert.Contains(expected, await stderr, StringComparison.Ordinal);
+            }
+        }
+
+        var saved = File.ReadAllText(Path.Combine(strata.Home, "conversations", "s1.json"));
+        Assert.Contains("hello world", saved, StringComparison.Ordinal);
+        Assert.Contains("and again", saved, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Generate_without_a_model_says_how_to_name_one()
     {
         using var strata = new StrataProcess();

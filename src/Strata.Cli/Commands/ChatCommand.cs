@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Strata.Orchestration.Conversations;
 
 namespace Strata.Cli.Commands;
 
@@ -12,15 +14,31 @@ internal static class ChatCommand
     {
         var model = new Option<string?>("--model", "-m") { Description = "The chat model (default: Models:DefaultChat)" };
         var system = new Option<string?>("--system") { Description = "A system prompt" };
-        var command = new Command("chat", "Chat interactively with a model (/reset, /system TEXT, /exit)") { model, system };
+        var session = new Option<string?>("--session") { Description = "Keep the conversation under this name and continue it next time" };
+        var command = new Command("chat", "Chat interactively with a model (/reset, /system TEXT, /exit)") { model, system, session };
         command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
             var context = CliContext.Create(parse);
             var reference = parse.GetValue(model) ?? context.Configuration["Models:DefaultChat"]
                 ?? throw new CliUsageException("No chat model given: pass -m MODEL or set Models:DefaultChat.");
-            var client = await context.Catalog.GetChatClientAsync(reference, cancellationToken: cancellationToken);
+            // Long conversations are trimmed to the model's context on each request; the stored history stays whole.
+            var budget = context.Configuration.GetValue("Models:Llama:ContextSize", 4096) * 3 / 4;
+            var client = new ChatClientBuilder(await context.Catalog.GetChatClientAsync(reference, cancellationToken: cancellationToken))
+                .UseChatReducer(new ContextBudgetReducer(budget))
+                .Build();
             var systemPrompt = parse.GetValue(system);
-            var history = NewHistory(systemPrompt);
+            var sessionName = parse.GetValue(session);
+            var sessions = new ConversationStore(context.Paths);
+            var history = sessionName is null ? NewHistory(systemPrompt) : [.. sessions.Load(sessionName)];
+            if (history.Count == 0)
+            {
+                history = NewHistory(systemPrompt);
+            }
+            else if (sessionName is not null)
+            {
+                Console.Error.WriteLine($"(continuing session '{sessionName}': {history.Count(m => m.Role == ChatRole.User)} earlier messages)");
+            }
+
             Console.Error.WriteLine($"Chatting with {reference}. /reset clears the conversation, /system TEXT sets the system prompt, /exit leaves.");
             while (!cancellationToken.IsCancellationRequested)
             {
@@ -34,6 +52,11 @@ internal static class ChatCommand
                 if (line == "/reset")
                 {
                     history = NewHistory(systemPrompt);
+                    if (sessionName is not null)
+                    {
+                        sessions.Save(sessionName, history);
+                    }
+
                     Console.Error.WriteLine("(conversation cleared)");
                     continue;
                 }
@@ -53,6 +76,10 @@ internal static class ChatCommand
 
                 history.Add(new ChatMessage(ChatRole.User, line));
                 history.Add(await AnswerAsync(client, history, cancellationToken));
+                if (sessionName is not null)
+                {
+                    sessions.Save(sessionName, history);
+                }
             }
 
             return 0;

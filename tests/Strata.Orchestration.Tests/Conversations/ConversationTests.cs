@@ -1,0 +1,76 @@
+using Microsoft.Extensions.AI;
+using Strata.Models.Configuration;
+using Strata.Orchestration.Conversations;
+
+namespace Strata.Orchestration.Tests.Conversations;
+
+public sealed class ConversationTests : IDisposable
+{
+    private readonly string home = Path.Combine(Path.GetTempPath(), "strata-conversations-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(home))
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_reducer_keeps_system_messages_and_the_latest_turns_that_fit()
+    {
+        List<ChatMessage> history = [new(ChatRole.System, "Be brief.")];
+        for (var i = 0; i < 20; i++)
+        {
+            history.Add(new ChatMessage(ChatRole.User, $"question {i} " + new string('x', 300)));
+            history.Add(new ChatMessage(ChatRole.Assistant, $"answer {i} " + new string('y', 300)));
+        }
+
+        var reduced = (await new ContextBudgetReducer(budgetTokens: 600).ReduceAsync(history, CancellationToken.None)).ToList();
+
+        Assert.Equal(ChatRole.System, reduced[0].Role);
+        Assert.InRange(reduced.Count, 3, 10);
+        Assert.StartsWith("answer 19", reduced[^1].Text, StringComparison.Ordinal);
+        Assert.True(reduced.Skip(1).Sum(m => m.Text.Length) / 3.0 <= 600);
+    }
+
+    [Fact]
+    public async Task The_reducer_never_keeps_a_tool_result_without_its_call()
+    {
+        List<ChatMessage> history =
+        [
+            new(ChatRole.User, new string('q', 3000)),
+            new(ChatRole.Assistant, [new FunctionCallContent("c1", "search", new Dictionary<string, object?> { ["query"] = new string('z', 3000) })]),
+            new(ChatRole.Tool, [new FunctionResultContent("c1", "result")]),
+            new(ChatRole.Assistant, "done"),
+        ];
+
+        var reduced = (await new ContextBudgetReducer(budgetTokens: 50).ReduceAsync(history, CancellationToken.None)).ToList();
+
+        Assert.DoesNotContain(reduced, m => m.Role == ChatRole.Tool && !reduced.Any(c => c.Contents.OfType<FunctionCallContent>().Any()));
+        Assert.Equal("done", reduced[^1].Text);
+    }
+
+    [Fact]
+    public void Sessions_survive_a_new_store_and_keep_tool_calls()
+    {
+        var paths = new StrataPaths(home);
+        List<ChatMessage> history =
+        [
+            new(ChatRole.User, "hello"),
+            new(ChatRole.Assistant, [new FunctionCallContent("c1", "search", new Dictionary<string, object?> { ["query"] = "sudo" })]),
+            new(ChatRole.Tool, [new FunctionResultContent("c1", "found")]),
+            new(ChatRole.Assistant, "here you go"),
+        ];
+        new ConversationStore(paths).Save("work", history);
+
+        var loaded = new ConversationStore(paths).Load("work");
+
+        Assert.Equal(history.Select(m => m.Role), loaded.Select(m => m.Role));
+        Assert.Equal("search", loaded[1].Contents.OfType<FunctionCallContent>().Single().Name);
+        Assert.Equal("here you go", loaded[^1].Text);
+        Assert.Equal(["work"], new ConversationStore(paths).List());
+        Assert.Empty(new ConversationStore(paths).Load("never-saved"));
+        Assert.Throws<ArgumentException>(() => new ConversationStore(paths).Load("../escape"));
+    }
+}
