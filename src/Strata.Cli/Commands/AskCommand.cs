@@ -43,7 +43,7 @@ internal static class AskCommand
 
             if (!streaming)
             {
-                return JsonOutput.Write(new
+                return JsonOutput.WriteWithNulls(new
                 {
                     answer = answer!.Answer,
                     extractive = answer.Extractive,
