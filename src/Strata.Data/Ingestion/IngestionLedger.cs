@@ -29,10 +29,20 @@ public sealed class IngestionLedger : IDisposable
     }
 
     /// <summary>Every document, sorted by source.</summary>
-    public IReadOnlyList<IngestedDocument> List()
+    public IReadOnlyList<IngestedDocument> List() => Query("ORDER BY source", null);
+
+    /// <summary>The record of <paramref name="source"/>, or null.</summary>
+    public IngestedDocument? Find(string source) => Query("WHERE source = $source", source).FirstOrDefault();
+
+    private List<IngestedDocument> Query(string clause, string? source)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT source, content_hash, state, reason, title, chunks, steps, updated FROM documents ORDER BY source";
+        command.CommandText = "SELECT source, content_hash, state, reason, title, chunks, steps, updated FROM documents " + clause;
+        if (source is not null)
+        {
+            command.Parameters.AddWithValue("$source", source);
+        }
+
         using var reader = command.ExecuteReader();
         var documents = new List<IngestedDocument>();
         while (reader.Read())
@@ -46,9 +56,6 @@ public sealed class IngestionLedger : IDisposable
 
         return documents;
     }
-
-    /// <summary>The record of <paramref name="source"/>, or null.</summary>
-    public IngestedDocument? Find(string source) => List().FirstOrDefault(d => d.Source == source);
 
     /// <summary>Writes a document's record, replacing any earlier one.</summary>
     public void Save(IngestedDocument document)

@@ -23,6 +23,7 @@ public sealed partial class ModelCatalog : IAsyncDisposable
     private readonly Dictionary<string, RemoteProviderOptions> providers;
     private readonly ConcurrentDictionary<string, Lazy<Task<IEmbeddingGenerator<string, Embedding<float>>>>> embedders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<IChatClient>>> chats = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Reference, bool InvokeFunctions), IChatClient> pipelines = new();
 
     /// <summary>Creates the catalog over <paramref name="store"/> and the providers in <paramref name="configuration"/>.</summary>
     public ModelCatalog(ModelStore store, IConfiguration configuration, ILoggerFactory? loggerFactory = null)
@@ -96,12 +97,20 @@ public sealed partial class ModelCatalog : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(reference);
         var lazy = chats.GetOrAdd(reference, key => new Lazy<Task<IChatClient>>(() => CreateChatClientAsync(key)));
         var inner = await Forget(lazy.Value, () => chats.TryRemove(reference, out _)).WaitAsync(cancellationToken);
-        return ModelPipeline.BuildChat(new SharedChatClient(inner), pipeline, invokeFunctions, loggerFactory);
+        // One pipeline per reference and mode, built once: its telemetry client owns an ActivitySource and a Meter, which
+        // are not worth creating on every request. Callers get a wrapper whose disposal leaves the shared pipeline alone.
+        var shared = pipelines.GetOrAdd((reference, invokeFunctions), _ => ModelPipeline.BuildChat(new SharedChatClient(inner), pipeline, invokeFunctions, loggerFactory));
+        return new SharedChatClient(shared);
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        foreach (var built in pipelines.Values)
+        {
+            built.Dispose();
+        }
+
         foreach (var lazy in chats.Values.Where(l => l.IsValueCreated))
         {
             (await lazy.Value.ConfigureAwait(false)).Dispose();
@@ -112,6 +121,7 @@ public sealed partial class ModelCatalog : IAsyncDisposable
             (await lazy.Value.ConfigureAwait(false)).Dispose();
         }
 
+        pipelines.Clear();
         chats.Clear();
         embedders.Clear();
     }

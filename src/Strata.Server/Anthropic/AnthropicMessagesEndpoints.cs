@@ -43,14 +43,10 @@ public static class AnthropicMessagesEndpoints
         var token = context.RequestAborted;
         await events.WriteAsync("message_start", new { type = "message_start", message = Message(id, request.Model, [], null, null) }, token);
         await events.WriteAsync("content_block_start", new { type = "content_block_start", index = 0, content_block = new { type = "text", text = "" } }, token);
-        List<AIContent> contents = [];
-        UsageDetails? usage = null;
-        ChatFinishReason? finish = null;
+        var tally = new StreamTally();
         await foreach (var update in client.GetStreamingResponseAsync(request.Messages, request.Options, token))
         {
-            finish = update.FinishReason ?? finish;
-            contents.AddRange(update.Contents.OfType<FunctionCallContent>());
-            usage = update.Contents.OfType<UsageContent>().LastOrDefault()?.Details ?? usage;
+            tally.Observe(update);
             if (update.Text is { Length: > 0 } text)
             {
                 await events.WriteAsync("content_block_delta", new { type = "content_block_delta", index = 0, delta = new { type = "text_delta", text } }, token);
@@ -59,7 +55,7 @@ public static class AnthropicMessagesEndpoints
 
         await events.WriteAsync("content_block_stop", new { type = "content_block_stop", index = 0 }, token);
         var index = 1;
-        foreach (var call in contents.OfType<FunctionCallContent>())
+        foreach (var call in tally.ToolCalls)
         {
             await events.WriteAsync("content_block_start", new { type = "content_block_start", index, content_block = new { type = "tool_use", id = call.CallId, name = call.Name, input = new { } } }, token);
             await events.WriteAsync("content_block_delta", new { type = "content_block_delta", index, delta = new { type = "input_json_delta", partial_json = JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>()) } }, token);
@@ -69,8 +65,8 @@ public static class AnthropicMessagesEndpoints
         await events.WriteAsync("message_delta", new
         {
             type = "message_delta",
-            delta = new { stop_reason = StopReason(finish, contents), stop_sequence = (string?)null },
-            usage = new { output_tokens = usage?.OutputTokenCount ?? 0 },
+            delta = new { stop_reason = StopReason(tally.FinishReason, tally.ToolCalls), stop_sequence = (string?)null },
+            usage = new { output_tokens = tally.Usage?.OutputTokenCount ?? 0 },
         }, token);
         await events.WriteAsync("message_stop", new { type = "message_stop" }, token);
     }

@@ -47,9 +47,7 @@ public static class OpenAiChatEndpoints
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var events = new ServerSentEvents(context.Response);
         var started = false;
-        List<FunctionCallContent> toolCalls = [];
-        UsageDetails? usage = null;
-        ChatFinishReason? finish = null;
+        var tally = new StreamTally();
         await foreach (var update in client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted))
         {
             if (!started)
@@ -58,9 +56,7 @@ public static class OpenAiChatEndpoints
                 started = true;
             }
 
-            finish = update.FinishReason ?? finish;
-            toolCalls.AddRange(update.Contents.OfType<FunctionCallContent>());
-            usage = update.Contents.OfType<UsageContent>().LastOrDefault()?.Details ?? usage;
+            tally.Observe(update);
             if (update.Text is { Length: > 0 } text)
             {
                 await events.WriteAsync(Chunk(id, created, request.Model, new ChatCompletionDelta(Content: text)), context.RequestAborted);
@@ -72,18 +68,17 @@ public static class OpenAiChatEndpoints
             await events.WriteAsync(Chunk(id, created, request.Model, new ChatCompletionDelta(Role: "assistant", Content: "")), context.RequestAborted);
         }
 
-        if (OpenAiResponses.ToToolCalls(toolCalls, withIndex: true) is { } calls)
+        if (OpenAiResponses.ToToolCalls(tally.ToolCalls, withIndex: true) is { } calls)
         {
             await events.WriteAsync(Chunk(id, created, request.Model, new ChatCompletionDelta(ToolCalls: calls)), context.RequestAborted);
-            finish = ChatFinishReason.ToolCalls;
         }
 
         await events.WriteAsync(
-            new ChatCompletionChunk(id, created, request.Model, [new ChatCompletionChunkChoice(0, new ChatCompletionDelta(), OpenAiResponses.FinishReason(finish ?? ChatFinishReason.Stop))]),
+            new ChatCompletionChunk(id, created, request.Model, [new ChatCompletionChunkChoice(0, new ChatCompletionDelta(), OpenAiResponses.FinishReason(tally.FinishReason))]),
             context.RequestAborted);
         if (request.IncludeUsage)
         {
-            await events.WriteAsync(new ChatCompletionChunk(id, created, request.Model, [], OpenAiResponses.ToUsage(usage) ?? new CompletionUsage(0, 0, 0)), context.RequestAborted);
+            await events.WriteAsync(new ChatCompletionChunk(id, created, request.Model, [], OpenAiResponses.ToUsage(tally.Usage) ?? new CompletionUsage(0, 0, 0)), context.RequestAborted);
         }
 
         await events.WriteDoneAsync(context.RequestAborted);
