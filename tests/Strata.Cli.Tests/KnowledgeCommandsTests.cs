@@ -115,4 +115,22 @@ public sealed class KnowledgeCommandsTests
 
     private static string Question(string question, string relevant) =>
         JsonSerializer.Serialize(new { question, relevant = new[] { relevant } });
+
+    [Fact]
+    public async Task Ingesting_a_url_is_off_until_enabled_and_then_still_refuses_loopback()
+    {
+        using var strata = new StrataProcess();
+        // Nothing listens there, and nothing must try: both runs end before any connection.
+        const string page = "http://localhost:9/manual.html";
+
+        var disabled = await strata.RunAsync("ingest", page, "-c", "web");
+        var enabled = await strata.RunAsync("ingest", page, "-c", "web", "--allow-urls");
+
+        Assert.True(disabled.ExitCode == 0, disabled.Stderr);
+        Assert.StartsWith("0 added, 0 updated, 0 unchanged, 0 removed, 1 failed;", disabled.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"failed: {page}: URLs are disabled", disabled.Stdout, StringComparison.Ordinal);
+        Assert.True(enabled.ExitCode == 0, enabled.Stderr);
+        Assert.Contains($"failed: {page}: refused {page}", enabled.Stdout, StringComparison.Ordinal);
+        Assert.Contains("loopback", enabled.Stdout, StringComparison.Ordinal);
+    }
 }

@@ -11,16 +11,20 @@ internal static class IngestCommand
 {
     public static Command Create()
     {
-        var paths = new Argument<string[]>("path") { Description = "Files and folders to ingest", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("path") { Description = "Files, folders and (with --allow-urls) http/https pages to ingest", Arity = ArgumentArity.OneOrMore };
         var collection = new Option<string>("--collection", "-c") { Description = "The collection (created with the embedding model when missing)", Required = true };
         var model = new Option<string?>("--model", "-m") { Description = "Embedding model for a new collection (default minilm)" };
         var chunkTokens = new Option<int>("--chunk-tokens") { Description = "Chunk size in the embedding model's tokens", DefaultValueFactory = _ => 254 };
         var overlap = new Option<int>("--overlap") { Description = "Tokens shared by neighbouring chunks", DefaultValueFactory = _ => 32 };
         var include = new Option<string[]>("--include") { Description = "Glob of files to take in folders (repeatable)", Arity = ArgumentArity.ZeroOrMore };
         var exclude = new Option<string[]>("--exclude") { Description = "Glob of files to leave out (repeatable)", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("ingest", "Ingest files and folders into a collection (extract, chunk, embed, store)")
+        var allowUrls = new Option<bool>("--allow-urls")
         {
-            paths, collection, model, chunkTokens, overlap, include, exclude,
+            Description = "Fetch http/https pages (off by default; or set Ingestion:AllowUrls). Loopback, private, link-local and metadata addresses stay refused",
+        };
+        var command = new Command("ingest", "Ingest files, folders and web pages into a collection (extract, chunk, embed, store)")
+        {
+            paths, collection, model, chunkTokens, overlap, include, exclude, allowUrls,
         };
         command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
@@ -39,7 +43,11 @@ internal static class IngestCommand
 
             using var ledger = new IngestionLedger(IngestionPaths.Ledger(context.Paths, name));
             var chunker = new RecursiveChunker(new MiniLmTokenCounter(), new ChunkingOptions { MaxTokens = parse.GetValue(chunkTokens), OverlapTokens = parse.GetValue(overlap) });
-            var pipeline = new IngestionPipeline(target, ledger, embedder, new DocumentLoader(), chunker);
+            var loaderOptions = new DocumentLoaderOptions
+            {
+                AllowUrls = parse.GetValue(allowUrls) || string.Equals(context.Configuration["Ingestion:AllowUrls"], "true", StringComparison.OrdinalIgnoreCase),
+            };
+            var pipeline = new IngestionPipeline(target, ledger, embedder, new DocumentLoader(loaderOptions), chunker);
             var folders = new FolderLoadOptions();
             foreach (var glob in parse.GetValue(include) ?? [])
             {

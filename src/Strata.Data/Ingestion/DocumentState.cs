@@ -18,7 +18,7 @@ public enum DocumentState
 
 /// <summary>One source document's ingestion record.</summary>
 /// <param name="Source">The file path (or URL) the document came from.</param>
-/// <param name="ContentHash">SHA-256 of the bytes last ingested (or attempted).</param>
+/// <param name="ContentHash">SHA-256 of the bytes last ingested or attempted (of the extracted text for web pages, whose bytes vary by response).</param>
 /// <param name="State">Its state.</param>
 /// <param name="Reason">Why it failed, when it did.</param>
 /// <param name="Title">The document's title, when ready.</param>

@@ -27,15 +27,25 @@ public sealed class IngestionPipeline(
     /// <summary>The step names recorded per document, in order.</summary>
     public static readonly IReadOnlyList<string> StepNames = ["extract", "chunk", "embed", "store"];
 
-    /// <summary>Ingests files and folders; documents of a folder that no longer exist are removed from the collection.</summary>
+    /// <summary>
+    /// Ingests files, folders and (when the loader allows URLs) http or https pages; documents of a folder that no
+    /// longer exist are removed from the collection.
+    /// </summary>
     public async Task<IngestionReport> IngestAsync(
         IReadOnlyList<string> paths, FolderLoadOptions? folderOptions = null, IProgress<IngestionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var files = new List<string>();
         var roots = new List<string>();
-        foreach (var path in paths.Select(Path.GetFullPath))
+        foreach (var input in paths)
         {
+            if (WebSource.IsUrl(input))
+            {
+                files.Add(input);
+                continue;
+            }
+
+            var path = Path.GetFullPath(input);
             if (Directory.Exists(path))
             {
                 roots.Add(path.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar);
@@ -85,7 +95,7 @@ public sealed class IngestionPipeline(
         foreach (var file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var prepared = Prepare(file, known.GetValueOrDefault(file));
+            var prepared = await PrepareAsync(file, known.GetValueOrDefault(file), cancellationToken);
             if (prepared.Skipped)
             {
                 unchanged++;
@@ -111,18 +121,39 @@ public sealed class IngestionPipeline(
         return new IngestionReport(added, updated, unchanged, removed, failed, chunkCount);
     }
 
-    /// <summary>Extract and chunk one file (cheap, local); an unchanged file is skipped, a failure is recorded.</summary>
-    private PreparedDocument Prepare(string file, IngestedDocument? previous)
+    /// <summary>Extract and chunk one file or URL (cheap, local); an unchanged one is skipped, a failure is recorded.</summary>
+    private async Task<PreparedDocument> PrepareAsync(string source, IngestedDocument? previous, CancellationToken cancellationToken)
     {
+        DocumentLoadResult? downloaded = null;
         string hash;
-        try
+        if (WebSource.IsUrl(source))
         {
-            using var stream = File.OpenRead(file);
-            hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+            // A page is known only once downloaded, so it is fetched every run; its extracted text is what is hashed,
+            // since servers often vary the bytes (dates, tokens in markup) of content that has not changed.
+            using (var extract = DataTelemetry.Start("ingest.extract", collection.Spec.Name))
+            {
+                downloaded = await loader.LoadUrlAsync(new Uri(source), cancellationToken);
+                extract?.SetTag("strata.document.ok", downloaded.IsSuccess);
+            }
+
+            if (!downloaded.IsSuccess)
+            {
+                return PreparedDocument.Failure(Save(Record(source, "", DocumentState.Failed, downloaded.FailureReason, null, 0, [])));
+            }
+
+            hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(downloaded.Document.Text)));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        else
         {
-            return PreparedDocument.Failure(Record(file, "", DocumentState.Failed, $"cannot read the file: {e.Message}", null, 0, []));
+            try
+            {
+                using var stream = File.OpenRead(source);
+                hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return PreparedDocument.Failure(Record(source, "", DocumentState.Failed, $"cannot read the file: {e.Message}", null, 0, []));
+            }
         }
 
         // Same bytes as last time: a ready document stays ready, a failed one stays failed until it changes.
@@ -131,17 +162,12 @@ public sealed class IngestionPipeline(
             return new PreparedDocument(previous, null, [], previous.Chunks, Skipped: true);
         }
 
-        ledger.Save(Record(file, hash, DocumentState.Processing, null, null, previous?.Chunks ?? 0, []));
-        DocumentLoadResult loaded;
-        using (var extract = DataTelemetry.Start("ingest.extract", collection.Spec.Name))
-        {
-            loaded = loader.LoadFile(file);
-            extract?.SetTag("strata.document.ok", loaded.IsSuccess);
-        }
+        ledger.Save(Record(source, hash, DocumentState.Processing, null, null, previous?.Chunks ?? 0, []));
+        var loaded = downloaded ?? Extract(source);
 
         if (!loaded.IsSuccess)
         {
-            return PreparedDocument.Failure(Save(Record(file, hash, DocumentState.Failed, loaded.FailureReason, null, 0, [])));
+            return PreparedDocument.Failure(Save(Record(source, hash, DocumentState.Failed, loaded.FailureReason, null, 0, [])));
         }
 
         IReadOnlyList<DocumentChunk> chunks;
@@ -153,11 +179,19 @@ public sealed class IngestionPipeline(
 
         if (chunks.Count == 0)
         {
-            return PreparedDocument.Failure(Save(Record(file, hash, DocumentState.Failed, "the document has no text to index", loaded.Document!.Title, 0, ["extract"])));
+            return PreparedDocument.Failure(Save(Record(source, hash, DocumentState.Failed, "the document has no text to index", loaded.Document!.Title, 0, ["extract"])));
         }
 
-        var record = Record(file, hash, DocumentState.Processing, null, loaded.Document!.Title, chunks.Count, ["extract", "chunk"]);
+        var record = Record(source, hash, DocumentState.Processing, null, loaded.Document!.Title, chunks.Count, ["extract", "chunk"]);
         return new PreparedDocument(Save(record), loaded.Document, chunks, previous?.Chunks ?? 0, Skipped: false);
+    }
+
+    private DocumentLoadResult Extract(string file)
+    {
+        using var extract = DataTelemetry.Start("ingest.extract", collection.Spec.Name);
+        var loaded = loader.LoadFile(file);
+        extract?.SetTag("strata.document.ok", loaded.IsSuccess);
+        return loaded;
     }
 
     private async Task<List<IngestedDocument>> EmbedAndStoreAsync(List<PreparedDocument> documents, CancellationToken cancellationToken)

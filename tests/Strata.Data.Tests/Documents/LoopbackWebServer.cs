@@ -17,6 +17,9 @@ internal sealed class LoopbackWebServer : IAsyncDisposable
 
     public int SecretHits => Volatile.Read(ref secretHits);
 
+    /// <summary>The HTML served at /article.html; tests change it to see re-ingestion notice.</summary>
+    public string Article { get; set; } = "<html><head><title>Article</title></head><body><main><p>Nothing yet.</p></main></body></html>";
+
     public Uri Url(string path) => new(BaseAddress, path);
 
     public static async Task<LoopbackWebServer> StartAsync()
@@ -38,6 +41,11 @@ internal sealed class LoopbackWebServer : IAsyncDisposable
             case "/page.html":
                 context.Response.ContentType = "text/html; charset=utf-8";
                 await context.Response.WriteAsync("<html><head><title>Served</title></head><body><main><p>Served text.</p></main></body></html>");
+                break;
+            case "/article.html":
+                context.Response.ContentType = "text/html; charset=utf-8";
+                // A fresh nonce in every response: re-ingestion must look at the text, not at the bytes.
+                await context.Response.WriteAsync(Article.Replace("</body>", $"<script>var nonce='{Guid.NewGuid():N}';</script></body>", StringComparison.Ordinal));
                 break;
             case "/to-page":
                 context.Response.Redirect("/page.html");

@@ -24,13 +24,6 @@ public sealed class UrlLoadingTests : IAsyncLifetime
             allowed.Contains(url) && IPAddress.IsLoopback(address) ? null : publicOnly.RefusalReason(url, address);
     }
 
-    /// <summary>Allows any URL on the test server's port, loopback only.</summary>
-    private sealed class TestServerOnly(int port) : IAddressPolicy
-    {
-        public string? RefusalReason(Uri url, IPAddress address) =>
-            url.Port == port && IPAddress.IsLoopback(address) ? null : $"{address} is not the test server";
-    }
-
     private DocumentLoader Loader(IAddressPolicy policy, long maxBytes = DocumentLoaderOptions.DefaultMaxBytes, double timeoutSeconds = 30) =>
         new(new DocumentLoaderOptions { AllowUrls = true, MaxBytes = maxBytes, UrlTimeout = TimeSpan.FromSeconds(timeoutSeconds) }, new UrlGuard(policy));
 

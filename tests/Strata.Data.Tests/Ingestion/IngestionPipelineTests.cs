@@ -38,12 +38,12 @@ public sealed class IngestionPipelineTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private (IngestionPipeline Pipeline, IVectorCollection Collection, IngestionLedger Ledger) Open(DocumentLoaderOptions? loaderOptions = null)
+    private (IngestionPipeline Pipeline, IVectorCollection Collection, IngestionLedger Ledger) Open(DocumentLoaderOptions? loaderOptions = null, UrlGuard? urlGuard = null)
     {
         var collection = database.Exists("deb") ? database.Open("deb") : database.Create(new CollectionSpec("deb", 384, EmbeddingModel: "minilm"));
         var ledger = new IngestionLedger(Path.Combine(home.Path, "ingest", "deb.db"));
         var chunker = new RecursiveChunker(new MiniLmTokenCounter(), new ChunkingOptions { MaxTokens = 200, OverlapTokens = 20 });
-        return (new IngestionPipeline(collection, ledger, embedder, new DocumentLoader(loaderOptions), chunker), collection, ledger);
+        return (new IngestionPipeline(collection, ledger, embedder, new DocumentLoader(loaderOptions, urlGuard), chunker), collection, ledger);
     }
 
     [Fact]
@@ -111,6 +111,61 @@ public sealed class IngestionPipelineTests : IAsyncLifetime
             var again = await pipeline.IngestAsync([corpus.Path]);
             Assert.Empty(again.Failed);
             Assert.Equal(7, again.Unchanged);
+        }
+    }
+
+    [Fact]
+    public async Task Web_pages_are_ingested_beside_files_skipped_while_their_text_is_unchanged_and_replaced_when_it_changes()
+    {
+        await using var server = await LoopbackWebServer.StartAsync();
+        var page = server.Url("article.html").ToString();
+        const string refused = "http://localhost:1/page.html";
+        server.Article = "<html><head><title>Backups</title></head><body><main><h1>Backups</h1><p>Rotate the backup tapes every Tuesday.</p></main></body></html>";
+        // The test server is on loopback, which the default policy refuses: this guard lets exactly its port through.
+        var (pipeline, collection, ledger) = Open(new DocumentLoaderOptions { AllowUrls = true }, new UrlGuard(new TestServerOnly(server.BaseAddress.Port)));
+        using (collection)
+        using (ledger)
+        {
+            var chapter = Path.Combine(corpus.Path, "ch03.en.html");
+            var first = await pipeline.IngestAsync([page, chapter]);
+
+            Assert.Equal(2, first.Added);
+            Assert.Equal(DocumentState.Ready, ledger.Find(page)!.State);
+            var hit = Assert.Single(collection.SearchText("backup tapes Tuesday", new Search.SearchOptions { K = 1 }));
+            Assert.Equal(page, hit.Metadata!["source"]!.GetValue<string>());
+            Assert.Equal("Backups", hit.Metadata!["title"]!.GetValue<string>());
+
+            // Every response differs in bytes (a nonce in a script), but not in text.
+            var again = await pipeline.IngestAsync([page, chapter]);
+            Assert.Equal((0, 0, 2), (again.Added, again.Updated, again.Unchanged));
+
+            server.Article = "<html><head><title>Backups</title></head><body><main><p>Backups now go to the cloud bucket nightly.</p></main></body></html>";
+            var changed = await pipeline.IngestAsync([page]);
+            Assert.Equal(1, changed.Updated);
+            Assert.Empty(collection.SearchText("tapes Tuesday", new Search.SearchOptions { K = 5, Filter = IngestionPipeline.SourceFilter(page) }));
+            Assert.Single(collection.SearchText("cloud bucket nightly", new Search.SearchOptions { K = 5, Filter = IngestionPipeline.SourceFilter(page) }));
+
+            // A page the guard refuses fails alone with the reason, and the rest of the batch goes on.
+            var mixed = await pipeline.IngestAsync([refused, chapter]);
+            var failure = Assert.Single(mixed.Failed);
+            Assert.Equal(refused, failure.Source);
+            Assert.Contains("refused", failure.Reason, StringComparison.Ordinal);
+            Assert.Equal(DocumentState.Failed, ledger.Find(refused)!.State);
+        }
+    }
+
+    [Fact]
+    public async Task Web_pages_fail_with_a_reason_while_urls_are_disabled()
+    {
+        var (pipeline, collection, ledger) = Open();
+        using (collection)
+        using (ledger)
+        {
+            var report = await pipeline.IngestAsync(["https://example.com/manual.html"]);
+
+            var failure = Assert.Single(report.Failed);
+            Assert.Contains("URLs are disabled", failure.Reason, StringComparison.Ordinal);
+            Assert.Equal(0, collection.Count());
         }
     }
 }
