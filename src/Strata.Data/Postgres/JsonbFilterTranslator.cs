@@ -14,11 +14,6 @@ namespace Strata.Data.Postgres;
 /// </summary>
 internal sealed class JsonbFilterTranslator
 {
-    // The field's value as a jsonb array whatever its shape: its elements for an array, itself for a scalar, nothing
-    // when absent. One EXISTS over it covers both "field compares" and "array field has an element that compares".
-    private const string ElementsTemplate =
-        "jsonb_array_elements(CASE WHEN jsonb_typeof({0} -> {1}) = 'array' THEN {0} -> {1} WHEN {0} -> {1} IS NULL THEN '[]'::jsonb ELSE jsonb_build_array({0} -> {1}) END)";
-
     private readonly StringBuilder sql = new();
     private readonly List<NpgsqlParameter> parameters = [];
     private readonly string prefix;
@@ -140,19 +135,26 @@ internal sealed class JsonbFilterTranslator
     // Ordering comparisons hold only between values of the same type: numbers as doubles, strings by code point
     // (COLLATE "C", the byte order of UTF-8, as SQLite's BINARY). CASE guards each cast, since AND does not fix the
     // order PostgreSQL evaluates in.
-    private void WriteComparison(FieldFilter field, string column)
+    private void WriteComparison(FieldFilter condition, string column)
     {
-        var op = field.Operator switch
+        var op = condition.Operator switch
         {
             FilterOperator.Gt => ">", FilterOperator.Gte => ">=", FilterOperator.Lt => "<", _ => "<=",
         };
-        var value = field.Values[0];
-        var key = Bind(field.Field, NpgsqlDbType.Text);
-        var elements = string.Format(CultureInfo.InvariantCulture, ElementsTemplate, column, key);
-        var condition = value.Text is { } text
-            ? $"CASE WHEN jsonb_typeof(e) = 'string' THEN (e #>> '{{}}') COLLATE \"C\" {op} {Bind(text, NpgsqlDbType.Text)} ELSE FALSE END"
-            : $"CASE WHEN jsonb_typeof(e) = 'number' THEN e::float8 {op} {Bind(value.Number!.Value, NpgsqlDbType.Double)} ELSE FALSE END";
-        sql.Append(CultureInfo.InvariantCulture, $"(EXISTS (SELECT 1 FROM {elements} AS e WHERE {condition}))");
+        var value = condition.Values[0];
+        var key = Bind(condition.Field, NpgsqlDbType.Text);
+        var (type, operand) = value.Text is { } text
+            ? ("string", Bind(text, NpgsqlDbType.Text))
+            : ("number", Bind(value.Number!.Value, NpgsqlDbType.Double));
+        string Compare(string element) => type == "string"
+            ? $"({element} #>> '{{}}') COLLATE \"C\" {op} {operand}"
+            : $"{element}::float8 {op} {operand}";
+
+        // A scalar field is compared directly (no set-returning call per row); an array field through its elements.
+        var field = $"({column} -> {key})";
+        sql.Append("(CASE jsonb_typeof(").Append(field).Append(") WHEN '").Append(type).Append("' THEN ").Append(Compare(field))
+            .Append(" WHEN 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(").Append(field).Append(") AS e WHERE CASE WHEN jsonb_typeof(e) = '")
+            .Append(type).Append("' THEN ").Append(Compare("e")).Append(" ELSE FALSE END) ELSE FALSE END)");
     }
 
     private static JsonNode ToJson(FilterValue value) =>
