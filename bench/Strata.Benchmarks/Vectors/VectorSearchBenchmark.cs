@@ -1,160 +1,74 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Strata.Data.Collections;
-using Strata.Data.Hnsw;
+using Strata.Models.Configuration;
 
 namespace Strata.Benchmarks.Vectors;
 
 /// <summary>
-/// Strata's HNSW against USearch on the same low-rank vectors: queries/s at recall@10 ≥ 0.95 (each system's search width
-/// tuned to reach it), build time, filtered recall, memory and disk per vector. Single thread, k = 10, M = 16, efConstruction = 200.
+/// Strata's HNSW against USearch and pgvector (<see cref="VectorBenchmarkRunner"/>, shared with <c>strata bench vectors</c>),
+/// turned into rows of the benchmark table. pgvector runs on the configured <c>Data:ConnectionString</c> when set (strata.json or <c>STRATA__Data__ConnectionString</c>), else on a private cluster.
 /// </summary>
 internal sealed class VectorSearchBenchmark : IBenchmark
 {
-    private const int Dimension = 384;
-    private const int K = 10;
-    private const int M = 16;
-    private const int EfConstruction = 200;
-    private const double TargetRecall = 0.95;
-    private static readonly int[] EfSweep = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512];
-
     public string Name => "vectors";
 
-    public string Description => "HNSW search (Strata vs USearch): qps at recall@10 ≥ 0.95, build, filtered recall, memory";
+    public string Description => "HNSW search (Strata vs USearch vs pgvector): qps at recall@10 ≥ 0.95, build, filtered recall, memory";
 
-    public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
     {
-        var count = options.Quick ? 20_000 : 100_000;
-        var queryCount = options.Quick ? 200 : 500;
-        var all = LowRankVectors.Generate(count + queryCount, Dimension);
-        var vectors = all[..count];
-        var queries = all[count..];
-        var truth = queries.Select(q => LowRankVectors.BruteForce(q, vectors, K).ToHashSet()).ToArray();
-        Console.Error.WriteLine($"vectors: {count} x {Dimension}, {queryCount} queries");
-
-        var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
-        var watch = Stopwatch.StartNew();
-        var strata = new HnswIndex(Dimension, DistanceMetric.Cosine, new HnswParameters(M, EfConstruction, 64));
-        for (var i = 0; i < count; i++)
+        var report = VectorBenchmarkRunner.Run(new VectorBenchmarkOptions
         {
-            strata.Upsert(i.ToString(CultureInfo.InvariantCulture), vectors[i]);
-        }
-
-        var strataBuild = watch.Elapsed.TotalSeconds;
-        var strataMemory = (GC.GetTotalMemory(forceFullCollection: true) - memoryBefore) / (double)count;
-        Console.Error.WriteLine($"vectors: Strata built in {strataBuild:0.0} s");
-
-        using var usearch = new USearchPeer(Dimension, M, EfConstruction);
-        usearch.Reserve(count);
-        watch.Restart();
-        for (var i = 0; i < count; i++)
-        {
-            usearch.Add((ulong)i, vectors[i]);
-        }
-
-        var usearchBuild = watch.Elapsed.TotalSeconds;
-        Console.Error.WriteLine($"vectors: USearch built in {usearchBuild:0.0} s");
-
-        var strataKeys = Enumerable.Range(0, count).Select(i => strata.IdOf(i)).ToArray();
-        double StrataRecall(int ef) => Recall(queries.Select(q => strata.Search(q, K, ef).Select(n => int.Parse(strataKeys[n.Node], CultureInfo.InvariantCulture)).ToArray()).ToArray(), truth);
-        double USearchRecall(int ef)
-        {
-            usearch.SetExpansion(ef);
-            var keys = new ulong[K];
-            return Recall(queries.Select(q => { var n = usearch.Search(q, K, keys); return keys.Take(n).Select(key => (int)key).ToArray(); }).ToArray(), truth);
-        }
-
-        var (strataEf, strataRecall) = Tune(StrataRecall, "Strata");
-        var (usearchEf, usearchRecall) = Tune(USearchRecall, "USearch");
-        usearch.SetExpansion(usearchEf);
-
-        var (strataQps, usearchQps) = await Measure.AlternatingAsync(options.Rounds,
-            () => Task.FromResult(Qps(queries, q => strata.Search(q, K, strataEf))),
-            () =>
-            {
-                var keys = new ulong[K];
-                return Task.FromResult(Qps(queries, q => usearch.Search(q, K, keys)));
-            });
-        var bruteQps = Qps(queries[..Math.Min(50, queryCount)], q => LowRankVectors.BruteForce(q, vectors, K));
-
-        var filtered = new List<(int Percent, double Recall)>();
-        foreach (var percent in new[] { 1, 10, 50 })
-        {
-            var allowed = Enumerable.Range(0, count).Where(i => i % 100 < percent).ToArray();
-            var nodes = allowed.Select(i => i).ToArray();
-            var filteredTruth = queries.Select(q => LowRankVectors.BruteForce(q, vectors, K, allowed).ToHashSet()).ToArray();
-            var found = queries.Select(q => FilteredSearch.Run(strata, q, K, strataEf, nodes).Select(n => int.Parse(strataKeys[n.Node], CultureInfo.InvariantCulture)).ToArray()).ToArray();
-            filtered.Add((percent, Recall(found, filteredTruth)));
-        }
-
-        var directory = Directory.CreateTempSubdirectory("strata-bench-vectors");
-        try
-        {
-            var strataFile = Path.Combine(directory.FullName, "strata.hnsw");
-            strata.Save(strataFile);
-            var usearchFile = Path.Combine(directory.FullName, "usearch.index");
-            usearch.Save(usearchFile);
-            var strataDisk = new FileInfo(strataFile).Length / (double)count;
-            var usearchDisk = new FileInfo(usearchFile).Length / (double)count;
-            var usearchMemory = usearch.MemoryUsage / (double)count;
-
-            Console.Error.WriteLine("vectors: " + JsonSerializer.Serialize(new
-            {
-                results = new object[]
-                {
-                    new { system = "strata-hnsw", recall_at_10 = strataRecall, qps = strataQps, build_seconds = strataBuild, ef = strataEf, bytes_per_vector_memory = strataMemory, bytes_per_vector_disk = strataDisk,
-                        filtered_recall = filtered.ToDictionary(f => $"{f.Percent}%", f => f.Recall) },
-                    new { system = "usearch-dotnet", recall_at_10 = usearchRecall, qps = usearchQps, build_seconds = usearchBuild, ef = usearchEf, bytes_per_vector_memory = usearchMemory, bytes_per_vector_disk = usearchDisk },
-                    new { system = "brute-force", recall_at_10 = 1.0, qps = bruteQps, build_seconds = 0.0 },
-                },
-            }));
-
-            var n = count.ToString("N0", CultureInfo.InvariantCulture);
-            var rows = new List<BenchmarkResult>
-            {
-                new($"queries/s at recall@10≥0.95 (N={n}, ef {strataEf} vs {usearchEf})", "queries/s", strataQps, "USearch .NET", usearchQps, 1.0),
-                new($"index build (N={n}, M=16, efC=200, 1 thread)", "vectors/s", count / strataBuild, "USearch .NET", count / usearchBuild, 1.0),
-                new("queries/s vs exact brute force", "queries/s", strataQps, "brute force (1 thread)", bruteQps, null),
-                new("memory per vector (inverse)", "vectors/MiB", (1 << 20) / strataMemory, "USearch .NET", (1 << 20) / usearchMemory, null),
-                new("disk per vector (inverse)", "vectors/MiB", (1 << 20) / strataDisk, "USearch .NET", (1 << 20) / usearchDisk, null),
-            };
-            rows.AddRange(filtered.Select(f => new BenchmarkResult($"filtered recall@10 at {f.Percent}% passing", "recall", f.Recall, "filtered brute force", 1.0, TargetRecall)));
-            return rows;
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+            Count = options.Quick ? 20_000 : 100_000,
+            Queries = options.Quick ? 200 : 500,
+            Rounds = options.Rounds,
+            PostgresConnectionString = StrataConfiguration.Build(StrataPaths.FromEnvironment())["Data:ConnectionString"],
+        }, line => Console.Error.WriteLine(line));
+        Console.Error.WriteLine("vectors: " + JsonSerializer.Serialize(VectorBenchmarkJson.From(report)));
+        return Task.FromResult(VectorBenchmarkRows.From(report));
     }
+}
 
-    private static (int Ef, double Recall) Tune(Func<int, double> recallAt, string system)
+/// <summary>The table rows of a vector benchmark report: Strata against each peer.</summary>
+internal static class VectorBenchmarkRows
+{
+    public static IReadOnlyList<BenchmarkResult> From(VectorBenchmarkReport report)
     {
-        var recall = 0.0;
-        foreach (var ef in EfSweep)
+        var n = report.Count.ToString("N0", CultureInfo.InvariantCulture);
+        var strata = report.Find("strata-hnsw")!;
+        var rows = new List<BenchmarkResult>();
+        foreach (var (peerName, peer) in new[] { ("USearch .NET", report.Find("usearch-dotnet")), ("pgvector 0.8", report.Find("pgvector")) })
         {
-            recall = recallAt(ef);
-            Console.Error.WriteLine($"vectors: {system} ef={ef} recall@10={recall:0.000}");
-            if (recall >= TargetRecall)
+            if (peer is null)
             {
-                return (ef, recall);
+                continue;
+            }
+
+            rows.Add(new($"queries/s at recall@10≥0.95 (N={n}, ef {strata.Ef} vs {peer.Ef})", "queries/s", strata.Qps, peerName, peer.Qps, 1.0));
+            rows.Add(new($"index build (N={n}, M=16, efC=200)", "vectors/s", report.Count / strata.BuildSeconds, peerName, report.Count / peer.BuildSeconds, 1.0));
+            if (peer.DiskBytesPerVector is { } peerDisk && strata.DiskBytesPerVector is { } strataDisk)
+            {
+                rows.Add(new("disk per vector (inverse)", "vectors/MiB", (1 << 20) / strataDisk, peerName, (1 << 20) / peerDisk, null));
+            }
+
+            if (peer.MemoryBytesPerVector is { } peerMemory && strata.MemoryBytesPerVector is { } strataMemory)
+            {
+                rows.Add(new("memory per vector (inverse)", "vectors/MiB", (1 << 20) / strataMemory, peerName, (1 << 20) / peerMemory, null));
             }
         }
 
-        return (EfSweep[^1], recall);
-    }
-
-    private static double Recall(int[][] found, HashSet<int>[] truth) =>
-        found.Select((ids, q) => ids.Count(truth[q].Contains)).Sum() / (double)truth.Sum(t => t.Count);
-
-    private static double Qps<T>(float[][] queries, Func<float[], T> search)
-    {
-        var watch = Stopwatch.StartNew();
-        foreach (var query in queries)
+        if (report.Find("brute-force") is { } brute)
         {
-            _ = search(query);
+            rows.Add(new("queries/s vs exact brute force", "queries/s", strata.Qps, "brute force (1 thread)", brute.Qps, null));
         }
 
-        return queries.Length / watch.Elapsed.TotalSeconds;
+        foreach (var system in report.Results.Where(r => r.FilteredRecall.Count > 0))
+        {
+            foreach (var (label, recall) in system.FilteredRecall)
+            {
+                rows.Add(new($"{system.System} filtered recall@10, {label} passing", "recall", recall, "filtered brute force", 1.0, VectorBenchmarkRunner.TargetRecall));
+            }
+        }
+
+        return rows;
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Strata.Benchmarks.Vectors;
 using Strata.Cli.Bench;
 using Strata.Cli.Output;
 using Strata.Models;
@@ -9,7 +11,34 @@ namespace Strata.Cli.Commands;
 /// <summary><c>strata bench …</c>: end-to-end benchmarks of a running stack.</summary>
 internal static class BenchCommand
 {
-    public static Command Create() => new("bench", "Benchmark Strata end to end (server under concurrent load)") { Server() };
+    public static Command Create() => new("bench", "Benchmark Strata end to end (server under concurrent load, vector search against its peers)") { Server(), Vectors() };
+
+    private static Command Vectors()
+    {
+        var count = new Option<int>("--n") { Description = "Vectors in the collection (1000-1000000)", DefaultValueFactory = _ => 100_000 };
+        var queries = new Option<int>("--queries") { Description = "Query vectors (10-10000)", DefaultValueFactory = _ => 500 };
+        var rounds = new Option<int>("--rounds") { Description = "Timed rounds per system; medians are reported (1-20)", DefaultValueFactory = _ => 3 };
+        var json = CliOptions.Json();
+        var command = new Command("vectors", "Strata's HNSW vs USearch vs pgvector on the same 384-dim vectors: build time, queries/s at recall@10 >= 0.95, filtered recall, memory and disk per vector")
+        {
+            count, queries, rounds, json,
+        };
+        command.SetAction(parse => CliAction.Run(() =>
+        {
+            var context = CliContext.Create(parse);
+            var options = new VectorBenchmarkOptions
+            {
+                Count = Math.Clamp(parse.GetValue(count), 1000, 1_000_000),
+                Queries = Math.Clamp(parse.GetValue(queries), 10, 10_000),
+                Rounds = Math.Clamp(parse.GetValue(rounds), 1, 20),
+                // The configured PostgreSQL when there is one; otherwise the benchmark starts a private cluster of its own.
+                PostgresConnectionString = context.Configuration["Data:ConnectionString"] is { Length: > 0 } configured ? configured : context.Configuration.GetConnectionString("Strata"),
+            };
+            var report = VectorBenchmarkRunner.Run(options, message => Console.Error.WriteLine(message));
+            return parse.GetValue(json) ? JsonOutput.Write(VectorBenchmarkJson.From(report)) : VectorBenchmarkTable.Write(report);
+        }));
+        return command;
+    }
 
     private static Command Server()
     {

@@ -122,7 +122,7 @@ internal static class CollectionsCommand
         {
             using var collection = DataCommandSupport.Database(CliContext.Create(parse)).Open(parse.GetRequiredValue(name));
             collection.Snapshot(parse.GetRequiredValue(file));
-            Console.WriteLine($"snapshot of {collection.Name} written to {parse.GetRequiredValue(file)}");
+            Console.WriteLine($"snapshot of {collection.Spec.Name} written to {parse.GetRequiredValue(file)}");
             return 0;
         }));
         return command;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Strata.Data.Collections;
-using Strata.Data.Embedded;
+using Strata.Data;
 using Strata.Data.Filters;
 
 namespace Strata.Cli.Commands;
@@ -9,8 +9,9 @@ namespace Strata.Cli.Commands;
 /// <summary>What the data commands share: where collections live, parsing vectors and filters, printing records.</summary>
 internal static class DataCommandSupport
 {
-    public static EmbeddedVectorDatabase Database(CliContext context) =>
-        new(context.Configuration["Data:Directory"] ?? context.Paths.Data);
+    /// <summary>The database <c>Data:Provider</c> selects (embedded under STRATA_HOME by default, or PostgreSQL).</summary>
+    public static IVectorDatabase Database(CliContext context) =>
+        VectorDatabaseConfiguration.Create(context.Configuration, context.Paths.Data);
 
     public static MetadataFilter? Filter(string? json) => json is null ? null : MetadataFilter.Parse(json);
 

@@ -27,28 +27,12 @@ public sealed partial class EmbeddedCollection
                 var sequence = NextSequence(transaction, records.Count);
                 using var remove = SqliteStore.Command(connection, "DELETE FROM documents WHERE rowid = (SELECT seq FROM records WHERE id = @id); DELETE FROM records WHERE id = @id; DELETE FROM tombstones WHERE id = @id", transaction);
                 var removeId = remove.Parameters.Add("@id", SqliteType.Text);
-                using var insert = SqliteStore.Command(connection, "INSERT INTO records(seq, id, vector, document, metadata) VALUES (@seq, @id, @vector, @document, @metadata)", transaction);
-                var (seq, id, vector, document, meta) = (insert.Parameters.Add("@seq", SqliteType.Integer), insert.Parameters.Add("@id", SqliteType.Text),
-                    insert.Parameters.Add("@vector", SqliteType.Blob), insert.Parameters.Add("@document", SqliteType.Text), insert.Parameters.Add("@metadata", SqliteType.Text));
-                using var text = SqliteStore.Command(connection, "INSERT INTO documents(rowid, document) VALUES (@seq, @document)", transaction);
-                var (textSeq, textDocument) = (text.Parameters.Add("@seq", SqliteType.Integer), text.Parameters.Add("@document", SqliteType.Text));
+                using var inserter = new CollectionFile.RecordInserter(connection, transaction);
                 for (var i = 0; i < records.Count; i++)
                 {
-                    var record = records[i];
-                    removeId.Value = record.Id;
+                    removeId.Value = records[i].Id;
                     remove.ExecuteNonQuery();
-                    seq.Value = sequence + i;
-                    id.Value = record.Id;
-                    vector.Value = SqliteStore.ToBlob(record.Vector);
-                    document.Value = (object?)record.Document ?? DBNull.Value;
-                    meta.Value = metadata[i];
-                    insert.ExecuteNonQuery();
-                    if (record.Document is not null)
-                    {
-                        textSeq.Value = sequence + i;
-                        textDocument.Value = record.Document;
-                        text.ExecuteNonQuery();
-                    }
+                    inserter.Insert(sequence + i, records[i], metadata[i]);
                 }
             });
             return records.Count;

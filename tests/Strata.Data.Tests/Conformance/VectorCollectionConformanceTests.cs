@@ -146,6 +146,80 @@ public abstract class VectorCollectionConformanceTests : IDisposable
     }
 
     [Fact]
+    public void Random_filters_select_exactly_what_the_in_memory_predicate_selects()
+    {
+        var collection = NewCollection();
+        var random = new Random(20240601);
+        JsonNode Scalar() => random.Next(4) switch
+        {
+            0 => JsonValue.Create(new[] { "a", "b", "Z", "é", "ab", "10" }[random.Next(6)]),
+            1 => JsonValue.Create(new[] { -1, 0, 2, 10, 1000 }[random.Next(5)]),
+            2 => JsonValue.Create(new[] { 2.5, -0.5, 10.0 }[random.Next(3)]),
+            _ => JsonValue.Create(random.Next(2) == 0),
+        };
+        var records = Enumerable.Range(0, 60).Select(i =>
+        {
+            var metadata = new JsonObject();
+            foreach (var field in new[] { "x", "y", "z" })
+            {
+                switch (random.Next(3))
+                {
+                    case 0:
+                        break;
+                    case 1:
+                        metadata[field] = Scalar();
+                        break;
+                    default:
+                        metadata[field] = new JsonArray([.. Enumerable.Range(0, random.Next(4)).Select(_ => Scalar())]);
+                        break;
+                }
+            }
+
+            return new VectorRecord($"r{i:D2}", Axis(i), null, metadata);
+        }).ToArray();
+        collection.Upsert(records);
+
+        string Operand() => Scalar().ToJsonString();
+        string Leaf()
+        {
+            var field = new[] { "x", "y", "z" }[random.Next(3)];
+            return random.Next(9) switch
+            {
+                0 => $$"""{"field":"{{field}}","eq":{{Operand()}}}""",
+                1 => $$"""{"field":"{{field}}","ne":{{Operand()}}}""",
+                2 => $$"""{"field":"{{field}}","in":[{{Operand()}},{{Operand()}}]}""",
+                3 => $$"""{"field":"{{field}}","nin":[{{Operand()}}]}""",
+                4 => $$"""{"field":"{{field}}","exists":{{(random.Next(2) == 0 ? "true" : "false")}}}""",
+                5 => $$"""{"field":"{{field}}","gt":{{(random.Next(2) == 0 ? "\"b\"" : "2")}}}""",
+                6 => $$"""{"field":"{{field}}","gte":{{(random.Next(2) == 0 ? "\"ab\"" : "2.5")}}}""",
+                7 => $$"""{"field":"{{field}}","lt":{{(random.Next(2) == 0 ? "\"b\"" : "0")}}}""",
+                _ => $$"""{"field":"{{field}}","lte":{{(random.Next(2) == 0 ? "\"Z\"" : "10")}}}""",
+            };
+        }
+
+        string Node(int depth) => depth > 2 || random.Next(3) == 0 ? Leaf() : random.Next(3) switch
+        {
+            0 => $$"""{"and":[{{Node(depth + 1)}},{{Node(depth + 1)}}]}""",
+            1 => $$"""{"or":[{{Node(depth + 1)}},{{Node(depth + 1)}}]}""",
+            _ => $$"""{"not":{{Node(depth + 1)}}}""",
+        };
+
+        var discriminating = 0;
+        for (var i = 0; i < 150; i++)
+        {
+            var json = Node(0);
+            var filter = MetadataFilter.Parse(json);
+            var expected = records.Where(r => FilterPredicate.Matches(filter, r.Metadata)).Select(r => r.Id).ToList();
+            Assert.True(expected.SequenceEqual(Scroll(collection, filter, pageSize: 100)), json);
+            Assert.Equal(expected.Count, collection.Count(filter));
+            discriminating += expected.Count is > 0 and < 60 ? 1 : 0;
+        }
+
+        // The generator must produce filters that split the records, or agreement would prove little.
+        Assert.True(discriminating > 75, $"only {discriminating} of 150 filters split the records");
+    }
+
+    [Fact]
     public void A_filter_value_holding_sql_injection_is_only_a_value()
     {
         var collection = NewCollection();

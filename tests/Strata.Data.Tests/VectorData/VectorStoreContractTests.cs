@@ -1,15 +1,22 @@
 using Microsoft.Extensions.VectorData;
+using Strata.Data.Collections;
 using Strata.Data.Embedded;
+using Strata.Data.Postgres;
+using Strata.Data.Tests.Postgres;
 using Strata.Data.VectorData;
 
 namespace Strata.Data.Tests.VectorData;
 
-/// <summary>Code written only against Microsoft.Extensions.VectorData runs on Strata unchanged.</summary>
-public sealed class VectorStoreContractTests : IDisposable
+/// <summary>
+/// Code written only against Microsoft.Extensions.VectorData runs on Strata unchanged, whatever the backend: each backend
+/// derives from this suite and supplies a fresh, empty <see cref="CreateDatabase"/>.
+/// </summary>
+public abstract class VectorStoreContractTests : IDisposable
 {
-    private readonly TempDirectory directory = new();
+    /// <summary>A fresh database with no collections.</summary>
+    protected abstract IVectorDatabase CreateDatabase();
 
-    public void Dispose() => directory.Dispose();
+    public virtual void Dispose() => GC.SuppressFinalize(this);
 
     public sealed class Article
     {
@@ -70,7 +77,7 @@ public sealed class VectorStoreContractTests : IDisposable
     [Fact]
     public async Task Application_code_written_against_the_abstraction_runs_on_strata()
     {
-        using VectorStore store = new StrataVectorStore(new EmbeddedVectorDatabase(directory.Path));
+        using VectorStore store = new StrataVectorStore(CreateDatabase());
         var results = await RunApplicationCode(store);
 
         Assert.Equal("a04:en:2004", results[0]);
@@ -85,7 +92,7 @@ public sealed class VectorStoreContractTests : IDisposable
     [Fact]
     public async Task An_unsupported_filter_is_refused_not_misread()
     {
-        using VectorStore store = new StrataVectorStore(new EmbeddedVectorDatabase(directory.Path));
+        using VectorStore store = new StrataVectorStore(CreateDatabase());
         var articles = store.GetCollection<string, Article>("refuse");
         await articles.EnsureCollectionExistsAsync();
         await Assert.ThrowsAsync<NotSupportedException>(async () =>
@@ -94,5 +101,39 @@ public sealed class VectorStoreContractTests : IDisposable
             {
             }
         });
+    }
+}
+
+/// <summary>The VectorData contract on the embedded store.</summary>
+public sealed class EmbeddedVectorStoreContractTests : VectorStoreContractTests
+{
+    private readonly TempDirectory directory = new();
+
+    protected override IVectorDatabase CreateDatabase() => new EmbeddedVectorDatabase(directory.Path);
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        directory.Dispose();
+    }
+}
+
+/// <summary>The VectorData contract on PostgreSQL + pgvector.</summary>
+[Collection(PostgresClusterCollection.Name)]
+public sealed class PostgresVectorStoreContractTests(PostgresFixture fixture) : VectorStoreContractTests
+{
+    private readonly List<PostgresVectorDatabase> databases = [];
+
+    protected override IVectorDatabase CreateDatabase()
+    {
+        var database = new PostgresVectorDatabase(fixture.NewDatabase());
+        databases.Add(database);
+        return database;
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        databases.ForEach(database => database.Dispose());
     }
 }

@@ -1,0 +1,49 @@
+namespace Strata.Benchmarks.Vectors;
+
+/// <summary>What to measure.</summary>
+public sealed record VectorBenchmarkOptions
+{
+    /// <summary>Vectors in the collection.</summary>
+    public int Count { get; init; } = 100_000;
+
+    /// <summary>Query vectors (drawn from the same distribution, not in the collection).</summary>
+    public int Queries { get; init; } = 500;
+
+    /// <summary>Vector length (384, as MiniLM's embeddings).</summary>
+    public int Dimension { get; init; } = 384;
+
+    /// <summary>Rounds of timed queries per system, run in turn; medians are reported.</summary>
+    public int Rounds { get; init; } = 3;
+
+    /// <summary>Whether pgvector takes part.</summary>
+    public bool IncludePostgres { get; init; } = true;
+
+    /// <summary>A PostgreSQL with pgvector to measure; when null a private local cluster is started and removed afterwards.</summary>
+    public string? PostgresConnectionString { get; init; }
+}
+
+/// <summary>One system's numbers. Recall is against exact (filtered) brute force.</summary>
+/// <param name="System">strata-hnsw, usearch-dotnet, pgvector or brute-force.</param>
+/// <param name="RecallAt10">Unfiltered recall@10 at the chosen search width.</param>
+/// <param name="Qps">Unfiltered queries per second, one thread, k = 10 (median of the rounds).</param>
+/// <param name="BuildSeconds">Time to insert every vector into the index.</param>
+/// <param name="Ef">The search width chosen: the smallest of the sweep reaching recall@10 ≥ 0.95.</param>
+/// <param name="MemoryBytesPerVector">Process memory the index takes per vector (null where the index lives in a server).</param>
+/// <param name="DiskBytesPerVector">Bytes on disk per vector (for pgvector: table, indexes, metadata and text columns).</param>
+/// <param name="FilteredRecall">Recall@10 by share of the collection passing the filter ("0.1%", "1%" …).</param>
+/// <param name="FilteredQps">Queries per second by share passing.</param>
+public sealed record VectorSystemResult(
+    string System, double RecallAt10, double Qps, double BuildSeconds, int? Ef, double? MemoryBytesPerVector, double? DiskBytesPerVector,
+    IReadOnlyDictionary<string, double> FilteredRecall, IReadOnlyDictionary<string, double> FilteredQps);
+
+/// <summary>The whole run: the workload and every system's numbers.</summary>
+/// <param name="Count">Vectors.</param>
+/// <param name="Dimension">Vector length.</param>
+/// <param name="Queries">Query vectors.</param>
+/// <param name="Results">One entry per system.</param>
+/// <param name="Skipped">Systems that could not run, with the reason.</param>
+public sealed record VectorBenchmarkReport(int Count, int Dimension, int Queries, IReadOnlyList<VectorSystemResult> Results, IReadOnlyDictionary<string, string> Skipped)
+{
+    /// <summary>The result of <paramref name="system"/>, or null when it did not run.</summary>
+    public VectorSystemResult? Find(string system) => Results.FirstOrDefault(r => r.System == system);
+}

@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using Strata.Data.Collections;
+using Strata.Data.Filters;
+using Strata.Data.Postgres;
+using Strata.Data.Search;
+
+namespace Strata.Data.Tests.Postgres;
+
+/// <summary>Filtered kNN stays correct from 0.1% to 100% of the collection passing, on both the exact and the HNSW path.</summary>
+[Collection(PostgresClusterCollection.Name)]
+public sealed class PostgresFilteredSearchTests(PostgresFixture fixture)
+{
+    private const int Count = 4000;
+    private const int Dimension = 32;
+
+    [Fact]
+    public void Filtered_search_matches_filtered_brute_force_at_every_selectivity_on_both_paths()
+    {
+        using var database = new PostgresVectorDatabase(fixture.SharedConnectionString);
+        using var collection = database.Create(new CollectionSpec("filtered-" + Guid.NewGuid().ToString("N")[..8], Dimension, Hnsw: new HnswParameters(16, 64, 40)));
+        var vectors = SyntheticVectors.LowRank(Count, Dimension, seed: 11);
+        // bucket is i mod 1000, so "bucket lt P" passes P/10 percent of the records.
+        var records = SyntheticVectors.Records(vectors, i => new JsonObject { ["bucket"] = i % 1000 });
+        foreach (var batch in records.Chunk(1000))
+        {
+            collection.Upsert(batch);
+        }
+
+        var queries = SyntheticVectors.LowRank(30, Dimension, seed: 12);
+        foreach (var exactLimit in new[] { PostgresCollection.DefaultExactSearchLimit, 0 })
+        {
+            collection.ExactSearchLimit = exactLimit;
+            foreach (var passing in new[] { 1, 10, 100, 500, 1000 })
+            {
+                var filter = MetadataFilter.Parse($$"""{"field":"bucket","lt":{{passing}}}""");
+                var allowed = records.Where(r => FilterPredicate.Matches(filter, r.Metadata)).Select(r => (r.Id, r.Vector)).ToList();
+                var wanted = Math.Min(10, allowed.Count);
+                var found = 0;
+                foreach (var query in queries)
+                {
+                    var truth = SyntheticVectors.BruteForce(query, allowed, 10);
+                    var hits = collection.Search(query, new SearchOptions { K = 10, Filter = filter });
+                    Assert.Equal(wanted, hits.Count);
+                    Assert.All(hits, hit => Assert.True(FilterPredicate.Matches(filter, hit.Metadata)));
+                    Assert.True(hits.Zip(hits.Skip(1)).All(pair => pair.First.Score >= pair.Second.Score));
+                    found += hits.Count(hit => truth.Contains(hit.Id));
+                }
+
+                var recall = found / (double)(wanted * queries.Length);
+                Assert.True(recall >= 0.95, $"recall@10 {recall:0.000} with {passing / 10.0}% passing (exact limit {exactLimit})");
+            }
+        }
+    }
+}
