@@ -31,6 +31,16 @@ public sealed class ServerSentEvents
         await WriteAsync(value, cancellationToken);
     }
 
+    /// <summary>Writes <paramref name="value"/> as one named event, serialised with <paramref name="options"/> (Strata's API uses camelCase).</summary>
+    public async Task WriteAsync<T>(string eventName, T value, JsonSerializerOptions options, CancellationToken cancellationToken)
+    {
+        Start();
+        await response.WriteAsync($"event: {eventName}\ndata: ", cancellationToken);
+        await JsonSerializer.SerializeAsync(response.Body, value, options, cancellationToken);
+        await response.WriteAsync("\n\n", cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
+    }
+
     /// <summary>Writes the closing <c>data: [DONE]</c> event.</summary>
     public async Task WriteDoneAsync(CancellationToken cancellationToken)
     {
