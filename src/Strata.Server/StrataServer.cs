@@ -53,12 +53,15 @@ public static class StrataServer
         builder.Services.AddSingleton<UiSessions>();
         builder.Services.AddSingleton(provider => new OpenCollections(provider.GetRequiredService<IVectorDatabase>()));
         builder.Services.AddSingleton<UploadFolder>();
+        builder.Services.AddSingleton<KnowledgeDocuments>();
         builder.Services.AddSingleton<IngestionQueue>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestionQueue>());
         builder.Services.AddSingleton<ImageGenerators>();
         builder.Services.AddStrataRateLimits(configuration);
         builder.Services.AddLoginRateLimit();
         builder.Services.AddStrataCors(configuration);
+        // Malformed bodies become exceptions, so ErrorResponseMiddleware answers them in the API's error shape.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
         builder.Services.AddRazorComponents();
         builder.Services

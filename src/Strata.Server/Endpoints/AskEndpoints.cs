@@ -52,6 +52,7 @@ public static class AskEndpoints
             ChatModel = string.IsNullOrEmpty(request.Model) ? configuration["Models:DefaultChat"] : request.Model,
             Mode = KnowledgeRequests.Mode(request.Mode, RetrievalMode.Hybrid),
             K = k,
+            SourceName = DocumentNames.Of,
         };
         using var turn = options.ChatModel is null ? null : await admission.EnterAsync(options.ChatModel, context.RequestAborted);
         var cancellationToken = context.RequestAborted;

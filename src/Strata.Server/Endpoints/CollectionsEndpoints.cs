@@ -73,7 +73,15 @@ public static class CollectionsEndpoints
         }
 
         // The ledger and uploads describe the dropped records: a new collection of the same name must not inherit them.
-        File.Delete(IngestionPaths.Ledger(paths, name));
+        var ledger = IngestionPaths.Ledger(paths, name);
+        foreach (var file in new[] { ledger, ledger + "-wal", ledger + "-shm" })
+        {
+            if (File.Exists(file))
+            {
+                File.Delete(file);
+            }
+        }
+
         uploads.Drop(name);
         return TypedResults.NoContent();
     }

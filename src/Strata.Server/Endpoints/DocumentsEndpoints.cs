@@ -1,12 +1,8 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
-using Strata.Data.Filters;
-using Strata.Data.Ingestion;
-using Strata.Models.Configuration;
 using Strata.Server.Knowledge;
 using Strata.Server.OpenAi;
 
@@ -28,9 +24,8 @@ public static class DocumentsEndpoints
         var group = routes.MapGroup("/api/collections/{name}/documents").WithTags("Documents")
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         group.MapPost("/", UploadAsync)
-            .WithSummary("Upload documents (multipart/form-data, field 'file', repeatable); each is queued for ingestion")
+            .WithSummary("Upload documents as multipart/form-data (field 'file', repeatable); each is saved and queued for ingestion")
             .WithMetadata(new UploadSizeLimit(limits.MaxUploadBytes + MultipartOverhead))
-            .Accepts<IFormFile>("multipart/form-data")
             .Produces<OpenAiError>(StatusCodes.Status413PayloadTooLarge).Produces<OpenAiError>(StatusCodes.Status429TooManyRequests)
             // Read from the raw form rather than bound, so API clients need no antiforgery token; the UI's cookie is
             // SameSite=Strict and its unsafe requests carry a header a cross-site form cannot set.
@@ -82,42 +77,14 @@ public static class DocumentsEndpoints
         return TypedResults.Accepted($"/api/collections/{name}/documents", documents);
     }
 
-    private static Ok<List<DocumentView>> List(OpenCollections collections, StrataPaths paths, string name)
-    {
-        collections.Get(name);
-        using var ledger = new IngestionLedger(IngestionPaths.Ledger(paths, name));
-        return TypedResults.Ok(ledger.List().Select(DocumentNames.View).ToList());
-    }
+    private static Ok<List<DocumentView>> List(KnowledgeDocuments documents, string name) =>
+        TypedResults.Ok(documents.List(name).Select(DocumentNames.View).ToList());
 
-    private static Ok<DocumentView> Get(OpenCollections collections, StrataPaths paths, string name, string document) =>
-        TypedResults.Ok(DocumentNames.View(Find(collections, paths, name, document)));
+    private static Ok<DocumentView> Get(KnowledgeDocuments documents, string name, string document) =>
+        TypedResults.Ok(DocumentNames.View(documents.Find(name, document)));
 
-    private static Ok<List<ChunkView>> Chunks(OpenCollections collections, StrataPaths paths, string name, string document)
-    {
-        var collection = collections.Get(name);
-        var source = Find(collections, paths, name, document).Source;
-        var filter = MetadataFilter.Parse(new JsonObject { ["field"] = "source", ["eq"] = source });
-        var chunks = new List<ChunkView>();
-        string? cursor = null;
-        do
-        {
-            var page = collection.Scroll(filter, cursor, 1000);
-            chunks.AddRange(page.Records.Select(r => new ChunkView(r.Id, DocumentNames.Number(r.Metadata, "chunk") ?? 0,
-                DocumentNames.Number(r.Metadata, "page"), DocumentNames.Text(r.Metadata, "section"), r.Document ?? "")));
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-
-        return TypedResults.Ok(chunks.OrderBy(c => c.Chunk).ToList());
-    }
-
-    private static IngestedDocument Find(OpenCollections collections, StrataPaths paths, string name, string document)
-    {
-        collections.Get(name);
-        using var ledger = new IngestionLedger(IngestionPaths.Ledger(paths, name));
-        return ledger.List().FirstOrDefault(d => DocumentNames.Of(d.Source) == document)
-            ?? throw new OpenAiRequestException($"Collection '{name}' has no document '{document}'.", "document", "document_not_found", StatusCodes.Status404NotFound);
-    }
+    private static Ok<IReadOnlyList<ChunkView>> Chunks(KnowledgeDocuments documents, string name, string document) =>
+        TypedResults.Ok(documents.Chunks(name, document));
 
     /// <summary>Raises Kestrel's body limit for this route only: uploads are larger than API requests.</summary>
     private sealed class UploadSizeLimit(long bytes) : IRequestSizeLimitMetadata
