@@ -19,6 +19,15 @@ public sealed class ServerSentEvents
     /// <summary>Writes <paramref name="value"/> as one <c>data:</c> event and flushes it, so each token reaches the client at once.</summary>
     public Task WriteAsync<T>(T value, CancellationToken cancellationToken) => WriteEventAsync(null, value, null, cancellationToken);
 
+    /// <summary>
+    /// Writes <paramref name="value"/> as one <c>data:</c> event, flushed only when <paramref name="flush"/>: a caller that
+    /// already holds the next event writes both and sends them together (<see cref="FlushAsync"/>).
+    /// </summary>
+    public Task WriteAsync<T>(T value, bool flush, CancellationToken cancellationToken) => WriteEventAsync(null, value, null, cancellationToken, flush);
+
+    /// <summary>Sends what was written and not yet flushed.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken) => await response.BodyWriter.FlushAsync(cancellationToken);
+
     /// <summary>Writes <paramref name="value"/> as one named event (<c>event:</c> then <c>data:</c>), as Anthropic's API streams.</summary>
     public Task WriteAsync<T>(string eventName, T value, CancellationToken cancellationToken) => WriteEventAsync(eventName, value, null, cancellationToken);
 
@@ -31,7 +40,7 @@ public sealed class ServerSentEvents
     /// every write to the socket, so writing prefix, JSON and separator apart cost three sends per token, CPU time
     /// taken from the decode loop.
     /// </summary>
-    private async Task WriteEventAsync<T>(string? eventName, T value, JsonSerializerOptions? options, CancellationToken cancellationToken)
+    private async Task WriteEventAsync<T>(string? eventName, T value, JsonSerializerOptions? options, CancellationToken cancellationToken, bool flush = true)
     {
         Start();
         buffer.ResetWrittenCount();
@@ -49,16 +58,20 @@ public sealed class ServerSentEvents
         }
 
         buffer.Write("\n\n"u8);
-        await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
-        await response.Body.FlushAsync(cancellationToken);
+        // The pipe buffers without sending; its flush sends everything written since the last one.
+        response.BodyWriter.Write(buffer.WrittenSpan);
+        if (flush)
+        {
+            await response.BodyWriter.FlushAsync(cancellationToken);
+        }
     }
 
     /// <summary>Writes the closing <c>data: [DONE]</c> event.</summary>
     public async Task WriteDoneAsync(CancellationToken cancellationToken)
     {
         Start();
-        await response.WriteAsync("data: [DONE]\n\n", cancellationToken);
-        await response.Body.FlushAsync(cancellationToken);
+        response.BodyWriter.Write("data: [DONE]\n\n"u8);
+        await response.BodyWriter.FlushAsync(cancellationToken);
     }
 
     private void Start()

@@ -23,6 +23,24 @@ public sealed class ServerSentEventsTests
         Assert.Equal("text/event-stream", context.Response.ContentType);
     }
 
+    [Fact]
+    public async Task Events_written_without_a_flush_go_out_together_with_the_next_flush()
+    {
+        var body = new RecordingStream();
+        var context = new DefaultHttpContext();
+        context.Response.Body = body;
+        var events = new ServerSentEvents(context.Response);
+
+        await events.WriteAsync(new { n = 1 }, flush: false, CancellationToken.None);
+        await events.WriteAsync(new { n = 2 }, flush: false, CancellationToken.None);
+        Assert.Empty(body.Calls);
+        await events.FlushAsync(CancellationToken.None);
+        await events.WriteDoneAsync(CancellationToken.None);
+
+        Assert.Equal(["write", "flush", "write", "flush"], body.Calls);
+        Assert.Equal("data: {\"n\":1}\n\ndata: {\"n\":2}\n\ndata: [DONE]\n\n", Encoding.UTF8.GetString(body.ToArray()));
+    }
+
     private sealed class RecordingStream : MemoryStream
     {
         public List<string> Calls { get; } = [];
