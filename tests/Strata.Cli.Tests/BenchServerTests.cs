@@ -23,5 +23,8 @@ public sealed class BenchServerTests
         Assert.True(report.RootElement.GetProperty("httpTokensPerSecond").GetDouble() > 0);
         Assert.True(report.RootElement.GetProperty("inProcessTokensPerSecond").GetDouble() > 0);
         Assert.True(report.RootElement.GetProperty("serverPeakMemoryBytes").GetInt64() > 0);
+        Assert.True(report.RootElement.GetProperty("streamingRatio").GetDouble() > 0);
+        Assert.True(report.RootElement.GetProperty("httpCpuMsPerToken").GetDouble() > 0);
+        Assert.True(report.RootElement.GetProperty("inProcessCpuMsPerToken").GetDouble() > 0);
     }
 }

@@ -6,8 +6,11 @@ using Strata.Server;
 
 namespace Strata.EndToEnd.Tests;
 
-/// <summary>A real <c>strata serve</c> child process on a free loopback port, with the tiny test GGUF imported as <c>tiny</c>.</summary>
-public sealed class StrataServeProcess : IAsyncLifetime
+/// <summary>
+/// A real <c>strata serve</c> child process on a free loopback port, with the tiny test GGUF imported as <c>tiny</c>.
+/// Subclasses add to its STRATA_HOME before it starts, or to its command line.
+/// </summary>
+public class StrataServeProcess : IAsyncLifetime
 {
     private Process? process;
 
@@ -22,10 +25,11 @@ public sealed class StrataServeProcess : IAsyncLifetime
         var file = Path.Combine(Home, "tiny.gguf");
         TinyLlamaGguf.Write(file, new TinyLlamaOptions { ContextLength = 1024 });
         await new ModelImporter(new ModelStore(paths)).ImportAsync(file, "tiny");
+        await PrepareHomeAsync(paths);
 
         Url = new Uri($"http://127.0.0.1:{ServerHealth.FreeLoopbackPort()}");
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "strata.dll"), "serve", "--urls", Url.ToString().TrimEnd('/'), "--set", "Models:Llama:ContextSize=1024" })
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "strata.dll"), "serve", "--urls", Url.ToString().TrimEnd('/'), "--set", "Models:Llama:ContextSize=1024" }.Concat(ExtraArguments))
         {
             info.ArgumentList.Add(argument);
         }
@@ -44,6 +48,12 @@ public sealed class StrataServeProcess : IAsyncLifetime
             throw new InvalidOperationException(e.Message + " " + await stderr, e);
         }
     }
+
+    /// <summary>Extra arguments for <c>strata serve</c>.</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
+    /// <summary>Adds models or data to the server's home before it starts.</summary>
+    protected virtual Task PrepareHomeAsync(StrataPaths paths) => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {

@@ -25,7 +25,16 @@ internal sealed record ServerWorkloadResult(
 
 /// <summary>What <c>strata bench server</c> reports.</summary>
 internal sealed record ServerBenchmarkReport(
-    IReadOnlyList<ServerWorkloadResult> Workloads, double HttpTokensPerSecond, double InProcessTokensPerSecond, double StreamingRatio, long ServerPeakMemoryBytes);
+    IReadOnlyList<ServerWorkloadResult> Workloads, double HttpTokensPerSecond, double InProcessTokensPerSecond, double StreamingRatio, long ServerPeakMemoryBytes,
+    double HttpCpuMsPerToken, double InProcessCpuMsPerToken);
+
+/// <summary>The HTTP vs in-process comparison of one stream.</summary>
+/// <param name="HttpTokensPerSecond">Median generation rate over HTTP.</param>
+/// <param name="InProcessTokensPerSecond">Median generation rate in process.</param>
+/// <param name="Ratio">Median of the rounds' HTTP / in-process rate ratios.</param>
+/// <param name="HttpCpuMsPerToken">CPU time the server process spent per generated token (HTTP, serialisation and decoding).</param>
+/// <param name="InProcessCpuMsPerToken">CPU time this process spent per generated token in process.</param>
+internal sealed record StreamingComparison(double HttpTokensPerSecond, double InProcessTokensPerSecond, double Ratio, double HttpCpuMsPerToken, double InProcessCpuMsPerToken);
 
 /// <summary>
 /// Starts a real <c>strata serve</c> child process on loopback with a generated test model, drives it with concurrent
@@ -35,6 +44,9 @@ internal sealed record ServerBenchmarkReport(
 internal static class ServerBenchmark
 {
     private const string Model = "bench-llama";
+
+    /// <summary>Rounds of the HTTP vs in-process comparison (odd, so the median is one measurement).</summary>
+    private const int StreamRounds = 7;
 
     public static async Task<ServerBenchmarkReport> RunAsync(ServerBenchmarkOptions options, Action<string> log, CancellationToken cancellationToken)
     {
@@ -66,13 +78,13 @@ internal static class ServerBenchmark
             log($"embeddings: {options.Clients} clients for {options.Duration.TotalSeconds:0} s");
             results.Add(await DriveAsync("embeddings (8 inputs)", options, recorder => EmbedOnceAsync(http, recorder, cancellationToken), cancellationToken));
 
-            log("one stream over HTTP vs the same model in process");
-            var overHttp = await SingleStreamRateAsync(() => HttpStreamAsync(http, options.MaxTokens, cancellationToken));
-            var inProcess = await InProcessRateAsync(file, options.MaxTokens, cancellationToken);
+            log($"one stream over HTTP vs the same model in process, alternating, {StreamRounds} rounds");
+            var streaming = await StreamingRatesAsync(http, server.Id, file, options.MaxTokens, cancellationToken);
             var peak = PeakMemory(server.Id);
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync(cancellationToken);
-            return new ServerBenchmarkReport(results, overHttp, inProcess, overHttp / inProcess, peak);
+            return new ServerBenchmarkReport(results, streaming.HttpTokensPerSecond, streaming.InProcessTokensPerSecond, streaming.Ratio, peak,
+                streaming.HttpCpuMsPerToken, streaming.InProcessCpuMsPerToken);
         }
         finally
         {
@@ -221,26 +233,19 @@ internal static class ServerBenchmark
         return (tokens, clock.Elapsed - (first ?? TimeSpan.Zero));
     }
 
-    /// <summary>Median generation tokens/s (after the first token, so prompt processing is left out) over 3 runs.</summary>
-    private static async Task<double> SingleStreamRateAsync(Func<Task<(long Tokens, TimeSpan Generating)>> run)
-    {
-        var rates = new List<double>();
-        for (var i = 0; i < 3; i++)
-        {
-            var (tokens, generating) = await run();
-            rates.Add(Math.Max(0, tokens - 1) / generating.TotalSeconds);
-        }
-
-        return rates.Order().ElementAt(1);
-    }
-
-    private static async Task<double> InProcessRateAsync(string file, int maxTokens, CancellationToken cancellationToken)
+    /// <summary>
+    /// Median generation tokens/s (after the first token, so prompt processing is left out) of one stream over HTTP and
+    /// one in process. The two alternate, each round swapping which goes first, so a change in machine load between
+    /// them (other processes on a shared machine) falls on both sides instead of deciding the ratio. CPU time per token
+    /// is measured too: unlike wall time it hardly moves with other processes' load, so it shows what HTTP costs.
+    /// </summary>
+    private static async Task<StreamingComparison> StreamingRatesAsync(HttpClient http, int serverPid, string file, int maxTokens, CancellationToken cancellationToken)
     {
         using var client = LlamaChatClient.FromFile(file, new LlamaChatClientOptions { ContextSize = 2048 });
         List<ChatMessage> messages = [new(ChatRole.User, "Tell me a long story about a lighthouse keeper.")];
         var options = new ChatOptions { MaxOutputTokens = maxTokens, Temperature = 0, Seed = 1 };
         await client.GetResponseAsync(messages, options, cancellationToken);
-        return await SingleStreamRateAsync(async () =>
+        async Task<(long Tokens, TimeSpan Generating)> InProcessStreamAsync()
         {
             var clock = Stopwatch.StartNew();
             TimeSpan? first = null;
@@ -256,8 +261,57 @@ internal static class ServerBenchmark
             }
 
             return (updates.ToChatResponse().Usage?.OutputTokenCount ?? 0, clock.Elapsed - (first ?? TimeSpan.Zero));
-        });
+        }
+
+        static double Rate((long Tokens, TimeSpan Generating) run) => Math.Max(0, run.Tokens - 1) / run.Generating.TotalSeconds;
+        var overHttp = new List<double>();
+        var inProcess = new List<double>();
+        long httpTokens = 0, localTokens = 0;
+        TimeSpan httpCpu = TimeSpan.Zero, localCpu = TimeSpan.Zero;
+        async Task HttpRoundAsync()
+        {
+            var before = ProcessorTime(serverPid);
+            var run = await HttpStreamAsync(http, maxTokens, cancellationToken);
+            httpCpu += ProcessorTime(serverPid) - before;
+            httpTokens += run.Tokens;
+            overHttp.Add(Rate(run));
+        }
+
+        async Task LocalRoundAsync()
+        {
+            var before = Process.GetCurrentProcess().TotalProcessorTime;
+            var run = await InProcessStreamAsync();
+            localCpu += Process.GetCurrentProcess().TotalProcessorTime - before;
+            localTokens += run.Tokens;
+            inProcess.Add(Rate(run));
+        }
+
+        for (var round = 0; round < StreamRounds; round++)
+        {
+            if (round % 2 == 0)
+            {
+                await HttpRoundAsync();
+                await LocalRoundAsync();
+            }
+            else
+            {
+                await LocalRoundAsync();
+                await HttpRoundAsync();
+            }
+        }
+
+        return new StreamingComparison(Median(overHttp), Median(inProcess), Median(overHttp.Zip(inProcess, (h, l) => h / l).ToList()),
+            httpCpu.TotalMilliseconds / Math.Max(1, httpTokens), localCpu.TotalMilliseconds / Math.Max(1, localTokens));
     }
+
+    /// <summary>User plus system CPU time of process <paramref name="pid"/>.</summary>
+    private static TimeSpan ProcessorTime(int pid)
+    {
+        using var process = Process.GetProcessById(pid);
+        return process.TotalProcessorTime;
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     /// <summary>The child's peak resident memory (VmHWM) on Linux; 0 where /proc is absent.</summary>
     private static long PeakMemory(int pid)

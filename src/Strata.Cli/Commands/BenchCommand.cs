@@ -69,6 +69,8 @@ internal static class BenchCommand
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"one stream: {report.HttpTokensPerSecond:0.0} tok/s over HTTP vs {report.InProcessTokensPerSecond:0.0} in process, ratio {report.StreamingRatio:0.00} (target >= 0.95)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"CPU per generated token: {report.HttpCpuMsPerToken:0.00} ms in the server over HTTP vs {report.InProcessCpuMsPerToken:0.00} ms in process"));
             Console.WriteLine($"server peak memory: {ByteSize.Format(report.ServerPeakMemoryBytes)}");
             return 0;
         }));

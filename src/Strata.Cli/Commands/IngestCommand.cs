@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Spectre.Console;
-using Strata.Data.Collections;
 using Strata.Data.Documents;
 using Strata.Data.Ingestion;
+using Strata.Orchestration.Ingestion;
 
 namespace Strata.Cli.Commands;
 
@@ -14,8 +14,8 @@ internal static class IngestCommand
         var paths = new Argument<string[]>("path") { Description = "Files, folders and (with --allow-urls) http/https pages to ingest", Arity = ArgumentArity.OneOrMore };
         var collection = new Option<string>("--collection", "-c") { Description = "The collection (created with the embedding model when missing)", Required = true };
         var model = new Option<string?>("--model", "-m") { Description = "Embedding model for a new collection (default minilm)" };
-        var chunkTokens = new Option<int>("--chunk-tokens") { Description = "Chunk size in the embedding model's tokens", DefaultValueFactory = _ => 254 };
-        var overlap = new Option<int>("--overlap") { Description = "Tokens shared by neighbouring chunks", DefaultValueFactory = _ => 32 };
+        var chunkTokens = new Option<int>("--chunk-tokens") { Description = "Chunk size in the embedding model's tokens", DefaultValueFactory = _ => CollectionIngestion.DefaultChunkTokens };
+        var overlap = new Option<int>("--overlap") { Description = "Tokens shared by neighbouring chunks", DefaultValueFactory = _ => CollectionIngestion.DefaultOverlapTokens };
         var include = new Option<string[]>("--include") { Description = "Glob of files to take in folders (repeatable)", Arity = ArgumentArity.ZeroOrMore };
         var exclude = new Option<string[]>("--exclude") { Description = "Glob of files to leave out (repeatable)", Arity = ArgumentArity.ZeroOrMore };
         var allowUrls = new Option<bool>("--allow-urls")
@@ -32,22 +32,14 @@ internal static class IngestCommand
             var database = DataCommandSupport.Database(context);
             var name = parse.GetRequiredValue(collection);
             var embeddingModel = parse.GetValue(model) ?? context.Configuration["Models:DefaultEmbedding"] ?? "minilm";
-            var embedder = await context.Catalog.GetEmbeddingGeneratorAsync(embeddingModel, cancellationToken);
-            using var target = database.Exists(name)
-                ? database.Open(name)
-                : database.Create(new CollectionSpec(name, (await embedder.GenerateAsync(["dimension probe"], cancellationToken: cancellationToken))[0].Vector.Length, EmbeddingModel: embeddingModel));
-            if (target.Spec.EmbeddingModel is { } own && own != embeddingModel)
-            {
-                embedder = await context.Catalog.GetEmbeddingGeneratorAsync(own, cancellationToken);
-            }
-
+            var (target, embedder) = await CollectionIngestion.OpenOrCreateAsync(database, context.Catalog, name, embeddingModel, cancellationToken);
+            using var targetScope = target;
             using var ledger = new IngestionLedger(IngestionPaths.Ledger(context.Paths, name));
-            var chunker = new RecursiveChunker(new MiniLmTokenCounter(), new ChunkingOptions { MaxTokens = parse.GetValue(chunkTokens), OverlapTokens = parse.GetValue(overlap) });
             var loaderOptions = new DocumentLoaderOptions
             {
                 AllowUrls = parse.GetValue(allowUrls) || string.Equals(context.Configuration["Ingestion:AllowUrls"], "true", StringComparison.OrdinalIgnoreCase),
             };
-            var pipeline = new IngestionPipeline(target, ledger, embedder, new DocumentLoader(loaderOptions), chunker);
+            var pipeline = CollectionIngestion.Pipeline(target, ledger, embedder, parse.GetValue(chunkTokens), parse.GetValue(overlap), loaderOptions);
             var folders = new FolderLoadOptions();
             foreach (var glob in parse.GetValue(include) ?? [])
             {

@@ -3,6 +3,7 @@ using System.Globalization;
 using Strata.Cli.Output;
 using Strata.Data.Collections;
 using Strata.Data.Search;
+using Strata.Orchestration.Rag;
 
 namespace Strata.Cli.Commands;
 
@@ -44,9 +45,7 @@ internal static class SearchCommand
                     throw new CliUsageException("Give query TEXT or --vector JSON.");
                 }
 
-                var model = collection.Spec.EmbeddingModel ?? context.Configuration["Models:DefaultEmbedding"] ?? "minilm";
-                var generator = await context.Catalog.GetEmbeddingGeneratorAsync(model, cancellationToken);
-                return (await generator.GenerateAsync([queryText], cancellationToken: cancellationToken))[0].Vector.ToArray();
+                return await new Retriever(context.Catalog).EmbedQueryAsync(collection, queryText, cancellationToken);
             }
 
             IReadOnlyList<SearchHit> hits = parse.GetValue(mode) switch

@@ -18,6 +18,12 @@ public sealed record RagOptions
     /// <summary>The most tokens the answer may take.</summary>
     public int MaxAnswerTokens { get; init; } = 512;
 
+    /// <summary>
+    /// How a passage's source is shown in the prompt, the answer and its citations; the stored source (a file path)
+    /// when null. A server maps paths on its disk to document names here.
+    /// </summary>
+    public Func<string, string>? SourceName { get; init; }
+
     /// <summary>Sampling temperature for the answer.</summary>
     public float Temperature { get; init; } = 0.2f;
 }

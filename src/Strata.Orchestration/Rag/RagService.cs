@@ -37,6 +37,11 @@ public sealed class RagService(ModelCatalog catalog, PromptTemplates templates)
         ArgumentNullException.ThrowIfNull(options);
         var hits = await new Retriever(catalog).SearchAsync(collection, question, options.Mode, options.K, cancellationToken: cancellationToken);
         var passages = FitToBudget(Retriever.ToPassages(hits), options.ContextTokens);
+        if (options.SourceName is { } sourceName)
+        {
+            passages = passages.Select(p => p with { Source = sourceName(p.Source) }).ToList();
+        }
+
         if (options.ChatModel is null)
         {
             var extractive = templates.RenderExtractiveAnswer(question, passages);

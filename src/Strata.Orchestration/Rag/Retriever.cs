@@ -19,15 +19,31 @@ public sealed class Retriever(ModelCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(collection);
         ArgumentException.ThrowIfNullOrWhiteSpace(question);
-        var options = new SearchOptions { K = k, Filter = filter };
+        return await SearchAsync(collection, question, mode, new SearchOptions { K = k, Filter = filter }, cancellationToken);
+    }
+
+    /// <summary>The hits for <paramref name="text"/> under full <paramref name="options"/> (k, filter, fusion...).</summary>
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(
+        IVectorCollection collection, string text, RetrievalMode mode, SearchOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        ArgumentNullException.ThrowIfNull(options);
         if (mode == RetrievalMode.Bm25)
         {
-            return collection.SearchText(question, options);
+            return collection.SearchText(text, options);
         }
 
+        var vector = await EmbedQueryAsync(collection, text, cancellationToken);
+        return mode == RetrievalMode.Dense ? collection.Search(vector, options) : collection.SearchHybrid(vector, text, options);
+    }
+
+    /// <summary>Embeds <paramref name="text"/> with the collection's own model (<see cref="DefaultEmbeddingModel"/> when it names none).</summary>
+    public async Task<float[]> EmbedQueryAsync(IVectorCollection collection, string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
         var embedder = await catalog.GetEmbeddingGeneratorAsync(collection.Spec.EmbeddingModel ?? DefaultEmbeddingModel, cancellationToken);
-        var vector = (await embedder.GenerateAsync([question], cancellationToken: cancellationToken))[0].Vector.ToArray();
-        return mode == RetrievalMode.Dense ? collection.Search(vector, options) : collection.SearchHybrid(vector, question, options);
+        return (await embedder.GenerateAsync([text], cancellationToken: cancellationToken))[0].Vector.ToArray();
     }
 
     /// <summary>Numbers hits as context passages <c>[1]</c>, <c>[2]</c>, … with their source, page and chunk.</summary>

@@ -41,5 +41,23 @@ internal static class Styles
         pre.config { background:#fff; border:1px solid var(--line); border-radius:8px; padding:.75rem; overflow:auto; }
         td.error, .status-crashed, .status-failed { color:#c0392b; }
         .status-running { color:var(--accent); }
+        .signout { margin-left:auto; }
+        button.link { background:none; border:none; color:var(--muted); padding:0; text-decoration:underline; }
+        form.login { display:flex; flex-direction:column; gap:.5rem; max-width:24rem; }
+        .error { color:#c0392b; }
+        section.panel { background:#fff; border:1px solid var(--line); border-radius:8px; padding:.75rem 1rem 1rem; margin-bottom:1rem; }
+        section.panel h2 { margin-top:.25rem; }
+        .row { display:flex; flex-wrap:wrap; gap:.75rem 1rem; align-items:end; }
+        .row label { display:flex; flex-direction:column; font-size:.85rem; color:var(--muted); }
+        .row .grow { flex:1 1 16rem; }
+        .state-ready { color:#1e7b34; } .state-failed { color:#c0392b; } .state-queued, .state-processing { color:var(--accent); }
+        ol.results li, ol.citations li { margin-bottom:.6rem; }
+        .snippet { white-space:pre-wrap; color:var(--fg); }
+        .answer { white-space:pre-wrap; background:var(--bg); border:1px solid var(--line); border-radius:8px; padding:.6rem .8rem; min-height:2.5rem; }
+        .chunk { background:#fff; border:1px solid var(--line); border-radius:8px; padding:.6rem .8rem; margin-bottom:.6rem; white-space:pre-wrap; }
+        .chunk:target { border:2px solid var(--accent); background:var(--user); }
+        .gallery { display:flex; flex-wrap:wrap; gap:.75rem; margin-top:1rem; }
+        .gallery img { width:8rem; height:8rem; image-rendering:pixelated; border:1px solid var(--line); border-radius:6px; background:#fff; }
+        progress { width:12rem; }
         """;
 }

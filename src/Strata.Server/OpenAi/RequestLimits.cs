@@ -9,6 +9,12 @@ namespace Strata.Server.OpenAi;
 /// <param name="MaxEmbeddingInputs">The most inputs in one embeddings request (<c>Server:MaxEmbeddingInputs</c>, default 2048).</param>
 public sealed record RequestLimits(long MaxRequestBytes, int MaxOutputTokens, int MaxPromptCharacters, int MaxEmbeddingInputs)
 {
+    /// <summary>The largest document upload (<c>Server:MaxUploadBytes</c>, default 64 MiB); larger uploads get 413.</summary>
+    public long MaxUploadBytes { get; init; } = 64L << 20;
+
+    /// <summary>How many uploaded documents may wait for ingestion (<c>Server:IngestionQueueLength</c>, default 256); more get 429.</summary>
+    public int IngestionQueueLength { get; init; } = 256;
+
     /// <summary>Reads the limits from configuration.</summary>
     public static RequestLimits FromConfiguration(IConfiguration configuration)
     {
@@ -17,6 +23,10 @@ public sealed record RequestLimits(long MaxRequestBytes, int MaxOutputTokens, in
             configuration.GetValue("Server:MaxRequestBytes", 8L << 20),
             configuration.GetValue("Server:MaxOutputTokens", 4096),
             configuration.GetValue("Server:MaxPromptCharacters", 1_000_000),
-            configuration.GetValue("Server:MaxEmbeddingInputs", 2048));
+            configuration.GetValue("Server:MaxEmbeddingInputs", 2048))
+        {
+            MaxUploadBytes = configuration.GetValue("Server:MaxUploadBytes", 64L << 20),
+            IngestionQueueLength = Math.Max(1, configuration.GetValue("Server:IngestionQueueLength", 256)),
+        };
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Strata.Server.OpenAi;
 
@@ -6,8 +7,11 @@ namespace Strata.Server.Security;
 /// <summary>
 /// Requires <c>Authorization: Bearer KEY</c> on every route not marked <see cref="PublicRouteAttribute"/>, whenever
 /// keys are configured. With no keys the server only listens on loopback (see <see cref="BindAddressGuard"/>).
+/// The web UI authenticates with a session cookie instead (<see cref="UiSessions"/>); its state-changing requests must
+/// also carry the UI's script header or an antiforgery-checked form, so another site cannot ride on the cookie.
+/// A page requested without either is answered 401 with a link to the sign-in form.
 /// </summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeySet keys)
+public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeySet keys, UiSessions sessions)
 {
     /// <summary>Checks the request's key, answering 401 in OpenAI's error shape when it is missing or wrong.</summary>
     public Task InvokeAsync(HttpContext context)
@@ -32,11 +36,35 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeySet keys)
             return next(context);
         }
 
+        if (sessions.IsSignedIn(context.Request) && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+            || context.Request.Headers[UiSessions.ScriptHeader] == "strata"
+            || context.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>() is { RequiresValidation: true }))
+        {
+            return next(context);
+        }
+
         header = header.Length > 0 ? header : anthropicKey;
+        if (header.Length == 0 && HttpMethods.IsGet(context.Request.Method) && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+        {
+            return SignInRequired(context);
+        }
 
         var message = header.Length == 0
             ? "Missing API key: send 'Authorization: Bearer YOUR_KEY'."
             : "Invalid API key.";
         return OpenAiError.Write(context, StatusCodes.Status401Unauthorized, message, "invalid_request_error", "invalid_api_key");
+    }
+
+    private static Task SignInRequired(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        var login = "/login?returnUrl=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString);
+        var href = System.Net.WebUtility.HtmlEncode(login);
+        return context.Response.WriteAsync($"""
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in · Strata</title>
+            <meta http-equiv="refresh" content="0;url={href}"></head>
+            <body><p>This server needs an API key. <a href="{href}">Sign in</a>.</p></body></html>
+            """);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Strata.Data;
 using Strata.Models.Catalog;
 using Strata.Models.Llama;
 using Strata.Models.Store;
@@ -57,7 +58,11 @@ public sealed class ErrorResponseMiddleware(RequestDelegate next, ILogger<ErrorR
         OpenAiRequestException request => (request.StatusCode, "invalid_request_error", request.Code, request.Param, request.Message),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             (413, "invalid_request_error", "request_too_large", null, "The request body is larger than this server accepts."),
-        BadHttpRequestException bad => (bad.StatusCode, "invalid_request_error", null, null, "The request could not be read."),
+        BadHttpRequestException { InnerException: System.Text.Json.JsonException json } =>
+            (400, "invalid_request_error", "invalid_json", null, $"The request body does not fit this endpoint: {json.Message}"),
+        BadHttpRequestException bad => (bad.StatusCode, "invalid_request_error", null, null, bad.StatusCode == 400 && bad.Message.Contains("anti-forgery", StringComparison.OrdinalIgnoreCase)
+            ? "The form's antiforgery token is missing or invalid; reload the page and try again." : "The request could not be read."),
+        StrataDataException data => (400, "invalid_request_error", "invalid_data", null, data.Message),
         ContextWindowExceededException context => (400, "invalid_request_error", "context_length_exceeded", "messages", context.Message),
         ModelCatalogException or ModelNotFoundException => (404, "invalid_request_error", "model_not_found", "model", e.Message),
         NotSupportedException => (400, "invalid_request_error", "unsupported", null, e.Message),

@@ -42,6 +42,14 @@ public static class ImageGrid
         return Encode(grid);
     }
 
+    /// <summary>Encodes image <paramref name="index"/> of <paramref name="images"/> alone, at its own size (no grid padding).</summary>
+    public static byte[] EncodePng(ImageSet images, int index)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        using var bitmap = ImageConversion.FromPlanes(images.Image(index), images.Channels, images.Height, images.Width);
+        return Encode(bitmap);
+    }
+
     /// <summary>Writes the grid PNG to <paramref name="path"/> (temporary file, flush, rename).</summary>
     public static void Save(ImageSet images, string path) => WriteAtomically(path, EncodePng(images));
 

@@ -51,7 +51,7 @@ public sealed class GanImageGenerator : IImageGenerator
         var contents = new List<AIContent>(count);
         for (var i = 0; i < count; i++)
         {
-            contents.Add(new DataContent(ImageGrid.EncodePng(images.Select([i])), "image/png"));
+            contents.Add(new DataContent(ImageGrid.EncodePng(images, i), "image/png"));
         }
 
         return Task.FromResult(new ImageGenerationResponse(contents) { RawRepresentation = modelName });

@@ -15,6 +15,11 @@ public sealed class RouteTableSecurityTests
         var protectedRoutes = routes.Where(r => r.Metadata.GetMetadata<PublicRouteAttribute>() is null).ToList();
         Assert.Contains(routes, r => r.Metadata.GetMetadata<PublicRouteAttribute>() is not null);
         Assert.True(protectedRoutes.Count >= 3, "the OpenAI routes are protected");
+        var patterns = protectedRoutes.Select(r => r.RoutePattern.RawText?.TrimEnd('/')).ToHashSet();
+        foreach (var expected in new[] { "/api/collections", "/api/collections/{name}/documents", "/api/collections/{name}/ask", "/api/models/pull", "/v1/images/generations", "/knowledge", "/images", "/logout" })
+        {
+            Assert.Contains(expected, patterns);
+        }
 
         foreach (var route in protectedRoutes)
         {

@@ -43,9 +43,10 @@ public sealed class TrainingRunTests
         Assert.Equal(2, pngs.Count);
         Assert.All(pngs, p => Assert.Equal("image/png", p.MediaType));
         using var first = SkiaSharp.SKBitmap.Decode(pngs[0].Data.ToArray());
-        // A single-image grid: 28 px plus padding; its pixels are the sampler's first image for seed 5.
-        Assert.Equal(28 + 2 * ImageGrid.Padding, first.Width);
-        Assert.Equal(a.Image(0)[0], first.GetPixel(ImageGrid.Padding, ImageGrid.Padding).Red);
+        // One image at its native size, no grid padding; its pixels are the sampler's first image for seed 5.
+        Assert.Equal((28, 28), (first.Width, first.Height));
+        Assert.Equal(a.Image(0)[0], first.GetPixel(0, 0).Red);
+        Assert.Equal(a.Image(0)[28 * 27 + 27], first.GetPixel(27, 27).Red);
     }
 
     [Fact]

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Strata.Orchestration.Rag;
+using Strata.Server.Knowledge;
+using Strata.Server.OpenAi;
+
+namespace Strata.Server.Endpoints;
+
+/// <summary>
+/// <c>POST /api/collections/{name}/ask</c>: a RAG answer with citations (extractive when no chat model is named or
+/// configured). With <c>stream: true</c> the answer arrives as server-sent <c>delta</c> events, then one
+/// <c>citations</c> event carrying the checked answer, then <c>done</c>.
+/// </summary>
+public static class AskEndpoints
+{
+    /// <summary>Maps the route.</summary>
+    public static IEndpointRouteBuilder MapAskEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/api/collections/{name}/ask", AskAsync).WithTags("Knowledge")
+            .WithSummary("Answer a question from a collection with numbered citations (stream: true for server-sent events)")
+            .Produces<AskResponse>().Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<OpenAiError>(StatusCodes.Status400BadRequest).Produces<OpenAiError>(StatusCodes.Status404NotFound);
+        return routes;
+    }
+
+    private static async Task AskAsync(
+        HttpContext context, string name, AskRequest request, OpenCollections collections, RagService rag, IConfiguration configuration,
+        ModelAdmission admission, RequestLimits limits)
+    {
+        if (string.IsNullOrWhiteSpace(request.Question))
+        {
+            throw new OpenAiRequestException("'question' is required.", "question", "missing_required_parameter");
+        }
+
+        if (request.Question.Length > limits.MaxPromptCharacters)
+        {
+            throw new OpenAiRequestException($"'question' is longer than {limits.MaxPromptCharacters} characters.", "question", "invalid_value");
+        }
+
+        var k = request.K ?? 6;
+        if (k is < 1 or > 50)
+        {
+            throw new OpenAiRequestException("'k' must be between 1 and 50.", "k", "invalid_value");
+        }
+
+        var collection = collections.Get(name);
+        var options = new RagOptions
+        {
+            ChatModel = string.IsNullOrEmpty(request.Model) ? configuration["Models:DefaultChat"] : request.Model,
+            Mode = KnowledgeRequests.Mode(request.Mode, RetrievalMode.Hybrid),
+            K = k,
+            SourceName = DocumentNames.Of,
+        };
+        using var turn = options.ChatModel is null ? null : await admission.EnterAsync(options.ChatModel, context.RequestAborted);
+        var cancellationToken = context.RequestAborted;
+        if (!request.Stream)
+        {
+            var answer = await rag.AskAsync(collection, request.Question, options, cancellationToken);
+            await context.Response.WriteAsJsonAsync(View(name, answer), cancellationToken);
+            return;
+        }
+
+        var events = new ServerSentEvents(context.Response);
+        await foreach (var update in rag.AskStreamingAsync(collection, request.Question, options, cancellationToken))
+        {
+            if (update.Text.Length > 0)
+            {
+                await events.WriteAsync("delta", new { text = update.Text }, JsonSerializerOptions.Web, cancellationToken);
+            }
+
+            if (update.Final is { } final)
+            {
+                await events.WriteAsync("citations", View(name, final), JsonSerializerOptions.Web, cancellationToken);
+            }
+        }
+
+        await events.WriteAsync("done", new { }, JsonSerializerOptions.Web, cancellationToken);
+    }
+
+    private static AskResponse View(string collection, RagAnswer answer) => new(
+        answer.Answer,
+        answer.Extractive,
+        answer.Citations.Select(c =>
+        {
+            var document = DocumentNames.Of(c.Passage.Source);
+            return new CitationView(c.Number, document, c.Passage.PageNumber, c.Passage.ChunkIndex, c.Passage.Text,
+                DocumentNames.Link(collection, document, c.Passage.ChunkIndex));
+        }).ToList(),
+        answer.RemovedCitations);
+}

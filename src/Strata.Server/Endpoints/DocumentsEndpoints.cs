@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Strata.Server.Knowledge;
+using Strata.Server.OpenAi;
+
+namespace Strata.Server.Endpoints;
+
+/// <summary>
+/// Document upload and ingestion states: <c>POST /api/collections/{name}/documents</c> (multipart) saves each file under
+/// <c>$STRATA_HOME/uploads</c> and queues it; <c>GET</c> lists the states; a document's chunks back the citation view.
+/// </summary>
+public static class DocumentsEndpoints
+{
+    /// <summary>Room for the multipart framing around the files themselves.</summary>
+    private const long MultipartOverhead = 64 * 1024;
+
+    /// <summary>Maps the routes; uploads may be up to <see cref="RequestLimits.MaxUploadBytes"/>.</summary>
+    public static IEndpointRouteBuilder MapDocumentsEndpoints(this IEndpointRouteBuilder routes, RequestLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        var group = routes.MapGroup("/api/collections/{name}/documents").WithTags("Documents")
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        group.MapPost("/", UploadAsync)
+            .WithSummary("Upload documents as multipart/form-data (field 'file', repeatable); each is saved and queued for ingestion")
+            .WithMetadata(new UploadSizeLimit(limits.MaxUploadBytes + MultipartOverhead))
+            .Produces<OpenAiError>(StatusCodes.Status413PayloadTooLarge).Produces<OpenAiError>(StatusCodes.Status429TooManyRequests)
+            // Read from the raw form rather than bound, so API clients need no antiforgery token; the UI's cookie is
+            // SameSite=Strict and its unsafe requests carry a header a cross-site form cannot set.
+            .DisableAntiforgery();
+        group.MapGet("/", List).WithSummary("The collection's documents with their states (queued, processing, ready, failed with a reason)");
+        group.MapGet("/{document}", Get).WithSummary("One document's state");
+        group.MapGet("/{document}/chunks", Chunks).WithSummary("A document's stored chunks in order (what citations point at)");
+        return routes;
+    }
+
+    private static async Task<Accepted<List<DocumentView>>> UploadAsync(
+        HttpContext context, string name, OpenCollections collections, UploadFolder uploads, IngestionQueue queue, RequestLimits limits)
+    {
+        collections.Get(name);
+        if (!context.Request.HasFormContentType)
+        {
+            throw new OpenAiRequestException("Send the documents as multipart/form-data with one or more 'file' fields.", "file", "invalid_content_type");
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new OpenAiRequestException($"The upload could not be read: {e.Message}", "file", "invalid_upload");
+        }
+
+        if (form.Files.Count == 0)
+        {
+            throw new OpenAiRequestException("The upload holds no file: send one or more 'file' fields.", "file", "missing_required_parameter");
+        }
+
+        if (form.Files.FirstOrDefault(f => f.Length > limits.MaxUploadBytes) is { } large)
+        {
+            throw new OpenAiRequestException($"'{UploadFolder.SafeName(large.FileName)}' is larger than the {limits.MaxUploadBytes} bytes this server accepts.",
+                "file", "request_too_large", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var documents = new List<DocumentView>();
+        foreach (var file in form.Files)
+        {
+            await using var content = file.OpenReadStream();
+            var saved = await uploads.SaveAsync(name, UploadFolder.SafeName(file.FileName), content, context.RequestAborted);
+            documents.Add(DocumentNames.View(queue.Enqueue(name, saved)));
+        }
+
+        return TypedResults.Accepted($"/api/collections/{name}/documents", documents);
+    }
+
+    private static Ok<List<DocumentView>> List(KnowledgeDocuments documents, string name) =>
+        TypedResults.Ok(documents.List(name).Select(DocumentNames.View).ToList());
+
+    private static Ok<DocumentView> Get(KnowledgeDocuments documents, string name, string document) =>
+        TypedResults.Ok(DocumentNames.View(documents.Find(name, document)));
+
+    private static Ok<IReadOnlyList<ChunkView>> Chunks(KnowledgeDocuments documents, string name, string document) =>
+        TypedResults.Ok(documents.Chunks(name, document));
+
+    /// <summary>Raises Kestrel's body limit for this route only: uploads are larger than API requests.</summary>
+    private sealed class UploadSizeLimit(long bytes) : IRequestSizeLimitMetadata
+    {
+        public long? MaxRequestBodySize => bytes;
+    }
+}

@@ -1,0 +1,103 @@
+#pragma warning disable MEAI001 // IImageGenerator is experimental in Microsoft.Extensions.AI.
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
+using Strata.Models.Store;
+using Strata.Server.OpenAi;
+using Strata.Synthesis.Configuration;
+using Strata.Synthesis.Sampling;
+
+namespace Strata.Server.Images;
+
+/// <summary>An image model the server can serve: its generator and the size of the images it makes.</summary>
+/// <param name="Name">The model's name in the store.</param>
+/// <param name="Kind">What makes its images (<c>gan</c>, ...).</param>
+/// <param name="Width">Native image width in pixels.</param>
+/// <param name="Height">Native image height in pixels.</param>
+public sealed record ImageModelInfo(string Name, string Kind, int Width, int Height);
+
+/// <summary>
+/// Stored image models behind <see cref="IImageGenerator"/>, keyed by the kind of model the manifest describes; each
+/// kind is one entry of <see cref="Kinds"/> (recognise, native size, create), so a new architecture adds one entry.
+/// Generators are created on first use and kept.
+/// </summary>
+public sealed class ImageGenerators(ModelStore store) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<IImageGenerator>> loaded = new(StringComparer.Ordinal);
+
+    private static readonly IReadOnlyList<ImageModelKind> Kinds =
+    [
+        new("gan",
+            manifest => manifest.Format == ModelFormat.Torch && manifest.Files.Any(f => f.Path == GanSampler.WeightsFile) && manifest.Files.Any(f => f.Path == GanSampler.ConfigFile),
+            (store, manifest) =>
+            {
+                var size = SynthesisConfig.Load(store.PathOf(manifest.Files.First(f => f.Path == GanSampler.ConfigFile))).Image.Size;
+                return (size, size);
+            },
+            (store, name) => new GanImageGenerator(store, name)),
+    ];
+
+    /// <summary>Every stored image model.</summary>
+    public IReadOnlyList<ImageModelInfo> List() =>
+        store.List().Models.Select(Describe).OfType<ImageModelInfo>().ToList();
+
+    /// <summary>The image model <paramref name="name"/>.</summary>
+    /// <exception cref="OpenAiRequestException">No such model (404) or not an image model (400).</exception>
+    public ImageModelInfo Find(string name)
+    {
+        var manifest = store.Find(name)
+            ?? throw new OpenAiRequestException($"The model '{name}' does not exist.", "model", "model_not_found", StatusCodes.Status404NotFound);
+        return Describe(manifest)
+            ?? throw new OpenAiRequestException($"The model '{name}' is not an image model.", "model", "model_not_image");
+    }
+
+    /// <summary>The generator of <paramref name="model"/>, loaded once.</summary>
+    public IImageGenerator Get(ImageModelInfo model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var kind = Kinds.First(k => k.Name == model.Kind);
+        var generator = loaded.GetOrAdd(model.Name, name => new Lazy<IImageGenerator>(() => kind.Create(store, name)));
+        try
+        {
+            return generator.Value;
+        }
+        catch
+        {
+            loaded.TryRemove(model.Name, out _); // a failed load is not cached: the file may be fixed
+            throw;
+        }
+    }
+
+    /// <summary>Unloads <paramref name="name"/> (after it was deleted from the store).</summary>
+    public void Forget(string name)
+    {
+        if (loaded.TryRemove(name, out var generator) && generator.IsValueCreated)
+        {
+            generator.Value.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var name in loaded.Keys)
+        {
+            Forget(name);
+        }
+    }
+
+    private ImageModelInfo? Describe(ModelManifest manifest)
+    {
+        var kind = Kinds.FirstOrDefault(k => k.Recognises(manifest));
+        if (kind is null)
+        {
+            return null;
+        }
+
+        var (width, height) = kind.NativeSize(store, manifest);
+        return new ImageModelInfo(manifest.Name, kind.Name, width, height);
+    }
+
+    private sealed record ImageModelKind(
+        string Name, Func<ModelManifest, bool> Recognises, Func<ModelStore, ModelManifest, (int Width, int Height)> NativeSize, Func<ModelStore, string, IImageGenerator> Create);
+}

@@ -1,0 +1,40 @@
+using Strata.Models.Configuration;
+using Strata.Synthesis.Configuration;
+using Strata.Synthesis.Datasets;
+using Strata.Synthesis.Training;
+
+namespace Strata.Server.Tests.Images;
+
+/// <summary>A DCGAN trained for a few steps on 64 Fashion-MNIST images into a STRATA_HOME: a real image model in seconds.</summary>
+internal static class TinyGan
+{
+    /// <summary>Where the Debian package dataset-fashion-mnist puts the files (scripts/install-test-deps.sh installs it).</summary>
+    public const string FashionMnist = "/usr/share/datasets/fashion-mnist";
+
+    public static async Task TrainAsync(StrataPaths paths, string modelName)
+    {
+        new DatasetImporter(new DatasetStore(paths)).Import(FashionMnist, new DatasetImportOptions("fm", Limit: 64));
+        var shipped = SynthesisConfig.Load(ConfigPath("dcgan-fashion-mnist.json"));
+        var config = shipped with
+        {
+            Model = shipped.Model with { GeneratorWidths = [32, 16], DiscriminatorWidths = [16, 32] },
+            Training = shipped.Training with { BatchSize = 16, SampleEvery = 0, CheckpointEvery = 0, LogEvery = 1 },
+        };
+        var outcome = await new TrainingRun(paths).RunAsync(config, "fm", modelName, maxSteps: 2);
+        Assert.True(outcome.Completed);
+    }
+
+    private static string ConfigPath(string file)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "configs", file);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"configs/{file} not found above the test folder.");
+    }
+}
