@@ -23,7 +23,8 @@ public sealed class KnowledgePageTests(StrataServeProcess server, BrowserFixture
         await page.FocusAsync("#new-name");
         await page.Keyboard.TypeAsync("harbour");
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.Locator("#collection")).ToHaveValueAsync("harbour");
+        // Creating a collection loads the embedding model to learn its dimension: seconds on a busy machine.
+        await Assertions.Expect(page.Locator("#collection")).ToHaveValueAsync("harbour", new() { Timeout = 60_000 });
 
         var file = Path.Combine(server.Home, "harbour-rules.md");
         await File.WriteAllTextAsync(file, Harbour);
