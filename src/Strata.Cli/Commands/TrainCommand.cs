@@ -20,6 +20,10 @@ internal static class TrainCommand
         var command = new Command("train", "Train a GAN (DCGAN, WGAN-GP) or a diffusion model (DDPM) from a config file; Ctrl-C saves a checkpoint") { config, dataset, maxSteps, runName, resume };
         command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
+            // System.CommandLine registers its Ctrl-C/SIGTERM handler only once the action has returned its task; the
+            // training loop never awaits, so without this yield it would run to the end first and a signal would kill
+            // the process without the checkpoint.
+            await Task.Yield();
             var context = CliContext.Create(parse);
             var run = new TrainingRun(context.Paths);
             var resumeRun = parse.GetValue(resume);
