@@ -94,6 +94,46 @@ public sealed class SynthesisCommandsTests
     }
 
     [Fact]
+    public async Task Sigterm_during_training_saves_a_checkpoint_that_resumes()
+    {
+        using var strata = new StrataProcess();
+        var import = await strata.RunAsync("datasets", "import", "/usr/share/datasets/fashion-mnist", "--name", "fm", "--limit", "256");
+        Assert.True(import.ExitCode == 0, import.Stderr);
+        var config = Path.Combine(strata.Home, "endless.json");
+        File.WriteAllText(config, """
+            { "name": "endless", "architecture": "ddpm", "image": { "size": 28, "channels": 1 },
+              "diffusion": { "baseChannels": 8, "channelMultipliers": [1, 2], "attentionResolutions": [], "normGroups": 4,
+                             "timesteps": 20, "samplingSteps": 2 },
+              "training": { "dataset": "fm", "batchSize": 16, "maxSteps": 1000000, "sampleEvery": 0, "checkpointEvery": 0, "logEvery": 1 } }
+            """);
+        using var training = strata.Start("train", config);
+        var stdout = training.StandardOutput.ReadToEndAsync();
+        // Stop once training is under way (Console.IsErrorRedirected: one progress line per step).
+        while (await training.StandardError.ReadLineAsync() is { } line && !line.StartsWith("step 2/", StringComparison.Ordinal))
+        {
+        }
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", training.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        _ = training.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await training.WaitForExitAsync(timeout.Token);
+        var output = await stdout;
+        Assert.Equal(130, training.ExitCode);
+        var stopped = System.Text.RegularExpressions.Regex.Match(output, @"Stopped at step (\d+); checkpoint saved");
+        Assert.True(stopped.Success, output);
+        Assert.True(File.Exists(Path.Combine(strata.Home, "runs", "endless", "checkpoint.bin")));
+
+        var next = (long.Parse(stopped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var resumed = await strata.RunAsync("train", "--resume", "endless", "--max-steps", next);
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Contains("registered as 'endless'", resumed.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_truncated_idx_import_fails_with_one_clear_line()
     {
         using var strata = new StrataProcess();
