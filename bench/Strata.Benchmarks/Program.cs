@@ -12,6 +12,7 @@ IBenchmark[] all =
     new Strata.Benchmarks.Vectors.VectorSearchBenchmark(),
     new Strata.Benchmarks.Ingestion.IngestionBenchmark(),
     new Strata.Benchmarks.Synthesis.GanTrainingBenchmark(),
+    new Strata.Benchmarks.Synthesis.DiffusionTrainingBenchmark(),
 ];
 
 var json = args.Contains("--json");

@@ -33,7 +33,22 @@ public sealed class FashionMnist : IDisposable
         var config = SynthesisConfig.Load(ConfigPath(file));
         return config with
         {
-            Model = config.Model with { GeneratorWidths = [64, 32], DiscriminatorWidths = [32, 64] },
+            Model = config.Gan with { GeneratorWidths = [64, 32], DiscriminatorWidths = [32, 64] },
+            Training = config.Training with { BatchSize = batch, SampleEvery = 0, CheckpointEvery = 0, LogEvery = 1 },
+        };
+    }
+
+    /// <summary>The shipped DDPM config with a tiny UNet (8 channels, two levels, attention at 14×14) and T = 50.</summary>
+    public static SynthesisConfig SmallDdpm(int batch = 16, string schedule = "cosine")
+    {
+        var config = SynthesisConfig.Load(ConfigPath("ddpm-fashion-mnist.json"));
+        return config with
+        {
+            Diffusion = config.Ddpm with
+            {
+                BaseChannels = 8, ChannelMultipliers = [1, 2], AttentionResolutions = [14], NormGroups = 4,
+                Timesteps = 50, Schedule = schedule, SamplingSteps = 5,
+            },
             Training = config.Training with { BatchSize = batch, SampleEvery = 0, CheckpointEvery = 0, LogEvery = 1 },
         };
     }

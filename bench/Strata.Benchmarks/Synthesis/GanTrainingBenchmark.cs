@@ -99,7 +99,7 @@ internal sealed class GanTrainingBenchmark : IBenchmark
             optG = optim.Adam(generator.parameters(), t.LearningRate, t.Beta1, t.Beta2);
             optD = optim.Adam(discriminator.parameters(), t.LearningRate, t.Beta1, t.Beta2);
             batch = t.BatchSize;
-            latent = config.Model.LatentSize;
+            latent = config.Gan.LatentSize;
         }
 
         public void Step()

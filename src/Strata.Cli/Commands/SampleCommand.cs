@@ -4,7 +4,7 @@ using Strata.Synthesis.Sampling;
 
 namespace Strata.Cli.Commands;
 
-/// <summary><c>strata sample -m MODEL -o FILE.png</c>: images from a trained generator.</summary>
+/// <summary><c>strata sample -m MODEL -o FILE.png</c>: images from a trained GAN or diffusion model.</summary>
 internal static class SampleCommand
 {
     public static Command Create()
@@ -12,10 +12,12 @@ internal static class SampleCommand
         var model = new Option<string>("--model", "-m") { Description = "A model trained by strata train", Required = true };
         var count = new Option<int>("-n") { Description = "How many images", DefaultValueFactory = _ => 64 };
         var seed = new Option<long>("--seed") { Description = "Seed for the noise; the same seed gives the same images", DefaultValueFactory = _ => 0 };
-        var steps = new Option<int?>("--steps") { Description = "Sampler steps (diffusion models only; GANs take one step)" };
+        var steps = new Option<int?>("--steps") { Description = "DDIM steps K (diffusion models only; GANs take one step)" };
+        var sampler = new Option<string?>("--sampler") { Description = "Diffusion sampler: ddim (K steps) or ddpm (ancestral, all T steps); default: the config's" };
+        var eta = new Option<double?>("--eta") { Description = "DDIM's η: 0 deterministic (default: the config's), 1 DDPM-like noise" };
         var output = new Option<string>("--output", "-o") { Description = "The PNG file (with --separate: the prefix of one file per image)", Required = true };
         var separate = new Option<bool>("--separate") { Description = "One PNG per image instead of a grid" };
-        var command = new Command("sample", "Generate images with a trained model") { model, count, seed, steps, output, separate };
+        var command = new Command("sample", "Generate images with a trained model") { model, count, seed, steps, sampler, eta, output, separate };
         command.SetAction(parse => CliAction.Run(() =>
         {
             var context = CliContext.Create(parse);
@@ -25,13 +27,14 @@ internal static class SampleCommand
                 throw new CliUsageException("-n must be between 1 and 10000.");
             }
 
-            if (parse.GetValue(steps) is not null)
+            using var loaded = TrainedModel.Load(context.Store, parse.GetRequiredValue(model));
+            var options = new SamplingOptions(parse.GetValue(sampler), parse.GetValue(steps), parse.GetValue(eta));
+            if (!loaded.Config.IsDiffusion && options != new SamplingOptions())
             {
-                Console.Error.WriteLine("note: --steps applies to diffusion models; this GAN generates in one step.");
+                Console.Error.WriteLine("note: --steps, --sampler and --eta apply to diffusion models; this GAN generates in one step.");
             }
 
-            using var sampler = GanSampler.Load(context.Store, parse.GetRequiredValue(model));
-            var images = sampler.Sample(n, parse.GetValue(seed));
+            var images = loaded.Sample(n, parse.GetValue(seed), options);
             var path = parse.GetRequiredValue(output);
             if (parse.GetValue(separate))
             {

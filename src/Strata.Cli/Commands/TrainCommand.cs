@@ -7,7 +7,7 @@ using Strata.Synthesis.Training;
 
 namespace Strata.Cli.Commands;
 
-/// <summary><c>strata train CONFIG</c>: trains a GAN from a configuration file into a run folder and the model store.</summary>
+/// <summary><c>strata train CONFIG</c>: trains a GAN or a DDPM from a configuration file into a run folder and the model store.</summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -17,9 +17,13 @@ internal static class TrainCommand
         var maxSteps = new Option<long?>("--max-steps") { Description = "Stop after this many steps (default: the config's)" };
         var runName = new Option<string?>("--run-name") { Description = "The run's name, also the registered model's (default: the config's name)" };
         var resume = new Option<string?>("--resume") { Description = "Continue run RUN from its last checkpoint" };
-        var command = new Command("train", "Train a GAN (DCGAN, WGAN-GP) from a config file; Ctrl-C saves a checkpoint") { config, dataset, maxSteps, runName, resume };
+        var command = new Command("train", "Train a GAN (DCGAN, WGAN-GP) or a diffusion model (DDPM) from a config file; Ctrl-C saves a checkpoint") { config, dataset, maxSteps, runName, resume };
         command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
+            // System.CommandLine registers its Ctrl-C/SIGTERM handler only once the action has returned its task; the
+            // training loop never awaits, so without this yield it would run to the end first and a signal would kill
+            // the process without the checkpoint.
+            await Task.Yield();
             var context = CliContext.Create(parse);
             var run = new TrainingRun(context.Paths);
             var resumeRun = parse.GetValue(resume);
@@ -78,11 +82,16 @@ internal static class TrainCommand
         return command;
     }
 
+    // The losses and scores worth watching, in this order, when the trainer reports them.
+    private static readonly (string Key, string Label)[] Shown =
+        [("loss_d", "loss_d"), ("loss_g", "loss_g"), ("d_real", "D(x)"), ("d_fake", "D(G(z))"), ("loss", "loss"), ("grad_norm", "grad_norm")];
+
     private static void Print(TrainingProgress p)
     {
-        var m = p.Metrics;
+        var values = string.Join("  ", Shown.Where(s => p.Metrics.ContainsKey(s.Key))
+            .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Label} {p.Metrics[s.Key]:F3}")));
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"step {m.Step}/{p.MaxSteps}  loss_d {m.DiscriminatorLoss:F3}  loss_g {m.GeneratorLoss:F3}  D(x) {m.RealScore:F3}  D(G(z)) {m.FakeScore:F3}  {p.ImagesPerSecond:F0} img/s  ETA {p.Remaining:hh\\:mm\\:ss}");
+            $"step {p.Step}/{p.MaxSteps}  {values}  {p.ImagesPerSecond:F0} img/s  ETA {p.Remaining:hh\\:mm\\:ss}");
         // One updating line on a terminal, one line per step when redirected to a file.
         if (Console.IsErrorRedirected)
         {

@@ -20,20 +20,20 @@ public sealed class DcganGenerator : Module<Tensor, Tensor>
     public DcganGenerator(SynthesisConfig config) : base("generator")
     {
         ArgumentNullException.ThrowIfNull(config);
-        var widths = config.Model.GeneratorWidths;
+        var widths = config.Gan.GeneratorWidths;
         var start = config.Image.Size >> widths.Count;
         var stages = new List<(string, Module<Tensor, Tensor>)>
         {
-            ("project", Linear(config.Model.LatentSize, widths[0] * start * start)),
+            ("project", Linear(config.Gan.LatentSize, widths[0] * start * start)),
             ("unflatten", Unflatten(1, [widths[0], start, start])),
-            ("norm0", Normalization.Create(config.Model.Normalization, widths[0])),
+            ("norm0", Normalization.Create(config.Gan.Normalization, widths[0])),
             ("act0", ReLU(inplace: true)),
         };
         for (var i = 1; i < widths.Count; i++)
         {
             // Kernel 4, stride 2, padding 1 doubles the side exactly and avoids the checkerboard of kernel 3.
             stages.Add(($"up{i}", ConvTranspose2d(widths[i - 1], widths[i], 4, stride: 2, padding: 1, bias: false)));
-            stages.Add(($"norm{i}", Normalization.Create(config.Model.Normalization, widths[i])));
+            stages.Add(($"norm{i}", Normalization.Create(config.Gan.Normalization, widths[i])));
             stages.Add(($"act{i}", ReLU(inplace: true)));
         }
 
@@ -60,8 +60,8 @@ public sealed class DcganDiscriminator : Module<Tensor, Tensor>
     public DcganDiscriminator(SynthesisConfig config) : base("discriminator")
     {
         ArgumentNullException.ThrowIfNull(config);
-        var widths = config.Model.DiscriminatorWidths;
-        var normalization = config.Model.CriticNormalization ?? config.Model.Normalization;
+        var widths = config.Gan.DiscriminatorWidths;
+        var normalization = config.Gan.CriticNormalization ?? config.Gan.Normalization;
         var stages = new List<(string, Module<Tensor, Tensor>)>();
         var channels = config.Image.Channels;
         for (var i = 0; i < widths.Count; i++)

@@ -11,26 +11,43 @@ public sealed record SynthesisConfig
         WriteIndented = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
     /// <summary>The configuration's name; runs and registered models default to it.</summary>
     public required string Name { get; init; }
 
-    /// <summary><c>dcgan</c> or <c>wgan-gp</c>.</summary>
+    /// <summary><c>dcgan</c>, <c>wgan-gp</c> or <c>ddpm</c>.</summary>
     public required string Architecture { get; init; }
 
     /// <summary>The images the model makes.</summary>
     public required ImageShape Image { get; init; }
 
-    /// <summary>The networks' shape.</summary>
-    public required GanModelConfig Model { get; init; }
+    /// <summary>The GAN's networks (dcgan, wgan-gp); absent for diffusion models.</summary>
+    public GanModelConfig? Model { get; init; }
+
+    /// <summary>The diffusion model's UNet, noise schedule, EMA and sampler (ddpm); absent for GANs.</summary>
+    public DiffusionConfig? Diffusion { get; init; }
 
     /// <summary>How to train it.</summary>
     public required TrainingConfig Training { get; init; }
 
     /// <summary>Whether the critic is trained with a Wasserstein loss and gradient penalty.</summary>
+    [JsonIgnore]
     public bool IsWasserstein => Architecture == "wgan-gp";
+
+    /// <summary>Whether this is a diffusion model (DDPM) rather than a GAN.</summary>
+    [JsonIgnore]
+    public bool IsDiffusion => Architecture == "ddpm";
+
+    /// <summary>The GAN section, which validation guarantees for dcgan and wgan-gp.</summary>
+    [JsonIgnore]
+    public GanModelConfig Gan => Model ?? throw new InvalidOperationException($"Config '{Name}' ({Architecture}) has no GAN model section.");
+
+    /// <summary>The diffusion section, which validation guarantees for ddpm.</summary>
+    [JsonIgnore]
+    public DiffusionConfig Ddpm => Diffusion ?? throw new InvalidOperationException($"Config '{Name}' ({Architecture}) has no diffusion section.");
 
     /// <summary>Reads and checks a configuration file.</summary>
     /// <exception cref="ArgumentException">A value is out of range or unknown.</exception>
@@ -57,22 +74,37 @@ public sealed record SynthesisConfig
             }
         }
 
-        Check(Architecture is "dcgan" or "wgan-gp", $"architecture '{Architecture}' is not supported here (dcgan, wgan-gp).");
+        Check(Architecture is "dcgan" or "wgan-gp" or "ddpm", $"architecture '{Architecture}' is not supported here (dcgan, wgan-gp, ddpm).");
         Check(Image.Channels is 1 or 3, "image.channels must be 1 or 3.");
-        var depth = Model.GeneratorWidths.Count;
-        Check(depth >= 1 && Model.DiscriminatorWidths.Count >= 1, "generatorWidths and discriminatorWidths need at least one entry each.");
-        Check(Image.Size % (1 << depth) == 0 && Image.Size >> depth >= 2,
-            $"image.size {Image.Size} must be a multiple of 2^{depth} (one doubling per generator width) with a start of at least 2 pixels.");
-        var criticDepth = Model.DiscriminatorWidths.Count;
-        Check(Image.Size % (1 << criticDepth) == 0,
-            $"image.size {Image.Size} must be a multiple of 2^{criticDepth} (one halving per discriminator width).");
-        Check(Model.LatentSize is > 0 and <= 4096, "model.latentSize must be 1..4096.");
-        Check(Model.Normalization is "batch" or "instance" or "none", "model.normalization must be batch, instance or none.");
-        Check(Model.CriticNormalization is null or "batch" or "instance" or "none", "model.criticNormalization must be batch, instance or none.");
-        Check(!IsWasserstein || (Model.CriticNormalization ?? Model.Normalization) != "batch",
-            "wgan-gp's gradient penalty is per sample, so the critic cannot use batch normalisation (set criticNormalization).");
         Check(Training.BatchSize > 0 && Training.MaxSteps > 0 && Training.LearningRate > 0, "training.batchSize, maxSteps and learningRate must be positive.");
-        Check(Training.CriticSteps >= 1, "training.criticSteps must be at least 1.");
+        if (IsDiffusion)
+        {
+            Check(Model is null, "a ddpm config describes its network in 'diffusion', not 'model'.");
+            Check(Diffusion is not null, "a ddpm config needs a 'diffusion' section.");
+            Diffusion!.Validate(Image, Check);
+            return;
+        }
+
+        Check(Diffusion is null, "a GAN config has no 'diffusion' section.");
+        Check(Model is not null, "a GAN config needs a 'model' section.");
+        ValidateGan(Model!, Check);
+    }
+
+    private void ValidateGan(GanModelConfig gan, Action<bool, string> check)
+    {
+        var depth = gan.GeneratorWidths.Count;
+        check(depth >= 1 && gan.DiscriminatorWidths.Count >= 1, "generatorWidths and discriminatorWidths need at least one entry each.");
+        check(Image.Size % (1 << depth) == 0 && Image.Size >> depth >= 2,
+            $"image.size {Image.Size} must be a multiple of 2^{depth} (one doubling per generator width) with a start of at least 2 pixels.");
+        var criticDepth = gan.DiscriminatorWidths.Count;
+        check(Image.Size % (1 << criticDepth) == 0,
+            $"image.size {Image.Size} must be a multiple of 2^{criticDepth} (one halving per discriminator width).");
+        check(gan.LatentSize is > 0 and <= 4096, "model.latentSize must be 1..4096.");
+        check(gan.Normalization is "batch" or "instance" or "none", "model.normalization must be batch, instance or none.");
+        check(gan.CriticNormalization is null or "batch" or "instance" or "none", "model.criticNormalization must be batch, instance or none.");
+        check(!IsWasserstein || (gan.CriticNormalization ?? gan.Normalization) != "batch",
+            "wgan-gp's gradient penalty is per sample, so the critic cannot use batch normalisation (set criticNormalization).");
+        check(Training.CriticSteps >= 1, "training.criticSteps must be at least 1.");
     }
 }
 

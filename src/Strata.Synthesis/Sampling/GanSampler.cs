@@ -1,4 +1,3 @@
-using Strata.Models.Store;
 using Strata.Synthesis.Architectures;
 using Strata.Synthesis.Configuration;
 using Strata.Synthesis.Datasets;
@@ -9,13 +8,10 @@ using static TorchSharp.torch;
 namespace Strata.Synthesis.Sampling;
 
 /// <summary>Makes images with a trained generator, from the model store or in memory.</summary>
-public sealed class GanSampler : IDisposable
+public sealed class GanSampler : IImageSampler
 {
     /// <summary>The generator's weights inside a stored model.</summary>
     public const string WeightsFile = "generator.dat";
-
-    /// <summary>The configuration inside a stored model.</summary>
-    public const string ConfigFile = "config.json";
 
     private readonly DcganGenerator generator;
 
@@ -25,7 +21,7 @@ public sealed class GanSampler : IDisposable
         Config = config;
     }
 
-    /// <summary>The model's configuration.</summary>
+    /// <inheritdoc/>
     public SynthesisConfig Config { get; }
 
     /// <summary>A generator with its initial (untrained) weights, a baseline for evaluation.</summary>
@@ -36,28 +32,18 @@ public sealed class GanSampler : IDisposable
         return new GanSampler(new DcganGenerator(config), config);
     }
 
-    /// <summary>Loads model <paramref name="name"/> from <paramref name="store"/>.</summary>
-    public static GanSampler Load(ModelStore store, string name)
+    /// <summary>Loads a generator for <paramref name="config"/> from weights file <paramref name="weightsPath"/>.</summary>
+    public static GanSampler Load(SynthesisConfig config, string weightsPath)
     {
-        ArgumentNullException.ThrowIfNull(store);
         TorchRuntime.EnsureAvailable();
-        var manifest = store.Get(name);
-        var weights = manifest.Files.FirstOrDefault(f => f.Path == WeightsFile);
-        var configFile = manifest.Files.FirstOrDefault(f => f.Path == ConfigFile);
-        if (manifest.Format != ModelFormat.Torch || weights is null || configFile is null)
-        {
-            throw new InvalidOperationException($"Model '{name}' is not an image generator trained by strata train (needs {WeightsFile} and {ConfigFile}).");
-        }
-
-        var config = SynthesisConfig.Load(store.PathOf(configFile));
         var generator = new DcganGenerator(config);
-        using var reader = new BinaryReader(File.OpenRead(store.PathOf(weights)));
+        using var reader = new BinaryReader(File.OpenRead(weightsPath));
         generator.load(reader);
         return new GanSampler(generator, config);
     }
 
-    /// <summary>Makes <paramref name="count"/> images; the same seed gives the same images.</summary>
-    public ImageSet Sample(int count, long seed) => Sample(generator, Config, count, seed);
+    /// <inheritdoc/>
+    public ImageSet Sample(int count, long seed, SamplingOptions? options = null) => Sample(generator, Config, count, seed);
 
     /// <summary>Makes <paramref name="count"/> images with <paramref name="generator"/> in evaluation mode, restoring its mode after.</summary>
     public static ImageSet Sample(DcganGenerator generator, SynthesisConfig config, int count, long seed)
@@ -73,7 +59,7 @@ public sealed class GanSampler : IDisposable
             using var noGrad = no_grad();
             // A private generator: sampling in the middle of training must not disturb the trainer's random stream.
             using var rng = new torch.Generator((ulong)seed);
-            var z = randn([count, config.Model.LatentSize], generator: rng);
+            var z = randn([count, config.Gan.LatentSize], generator: rng);
             var images = ((generator.forward(z) + 1) * 127.5).round().clamp(0, 255).to_type(ScalarType.Byte);
             var size = config.Image.Size;
             return new ImageSet(images.data<byte>().ToArray(), count, config.Image.Channels, size, size);

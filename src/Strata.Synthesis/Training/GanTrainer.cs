@@ -3,6 +3,7 @@ using Strata.Synthesis.Architectures;
 using Strata.Synthesis.Configuration;
 using Strata.Synthesis.Datasets;
 using Strata.Synthesis.Runtime;
+using Strata.Synthesis.Sampling;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,37 +20,22 @@ namespace Strata.Synthesis.Training;
 /// epoch from <see cref="Random"/> seeded with (seed, epoch). The random state is therefore a function of the saved
 /// step, which is what makes a resumed run take exactly the steps the uninterrupted run would have taken.
 /// </remarks>
-public sealed class GanTrainer : IDisposable
+public sealed class GanTrainer : IImageModelTrainer
 {
     private const string CheckpointMagic = "STRATA-GAN-CHECKPOINT-1";
-    private readonly Tensor data;
-    private readonly int count;
+    private readonly TrainingBatches batches;
     private readonly Adam generatorOptimizer;
     private readonly Adam discriminatorOptimizer;
-    private int[]? epochOrder;
-    private long orderEpoch = -1;
 
     /// <summary>Builds both networks and their optimisers; <paramref name="images"/> must match the config's image shape.</summary>
     public GanTrainer(SynthesisConfig config, ImageSet images)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(images);
         TorchRuntime.EnsureAvailable();
-        if (images.Channels != config.Image.Channels || images.Height != config.Image.Size || images.Width != config.Image.Size)
-        {
-            throw new ArgumentException(
-                $"The dataset's images are {images.Channels}×{images.Height}×{images.Width}; config '{config.Name}' expects {config.Image.Channels}×{config.Image.Size}×{config.Image.Size}. Import it with --size {config.Image.Size}{(config.Image.Channels == 1 ? " --grayscale" : "")}.");
-        }
-
-        if (images.Count == 0)
-        {
-            throw new ArgumentException("The dataset has no training images.");
-        }
-
+        _ = config.Gan;
+        batches = new TrainingBatches(config, images);
         Config = config;
-        count = images.Count;
-        BatchSize = Math.Min(config.Training.BatchSize, count);
-        data = tensor(images.Pixels, [images.Count, images.Channels, images.Height, images.Width]);
+        BatchSize = batches.BatchSize;
         random.manual_seed(config.Training.Seed);
         Generator = new DcganGenerator(config);
         Discriminator = new DcganDiscriminator(config);
@@ -86,22 +72,27 @@ public sealed class GanTrainer : IDisposable
         Discriminator.train();
         var metrics = Config.IsWasserstein ? WassersteinStep() : DcganStep();
         Step++;
-        foreach (var (name, value) in metrics.ToDictionary())
-        {
-            if (!double.IsFinite(value))
-            {
-                throw new TrainingDivergedException(
-                    $"Training diverged at step {Step}: {name} is {value}. The last checkpoint is intact; lower training.learningRate or change the seed and resume or restart.");
-            }
-        }
-
+        Checkpoint.ThrowIfDiverged(Step, metrics.ToDictionary());
         return metrics with { Step = Step };
     }
+
+    /// <inheritdoc/>
+    IReadOnlyDictionary<string, double> IImageModelTrainer.TrainStep() => TrainStep().ToDictionary();
+
+    /// <inheritdoc/>
+    public ImageSet Sample(int count, long seed) => GanSampler.Sample(Generator, Config, count, seed);
+
+    /// <inheritdoc/>
+    public (string FileName, Action<Stream> Write) ExportedWeights => (GanSampler.WeightsFile, stream =>
+    {
+        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        Generator.save(writer);
+    });
 
     private StepMetrics DcganStep()
     {
         var real = NextBatch(Step);
-        var z = randn(BatchSize, Config.Model.LatentSize);
+        var z = randn(BatchSize, Config.Gan.LatentSize);
         var fake = Generator.forward(z);
 
         discriminatorOptimizer.zero_grad();
@@ -110,7 +101,7 @@ public sealed class GanTrainer : IDisposable
         var lossD = binary_cross_entropy_with_logits(realLogits, ones_like(realLogits))
             + binary_cross_entropy_with_logits(fakeLogits, zeros_like(fakeLogits));
         lossD.backward();
-        var gradD = GradNorm(Discriminator);
+        var gradD = Gradients.Norm(Discriminator);
         discriminatorOptimizer.step();
 
         // Non-saturating loss: maximise log D(G(z)) rather than minimise log(1 − D(G(z))), whose gradient vanishes early.
@@ -118,7 +109,7 @@ public sealed class GanTrainer : IDisposable
         var scored = Discriminator.forward(fake);
         var lossG = binary_cross_entropy_with_logits(scored, ones_like(scored));
         lossG.backward();
-        var gradG = GradNorm(Generator);
+        var gradG = Gradients.Norm(Generator);
         generatorOptimizer.step();
 
         return new StepMetrics(0, lossD.item<float>(), lossG.item<float>(),
@@ -135,7 +126,7 @@ public sealed class GanTrainer : IDisposable
             Tensor fake;
             using (no_grad())
             {
-                fake = Generator.forward(randn(BatchSize, Config.Model.LatentSize));
+                fake = Generator.forward(randn(BatchSize, Config.Gan.LatentSize));
             }
 
             discriminatorOptimizer.zero_grad();
@@ -144,7 +135,7 @@ public sealed class GanTrainer : IDisposable
             var penalty = GradientPenalty(real, fake);
             var loss = fakeScore - realScore + Config.Training.GradientPenalty * penalty;
             loss.backward();
-            gradD = GradNorm(Discriminator);
+            gradD = Gradients.Norm(Discriminator);
             discriminatorOptimizer.step();
             lossSum += loss.item<float>();
             realSum += realScore.item<float>();
@@ -153,9 +144,9 @@ public sealed class GanTrainer : IDisposable
         }
 
         generatorOptimizer.zero_grad();
-        var lossG = -Discriminator.forward(Generator.forward(randn(BatchSize, Config.Model.LatentSize))).mean();
+        var lossG = -Discriminator.forward(Generator.forward(randn(BatchSize, Config.Gan.LatentSize))).mean();
         lossG.backward();
-        var gradG = GradNorm(Generator);
+        var gradG = Gradients.Norm(Generator);
         generatorOptimizer.step();
         return new StepMetrics(0, lossSum / criticSteps, lossG.item<float>(), realSum / criticSteps, fakeSum / criticSteps, gradD, gradG, penaltySum / criticSteps);
     }
@@ -170,51 +161,12 @@ public sealed class GanTrainer : IDisposable
         return (gradients.flatten(1).norm(1, false, 2) - 1).pow(2).mean();
     }
 
-    /// <summary>Real images for batch number <paramref name="batch"/>, scaled to [-1, 1], flipped at random when configured.</summary>
-    private Tensor NextBatch(long batch)
-    {
-        var perEpoch = count / BatchSize;
-        var epoch = batch / perEpoch;
-        if (epoch != orderEpoch)
-        {
-            epochOrder = [.. Enumerable.Range(0, count)];
-            new Random(HashCode.Combine(Config.Training.Seed, epoch)).Shuffle(epochOrder);
-            orderEpoch = epoch;
-        }
-
-        var start = (int)(batch % perEpoch) * BatchSize;
-        var indices = tensor(epochOrder.AsSpan(start, BatchSize).ToArray().Select(i => (long)i).ToArray());
-        var images = data.index_select(0, indices).to_type(ScalarType.Float32) / 127.5f - 1f;
-        if (Config.Training.Flip)
-        {
-            var flip = rand(BatchSize, 1, 1, 1) < 0.5;
-            images = where(flip, images.flip(3), images);
-        }
-
-        return images;
-    }
-
-    private static double GradNorm(nn.Module module)
-    {
-        double sum = 0;
-        foreach (var parameter in module.parameters())
-        {
-            if (parameter.grad is { } grad)
-            {
-                sum += grad.pow(2).sum().item<float>();
-            }
-        }
-
-        return Math.Sqrt(sum);
-    }
+    private Tensor NextBatch(long batch) => batches.Get(batch);
 
     /// <summary>Writes networks, optimiser states and the step to <paramref name="stream"/>.</summary>
     public void SaveCheckpoint(Stream stream)
     {
-        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-        writer.Write(CheckpointMagic);
-        writer.Write(Config.ToJson());
-        writer.Write(Step);
+        using var writer = Checkpoint.WriteHeader(stream, CheckpointMagic, Config, Step);
         Generator.save(writer);
         Discriminator.save(writer);
         generatorOptimizer.save_state_dict(writer);
@@ -224,31 +176,15 @@ public sealed class GanTrainer : IDisposable
     /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same configuration.</summary>
     public void LoadCheckpoint(Stream stream)
     {
-        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-        if (reader.ReadString() != CheckpointMagic)
+        var (reader, step) = Checkpoint.ReadHeader(stream, CheckpointMagic, Config);
+        using (reader)
         {
-            throw new InvalidDataException("Not a Strata GAN checkpoint.");
+            Step = step;
+            Generator.load(reader);
+            Discriminator.load(reader);
+            generatorOptimizer.load_state_dict(reader);
+            discriminatorOptimizer.load_state_dict(reader);
         }
-
-        var saved = SynthesisConfig.Parse(reader.ReadString(), "the checkpoint's config");
-        if (saved.ToJson() != Config.ToJson())
-        {
-            throw new InvalidOperationException($"The checkpoint was written for a different configuration ('{saved.Name}'); resume with the run's own config.");
-        }
-
-        Step = reader.ReadInt64();
-        Generator.load(reader);
-        Discriminator.load(reader);
-        generatorOptimizer.load_state_dict(reader);
-        discriminatorOptimizer.load_state_dict(reader);
-    }
-
-    /// <summary>Reads the configuration stored in a checkpoint without loading the weights.</summary>
-    public static SynthesisConfig ReadCheckpointConfig(Stream stream)
-    {
-        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-        return reader.ReadString() == CheckpointMagic ? SynthesisConfig.Parse(reader.ReadString(), "the checkpoint's config")
-            : throw new InvalidDataException("Not a Strata GAN checkpoint.");
     }
 
     /// <inheritdoc/>
@@ -258,6 +194,6 @@ public sealed class GanTrainer : IDisposable
         discriminatorOptimizer.Dispose();
         Generator.Dispose();
         Discriminator.Dispose();
-        data.Dispose();
+        batches.Dispose();
     }
 }

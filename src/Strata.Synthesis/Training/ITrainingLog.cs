@@ -24,6 +24,8 @@ public interface ITrainingLog : IDisposable
 /// </summary>
 public sealed class JsonlTrainingLog : ITrainingLog
 {
+    // JSON Lines readers (jq, pandas) take a byte-order mark for part of the first record.
+    private static readonly UTF8Encoding NoBom = new(encoderShouldEmitUTF8Identifier: false);
     private readonly StreamWriter metrics;
     private readonly StreamWriter artifacts;
 
@@ -35,8 +37,8 @@ public sealed class JsonlTrainingLog : ITrainingLog
         ArtifactsPath = Path.Combine(runFolder, "artifacts.jsonl");
         Truncate(MetricsPath, resumeStep);
         Truncate(ArtifactsPath, resumeStep);
-        metrics = new StreamWriter(MetricsPath, append: true, Encoding.UTF8) { AutoFlush = true };
-        artifacts = new StreamWriter(ArtifactsPath, append: true, Encoding.UTF8) { AutoFlush = true };
+        metrics = new StreamWriter(MetricsPath, append: true, NoBom) { AutoFlush = true };
+        artifacts = new StreamWriter(ArtifactsPath, append: true, NoBom) { AutoFlush = true };
     }
 
     /// <summary>The metrics file.</summary>

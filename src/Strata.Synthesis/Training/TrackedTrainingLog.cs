@@ -8,6 +8,9 @@ namespace Strata.Synthesis.Training;
 /// </summary>
 public sealed class TrackedTrainingLog(ITrainingLog files, IRun run) : ITrainingLog
 {
+    /// <summary>The file in a training run's folder holding the tracked run's id.</summary>
+    public const string RunIdFile = "tracked-run.txt";
+
     /// <summary>The tracked run.</summary>
     public IRun Run { get; } = run ?? throw new ArgumentNullException(nameof(run));
 
@@ -39,7 +42,7 @@ public sealed class TrackedTrainingLog(ITrainingLog files, IRun run) : ITraining
     public static IRun StartOrResume(IRunTracker tracker, string runFolder, string runName, object config, bool resume)
     {
         ArgumentNullException.ThrowIfNull(tracker);
-        var idFile = Path.Combine(runFolder, "tracked-run.txt");
+        var idFile = Path.Combine(runFolder, RunIdFile);
         if (resume && File.Exists(idFile))
         {
             return tracker.Resume(File.ReadAllText(idFile).Trim());

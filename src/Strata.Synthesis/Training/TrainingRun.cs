@@ -9,11 +9,12 @@ using Strata.Synthesis.Sampling;
 namespace Strata.Synthesis.Training;
 
 /// <summary>Progress of a run, reported after every step.</summary>
-/// <param name="Metrics">The step's metrics.</param>
+/// <param name="Step">The step just finished (1-based).</param>
+/// <param name="Metrics">The step's metrics by their logged names (loss_d, loss_g, … for GANs; loss, … for DDPM).</param>
 /// <param name="MaxSteps">The step the run stops at.</param>
 /// <param name="ImagesPerSecond">Real images trained on per second since this process started training.</param>
 /// <param name="Remaining">Estimated time left.</param>
-public sealed record TrainingProgress(StepMetrics Metrics, long MaxSteps, double ImagesPerSecond, TimeSpan Remaining);
+public sealed record TrainingProgress(long Step, IReadOnlyDictionary<string, double> Metrics, long MaxSteps, double ImagesPerSecond, TimeSpan Remaining);
 
 /// <summary>What a finished (or stopped) run produced.</summary>
 /// <param name="RunFolder">The run's folder.</param>
@@ -24,8 +25,9 @@ public sealed record TrainingOutcome(string RunFolder, long Step, bool Completed
 
 /// <summary>
 /// A training run under <c>$STRATA_HOME/runs/NAME/</c>: <c>config.json</c>, <c>metrics.jsonl</c>,
-/// <c>samples/step-NNNNNN.png</c>, <c>checkpoint.bin</c> (atomic), and at the end the generator registered in the
-/// model store as format <c>torch</c> with its config.
+/// <c>samples/step-NNNNNN.png</c>, <c>checkpoint.bin</c> (atomic), and at the end the generator (GAN) or the EMA
+/// UNet (DDPM) registered in the model store as format <c>torch</c> with its config. Any
+/// <see cref="IImageModelTrainer"/> runs through the same loop.
 /// </summary>
 public sealed class TrainingRun(StrataPaths paths)
 {
@@ -58,7 +60,7 @@ public sealed class TrainingRun(StrataPaths paths)
         }
 
         var images = new DatasetStore(paths).Load(dataset);
-        using var trainer = new GanTrainer(config, images);
+        using var trainer = ImageModelTrainers.Create(config, images);
         if (resume)
         {
             await using var stream = File.OpenRead(checkpoint);
@@ -86,13 +88,13 @@ public sealed class TrainingRun(StrataPaths paths)
             var rate = (trainer.Step - startStep) * trainer.ImagesPerStep / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
             if (trainer.Step % Math.Max(1, t.LogEvery) == 0 || trainer.Step == last)
             {
-                logger.LogMetrics(trainer.Step, new Dictionary<string, double>(metrics.ToDictionary()) { ["images_per_second"] = rate });
+                logger.LogMetrics(trainer.Step, new Dictionary<string, double>(metrics) { ["images_per_second"] = rate });
             }
 
             if (t.SampleEvery > 0 && trainer.Step % t.SampleEvery == 0 || trainer.Step == last)
             {
                 var grid = Path.Combine(folder, "samples", $"step-{trainer.Step:D6}.png");
-                ImageGrid.Save(GanSampler.Sample(trainer.Generator, config, SampleCount, config.Training.Seed), grid);
+                ImageGrid.Save(trainer.Sample(SampleCount, config.Training.Seed), grid);
                 logger.LogArtifact(trainer.Step, "samples", grid);
             }
 
@@ -102,7 +104,7 @@ public sealed class TrainingRun(StrataPaths paths)
             }
 
             var perStep = clock.Elapsed / Math.Max(1, trainer.Step - startStep);
-            progress?.Report(new TrainingProgress(metrics, last, rate, perStep * (last - trainer.Step)));
+            progress?.Report(new TrainingProgress(trainer.Step, metrics, last, rate, perStep * (last - trainer.Step)));
         }
 
         Save(trainer, checkpoint, logger);
@@ -110,22 +112,32 @@ public sealed class TrainingRun(StrataPaths paths)
         return new TrainingOutcome(folder, trainer.Step, true, model);
     }
 
-    private static void Save(GanTrainer trainer, string checkpoint, ITrainingLog logger)
+    private static void Save(IImageModelTrainer trainer, string checkpoint, ITrainingLog logger)
     {
         AtomicFile.Write(checkpoint, trainer.SaveCheckpoint);
         logger.LogArtifact(trainer.Step, "checkpoint", checkpoint);
     }
 
-    private async Task<string> RegisterAsync(GanTrainer trainer, string folder, string runName, CancellationToken cancellationToken)
+    private async Task<string> RegisterAsync(IImageModelTrainer trainer, string folder, string runName, CancellationToken cancellationToken)
     {
         var export = Path.Combine(folder, "model");
         Directory.CreateDirectory(export);
-        AtomicFile.Write(Path.Combine(export, GanSampler.WeightsFile), stream =>
+        foreach (var stale in Directory.EnumerateFiles(export))
         {
-            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-            trainer.Generator.save(writer);
-        });
-        AtomicFile.WriteAllBytes(Path.Combine(export, GanSampler.ConfigFile), System.Text.Encoding.UTF8.GetBytes(trainer.Config.ToJson()));
+            File.Delete(stale);
+        }
+
+        var (weightsFile, writeWeights) = trainer.ExportedWeights;
+        AtomicFile.Write(Path.Combine(export, weightsFile), writeWeights);
+        AtomicFile.WriteAllBytes(Path.Combine(export, TrainedModel.ConfigFile), System.Text.Encoding.UTF8.GetBytes(trainer.Config.ToJson()));
+        // The tracked run's id travels with the model, so evaluations of the model can be logged to the run that trained it.
+        var trackedRun = Path.Combine(folder, TrackedTrainingLog.RunIdFile);
+        if (File.Exists(trackedRun))
+        {
+            var link = new { trackedRunId = File.ReadAllText(trackedRun).Trim(), runName, step = trainer.Step };
+            AtomicFile.WriteAllBytes(Path.Combine(export, TrainedModel.RunFile), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(link));
+        }
+
         var store = new ModelStore(paths);
         await new ModelImporter(store).ImportAsync(export, runName, ModelFormat.Torch, replace: true, cancellationToken);
         return runName;

@@ -26,7 +26,7 @@ public sealed class TrainingRunTests
         var store = new ModelStore(fm.Paths);
         var model = store.Get("tiny");
         Assert.Equal(ModelFormat.Torch, model.Format);
-        using var sampler = GanSampler.Load(store, "tiny");
+        using var sampler = TrainedModel.Load(store, "tiny");
         var a = sampler.Sample(9, seed: 5);
         var b = sampler.Sample(9, seed: 5);
         var c = sampler.Sample(9, seed: 6);
@@ -35,7 +35,7 @@ public sealed class TrainingRunTests
         Assert.Equal(ImageGrid.SizeOf(9, 28, 28), (3 * 30 + 2, 3 * 30 + 2));
 
 #pragma warning disable MEAI001 // IImageGenerator is experimental.
-        using Microsoft.Extensions.AI.IImageGenerator generator = new GanImageGenerator(store, "tiny");
+        using Microsoft.Extensions.AI.IImageGenerator generator = new TrainedImageGenerator(store, "tiny");
         var options = new Microsoft.Extensions.AI.ImageGenerationOptions { Count = 2, AdditionalProperties = new() { ["seed"] = 5L } };
         var response = await generator.GenerateAsync(new Microsoft.Extensions.AI.ImageGenerationRequest("anything"), options);
 #pragma warning restore MEAI001
@@ -61,7 +61,7 @@ public sealed class TrainingRunTests
         using var cancel = new CancellationTokenSource();
         var progress = new SynchronousProgress(p =>
         {
-            if (p.Metrics.Step == 3)
+            if (p.Step == 3)
             {
                 cancel.Cancel();
             }

@@ -7,23 +7,25 @@ using Strata.Synthesis.Imaging;
 namespace Strata.Synthesis.Sampling;
 
 /// <summary>
-/// A trained generator behind Microsoft.Extensions.AI's <see cref="IImageGenerator"/>, so <c>/v1/images/generations</c>
-/// can serve it. GANs are unconditional: the prompt is ignored. Set <c>AdditionalProperties["seed"]</c> for
-/// reproducible images; <see cref="ImageGenerationOptions.Count"/> picks how many (default 1).
+/// A model trained by <c>strata train</c> (GAN or diffusion, chosen by its config) behind Microsoft.Extensions.AI's
+/// <see cref="IImageGenerator"/>, so <c>/v1/images/generations</c> can serve it. The models are unconditional: the
+/// prompt is ignored. Set <c>AdditionalProperties["seed"]</c> for reproducible images, and for diffusion models
+/// <c>AdditionalProperties["steps"]</c> (DDIM steps) and <c>["sampler"]</c> (<c>ddim</c> or <c>ddpm</c>);
+/// <see cref="ImageGenerationOptions.Count"/> picks how many (default 1).
 /// </summary>
-public sealed class GanImageGenerator : IImageGenerator
+public sealed class TrainedImageGenerator : IImageGenerator
 {
     /// <summary>The most images one request may ask for.</summary>
     public const int MaxCount = 64;
 
-    private readonly GanSampler sampler;
+    private readonly IImageSampler sampler;
     private readonly string modelName;
     private readonly Lock gate = new();
 
     /// <summary>Loads model <paramref name="name"/> from <paramref name="store"/>.</summary>
-    public GanImageGenerator(ModelStore store, string name)
+    public TrainedImageGenerator(ModelStore store, string name)
     {
-        sampler = GanSampler.Load(store, name);
+        sampler = TrainedModel.Load(store, name);
         modelName = name;
     }
 
@@ -38,14 +40,19 @@ public sealed class GanImageGenerator : IImageGenerator
             throw new ArgumentOutOfRangeException(nameof(options), $"Count must be 1..{MaxCount}.");
         }
 
-        var seed = options?.AdditionalProperties?.TryGetValue("seed", out var value) == true && value is not null
+        var properties = options?.AdditionalProperties;
+        var seed = properties?.TryGetValue("seed", out var value) == true && value is not null
             ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)
             : Random.Shared.NextInt64();
+        var steps = properties?.TryGetValue("steps", out var stepsValue) == true && stepsValue is not null
+            ? Convert.ToInt32(stepsValue, System.Globalization.CultureInfo.InvariantCulture)
+            : (int?)null;
+        var samplerName = properties?.TryGetValue("sampler", out var samplerValue) == true ? samplerValue?.ToString() : null;
         ImageSet images;
         lock (gate)
         {
             // TorchSharp modules are not safe to run from several threads at once.
-            images = sampler.Sample(count, seed);
+            images = sampler.Sample(count, seed, new SamplingOptions(samplerName, steps));
         }
 
         var contents = new List<AIContent>(count);
