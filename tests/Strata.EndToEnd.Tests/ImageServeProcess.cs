@@ -19,7 +19,7 @@ public sealed class ImageServeProcess : StrataServeProcess
         var shipped = SynthesisConfig.Load(ConfigPath("dcgan-fashion-mnist.json"));
         var config = shipped with
         {
-            Model = shipped.Model with { GeneratorWidths = [32, 16], DiscriminatorWidths = [16, 32] },
+            Model = shipped.Gan with { GeneratorWidths = [32, 16], DiscriminatorWidths = [16, 32] },
             Training = shipped.Training with { BatchSize = 16, SampleEvery = 0, CheckpointEvery = 0, LogEvery = 1 },
         };
         var outcome = await new TrainingRun(paths).RunAsync(config, "fm", Model, maxSteps: 2);

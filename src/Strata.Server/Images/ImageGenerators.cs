@@ -11,31 +11,18 @@ namespace Strata.Server.Images;
 
 /// <summary>An image model the server can serve: its generator and the size of the images it makes.</summary>
 /// <param name="Name">The model's name in the store.</param>
-/// <param name="Kind">What makes its images (<c>gan</c>, ...).</param>
+/// <param name="Kind">Its architecture (<c>dcgan</c>, <c>wgan-gp</c>, <c>ddpm</c>).</param>
 /// <param name="Width">Native image width in pixels.</param>
 /// <param name="Height">Native image height in pixels.</param>
 public sealed record ImageModelInfo(string Name, string Kind, int Width, int Height);
 
 /// <summary>
-/// Stored image models behind <see cref="IImageGenerator"/>, keyed by the kind of model the manifest describes; each
-/// kind is one entry of <see cref="Kinds"/> (recognise, native size, create), so a new architecture adds one entry.
-/// Generators are created on first use and kept.
+/// Stored image models (those <c>strata train</c> registers: GANs and diffusion models, told apart by their config)
+/// behind <see cref="IImageGenerator"/>. Generators are created on first use and kept.
 /// </summary>
 public sealed class ImageGenerators(ModelStore store) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<IImageGenerator>> loaded = new(StringComparer.Ordinal);
-
-    private static readonly IReadOnlyList<ImageModelKind> Kinds =
-    [
-        new("gan",
-            manifest => manifest.Format == ModelFormat.Torch && manifest.Files.Any(f => f.Path == GanSampler.WeightsFile) && manifest.Files.Any(f => f.Path == GanSampler.ConfigFile),
-            (store, manifest) =>
-            {
-                var size = SynthesisConfig.Load(store.PathOf(manifest.Files.First(f => f.Path == GanSampler.ConfigFile))).Image.Size;
-                return (size, size);
-            },
-            (store, name) => new GanImageGenerator(store, name)),
-    ];
 
     /// <summary>Every stored image model.</summary>
     public IReadOnlyList<ImageModelInfo> List() =>
@@ -55,8 +42,7 @@ public sealed class ImageGenerators(ModelStore store) : IDisposable
     public IImageGenerator Get(ImageModelInfo model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var kind = Kinds.First(k => k.Name == model.Kind);
-        var generator = loaded.GetOrAdd(model.Name, name => new Lazy<IImageGenerator>(() => kind.Create(store, name)));
+        var generator = loaded.GetOrAdd(model.Name, name => new Lazy<IImageGenerator>(() => new TrainedImageGenerator(store, name)));
         try
         {
             return generator.Value;
@@ -88,16 +74,13 @@ public sealed class ImageGenerators(ModelStore store) : IDisposable
 
     private ImageModelInfo? Describe(ModelManifest manifest)
     {
-        var kind = Kinds.FirstOrDefault(k => k.Recognises(manifest));
-        if (kind is null)
+        var configFile = manifest.Files.FirstOrDefault(f => f.Path == TrainedModel.ConfigFile);
+        if (manifest.Format != ModelFormat.Torch || configFile is null)
         {
             return null;
         }
 
-        var (width, height) = kind.NativeSize(store, manifest);
-        return new ImageModelInfo(manifest.Name, kind.Name, width, height);
+        var config = SynthesisConfig.Load(store.PathOf(configFile));
+        return new ImageModelInfo(manifest.Name, config.Architecture, config.Image.Size, config.Image.Size);
     }
-
-    private sealed record ImageModelKind(
-        string Name, Func<ModelManifest, bool> Recognises, Func<ModelStore, ModelManifest, (int Width, int Height)> NativeSize, Func<ModelStore, string, IImageGenerator> Create);
 }
