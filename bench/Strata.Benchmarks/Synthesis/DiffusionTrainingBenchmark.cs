@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Strata.Models.Configuration;
 using Strata.Synthesis.Architectures;
 using Strata.Synthesis.Configuration;
 using Strata.Synthesis.Datasets;
@@ -15,72 +13,26 @@ namespace Strata.Benchmarks.Synthesis;
 /// ddpm-fashion-mnist config), schedule, batch, optimiser and Fashion-MNIST images; the bare loop skips Strata's
 /// per-step seeding, gradient clipping and norm, EMA update and NaN checks.
 /// </summary>
-internal sealed class DiffusionTrainingBenchmark : IBenchmark
+internal sealed class DiffusionTrainingBenchmark : TrainerBenchmark
 {
-    private const string FashionMnist = "/usr/share/datasets/fashion-mnist";
+    public override string Name => "ddpm";
 
-    public string Name => "ddpm";
+    public override string Description => "DDPM training images/s: Strata's trainer vs a bare TorchSharp loop";
 
-    public string Description => "DDPM training images/s: Strata's trainer vs a bare TorchSharp loop";
+    protected override string ConfigFile => "ddpm-fashion-mnist.json";
 
-    public Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
-    {
-        var home = Path.Combine(Path.GetTempPath(), "strata-bench-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var store = new DatasetStore(new StrataPaths(home));
-            new DatasetImporter(store).Import(FashionMnist, new DatasetImportOptions("fm", Limit: 2048));
-            var images = store.Load("fm");
-            var config = SynthesisConfig.Load(ConfigPath());
-            var batch = config.Training.BatchSize;
-            var steps = options.Quick ? 3 : 8;
+    protected override string Workload => "DDPM UNet 28×28 Fashion-MNIST";
 
-            using var trainer = new DiffusionTrainer(config, images);
-            using var bare = new BareDdpmLoop(config, images);
-            trainer.TrainStep(); // warm-up: first-call allocations and kernel selection
-            bare.Step();
-            var (strata, peer) = Measure.AlternatingAsync(options.Rounds,
-                () => Task.FromResult(Rate(() => trainer.TrainStep(), steps, batch)),
-                () => Task.FromResult(Rate(bare.Step, steps, batch))).GetAwaiter().GetResult();
-            IReadOnlyList<BenchmarkResult> results =
-            [
-                new($"DDPM UNet 28×28 Fashion-MNIST, batch {batch}, {torch.get_num_threads()} threads", "images/s", strata, "bare TorchSharp loop", peer, 0.9),
-            ];
-            return Task.FromResult(results);
-        }
-        finally
-        {
-            Directory.Delete(home, recursive: true);
-        }
-    }
+    protected override int Images => 2048;
 
-    private static double Rate(Action step, int steps, int batch)
-    {
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < steps; i++)
-        {
-            step();
-        }
+    protected override int Steps(bool quick) => quick ? 3 : 8;
 
-        return steps * batch / clock.Elapsed.TotalSeconds;
-    }
+    protected override IImageModelTrainer CreateTrainer(SynthesisConfig config, ImageSet images) => new DiffusionTrainer(config, images);
 
-    private static string ConfigPath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "configs", "ddpm-fashion-mnist.json");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("configs/ddpm-fashion-mnist.json not found above the benchmark's folder.");
-    }
+    protected override IBareLoop CreateBareLoop(SynthesisConfig config, ImageSet images) => new BareDdpmLoop(config, images);
 
     /// <summary>The textbook loop: float data prepared once, random batches and timesteps, ε-MSE, Adam. Nothing else.</summary>
-    private sealed class BareDdpmLoop : IDisposable
+    private sealed class BareDdpmLoop : IBareLoop
     {
         private readonly Tensor data;
         private readonly UNet network;
