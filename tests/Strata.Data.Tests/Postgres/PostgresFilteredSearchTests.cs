@@ -27,9 +27,9 @@ public sealed class PostgresFilteredSearchTests(PostgresFixture fixture)
         }
 
         var queries = SyntheticVectors.LowRank(30, Dimension, seed: 12);
-        foreach (var exactLimit in new[] { PostgresCollection.DefaultExactSearchLimit, 0 })
+        foreach (var plan in new[] { FilteredSearchPlan.Auto, FilteredSearchPlan.IndexFirst })
         {
-            collection.ExactSearchLimit = exactLimit;
+            collection.FilteredPlan = plan;
             foreach (var passing in new[] { 1, 10, 100, 500, 1000 })
             {
                 var filter = MetadataFilter.Parse($$"""{"field":"bucket","lt":{{passing}}}""");
@@ -47,8 +47,27 @@ public sealed class PostgresFilteredSearchTests(PostgresFixture fixture)
                 }
 
                 var recall = found / (double)(wanted * queries.Length);
-                Assert.True(recall >= 0.95, $"recall@10 {recall:0.000} with {passing / 10.0}% passing (exact limit {exactLimit})");
+                Assert.True(recall >= 0.95, $"recall@10 {recall:0.000} with {passing / 10.0}% passing (plan {plan})");
             }
         }
+    }
+
+    [Theory]
+    [InlineData(0L, 700L, 20_000.0)] // nothing passing in the sample
+    [InlineData(1L, 700L, 20_000.0)] // about 0.1 %: the index scan would visit about half the table
+    [InlineData(3L, 700L, 1_000.0)] // a broad share of a small table still visits more tuples than the table has rows worth
+    public void Rare_filters_are_searched_exactly(long matching, long sampled, double rows) =>
+        Assert.Null(PostgresCollection.ChooseBudget(matching, sampled, rows, k: 10));
+
+    [Theory]
+    [InlineData(70L, 700L, 20_000.0)] // 10 %
+    [InlineData(700L, 700L, 20_000.0)] // all
+    [InlineData(7L, 700L, 1_000_000.0)] // 1 % of a large table
+    public void Broad_filters_use_the_index_within_a_budget_below_the_exact_cost(long matching, long sampled, double rows)
+    {
+        var budget = PostgresCollection.ChooseBudget(matching, sampled, rows, k: 10);
+        Assert.NotNull(budget);
+        // Enough tuples for k to pass at the sampled share, no more than an exact scan's worth of work.
+        Assert.InRange(budget.Value, 10 * sampled / matching, rows / PostgresCollection.IndexTupleCost);
     }
 }
