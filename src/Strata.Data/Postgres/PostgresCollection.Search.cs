@@ -88,7 +88,7 @@ public sealed partial class PostgresCollection
     /// <summary>
     /// The nearest <paramref name="k"/> matching records. Unfiltered queries and filters that pass enough records use the
     /// HNSW index with pgvector 0.8's iterative scan (it keeps walking the graph until k rows pass the filter); a selective
-    /// filter (judged from a sample, see <see cref="PlanFiltered"/>) or a short index answer is searched exactly.
+    /// filter (judged from a sample, see <see cref="IndexScanPays"/>) or a short index answer is searched exactly.
     /// </summary>
     private List<SearchHit> Nearest(NpgsqlConnection connection, NpgsqlTransaction transaction, float[] vector, int k, SearchOptions options, bool withVectors)
     {
@@ -97,25 +97,24 @@ public sealed partial class PostgresCollection
             return NearestExact(connection, transaction, vector, k, options, withVectors);
         }
 
-        var maxScanTuples = DefaultMaxScanTuples;
-        if (options.Filter is not null && FilteredPlan == FilteredSearchPlan.Auto)
+        var ef = Math.Max(options.Ef ?? Spec.IndexParameters.EfSearch, k);
+        if (options.Filter is not null)
         {
-            var plan = PlanFiltered(connection, transaction, options.Filter, k);
-            if (plan is null)
+            var sample = SampleFilter(connection, transaction, options.Filter);
+            if (FilteredPlan == FilteredSearchPlan.Auto && !IndexScanPays(sample, k))
             {
                 return NearestExact(connection, transaction, vector, k, options, withVectors);
             }
 
-            maxScanTuples = plan.Value;
+            ef = (int)Math.Min(int.MaxValue, ef * FilteredWidthFactor(sample));
         }
 
-        var ef = Math.Clamp(Math.Max(options.Ef ?? Spec.IndexParameters.EfSearch, k), 1, PostgresSchema.MaxEfSearch);
         using (var settings = new NpgsqlCommand(
             "SELECT set_config('hnsw.ef_search', @ef, true), set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.max_scan_tuples', @tuples, true)",
             connection, transaction))
         {
-            settings.Parameters.AddWithValue("ef", ef.ToString(CultureInfo.InvariantCulture));
-            settings.Parameters.AddWithValue("tuples", maxScanTuples.ToString(CultureInfo.InvariantCulture));
+            settings.Parameters.AddWithValue("ef", Math.Clamp(ef, 1, PostgresSchema.MaxEfSearch).ToString(CultureInfo.InvariantCulture));
+            settings.Parameters.AddWithValue("tuples", MaxScanTuples.ToString(CultureInfo.InvariantCulture));
             settings.ExecuteNonQuery();
         }
 
@@ -124,7 +123,7 @@ public sealed partial class PostgresCollection
             $"SELECT {HitColumns(withVectors)} FROM {table} WHERE {where} ORDER BY embedding {Operator} @query LIMIT @k", parameters, vector, k);
         // relaxed_order may return rows slightly out of order; sort them by the distance it reported.
         hits.Sort((a, b) => b.Score.CompareTo(a.Score));
-        // Fewer than k: the filter passes fewer than k records, or the walk hit its tuple budget. Exact search settles both.
+        // Fewer than k: the filter passes fewer than k records, or the walk gave up after MaxScanTuples. Exact search settles both.
         return hits.Count >= k ? hits : NearestExact(connection, transaction, vector, k, options, withVectors);
     }
 
