@@ -31,7 +31,7 @@ public sealed record VectorBenchmarkOptions
 /// <param name="MemoryBytesPerVector">Process memory the index takes per vector (null where the index lives in a server).</param>
 /// <param name="DiskBytesPerVector">Bytes on disk per vector (for pgvector: table, indexes, metadata and text columns).</param>
 /// <param name="FilteredRecall">Recall@10 by share of the collection passing the filter ("0.1%", "1%" …).</param>
-/// <param name="FilteredQps">Queries per second by share passing.</param>
+/// <param name="FilteredQps">Queries per second by share passing, one thread, k = 10 (median of the rounds).</param>
 public sealed record VectorSystemResult(
     string System, double RecallAt10, double Qps, double BuildSeconds, int? Ef, double? MemoryBytesPerVector, double? DiskBytesPerVector,
     IReadOnlyDictionary<string, double> FilteredRecall, IReadOnlyDictionary<string, double> FilteredQps);

@@ -69,34 +69,36 @@ public static class VectorBenchmarkRunner
             }
 
             var rates = systems.ToDictionary(s => s.Name, _ => new List<double>());
+            var filteredRates = systems.ToDictionary(s => s.Name, _ => Selectivities.ToDictionary(s => s.Label, _ => new List<double>()));
+            var filteredRecall = systems.ToDictionary(s => s.Name, _ => new Dictionary<string, double>());
             for (var round = 0; round < options.Rounds; round++)
             {
                 // Rotate the order every round so no system always runs on a warmer (or busier) machine.
                 foreach (var system in systems.Skip(round % systems.Count).Concat(systems.Take(round % systems.Count)))
                 {
                     rates[system.Name].Add(Qps(queries, q => system.Search(q, system.Ef)));
+                    if (!system.SupportsFilters)
+                    {
+                        continue;
+                    }
+
+                    foreach (var (label, buckets) in Selectivities)
+                    {
+                        var found = new int[queries.Length][];
+                        var index = 0;
+                        filteredRates[system.Name][label].Add(Qps(queries, q => found[index++] = system.SearchFiltered(q, system.Ef, buckets, allowedBySelectivity[label])));
+                        filteredRecall[system.Name][label] = Recall(found, filteredTruth[label]);
+                        log($"vectors: {system.Name} {label} passing: recall@10={filteredRecall[system.Name][label]:0.000}, {filteredRates[system.Name][label][^1]:0} queries/s");
+                    }
                 }
             }
 
             var results = new List<VectorSystemResult>();
             foreach (var system in systems)
             {
-                var filteredRecall = new Dictionary<string, double>();
-                var filteredQps = new Dictionary<string, double>();
-                if (system.SupportsFilters)
-                {
-                    foreach (var (label, buckets) in Selectivities)
-                    {
-                        var watch = Stopwatch.StartNew();
-                        var found = queries.Select(q => system.SearchFiltered(q, system.Ef, buckets, allowedBySelectivity[label])).ToArray();
-                        filteredQps[label] = queries.Length / watch.Elapsed.TotalSeconds;
-                        filteredRecall[label] = Recall(found, filteredTruth[label]);
-                        log($"vectors: {system.Name} {label} passing: recall@10={filteredRecall[label]:0.000}, {filteredQps[label]:0} queries/s");
-                    }
-                }
-
                 results.Add(new VectorSystemResult(system.Name, Recall(queries.Select(q => system.Search(q, system.Ef)).ToArray(), truth), Median(rates[system.Name]),
-                    system.BuildSeconds, system.Ef, system.MemoryBytesPerVector, system.DiskBytesPerVector(), filteredRecall, filteredQps));
+                    system.BuildSeconds, system.Ef, system.MemoryBytesPerVector, system.DiskBytesPerVector(), filteredRecall[system.Name],
+                    filteredRecall[system.Name].Keys.ToDictionary(label => label, label => Median(filteredRates[system.Name][label]))));
             }
 
             var bruteQueries = queries[..Math.Min(50, queries.Length)];

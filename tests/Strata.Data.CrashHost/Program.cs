@@ -1,14 +1,24 @@
 using System.Globalization;
 using Strata.Data.Collections;
 using Strata.Data.Embedded;
+using Strata.Data.Postgres;
 using Strata.Data.Tests.Support;
 
-// Usage: Strata.Data.CrashHost DATA_DIR COLLECTION FIRST_RECORD BATCH_SIZE
+// Usage: Strata.Data.CrashHost embedded DATA_DIR COLLECTION FIRST_RECORD BATCH_SIZE
+//        Strata.Data.CrashHost postgres COLLECTION FIRST_RECORD BATCH_SIZE   (connection string in STRATA_CRASH_CONNECTION_STRING,
+//        kept off the command line, which every user of the machine can read)
 // Upserts batches of deterministic records until killed; after each committed batch prints "acked <total>".
-var database = new EmbeddedVectorDatabase(args[0]);
-var first = int.Parse(args[2], CultureInfo.InvariantCulture);
-var batchSize = int.Parse(args[3], CultureInfo.InvariantCulture);
-using var collection = database.Exists(args[1]) ? database.Open(args[1]) : database.Create(new CollectionSpec(args[1], CrashRecords.Dimension));
+var (database, rest) = args[0] switch
+{
+    "embedded" => ((IVectorDatabase)new EmbeddedVectorDatabase(args[1]), args[2..]),
+    "postgres" => (new PostgresVectorDatabase(Environment.GetEnvironmentVariable("STRATA_CRASH_CONNECTION_STRING")
+        ?? throw new InvalidOperationException("STRATA_CRASH_CONNECTION_STRING is not set")), args[1..]),
+    _ => throw new ArgumentException($"Unknown backend '{args[0]}': embedded or postgres."),
+};
+var name = rest[0];
+var first = int.Parse(rest[1], CultureInfo.InvariantCulture);
+var batchSize = int.Parse(rest[2], CultureInfo.InvariantCulture);
+using var collection = database.Exists(name) ? database.Open(name) : database.Create(new CollectionSpec(name, CrashRecords.Dimension));
 for (var start = first; ; start += batchSize)
 {
     collection.Upsert([.. Enumerable.Range(start, batchSize).Select(CrashRecords.Record)]);

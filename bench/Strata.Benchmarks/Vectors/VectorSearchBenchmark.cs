@@ -45,6 +45,14 @@ internal static class VectorBenchmarkRows
 
             rows.Add(new($"queries/s at recall@10≥0.95 (N={n}, ef {strata.Ef} vs {peer.Ef})", "queries/s", strata.Qps, peerName, peer.Qps, 1.0));
             rows.Add(new($"index build (N={n}, M=16, efC=200)", "vectors/s", report.Count / strata.BuildSeconds, peerName, report.Count / peer.BuildSeconds, 1.0));
+            foreach (var (label, peerQps) in peer.FilteredQps)
+            {
+                if (strata.FilteredQps.TryGetValue(label, out var strataQps))
+                {
+                    rows.Add(new($"filtered queries/s, {label} passing", "queries/s", strataQps, peerName, peerQps, null));
+                }
+            }
+
             if (peer.DiskBytesPerVector is { } peerDisk && strata.DiskBytesPerVector is { } strataDisk)
             {
                 rows.Add(new("disk per vector (inverse)", "vectors/MiB", (1 << 20) / strataDisk, peerName, (1 << 20) / peerDisk, null));

@@ -18,6 +18,12 @@ internal static class VectorBenchmarkTable
                 $"{r.System,-16} {r.BuildSeconds,8:0.0} {r.Qps,10:0} {r.RecallAt10,9:0.000} {(r.Ef?.ToString(CultureInfo.InvariantCulture) ?? "-"),4} {Bytes(r.MemoryBytesPerVector),10} {Bytes(r.DiskBytesPerVector),10}  {filtered}"));
         }
 
+        foreach (var r in report.Results.Where(r => r.FilteredQps.Count > 0))
+        {
+            Console.WriteLine($"{r.System} filtered queries/s ({string.Join(" / ", selectivities)} passing): " +
+                string.Join(" / ", selectivities.Select(s => r.FilteredQps.TryGetValue(s, out var v) ? v.ToString("0", CultureInfo.InvariantCulture) : "-")));
+        }
+
         foreach (var (system, reason) in report.Skipped)
         {
             Console.WriteLine($"{system}: skipped ({reason})");

@@ -3,16 +3,30 @@ namespace Strata.Data.Hnsw;
 /// <summary>Search half of <see cref="HnswIndex"/>.</summary>
 internal sealed partial class HnswIndex
 {
+    /// <summary>Distances computed by graph walks so far: the work searches did, whatever the machine's speed.</summary>
+    public long WalkDistances { get; private set; }
+
+    /// <summary>Distances computed by exact scans so far.</summary>
+    public long ScanDistances { get; private set; }
+
     /// <summary>
     /// The <paramref name="k"/> nearest live nodes to <paramref name="query"/> that pass <paramref name="accept"/>
     /// (all when null), closest first. Rejected and tombstoned nodes still route the search, so filtering never
     /// disconnects the graph; the caller widens <paramref name="ef"/> for selective filters.
     /// </summary>
-    public List<Neighbour> Search(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept = null)
+    public List<Neighbour> Search(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept = null) =>
+        TrySearch(query, k, ef, accept, int.MaxValue, out var found) ? found : [];
+
+    /// <summary>
+    /// <see cref="Search"/> that gives up once it has computed <paramref name="maxDistances"/> distances (returning false),
+    /// so a caller can bound a filtered walk by what an exact scan of the accepted nodes would cost.
+    /// </summary>
+    public bool TrySearch(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept, int maxDistances, out List<Neighbour> found)
     {
+        found = [];
         if (EntryPoint < 0 || k <= 0)
         {
-            return [];
+            return true;
         }
 
         var prepared = VectorDistance.Prepare(query, Metric);
@@ -24,13 +38,19 @@ internal sealed partial class HnswIndex
         }
 
         bool Accept(int node) => !deleted[node] && (accept is null || accept(node));
-        var found = SearchLayer(prepared, current, Math.Max(ef, k), 0, Accept);
-        if (found.Count > k)
+        var layerZero = SearchLayer(prepared, current, Math.Max(ef, k), 0, Accept, maxDistances);
+        if (layerZero is null)
         {
-            found.RemoveRange(k, found.Count - k);
+            return false;
         }
 
-        return found;
+        if (layerZero.Count > k)
+        {
+            layerZero.RemoveRange(k, layerZero.Count - k);
+        }
+
+        found = layerZero;
+        return true;
     }
 
     /// <summary>Exact search over the given nodes: the fallback for filters that pass few records.</summary>
@@ -45,6 +65,7 @@ internal sealed partial class HnswIndex
                 continue;
             }
 
+            ScanDistances++;
             var distance = Distance(prepared, node);
             if (best.Count < k)
             {
@@ -91,8 +112,9 @@ internal sealed partial class HnswIndex
     /// <summary>
     /// Best-first search of one layer. Results hold only accepted nodes (all nodes when <paramref name="acceptResult"/>
     /// is null, as during construction); the frontier holds every node, so the walk continues through rejected ones.
+    /// Null when the walk would compute more than <paramref name="maxDistances"/> distances.
     /// </summary>
-    private List<Neighbour> SearchLayer(ReadOnlySpan<float> query, int entry, int ef, int layer, Func<int, bool>? acceptResult)
+    private List<Neighbour>? SearchLayer(ReadOnlySpan<float> query, int entry, int ef, int layer, Func<int, bool>? acceptResult, int maxDistances = int.MaxValue)
     {
         if (++stamp == int.MaxValue)
         {
@@ -104,6 +126,7 @@ internal sealed partial class HnswIndex
         var results = new PriorityQueue<Neighbour, float>();
         var entryDistance = Distance(query, entry);
         visitedStamp[entry] = stamp;
+        var distances = 1;
         frontier.Enqueue(entry, entryDistance);
         if (acceptResult is null || acceptResult(entry))
         {
@@ -127,6 +150,12 @@ internal sealed partial class HnswIndex
                 }
 
                 visitedStamp[neighbour] = stamp;
+                if (++distances > maxDistances)
+                {
+                    WalkDistances += maxDistances;
+                    return null;
+                }
+
                 var neighbourDistance = Distance(query, neighbour);
                 if (results.Count < ef || neighbourDistance < results.Peek().Distance)
                 {
@@ -143,6 +172,7 @@ internal sealed partial class HnswIndex
             }
         }
 
+        WalkDistances += distances;
         var ordered = new List<Neighbour>(results.Count);
         while (results.Count > 0)
         {

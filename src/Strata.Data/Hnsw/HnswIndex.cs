@@ -163,7 +163,7 @@ internal sealed partial class HnswIndex
 
         for (var layer = Math.Min(level, TopLevel); layer >= 0; layer--)
         {
-            var candidates = SearchLayer(query, current, Parameters.EfConstruction, layer, acceptResult: null);
+            var candidates = SearchLayer(query, current, Parameters.EfConstruction, layer, acceptResult: null)!;
             var limit = layer == 0 ? maxLinksLayer0 : maxLinks;
             var selected = SelectNeighbours(candidates, maxLinks);
             SetLinks(node, layer, selected);

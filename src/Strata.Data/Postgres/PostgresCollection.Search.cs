@@ -11,15 +11,6 @@ namespace Strata.Data.Postgres;
 /// <summary>Queries: dense kNN through pgvector's HNSW index (or exactly), full text through tsvector, and their fusion.</summary>
 public sealed partial class PostgresCollection
 {
-    /// <summary>
-    /// Filtered queries whose filter passes at most this many records are answered exactly (filter first, then every
-    /// distance): that costs about what the HNSW walk spends skipping non-matching nodes at low selectivity, and is always right.
-    /// </summary>
-    internal const int DefaultExactSearchLimit = 10_000;
-
-    /// <summary>The limit in effect (tests lower it to drive the HNSW path on small collections).</summary>
-    internal int ExactSearchLimit { get; set; } = DefaultExactSearchLimit;
-
     /// <summary>The <c>K</c> nearest records to <paramref name="vector"/>, best first, scored by the collection's metric.</summary>
     public IReadOnlyList<SearchHit> Search(float[] vector, SearchOptions? options = null)
     {
@@ -95,28 +86,35 @@ public sealed partial class PostgresCollection
     }
 
     /// <summary>
-    /// The nearest <paramref name="k"/> matching records. Unfiltered and broad filters use the HNSW index with pgvector 0.8's
-    /// iterative scan (it keeps walking the graph until k rows pass the filter, instead of returning fewer); a selective
-    /// filter (counted first, through the metadata GIN index for equality) or a short index answer falls back to exact search.
+    /// The nearest <paramref name="k"/> matching records. Unfiltered queries and filters that pass enough records use the
+    /// HNSW index with pgvector 0.8's iterative scan (it keeps walking the graph until k rows pass the filter); a selective
+    /// filter (judged from a sample, see <see cref="IndexScanPays"/>) or a short index answer is searched exactly.
     /// </summary>
     private List<SearchHit> Nearest(NpgsqlConnection connection, NpgsqlTransaction transaction, float[] vector, int k, SearchOptions options, bool withVectors)
     {
-        var indexed = Spec.Dimension <= PostgresSchema.MaxIndexedDimension;
-        var matching = options.Filter is null ? -1 : CountMatching(connection, transaction, options.Filter);
-        if (matching == 0)
-        {
-            return [];
-        }
-
-        if (!indexed || (matching >= 0 && matching <= ExactSearchLimit))
+        if (Spec.Dimension > PostgresSchema.MaxIndexedDimension)
         {
             return NearestExact(connection, transaction, vector, k, options, withVectors);
         }
 
-        var ef = Math.Clamp(Math.Max(options.Ef ?? Spec.IndexParameters.EfSearch, k), 1, PostgresSchema.MaxEfSearch);
-        using (var settings = new NpgsqlCommand("SELECT set_config('hnsw.ef_search', @ef, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)", connection, transaction))
+        var ef = Math.Max(options.Ef ?? Spec.IndexParameters.EfSearch, k);
+        if (options.Filter is not null)
         {
-            settings.Parameters.AddWithValue("ef", ef.ToString(CultureInfo.InvariantCulture));
+            var sample = SampleFilter(connection, transaction, options.Filter);
+            if (FilteredPlan == FilteredSearchPlan.Auto && !IndexScanPays(sample, k))
+            {
+                return NearestExact(connection, transaction, vector, k, options, withVectors);
+            }
+
+            ef = (int)Math.Min(int.MaxValue, ef * FilteredWidthFactor(sample));
+        }
+
+        using (var settings = new NpgsqlCommand(
+            "SELECT set_config('hnsw.ef_search', @ef, true), set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.max_scan_tuples', @tuples, true)",
+            connection, transaction))
+        {
+            settings.Parameters.AddWithValue("ef", Math.Clamp(ef, 1, PostgresSchema.MaxEfSearch).ToString(CultureInfo.InvariantCulture));
+            settings.Parameters.AddWithValue("tuples", MaxScanTuples.ToString(CultureInfo.InvariantCulture));
             settings.ExecuteNonQuery();
         }
 
@@ -125,8 +123,8 @@ public sealed partial class PostgresCollection
             $"SELECT {HitColumns(withVectors)} FROM {table} WHERE {where} ORDER BY embedding {Operator} @query LIMIT @k", parameters, vector, k);
         // relaxed_order may return rows slightly out of order; sort them by the distance it reported.
         hits.Sort((a, b) => b.Score.CompareTo(a.Score));
-        var expected = matching < 0 ? k : (int)Math.Min(k, matching);
-        return hits.Count >= expected ? hits : NearestExact(connection, transaction, vector, k, options, withVectors);
+        // Fewer than k: the filter passes fewer than k records, or the walk gave up after MaxScanTuples. Exact search settles both.
+        return hits.Count >= k ? hits : NearestExact(connection, transaction, vector, k, options, withVectors);
     }
 
     // MATERIALIZED keeps the planner from pushing the ORDER BY into the HNSW index: the filter runs first, then every

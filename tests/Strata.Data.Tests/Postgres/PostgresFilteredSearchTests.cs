@@ -27,9 +27,9 @@ public sealed class PostgresFilteredSearchTests(PostgresFixture fixture)
         }
 
         var queries = SyntheticVectors.LowRank(30, Dimension, seed: 12);
-        foreach (var exactLimit in new[] { PostgresCollection.DefaultExactSearchLimit, 0 })
+        foreach (var plan in new[] { FilteredSearchPlan.Auto, FilteredSearchPlan.IndexFirst })
         {
-            collection.ExactSearchLimit = exactLimit;
+            collection.FilteredPlan = plan;
             foreach (var passing in new[] { 1, 10, 100, 500, 1000 })
             {
                 var filter = MetadataFilter.Parse($$"""{"field":"bucket","lt":{{passing}}}""");
@@ -47,8 +47,32 @@ public sealed class PostgresFilteredSearchTests(PostgresFixture fixture)
                 }
 
                 var recall = found / (double)(wanted * queries.Length);
-                Assert.True(recall >= 0.95, $"recall@10 {recall:0.000} with {passing / 10.0}% passing (exact limit {exactLimit})");
+                Assert.True(recall >= 0.95, $"recall@10 {recall:0.000} with {passing / 10.0}% passing (plan {plan})");
             }
         }
     }
+
+    [Theory]
+    [InlineData(0L, 700L, 20_000.0)] // nothing passing in the sample
+    [InlineData(1L, 700L, 20_000.0)] // about 0.1 %: the index scan would visit about half the table
+    [InlineData(7L, 700L, 20_000.0)] // 1 % of 20,000: measured to cost as much as exact search
+    [InlineData(3L, 700L, 1_000.0)] // a small table
+    [InlineData(1L, 7000L, 10_000_000.0)] // 0.01 % of a large table: the scan would run into its tuple limit
+    public void Rare_filters_are_searched_exactly(long matching, long sampled, double rows) =>
+        Assert.False(PostgresCollection.IndexScanPays(new FilterSample(matching, sampled, rows), k: 10));
+
+    [Theory]
+    [InlineData(70L, 700L, 20_000.0)] // 10 %
+    [InlineData(700L, 700L, 20_000.0)] // all
+    [InlineData(7L, 700L, 1_000_000.0)] // 1 % of a large table
+    public void Broad_filters_use_the_index(long matching, long sampled, double rows) =>
+        Assert.True(PostgresCollection.IndexScanPays(new FilterSample(matching, sampled, rows), k: 10));
+
+    [Theory]
+    [InlineData(700L, 700L, 1.0)] // all passing: the configured width
+    [InlineData(350L, 700L, 2.0)] // half: twice the width, so the first pass meets as many passing rows
+    [InlineData(70L, 700L, 4.0)] // 10 %: capped, the iterative scan carries on from there
+    [InlineData(0L, 700L, 4.0)]
+    public void The_search_width_grows_as_the_share_passing_falls(long matching, long sampled, double factor) =>
+        Assert.Equal(factor, PostgresCollection.FilteredWidthFactor(new FilterSample(matching, sampled, 20_000)), 6);
 }
