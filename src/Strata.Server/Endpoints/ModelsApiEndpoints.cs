@@ -16,7 +16,7 @@ namespace Strata.Server.Endpoints;
 /// <summary>
 /// Strata's model API: <c>GET /api/models</c> (the catalog with store details), <c>POST /api/models/pull</c> (a Hugging
 /// Face pull streaming its progress as server-sent events, or NDJSON when asked with <c>Accept: application/x-ndjson</c>)
-/// and <c>DELETE /api/models/{name}</c>.
+/// and <c>DELETE /api/models/{name}</c> (the name may hold a slash, as pulled models' OWNER/REPO names do).
 /// </summary>
 public static class ModelsApiEndpoints
 {
@@ -28,7 +28,8 @@ public static class ModelsApiEndpoints
         group.MapPost("/pull", PullAsync)
             .WithSummary("Pull hf://OWNER/REPO[/PATH][@REVISION] into the store, streaming progress (SSE, or NDJSON with Accept: application/x-ndjson)")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").Produces<OpenAiError>(StatusCodes.Status400BadRequest);
-        group.MapDelete("/{name}", Delete).WithSummary("Delete a model from the store").Produces<OpenAiError>(StatusCodes.Status404NotFound);
+        // A catch-all: models pulled from the Hub are named OWNER/REPO, and the slash stays part of the name.
+        group.MapDelete("/{**name}", Delete).WithSummary("Delete a model from the store").Produces<OpenAiError>(StatusCodes.Status404NotFound);
         return routes;
     }
 
