@@ -18,7 +18,7 @@ public static class ServerSettings
         new("Server:Urls", "http://127.0.0.1:8080", "where to listen; a non-loopback address needs API keys"),
         new("Server:ApiKeys", "none", "accepted keys (raw, or sha256:<hex> of the key), sent as 'Authorization: Bearer KEY'"),
         new("Server:MaxRequestBytes", "8 MiB", "largest request body (413 beyond it)"),
-        new("Server:MaxOutputTokens", "4096", "most tokens one completion may ask for (400 beyond it)"),
+        new("Server:MaxOutputTokens", "4096", "most tokens one completion may ask for (400 beyond it); also the output cap of a request without max_tokens"),
         new("Server:MaxPromptCharacters", "1000000", "most characters of message text in one request (400 beyond it)"),
         new("Server:MaxEmbeddingInputs", "2048", "most inputs in one embeddings request (400 beyond it)"),
         new("Server:MaxUploadBytes", "64 MiB", "largest document upload (413 beyond it)"),
