@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Strata.Models.Configuration;
 using Strata.Models.Catalog;
 using Strata.Models.HuggingFace;
 using Strata.Models.Store;
@@ -112,11 +114,13 @@ public static class ModelsApiEndpoints
                 var manifest = await puller.PullAsync(new HubPullRequest { Reference = reference, Name = request.Name, File = request.File }, progress, context.RequestAborted);
                 events.Writer.TryWrite(new PullEvent("done", null, null, null, null, null, manifest.Name, manifest.Format.ToString().ToLowerInvariant(), manifest.Size, null));
             }
-            catch (Exception e) when (e is ModelStoreException or FormatException or HttpRequestException or IOException)
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
-                // Store and Hub errors are written for the user; transport errors are described without their details.
-                var message = e is ModelStoreException or FormatException ? e.Message : "The download failed: " + e.GetType().Name;
-                events.Writer.TryWrite(new PullEvent("error", null, null, null, null, null, null, null, null, message));
+                // The client went away: the partial download stays in the store for the next pull to resume.
+            }
+            catch (Exception e)
+            {
+                events.Writer.TryWrite(new PullEvent("error", null, null, null, null, null, null, null, null, ErrorMessage(e, context)));
             }
             finally
             {
@@ -130,6 +134,26 @@ public static class ModelsApiEndpoints
         }
 
         await pull;
+    }
+
+    /// <summary>
+    /// What a failed pull tells the client. Store and Hub errors are written for the user, with the server's own folders
+    /// (a disk-space error names one) shown as STRATA_HOME; transport errors are named without their details; anything
+    /// else is logged and reported generically, as the error middleware does for other routes.
+    /// </summary>
+    private static string ErrorMessage(Exception e, HttpContext context)
+    {
+        switch (e)
+        {
+            case ModelStoreException or FormatException:
+                var home = context.RequestServices.GetRequiredService<StrataPaths>().Home;
+                return e.Message.Replace(home, "STRATA_HOME", StringComparison.Ordinal);
+            case HttpRequestException or IOException:
+                return "The download failed: " + e.GetType().Name;
+            default:
+                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ModelsApiEndpoints)).LogError(e, "A model pull failed");
+                return "The pull failed; the server's log has the details.";
+        }
     }
 
     private sealed class ChannelProgress(ChannelWriter<PullEvent> writer) : IProgress<PullProgress>

@@ -182,6 +182,47 @@ public sealed class ModelPullTests : IAsyncLifetime
         Assert.NotNull(await ListedAsync("kept"));
     }
 
+    [Fact]
+    public async Task A_client_that_disconnects_cancels_its_pull_and_the_next_pull_resumes_the_partial_file()
+    {
+        var gguf = TestModelBytes.Gguf(400_000, seed: 35);
+        hub.AddRepository("acme/stalled", ("stalled.gguf", gguf, true));
+        hub.CutAfterBytes = 150_000;
+        hub.StallReached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/models/pull") { Content = JsonContent.Create(new { source = "hf://acme/stalled" }) })
+        using (var response = await server.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        {
+            response.EnsureSuccessStatusCode();
+            await hub.StallReached.Task;
+        }
+
+        // The hub holds the body open until its client gives up: only the server cancelling the pull ends that transfer,
+        // and until then the partial file stays locked by it. So a second pull that finishes proves the first was cancelled.
+        hub.StallReached = null;
+        hub.CutAfterBytes = 0;
+        hub.Requests.Clear();
+        List<PullEventRead> events;
+        var attempts = 0;
+        while (true)
+        {
+            events = await PullEvents.PullAsync(server.Client, new { source = "hf://acme/stalled" }, PullEvents.Ndjson);
+            // The server notices the closed connection on its own schedule; until then the first pull still holds the file.
+            if (events[^1].Status == "done" || !events[^1].Text("message")!.Contains("being downloaded", StringComparison.Ordinal) || ++attempts == 300)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.True(events[^1].Status == "done", events[^1].Data.GetRawText());
+        // The pull that finished asked only for the bytes after those the cancelled one had written.
+        var resumedAt = hub.Requests.Last(r => r.Server == "cdn").Range;
+        Assert.Matches("^bytes=[1-9][0-9]*-$", resumedAt);
+        Assert.Equal(Sha256(gguf), Assert.Single(Store.Get("acme/stalled").Files).Digest);
+    }
+
     private async Task<JsonElement?> ListedAsync(string name)
     {
         var models = await ApiAssert.OkAsync(await server.Client.GetAsync(new Uri("/api/models", UriKind.Relative)));
