@@ -102,6 +102,9 @@ public static class ModelsApiEndpoints
         }
 
         var puller = context.RequestServices.GetRequiredService<ModelPuller>();
+        // Resolved now: the pull may fail after the client has gone and the request's services with it.
+        var home = context.RequestServices.GetRequiredService<StrataPaths>().Home;
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ModelsApiEndpoints));
         var ndjson = context.Request.Headers.Accept.ToString().Contains("application/x-ndjson", StringComparison.OrdinalIgnoreCase);
         var writer = new PullEventWriter(context.Response, ndjson);
         // Progress is reported on the downloader's thread; a channel hands it to this request's writer in order.
@@ -120,7 +123,7 @@ public static class ModelsApiEndpoints
             }
             catch (Exception e)
             {
-                events.Writer.TryWrite(new PullEvent("error", null, null, null, null, null, null, null, null, ErrorMessage(e, context)));
+                events.Writer.TryWrite(new PullEvent("error", null, null, null, null, null, null, null, null, ErrorMessage(e, home, logger)));
             }
             finally
             {
@@ -141,17 +144,16 @@ public static class ModelsApiEndpoints
     /// (a disk-space error names one) shown as STRATA_HOME; transport errors are named without their details; anything
     /// else is logged and reported generically, as the error middleware does for other routes.
     /// </summary>
-    private static string ErrorMessage(Exception e, HttpContext context)
+    private static string ErrorMessage(Exception e, string home, ILogger logger)
     {
         switch (e)
         {
             case ModelStoreException or FormatException:
-                var home = context.RequestServices.GetRequiredService<StrataPaths>().Home;
                 return e.Message.Replace(home, "STRATA_HOME", StringComparison.Ordinal);
             case HttpRequestException or IOException:
                 return "The download failed: " + e.GetType().Name;
             default:
-                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ModelsApiEndpoints)).LogError(e, "A model pull failed");
+                logger.LogError(e, "A model pull failed");
                 return "The pull failed; the server's log has the details.";
         }
     }
