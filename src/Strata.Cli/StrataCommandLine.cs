@@ -11,7 +11,8 @@ public static class StrataCommandLine
     {
         var root = new RootCommand("Strata: a generative AI stack for .NET (models, vector data, RAG, serving, monitoring, image synthesis).");
         root.Options.Add(CliOptions.Set);
-        root.Subcommands.Add(ServeCommand.Create());
+        var serve = ServeCommand.Create();
+        root.Subcommands.Add(serve);
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(PullCommand.Create());
         root.Subcommands.Add(ChatCommand.Create());
@@ -35,6 +36,7 @@ public static class StrataCommandLine
         root.Subcommands.Add(RunsCommand.Create());
         root.Subcommands.Add(TracesCommand.Create());
         root.Subcommands.Add(UsageCommand.Create());
+        HelpWithSettings.Install(root, new Dictionary<Command, Func<string>> { [serve] = ServeCommand.SettingsHelp });
         return root;
     }
 }

@@ -51,7 +51,7 @@ public static class StrataServer
         builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = limits.MaxUploadBytes + (1 << 20));
         builder.Services.AddSingleton(ModelAdmission.FromConfiguration(configuration));
         builder.Services.AddSingleton<UiSessions>();
-        builder.Services.AddSingleton(provider => new OpenCollections(provider.GetRequiredService<IVectorDatabase>()));
+        builder.Services.AddSingleton(provider => new OpenCollections(provider.GetRequiredService<IVectorDatabase>(), paths));
         builder.Services.AddSingleton<UploadFolder>();
         builder.Services.AddSingleton<KnowledgeDocuments>();
         builder.Services.AddSingleton<IngestionQueue>();

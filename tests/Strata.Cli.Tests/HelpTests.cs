@@ -51,4 +51,23 @@ public sealed class HelpTests
         // In-process the root is named after the test host, so check the command's own part of the usage line.
         Assert.Contains(" " + path + " ", output.ToString().Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Serve_help_lists_every_server_setting_with_its_default()
+    {
+        using var strata = new StrataProcess();
+
+        var result = await strata.RunAsync("serve", "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Stdout.Split('\n');
+        foreach (var setting in Strata.Server.ServerSettings.All)
+        {
+            var line = Assert.Single(lines, l => l.TrimStart().StartsWith(setting.Key + " ", StringComparison.Ordinal));
+            Assert.Contains(setting.Default, line, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("HuggingFace:Endpoint", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Server:MaxUploadBytes", (await strata.RunAsync("collections", "--help")).Stdout, StringComparison.Ordinal);
+    }
 }

@@ -133,4 +133,44 @@ public sealed class KnowledgeCommandsTests
         Assert.Contains($"failed: {page}: refused {page}", enabled.Stdout, StringComparison.Ordinal);
         Assert.Contains("loopback", enabled.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_dropped_collection_forgets_its_documents_so_a_new_one_of_the_same_name_ingests_them_again()
+    {
+        using var strata = new StrataProcess();
+        var note = Path.Combine(strata.Home, "pellan.md");
+        File.WriteAllText(note, "# Pellan\n\nThe lighthouse of Pellan was built in 1874 from granite quarried on the island.\n");
+        // What the server keeps beside a collection it ingested uploads for: the drop must take it too.
+        var uploads = Path.Combine(strata.Home, "uploads", "notes");
+        Directory.CreateDirectory(uploads);
+        File.WriteAllText(Path.Combine(uploads, "uploaded.md"), "An uploaded note.");
+
+        var first = await strata.RunAsync("ingest", note, "-c", "notes");
+        var drop = await strata.RunAsync("collections", "drop", "notes");
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.StartsWith("1 added, 0 updated, 0 unchanged, 0 removed, 0 failed;", first.Stdout, StringComparison.Ordinal);
+        Assert.True(drop.ExitCode == 0, drop.Stderr);
+        Assert.Equal("dropped notes", drop.Stdout.Trim());
+        Assert.Empty(Directory.GetFiles(Path.Combine(strata.Home, "ingest"), "notes.db*"));
+        Assert.False(Directory.Exists(uploads), "the uploads outlived their collection");
+
+        var create = await strata.RunAsync("collections", "create", "notes", "--dim", "384", "--model", "minilm");
+        var listed = await strata.RunAsync("documents", "list", "-c", "notes", "--json");
+        var again = await strata.RunAsync("ingest", note, "-c", "notes");
+        var described = await strata.RunAsync("collections", "stats", "notes", "--json");
+
+        Assert.True(create.ExitCode == 0, create.Stderr);
+        Assert.True(listed.ExitCode == 0, listed.Stderr);
+        using (var documents = JsonDocument.Parse(listed.Stdout))
+        {
+            Assert.Empty(documents.RootElement.EnumerateArray());
+        }
+
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.StartsWith("1 added, 0 updated, 0 unchanged, 0 removed, 0 failed;", again.Stdout, StringComparison.Ordinal);
+        Assert.True(described.ExitCode == 0, described.Stderr);
+        using var stats = JsonDocument.Parse(described.Stdout);
+        Assert.True(stats.RootElement.GetProperty("count").GetInt64() > 0, described.Stdout);
+    }
 }

@@ -55,7 +55,7 @@ public class StrataServeProcess : IAsyncLifetime
     /// <summary>Adds models or data to the server's home before it starts.</summary>
     protected virtual Task PrepareHomeAsync(StrataPaths paths) => Task.CompletedTask;
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (process is { HasExited: false })
         {

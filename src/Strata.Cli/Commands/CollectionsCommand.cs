@@ -3,6 +3,7 @@ using Spectre.Console;
 using Strata.Models;
 using Strata.Cli.Output;
 using Strata.Data.Collections;
+using Strata.Data.Ingestion;
 
 namespace Strata.Cli.Commands;
 
@@ -67,11 +68,12 @@ internal static class CollectionsCommand
     private static Command Drop()
     {
         var name = new Argument<string>("name") { Description = "The collection's name" };
-        var command = new Command("drop", "Delete a collection and its files") { name };
+        var command = new Command("drop", "Delete a collection with its files, ingestion ledger and uploads") { name };
         command.SetAction(parse => CliAction.Run(() =>
         {
             var collection = parse.GetRequiredValue(name);
-            if (!DataCommandSupport.Database(CliContext.Create(parse)).Drop(collection))
+            var context = CliContext.Create(parse);
+            if (!DataCommandSupport.Database(context).DropWithIngestionFiles(context.Paths, collection))
             {
                 throw new CliUsageException($"Unknown collection '{collection}'.");
             }

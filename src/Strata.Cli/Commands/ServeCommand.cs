@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Strata.Server;
@@ -34,5 +36,23 @@ internal static class ServeCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The settings section of <c>strata serve --help</c>: every <c>Server:*</c> key with its default.</summary>
+    public static string SettingsHelp()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("Settings (--set KEY=VALUE, $STRATA_HOME/strata.json, or STRATA__Server__...; 'strata config show' prints the effective ones):");
+        var keyWidth = ServerSettings.All.Max(s => s.Key.Length) + 2;
+        var defaultWidth = ServerSettings.All.Max(s => s.Default.Length) + 2;
+        foreach (var setting in ServerSettings.All)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {setting.Key.PadRight(keyWidth)}{setting.Default.PadRight(defaultWidth)}{setting.Meaning}").AppendLine();
+        }
+
+        text.AppendLine();
+        text.AppendLine("Model pulls (POST /api/models/pull) go to HuggingFace:Endpoint (HF_ENDPOINT; default the Hugging Face Hub) with");
+        text.AppendLine("HuggingFace:Token (HF_TOKEN); chat models load on first use with Models:Llama:ContextSize and unload after Models:IdleSeconds.");
+        return text.ToString();
     }
 }

@@ -155,7 +155,8 @@ public sealed class EmbeddedVectorDatabase(string directory) : IVectorDatabase
     {
         var path = DatabasePath(name);
         // The main file goes first so that a crash midway leaves no collection rather than a collection without its WAL.
-        foreach (var file in new[] { path, path + "-wal", path + "-shm", Path.ChangeExtension(path, ".hnsw") })
+        // Filtered: File.Delete throws when the folder itself is missing, as in a STRATA_HOME that never held a collection.
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", Path.ChangeExtension(path, ".hnsw") }.Where(File.Exists))
         {
             File.Delete(file);
         }

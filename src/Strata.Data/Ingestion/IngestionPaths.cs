@@ -2,7 +2,10 @@ using Strata.Models.Configuration;
 
 namespace Strata.Data.Ingestion;
 
-/// <summary>Where ingestion keeps its per-collection ledgers: <c>$STRATA_HOME/ingest/NAME.db</c>, apart from the collections.</summary>
+/// <summary>
+/// Where ingestion keeps what belongs to a collection, apart from the collection itself: its ledger,
+/// <c>$STRATA_HOME/ingest/NAME.db</c>, and the documents uploaded to the server for it, <c>$STRATA_HOME/uploads/NAME/</c>.
+/// </summary>
 public static class IngestionPaths
 {
     /// <summary>The ledger of collection <paramref name="collection"/>.</summary>
@@ -11,5 +14,13 @@ public static class IngestionPaths
         ArgumentNullException.ThrowIfNull(paths);
         Collections.CollectionSpec.ValidateName(collection);
         return Path.Combine(paths.Home, "ingest", collection + ".db");
+    }
+
+    /// <summary>The folder of the documents uploaded for collection <paramref name="collection"/>.</summary>
+    public static string Uploads(StrataPaths paths, string collection)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        Collections.CollectionSpec.ValidateName(collection);
+        return Path.Combine(paths.Home, "uploads", collection);
     }
 }

@@ -46,7 +46,13 @@ internal sealed record LlamaRequest(LLamaToken[] PromptTokens, int MaxOutputToke
         }
 
         var contextSize = host.Options.ContextSize;
-        var maxOutput = options?.MaxOutputTokens ?? Math.Max(1, contextSize - tokens.Length);
+        var rest = contextSize - tokens.Length;
+        if (options?.AdditionalProperties?.TryGetValue(LlamaChatOptionKeys.OutputTokenCeiling, out int ceiling) == true)
+        {
+            rest = Math.Min(rest, ceiling);
+        }
+
+        var maxOutput = options?.MaxOutputTokens ?? Math.Max(1, rest);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxOutput, 1, nameof(ChatOptions.MaxOutputTokens));
         if (tokens.Length + maxOutput > contextSize)
         {

@@ -4,10 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Strata.Data.Collections;
-using Strata.Data.Ingestion;
 using Strata.Data.Search;
 using Strata.Models.Catalog;
-using Strata.Models.Configuration;
 using Strata.Orchestration.Ingestion;
 using Strata.Orchestration.Rag;
 using Strata.Server.Knowledge;
@@ -65,26 +63,8 @@ public static class CollectionsEndpoints
         return TypedResults.Created($"/api/collections/{spec.Name}", Describe(created));
     }
 
-    private static Results<NoContent, NotFound> Drop(OpenCollections collections, UploadFolder uploads, StrataPaths paths, string name)
-    {
-        if (!collections.Drop(name))
-        {
-            return TypedResults.NotFound();
-        }
-
-        // The ledger and uploads describe the dropped records: a new collection of the same name must not inherit them.
-        var ledger = IngestionPaths.Ledger(paths, name);
-        foreach (var file in new[] { ledger, ledger + "-wal", ledger + "-shm" })
-        {
-            if (File.Exists(file))
-            {
-                File.Delete(file);
-            }
-        }
-
-        uploads.Drop(name);
-        return TypedResults.NoContent();
-    }
+    private static Results<NoContent, NotFound> Drop(OpenCollections collections, string name) =>
+        collections.Drop(name) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     private static async Task<Ok<WriteResult>> UpsertAsync(
         string name, UpsertRecordsRequest request, OpenCollections collections, Retriever retriever, CancellationToken cancellationToken)

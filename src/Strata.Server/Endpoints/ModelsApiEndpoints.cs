@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Strata.Models.Configuration;
 using Strata.Models.Catalog;
 using Strata.Models.HuggingFace;
 using Strata.Models.Store;
@@ -16,7 +18,7 @@ namespace Strata.Server.Endpoints;
 /// <summary>
 /// Strata's model API: <c>GET /api/models</c> (the catalog with store details), <c>POST /api/models/pull</c> (a Hugging
 /// Face pull streaming its progress as server-sent events, or NDJSON when asked with <c>Accept: application/x-ndjson</c>)
-/// and <c>DELETE /api/models/{name}</c>.
+/// and <c>DELETE /api/models/{name}</c> (the name may hold a slash, as pulled models' OWNER/REPO names do).
 /// </summary>
 public static class ModelsApiEndpoints
 {
@@ -28,7 +30,8 @@ public static class ModelsApiEndpoints
         group.MapPost("/pull", PullAsync)
             .WithSummary("Pull hf://OWNER/REPO[/PATH][@REVISION] into the store, streaming progress (SSE, or NDJSON with Accept: application/x-ndjson)")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").Produces<OpenAiError>(StatusCodes.Status400BadRequest);
-        group.MapDelete("/{name}", Delete).WithSummary("Delete a model from the store").Produces<OpenAiError>(StatusCodes.Status404NotFound);
+        // A catch-all: models pulled from the Hub are named OWNER/REPO, and the slash stays part of the name.
+        group.MapDelete("/{**name}", Delete).WithSummary("Delete a model from the store").Produces<OpenAiError>(StatusCodes.Status404NotFound);
         return routes;
     }
 
@@ -99,6 +102,9 @@ public static class ModelsApiEndpoints
         }
 
         var puller = context.RequestServices.GetRequiredService<ModelPuller>();
+        // Resolved now: the pull may fail after the client has gone and the request's services with it.
+        var home = context.RequestServices.GetRequiredService<StrataPaths>().Home;
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ModelsApiEndpoints));
         var ndjson = context.Request.Headers.Accept.ToString().Contains("application/x-ndjson", StringComparison.OrdinalIgnoreCase);
         var writer = new PullEventWriter(context.Response, ndjson);
         // Progress is reported on the downloader's thread; a channel hands it to this request's writer in order.
@@ -111,11 +117,13 @@ public static class ModelsApiEndpoints
                 var manifest = await puller.PullAsync(new HubPullRequest { Reference = reference, Name = request.Name, File = request.File }, progress, context.RequestAborted);
                 events.Writer.TryWrite(new PullEvent("done", null, null, null, null, null, manifest.Name, manifest.Format.ToString().ToLowerInvariant(), manifest.Size, null));
             }
-            catch (Exception e) when (e is ModelStoreException or FormatException or HttpRequestException or IOException)
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
-                // Store and Hub errors are written for the user; transport errors are described without their details.
-                var message = e is ModelStoreException or FormatException ? e.Message : "The download failed: " + e.GetType().Name;
-                events.Writer.TryWrite(new PullEvent("error", null, null, null, null, null, null, null, null, message));
+                // The client went away: the partial download stays in the store for the next pull to resume.
+            }
+            catch (Exception e)
+            {
+                events.Writer.TryWrite(new PullEvent("error", null, null, null, null, null, null, null, null, ErrorMessage(e, home, logger)));
             }
             finally
             {
@@ -129,6 +137,25 @@ public static class ModelsApiEndpoints
         }
 
         await pull;
+    }
+
+    /// <summary>
+    /// What a failed pull tells the client. Store and Hub errors are written for the user, with the server's own folders
+    /// (a disk-space error names one) shown as STRATA_HOME; transport errors are named without their details; anything
+    /// else is logged and reported generically, as the error middleware does for other routes.
+    /// </summary>
+    private static string ErrorMessage(Exception e, string home, ILogger logger)
+    {
+        switch (e)
+        {
+            case ModelStoreException or FormatException:
+                return e.Message.Replace(home, "STRATA_HOME", StringComparison.Ordinal);
+            case HttpRequestException or IOException:
+                return "The download failed: " + e.GetType().Name;
+            default:
+                logger.LogError(e, "A model pull failed");
+                return "The pull failed; the server's log has the details.";
+        }
     }
 
     private sealed class ChannelProgress(ChannelWriter<PullEvent> writer) : IProgress<PullProgress>

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Strata.Data.Collections;
+using Strata.Data.Ingestion;
+using Strata.Models.Configuration;
 using Strata.Server.OpenAi;
 
 namespace Strata.Server.Knowledge;
@@ -9,7 +11,7 @@ namespace Strata.Server.Knowledge;
 /// The server's open collections, one instance per name shared by all requests and the ingestion queue: opening loads
 /// the HNSW index, too slow to repeat per request, and collections serialise their own calls.
 /// </summary>
-public sealed class OpenCollections(IVectorDatabase database) : IDisposable
+public sealed class OpenCollections(IVectorDatabase database, StrataPaths paths) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<IVectorCollection>> open = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
@@ -63,7 +65,10 @@ public sealed class OpenCollections(IVectorDatabase database) : IDisposable
         }
     }
 
-    /// <summary>Closes and deletes collection <paramref name="name"/>; false when it did not exist.</summary>
+    /// <summary>
+    /// Closes and deletes collection <paramref name="name"/> with its ingestion ledger and uploads (as <c>strata collections
+    /// drop</c> does); false when it did not exist.
+    /// </summary>
     public bool Drop(string name)
     {
         lock (gate)
@@ -73,7 +78,7 @@ public sealed class OpenCollections(IVectorDatabase database) : IDisposable
                 collection.Value.Dispose();
             }
 
-            return database.Drop(name);
+            return database.DropWithIngestionFiles(paths, name);
         }
     }
 

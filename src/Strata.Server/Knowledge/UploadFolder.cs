@@ -1,4 +1,4 @@
-using Strata.Data.Collections;
+using Strata.Data.Ingestion;
 using Strata.Models.Configuration;
 
 namespace Strata.Server.Knowledge;
@@ -12,11 +12,7 @@ public sealed class UploadFolder(StrataPaths paths)
     private const int MaxNameLength = 120;
 
     /// <summary>The folder of <paramref name="collection"/>'s uploads.</summary>
-    public string Of(string collection)
-    {
-        CollectionSpec.ValidateName(collection);
-        return Path.Combine(paths.Home, "uploads", collection);
-    }
+    public string Of(string collection) => IngestionPaths.Uploads(paths, collection);
 
     /// <summary>A file name safe to create inside an upload folder, derived from what the client sent.</summary>
     public static string SafeName(string? clientName)
@@ -62,16 +58,6 @@ public sealed class UploadFolder(StrataPaths paths)
         finally
         {
             File.Delete(temporary);
-        }
-    }
-
-    /// <summary>Deletes every upload of <paramref name="collection"/>.</summary>
-    public void Drop(string collection)
-    {
-        var folder = Of(collection);
-        if (Directory.Exists(folder))
-        {
-            Directory.Delete(folder, recursive: true);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Strata.Models.Llama;
 
 namespace Strata.Server.OpenAi;
 
@@ -36,7 +37,13 @@ public static class ChatCompletionRequestReader
         };
         if (JsonFields.Number(body, "min_p") is { } minP)
         {
-            options.AdditionalProperties = new AdditionalPropertiesDictionary { ["min_p"] = (float)minP };
+            (options.AdditionalProperties ??= [])["min_p"] = (float)minP;
+        }
+
+        if (options.MaxOutputTokens is null)
+        {
+            // Without max_tokens a local model would write until its context is full: Server:MaxOutputTokens still caps it.
+            (options.AdditionalProperties ??= [])[LlamaChatOptionKeys.OutputTokenCeiling] = limits.MaxOutputTokens;
         }
 
         if (JsonFields.Integer(body, "n") is { } n && n != 1)

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Strata.Models.HuggingFace;
+using Strata.TestSupport.HuggingFace;
 
 namespace Strata.Models.Tests.HuggingFace;
 

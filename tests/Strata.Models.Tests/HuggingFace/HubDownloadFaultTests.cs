@@ -1,4 +1,5 @@
 using Strata.Models.HuggingFace;
+using Strata.TestSupport.HuggingFace;
 
 namespace Strata.Models.Tests.HuggingFace;
 

@@ -1,6 +1,7 @@
 using Strata.Models;
 using Strata.Models.HuggingFace;
 using Strata.Models.Store;
+using Strata.TestSupport.HuggingFace;
 
 namespace Strata.Models.Tests.HuggingFace;
 

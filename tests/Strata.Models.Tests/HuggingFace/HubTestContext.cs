@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Strata.Models.Configuration;
 using Strata.Models.HuggingFace;
 using Strata.Models.Store;
+using Strata.TestSupport.HuggingFace;
 
 namespace Strata.Models.Tests.HuggingFace;
 

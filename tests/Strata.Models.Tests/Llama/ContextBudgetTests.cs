@@ -47,4 +47,25 @@ public sealed class ContextBudgetTests(TinyModelFixture model) : IClassFixture<T
         Assert.True(response.Usage!.OutputTokenCount <= room);
         Assert.True(response.FinishReason == ChatFinishReason.Length || response.FinishReason == ChatFinishReason.Stop);
     }
+
+    [Fact]
+    public async Task An_output_ceiling_caps_a_request_without_max_output_tokens_and_never_refuses_a_long_prompt()
+    {
+        var messages = new List<ChatMessage> { new(ChatRole.User, string.Join(' ', Enumerable.Repeat("hello world tiny", 100))) };
+        var probe = await model.Client.GetResponseAsync(messages, TinyModelFixture.Greedy(1));
+        var room = TinyModelFixture.Options.ContextSize - (int)probe.Usage!.InputTokenCount!.Value;
+        ChatOptions Ceiling(int tokens) => new()
+        {
+            Temperature = 0, Seed = 42, AdditionalProperties = new() { [LlamaChatOptionKeys.OutputTokenCeiling] = tokens },
+        };
+
+        var capped = await model.Client.GetResponseAsync(messages, Ceiling(3));
+        // A ceiling beyond the room left is the room left: the same budget as MaxOutputTokens = room, which is allowed.
+        var roomy = await model.Client.GetResponseAsync(messages, Ceiling(room + 1_000));
+
+        Assert.Equal(3, capped.Usage!.OutputTokenCount);
+        Assert.Equal(ChatFinishReason.Length, capped.FinishReason);
+        Assert.InRange(roomy.Usage!.OutputTokenCount!.Value, 1, room);
+        await Assert.ThrowsAsync<ContextWindowExceededException>(() => model.Client.GetResponseAsync(messages, TinyModelFixture.Greedy(room + 1_000)));
+    }
 }

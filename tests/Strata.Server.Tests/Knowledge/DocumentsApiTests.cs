@@ -110,6 +110,27 @@ public sealed class DocumentsApiTests(KnowledgeServerFixture fixture) : IClassFi
         await ApiAssert.ErrorAsync(await Client.PostAsJsonAsync("/api/collections/askerrors/ask", new { question = "why?", model = "no-such-chat-model" }), HttpStatusCode.NotFound, "model_not_found");
     }
 
+    [Fact]
+    public async Task A_dropped_collection_takes_its_ledger_and_uploads_so_a_new_one_ingests_the_same_file_again()
+    {
+        await CreateAsync("redo");
+        await UploadAsync("redo", ("lighthouse.md", Encoding.UTF8.GetBytes(Lighthouse)));
+        Assert.Equal("ready", (await WaitForStateAsync("redo", "lighthouse.md")).GetProperty("state").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync(new Uri("/api/collections/redo", UriKind.Relative))).StatusCode);
+
+        Assert.False(Directory.Exists(Path.Combine(fixture.Server.Paths.Home, "uploads", "redo")));
+        Assert.False(File.Exists(Path.Combine(fixture.Server.Paths.Home, "ingest", "redo.db")));
+        await CreateAsync("redo");
+        var accepted = await ApiAssert.OkAsync(await UploadAsync("redo", ("lighthouse.md", Encoding.UTF8.GetBytes(Lighthouse))), HttpStatusCode.Accepted);
+        // Not "ready" at once: the new collection holds no chunks, so the same bytes are ingested again.
+        Assert.Contains(accepted[0].GetProperty("state").GetString(), new[] { "queued", "processing" });
+        var ready = await WaitForStateAsync("redo", "lighthouse.md");
+        Assert.Equal("ready", ready.GetProperty("state").GetString());
+        var chunks = await ApiAssert.OkAsync(await Client.GetAsync(new Uri("/api/collections/redo/documents/lighthouse.md/chunks", UriKind.Relative)));
+        Assert.Contains("Mara Voss", chunks[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
     private async Task CreateAsync(string name) =>
         await ApiAssert.OkAsync(await Client.PostAsJsonAsync("/api/collections", new { name }), HttpStatusCode.Created);
 

@@ -1,12 +1,12 @@
 using System.Text;
 
-namespace Strata.Models.Tests.HuggingFace;
+namespace Strata.TestSupport.HuggingFace;
 
 /// <summary>
 /// Small but well-formed model files with random payloads, so the tests hold real bytes and real digests
 /// and still pass when the model inspector validates formats.
 /// </summary>
-internal static class TestModelBytes
+public static class TestModelBytes
 {
     /// <summary>A GGUF v3 header with no tensors and <c>general.architecture = llama</c>, then random padding.</summary>
     public static byte[] Gguf(int paddingBytes, int seed)

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 
-namespace Strata.Models.Tests.HuggingFace;
+namespace Strata.TestSupport.HuggingFace;
 
 /// <summary>
 /// A real HTTP server speaking the Hub's protocol on 127.0.0.1, with a second server on "localhost" as the CDN that

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.AI;
+
+namespace Strata.Models.Llama;
+
+/// <summary>Keys of <see cref="ChatOptions.AdditionalProperties"/> that the llama.cpp runtime reads beyond M.E.AI's own options.</summary>
+public static class LlamaChatOptionKeys
+{
+    /// <summary>
+    /// An upper bound (an <see cref="int"/>) on the output of a request that leaves <see cref="ChatOptions.MaxOutputTokens"/>
+    /// unset: it gets the rest of the context window, but at most this many tokens. Unlike setting MaxOutputTokens, it
+    /// never makes a long prompt be refused for not leaving room: a server caps requests without <c>max_tokens</c> with it.
+    /// </summary>
+    public const string OutputTokenCeiling = "strata_output_token_ceiling";
+}
