@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace Strata.Data.Filters;
@@ -8,9 +7,8 @@ namespace Strata.Data.Filters;
 /// Translates a <see cref="MetadataFilter"/> into a SQLite boolean expression over the <c>metadata</c> JSON column.
 /// Every field path and value becomes a bound parameter: nothing from the filter is ever spliced into SQL text.
 /// </summary>
-internal sealed class SqlFilterTranslator
+internal sealed class SqlFilterTranslator : SqlFilterWriter
 {
-    private readonly StringBuilder sql = new();
     private readonly List<SqliteParameter> parameters = [];
 
     private SqlFilterTranslator()
@@ -27,7 +25,7 @@ internal sealed class SqlFilterTranslator
 
         var translator = new SqlFilterTranslator();
         translator.Write(filter, metadataColumn);
-        return (translator.sql.ToString(), translator.parameters);
+        return (translator.Sql.ToString(), translator.parameters);
     }
 
     private string Bind(object value)
@@ -37,60 +35,22 @@ internal sealed class SqlFilterTranslator
         return name;
     }
 
-    private void Write(MetadataFilter filter, string column)
-    {
-        switch (filter)
-        {
-            case AndFilter and:
-                WriteJoined(and.Children, " AND ", column);
-                break;
-            case OrFilter or:
-                WriteJoined(or.Children, " OR ", column);
-                break;
-            case NotFilter not:
-                sql.Append("(NOT ");
-                Write(not.Child, column);
-                sql.Append(')');
-                break;
-            case FieldFilter field:
-                WriteField(field, column);
-                break;
-            default:
-                throw new StrataDataException($"Unsupported filter node {filter.GetType().Name}.");
-        }
-    }
-
-    private void WriteJoined(IReadOnlyList<MetadataFilter> children, string separator, string column)
-    {
-        sql.Append('(');
-        for (var i = 0; i < children.Count; i++)
-        {
-            if (i > 0)
-            {
-                sql.Append(separator);
-            }
-
-            Write(children[i], column);
-        }
-
-        sql.Append(')');
-    }
-
-    private void WriteField(FieldFilter field, string column)
+    /// <inheritdoc />
+    protected override void WriteField(FieldFilter field, string column)
     {
         var path = Bind("$.\"" + field.Field + "\"");
         switch (field.Operator)
         {
             case FilterOperator.Exists:
-                sql.Append(CultureInfo.InvariantCulture, $"(json_type({column}, {path}) IS {(field.Exists ? "NOT " : "")}NULL)");
+                Sql.Append(CultureInfo.InvariantCulture, $"(json_type({column}, {path}) IS {(field.Exists ? "NOT " : "")}NULL)");
                 break;
             case FilterOperator.Eq or FilterOperator.In:
                 WriteAnyElement(path, field.Values, "=", column);
                 break;
             case FilterOperator.Ne or FilterOperator.Nin:
-                sql.Append("(NOT ");
+                Sql.Append("(NOT ");
                 WriteAnyElement(path, field.Values, "=", column);
-                sql.Append(')');
+                Sql.Append(')');
                 break;
             default:
                 var op = field.Operator switch
@@ -108,33 +68,33 @@ internal sealed class SqlFilterTranslator
     {
         if (values.Count == 0)
         {
-            sql.Append("(0)");
+            Sql.Append("(0)");
             return;
         }
 
-        sql.Append(CultureInfo.InvariantCulture, $"(EXISTS (SELECT 1 FROM json_each({column}, {path}) AS e WHERE ");
+        Sql.Append(CultureInfo.InvariantCulture, $"(EXISTS (SELECT 1 FROM json_each({column}, {path}) AS e WHERE ");
         for (var i = 0; i < values.Count; i++)
         {
             if (i > 0)
             {
-                sql.Append(" OR ");
+                Sql.Append(" OR ");
             }
 
             var value = values[i];
             if (value.Boolean is { } flag)
             {
-                sql.Append(flag ? "e.type = 'true'" : "e.type = 'false'");
+                Sql.Append(flag ? "e.type = 'true'" : "e.type = 'false'");
             }
             else if (value.Text is { } text)
             {
-                sql.Append(CultureInfo.InvariantCulture, $"(e.type = 'text' AND e.value {op} {Bind(text)})");
+                Sql.Append(CultureInfo.InvariantCulture, $"(e.type = 'text' AND e.value {op} {Bind(text)})");
             }
             else
             {
-                sql.Append(CultureInfo.InvariantCulture, $"(e.type IN ('integer', 'real') AND e.value {op} {Bind(value.Number!.Value)})");
+                Sql.Append(CultureInfo.InvariantCulture, $"(e.type IN ('integer', 'real') AND e.value {op} {Bind(value.Number!.Value)})");
             }
         }
 
-        sql.Append("))");
+        Sql.Append("))");
     }
 }

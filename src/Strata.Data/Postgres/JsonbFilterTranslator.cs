@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
 using NpgsqlTypes;
@@ -12,9 +11,8 @@ namespace Strata.Data.Postgres;
 /// with the meaning <see cref="FilterPredicate"/> specifies (the embedded store's SQLite translation means the same).
 /// Every field name and value is a bound parameter: nothing from the filter is ever spliced into SQL text.
 /// </summary>
-internal sealed class JsonbFilterTranslator
+internal sealed class JsonbFilterTranslator : SqlFilterWriter
 {
-    private readonly StringBuilder sql = new();
     private readonly List<NpgsqlParameter> parameters = [];
     private readonly string prefix;
 
@@ -33,7 +31,7 @@ internal sealed class JsonbFilterTranslator
 
         var translator = new JsonbFilterTranslator(parameterPrefix);
         translator.Write(filter, metadataColumn);
-        return (translator.sql.ToString(), translator.parameters);
+        return (translator.Sql.ToString(), translator.parameters);
     }
 
     private string Bind(object value, NpgsqlDbType type)
@@ -43,60 +41,22 @@ internal sealed class JsonbFilterTranslator
         return "@" + name;
     }
 
-    private void Write(MetadataFilter filter, string column)
-    {
-        switch (filter)
-        {
-            case AndFilter and:
-                WriteJoined(and.Children, " AND ", column);
-                break;
-            case OrFilter or:
-                WriteJoined(or.Children, " OR ", column);
-                break;
-            case NotFilter not:
-                sql.Append("(NOT ");
-                Write(not.Child, column);
-                sql.Append(')');
-                break;
-            case FieldFilter field:
-                WriteField(field, column);
-                break;
-            default:
-                throw new StrataDataException($"Unsupported filter node {filter.GetType().Name}.");
-        }
-    }
-
-    private void WriteJoined(IReadOnlyList<MetadataFilter> children, string separator, string column)
-    {
-        sql.Append('(');
-        for (var i = 0; i < children.Count; i++)
-        {
-            if (i > 0)
-            {
-                sql.Append(separator);
-            }
-
-            Write(children[i], column);
-        }
-
-        sql.Append(')');
-    }
-
-    private void WriteField(FieldFilter field, string column)
+    /// <inheritdoc />
+    protected override void WriteField(FieldFilter field, string column)
     {
         switch (field.Operator)
         {
             case FilterOperator.Exists:
                 // A stored value is never JSON null (the validator refuses it), so "-> key IS NULL" means "absent".
-                sql.Append(CultureInfo.InvariantCulture, $"(({column} -> {Bind(field.Field, NpgsqlDbType.Text)}) IS {(field.Exists ? "NOT " : "")}NULL)");
+                Sql.Append(CultureInfo.InvariantCulture, $"(({column} -> {Bind(field.Field, NpgsqlDbType.Text)}) IS {(field.Exists ? "NOT " : "")}NULL)");
                 break;
             case FilterOperator.Eq or FilterOperator.In:
                 WriteContains(field, column);
                 break;
             case FilterOperator.Ne or FilterOperator.Nin:
-                sql.Append("(NOT ");
+                Sql.Append("(NOT ");
                 WriteContains(field, column);
-                sql.Append(')');
+                Sql.Append(')');
                 break;
             default:
                 WriteComparison(field, column);
@@ -111,25 +71,25 @@ internal sealed class JsonbFilterTranslator
     {
         if (field.Values.Count == 0)
         {
-            sql.Append("(FALSE)");
+            Sql.Append("(FALSE)");
             return;
         }
 
-        sql.Append('(');
+        Sql.Append('(');
         for (var i = 0; i < field.Values.Count; i++)
         {
             if (i > 0)
             {
-                sql.Append(" OR ");
+                Sql.Append(" OR ");
             }
 
             var value = ToJson(field.Values[i]);
             var scalar = new JsonObject { [field.Field] = value }.ToJsonString();
             var inArray = new JsonObject { [field.Field] = new JsonArray(value.DeepClone()) }.ToJsonString();
-            sql.Append(CultureInfo.InvariantCulture, $"{column} @> {Bind(scalar, NpgsqlDbType.Jsonb)} OR {column} @> {Bind(inArray, NpgsqlDbType.Jsonb)}");
+            Sql.Append(CultureInfo.InvariantCulture, $"{column} @> {Bind(scalar, NpgsqlDbType.Jsonb)} OR {column} @> {Bind(inArray, NpgsqlDbType.Jsonb)}");
         }
 
-        sql.Append(')');
+        Sql.Append(')');
     }
 
     // Ordering comparisons hold only between values of the same type: numbers as doubles, strings by code point
@@ -152,7 +112,7 @@ internal sealed class JsonbFilterTranslator
 
         // A scalar field is compared directly (no set-returning call per row); an array field through its elements.
         var field = $"({column} -> {key})";
-        sql.Append("(CASE jsonb_typeof(").Append(field).Append(") WHEN '").Append(type).Append("' THEN ").Append(Compare(field))
+        Sql.Append("(CASE jsonb_typeof(").Append(field).Append(") WHEN '").Append(type).Append("' THEN ").Append(Compare(field))
             .Append(" WHEN 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(").Append(field).Append(") AS e WHERE CASE WHEN jsonb_typeof(e) = '")
             .Append(type).Append("' THEN ").Append(Compare("e")).Append(" ELSE FALSE END) ELSE FALSE END)");
     }
