@@ -21,16 +21,9 @@ public sealed partial class EmbeddedCollection
             CatchUp();
             return Guard(() =>
             {
-                var wanted = options.MmrLambda is null ? options.K : Math.Max(options.K * 4, 20);
-                var neighbours = Nearest(vector, wanted, options);
-                var hits = Hydrate(neighbours.Select(n => (index.IdOf(n.Node), VectorDistance.ToScore(n.Distance, Spec.Distance))).ToList(), options.IncludeVectors || options.MmrLambda is not null);
-                if (options.MmrLambda is { } lambda)
-                {
-                    var order = MaximalMarginalRelevance.Select(hits.Select(h => (h.Score, h.Vector!)).ToList(), options.K, lambda);
-                    hits = [.. order.Select(i => options.IncludeVectors ? hits[i] : hits[i] with { Vector = null })];
-                }
-
-                return (IReadOnlyList<SearchHit>)hits;
+                var neighbours = Nearest(vector, options.DenseCandidates, options);
+                var hits = Hydrate(neighbours.Select(n => (index.IdOf(n.Node), VectorDistance.ToScore(n.Distance, Spec.Distance))).ToList(), options.FetchVectors);
+                return MaximalMarginalRelevance.Apply(hits, options);
             });
         }
     }
@@ -63,7 +56,7 @@ public sealed partial class EmbeddedCollection
             CatchUp();
             return Guard(() =>
             {
-                var candidates = Math.Max(options.K * 4, 50);
+                var candidates = options.HybridCandidates;
                 var dense = Nearest(vector, candidates, options).Select(n => (index.IdOf(n.Node), VectorDistance.ToScore(n.Distance, Spec.Distance))).ToList();
                 var sparse = Bm25(text, candidates, options);
                 var fused = ScoreFusion.Fuse([(dense, options.DenseWeight), (sparse, options.TextWeight)], options.Fusion, options.K, options.RrfK);

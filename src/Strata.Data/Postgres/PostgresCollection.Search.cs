@@ -19,20 +19,12 @@ public sealed partial class PostgresCollection
         options.Validate();
         RecordValidator.ValidateQuery(vector, Spec.Dimension, Name);
         using var activity = StartSearch("dense", options);
-        var withVectors = options.IncludeVectors || options.MmrLambda is not null;
-        var wanted = options.MmrLambda is null ? options.K : Math.Max(options.K * 4, 20);
         var hits = Run(connection =>
         {
             using var transaction = connection.BeginTransaction();
-            return Nearest(connection, transaction, vector, wanted, options, withVectors);
+            return Nearest(connection, transaction, vector, options.DenseCandidates, options, options.FetchVectors);
         });
-        if (options.MmrLambda is { } lambda)
-        {
-            var order = MaximalMarginalRelevance.Select(hits.Select(h => (h.Score, h.Vector!)).ToList(), options.K, lambda);
-            hits = [.. order.Select(i => options.IncludeVectors ? hits[i] : hits[i] with { Vector = null })];
-        }
-
-        return hits;
+        return MaximalMarginalRelevance.Apply(hits, options);
     }
 
     /// <summary>
@@ -60,7 +52,7 @@ public sealed partial class PostgresCollection
         return Run(connection =>
         {
             using var transaction = connection.BeginTransaction();
-            var candidates = Math.Max(options.K * 4, 50);
+            var candidates = options.HybridCandidates;
             var dense = Nearest(connection, transaction, vector, candidates, options, withVectors: false);
             var sparse = TextSearch(connection, transaction, text, candidates, options, withDetails: false);
             var fused = ScoreFusion.Fuse(

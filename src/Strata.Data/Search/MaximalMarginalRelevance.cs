@@ -1,10 +1,26 @@
 using System.Numerics.Tensors;
+using Strata.Data.Collections;
 
 namespace Strata.Data.Search;
 
 /// <summary>Maximal marginal relevance (Carbonell and Goldstein, 1998): trade relevance against redundancy among results.</summary>
 public static class MaximalMarginalRelevance
 {
+    /// <summary>
+    /// Dense hits as <paramref name="options"/> ask: unchanged without an MMR λ; otherwise the K picked by MMR from the
+    /// pool (<see cref="SearchOptions.DenseCandidates"/>, read with vectors), their vectors kept only when asked for.
+    /// </summary>
+    internal static IReadOnlyList<SearchHit> Apply(IReadOnlyList<SearchHit> hits, SearchOptions options)
+    {
+        if (options.MmrLambda is not { } lambda)
+        {
+            return hits;
+        }
+
+        var order = Select(hits.Select(h => (h.Score, h.Vector!)).ToList(), options.K, lambda);
+        return [.. order.Select(i => options.IncludeVectors ? hits[i] : hits[i] with { Vector = null })];
+    }
+
     /// <summary>
     /// Picks <paramref name="k"/> of the <paramref name="candidates"/> (index, relevance, vector), each time the one
     /// maximising λ·relevance − (1−λ)·max cosine to those already picked. Returns indexes into candidates.

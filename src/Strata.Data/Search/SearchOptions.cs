@@ -32,6 +32,15 @@ public sealed record SearchOptions
     /// <summary>The k of reciprocal rank fusion: 1 / (k + rank).</summary>
     public int RrfK { get; init; } = 60;
 
+    /// <summary>How many dense neighbours a backend fetches: K, or a larger pool for MMR to choose from.</summary>
+    internal int DenseCandidates => MmrLambda is null ? K : Math.Max(K * 4, 20);
+
+    /// <summary>Whether a backend must read hit vectors: asked for, or needed by MMR.</summary>
+    internal bool FetchVectors => IncludeVectors || MmrLambda is not null;
+
+    /// <summary>How many candidates each list (dense and BM25) contributes to hybrid fusion.</summary>
+    internal int HybridCandidates => Math.Max(K * 4, 50);
+
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
