@@ -83,7 +83,7 @@ public sealed class ModelCommandsTests
             var stderr = process.StandardError.ReadToEndAsync();
             _ = process.StandardOutput.ReadToEndAsync();
             await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
-            Assert.Equal(0, process.ExitCode);
+            Assert.True(process.ExitCode == 0, await stderr);
             if (expected is not null)
             {
                 Assert.Contains(expected, await stderr, StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
+using Strata.Models.Llama;
 using Strata.Orchestration.Conversations;
 
 namespace Strata.Cli.Commands;
@@ -21,10 +22,9 @@ internal static class ChatCommand
             var context = CliContext.Create(parse);
             var reference = parse.GetValue(model) ?? context.Configuration["Models:DefaultChat"]
                 ?? throw new CliUsageException("No chat model given: pass -m MODEL or set Models:DefaultChat.");
-            // Long conversations are trimmed to the model's context on each request; the stored history stays whole.
-            var budget = context.Configuration.GetValue("Models:Llama:ContextSize", 4096) * 3 / 4;
-            var client = new ChatClientBuilder(await context.Catalog.GetChatClientAsync(reference, cancellationToken: cancellationToken))
-                .UseChatReducer(new ContextBudgetReducer(budget))
+            var chatModel = await context.Catalog.GetChatClientAsync(reference, cancellationToken: cancellationToken);
+            var client = new ChatClientBuilder(chatModel)
+                .UseChatReducer(CreateReducer(chatModel, context.Configuration))
                 .Build();
             var systemPrompt = parse.GetValue(system);
             var sessionName = parse.GetValue(session);
@@ -85,6 +85,20 @@ internal static class ChatCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Long conversations are trimmed to three quarters of the model's context on each request (the rest is left for
+    /// the answer); the stored history stays whole. A local model counts with its own tokenizer, a remote one by length.
+    /// </summary>
+    private static ContextBudgetReducer CreateReducer(IChatClient model, IConfiguration configuration)
+    {
+        if (model.GetService<LlamaModelHost>() is { } host)
+        {
+            return new ContextBudgetReducer(host.Options.ContextSize * 3 / 4, host.CountTokensAsync);
+        }
+
+        return new ContextBudgetReducer(configuration.GetValue("Models:Llama:ContextSize", 4096) * 3 / 4);
     }
 
     private static List<ChatMessage> NewHistory(string? systemPrompt) =>

@@ -100,57 +100,67 @@ internal sealed class HubFileDownloader(HuggingFaceHubClient client, ModelStore 
     private async Task<VerifiedDownload> TransferAsync(
         string repositoryId, string commit, HubFile file, string partial, TransferMeter meter, CancellationToken cancellationToken)
     {
-        var existing = File.Exists(partial) ? new FileInfo(partial).Length : 0;
-        if (existing > file.Size)
-        {
-            File.Delete(partial);
-            existing = 0;
-        }
-
-        using var response = await client.OpenFileAsync(repositoryId, commit, file.Path, existing, cancellationToken);
         using var hasher = new DownloadHasher(file.Size);
-        await using (var target = OpenPartial(partial, file))
+        HubFileResponse? response = null;
+        try
         {
-            switch (response.StatusCode)
+            // The partial file is opened exclusively before its length is read: a pull that is still letting go of it
+            // (flushing its last buffer) must not grow it between the length asked for in the range and the append.
+            await using (var target = OpenPartial(partial, file))
             {
-                case HttpStatusCode.PartialContent when response.RangeStart is null || response.RangeStart == existing:
-                    await HashPrefixAsync(target, existing, hasher, cancellationToken);
-                    break;
-                case HttpStatusCode.PartialContent:
-                    target.SetLength(0);
-                    throw new TransferInterruptedException($"the server sent a range from {response.RangeStart} instead of {existing}", null);
-                case HttpStatusCode.RequestedRangeNotSatisfiable when existing == file.Size:
-                    // Nothing left to fetch: the partial file already holds every byte; verify it below.
-                    await HashPrefixAsync(target, existing, hasher, cancellationToken);
-                    break;
-                case HttpStatusCode.RequestedRangeNotSatisfiable:
-                    target.SetLength(0);
-                    throw new TransferInterruptedException("the server could not resume the partial download; starting over", null);
-                default:
-                    // 200: the server sent the whole file (it ignored or could not honour the range).
+                var existing = target.Length;
+                if (existing > file.Size)
+                {
                     target.SetLength(0);
                     existing = 0;
-                    break;
+                }
+
+                response = await client.OpenFileAsync(repositoryId, commit, file.Path, existing, cancellationToken);
+                switch (response.StatusCode)
+                {
+                    case HttpStatusCode.PartialContent when response.RangeStart is null || response.RangeStart == existing:
+                        await HashPrefixAsync(target, existing, hasher, cancellationToken);
+                        break;
+                    case HttpStatusCode.PartialContent:
+                        target.SetLength(0);
+                        throw new TransferInterruptedException($"the server sent a range from {response.RangeStart} instead of {existing}", null);
+                    case HttpStatusCode.RequestedRangeNotSatisfiable when existing == file.Size:
+                        // Nothing left to fetch: the partial file already holds every byte; verify it below.
+                        await HashPrefixAsync(target, existing, hasher, cancellationToken);
+                        break;
+                    case HttpStatusCode.RequestedRangeNotSatisfiable:
+                        target.SetLength(0);
+                        throw new TransferInterruptedException("the server could not resume the partial download; starting over", null);
+                    default:
+                        // 200: the server sent the whole file (it ignored or could not honour the range).
+                        target.SetLength(0);
+                        existing = 0;
+                        break;
+                }
+
+                meter.Restart(existing);
+                if (response.StatusCode != HttpStatusCode.RequestedRangeNotSatisfiable)
+                {
+                    await CopyBodyAsync(response, target, file.Size, hasher, meter, cancellationToken);
+                }
+
+                if (target.Length < file.Size)
+                {
+                    throw new TransferInterruptedException($"the connection ended after {target.Length} of {file.Size} bytes", null);
+                }
+
+                target.Flush(flushToDisk: true);
             }
 
-            meter.Restart(existing);
-            if (response.StatusCode != HttpStatusCode.RequestedRangeNotSatisfiable)
-            {
-                await CopyBodyAsync(response, target, file.Size, hasher, meter, cancellationToken);
-            }
-
-            if (target.Length < file.Size)
-            {
-                throw new TransferInterruptedException($"the connection ended after {target.Length} of {file.Size} bytes", null);
-            }
-
-            target.Flush(flushToDisk: true);
+            var (sha256, gitBlobId) = hasher.Finish();
+            Verify(repositoryId, file, partial, response, sha256, gitBlobId);
+            meter.Complete();
+            return new VerifiedDownload(partial, sha256, file.Size);
         }
-
-        var (sha256, gitBlobId) = hasher.Finish();
-        Verify(repositoryId, file, partial, response, sha256, gitBlobId);
-        meter.Complete();
-        return new VerifiedDownload(partial, sha256, file.Size);
+        finally
+        {
+            response?.Dispose();
+        }
     }
 
     private static FileStream OpenPartial(string partial, HubFile file)

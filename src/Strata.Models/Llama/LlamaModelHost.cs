@@ -70,6 +70,17 @@ public sealed class LlamaModelHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Counts the tokens this model's tokenizer makes of <paramref name="text"/>, special tokens parsed as a rendered
+    /// prompt parses them; loads the weights if needed. Lets a conversation be trimmed by real token counts.
+    /// </summary>
+    public async Task<int> CountTokensAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        using var lease = await AcquireAsync(cancellationToken).ConfigureAwait(false);
+        return lease.Model.Weights.Tokenize(text, false, true, System.Text.Encoding.UTF8).Length;
+    }
+
     /// <summary>Unloads the weights now if no request is using them.</summary>
     public async Task UnloadIfIdleAsync()
     {

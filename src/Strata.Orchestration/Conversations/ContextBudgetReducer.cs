@@ -8,15 +8,45 @@ namespace Strata.Orchestration.Conversations;
 /// Used with <c>ChatClientBuilder.UseChatReducer</c>; <see cref="MessageCountingChatReducer"/> counts messages, this
 /// counts their size, which is what a context window limits.
 /// </summary>
-public sealed class ContextBudgetReducer(int budgetTokens, double charactersPerToken = 3.0) : IChatReducer
+public sealed class ContextBudgetReducer : IChatReducer
 {
+    // What a chat template adds around each message (role markers, separators), in tokens.
+    private const int PerMessageOverhead = 4;
+
+    private readonly int _budgetTokens;
+    private readonly Func<string, CancellationToken, Task<int>> _countTokens;
+
+    /// <summary>Estimates each message's tokens from its length, <paramref name="charactersPerToken"/> characters a token.</summary>
+    public ContextBudgetReducer(int budgetTokens, double charactersPerToken = 3.0)
+        : this(budgetTokens, (text, _) => Task.FromResult((int)Math.Ceiling(text.Length / charactersPerToken)))
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(charactersPerToken);
+    }
+
+    /// <summary>
+    /// Counts each message's tokens with <paramref name="countTokens"/>, the model's own tokenizer where there is one:
+    /// a length estimate undercounts text that tokenizes densely (code, other scripts, a small model's babble) and the
+    /// trimmed conversation can still overflow the context.
+    /// </summary>
+    public ContextBudgetReducer(int budgetTokens, Func<string, CancellationToken, Task<int>> countTokens)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(budgetTokens);
+        _budgetTokens = budgetTokens;
+        _countTokens = countTokens ?? throw new ArgumentNullException(nameof(countTokens));
+    }
+
     /// <inheritdoc />
-    public Task<IEnumerable<ChatMessage>> ReduceAsync(IEnumerable<ChatMessage> messages, CancellationToken cancellationToken)
+    public async Task<IEnumerable<ChatMessage>> ReduceAsync(IEnumerable<ChatMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var all = messages.ToList();
         var system = all.Where(m => m.Role == ChatRole.System).ToList();
-        var budget = budgetTokens - system.Sum(Cost);
+        var budget = _budgetTokens;
+        foreach (var message in system)
+        {
+            budget -= await CostAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+
         var kept = new List<ChatMessage>();
         for (var i = all.Count - 1; i >= 0; i--)
         {
@@ -26,7 +56,7 @@ public sealed class ContextBudgetReducer(int budgetTokens, double charactersPerT
                 continue;
             }
 
-            var cost = Cost(message);
+            var cost = await CostAsync(message, cancellationToken).ConfigureAwait(false);
             if (kept.Count > 0 && cost > budget)
             {
                 break;
@@ -42,9 +72,14 @@ public sealed class ContextBudgetReducer(int budgetTokens, double charactersPerT
             kept.RemoveAt(0);
         }
 
-        return Task.FromResult<IEnumerable<ChatMessage>>([.. system, .. kept]);
+        return [.. system, .. kept];
     }
 
-    private double Cost(ChatMessage message) =>
-        (message.Text.Length + message.Contents.OfType<FunctionCallContent>().Sum(c => c.Name.Length + 32)) / charactersPerToken + 4;
+    private async Task<int> CostAsync(ChatMessage message, CancellationToken cancellationToken)
+    {
+        // A function call is rendered as its name plus JSON arguments; 32 tokens covers the wrapping.
+        var calls = message.Contents.OfType<FunctionCallContent>().ToList();
+        var text = calls.Count == 0 ? message.Text : message.Text + string.Concat(calls.Select(c => c.Name));
+        return await _countTokens(text, cancellationToken).ConfigureAwait(false) + (calls.Count * 32) + PerMessageOverhead;
+    }
 }

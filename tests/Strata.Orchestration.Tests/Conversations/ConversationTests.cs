@@ -35,6 +35,25 @@ public sealed class ConversationTests : IDisposable
     }
 
     [Fact]
+    public async Task The_reducer_trims_by_the_counts_of_the_tokenizer_it_is_given()
+    {
+        // Text a length estimate undercounts: here every character is its own token, as a small model's babble can be.
+        List<ChatMessage> history =
+        [
+            new(ChatRole.User, "hello"),
+            new(ChatRole.Assistant, new string('z', 400)),
+            new(ChatRole.User, "and again"),
+        ];
+
+        var byLength = (await new ContextBudgetReducer(budgetTokens: 300).ReduceAsync(history, CancellationToken.None)).ToList();
+        var byTokens = (await new ContextBudgetReducer(300, (text, _) => Task.FromResult(text.Length))
+            .ReduceAsync(history, CancellationToken.None)).ToList();
+
+        Assert.Equal(3, byLength.Count);
+        Assert.Equal("and again", Assert.Single(byTokens).Text);
+    }
+
+    [Fact]
     public async Task The_reducer_never_keeps_a_tool_result_without_its_call()
     {
         List<ChatMessage> history =
