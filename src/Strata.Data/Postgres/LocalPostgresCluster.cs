@@ -37,6 +37,9 @@ public sealed partial class LocalPostgresCluster : IDisposable
     /// <summary>The TCP port on 127.0.0.1.</summary>
     public int Port { get; }
 
+    /// <summary>The cluster's folder: its data directory, log and socket.</summary>
+    public string Folder => folder;
+
     /// <summary>
     /// Creates and starts a cluster. <paramref name="durable"/> false turns off fsync and synchronous commit: faster for
     /// throwaway test data, never for data that matters.
@@ -73,6 +76,7 @@ public sealed partial class LocalPostgresCluster : IDisposable
                     // Only loopback and a socket folder of our own: nothing else on the machine sees this server.
                     RunTool(Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(folder, "data"), "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o",
                         $"-p {port.ToString(CultureInfo.InvariantCulture)} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{folder}' -c shared_buffers=256MB -c maintenance_work_mem=512MB{settings}", "start"], runAsPostgres);
+                    StartWatchdog(bin, folder, runAsPostgres);
                     return new LocalPostgresCluster(bin, folder, password, runAsPostgres, port);
                 }
                 catch (StrataDataException e)
@@ -170,6 +174,29 @@ public sealed partial class LocalPostgresCluster : IDisposable
         }
 
         throw new StrataDataException($"The pgvector extension is not installed for the PostgreSQL found in {servers[0]}. Install pgvector 0.8 (scripts/install-test-deps.sh builds it on Debian).");
+    }
+
+    /// <summary>
+    /// A server outlives the process that started it (pg_ctl detaches it), so a test host or benchmark killed before
+    /// <see cref="Dispose"/> would leave it running with its folder. A small shell in its own session polls this
+    /// process every 2 s; once it is gone, and the folder is still there, it stops the server and deletes the folder.
+    /// It exits by itself when <see cref="Dispose"/> has deleted the folder. A shell loop rather than a .NET helper
+    /// because it must survive this process and cost nothing while it waits.
+    /// </summary>
+    private static void StartWatchdog(string bin, string folder, bool runAsPostgres)
+    {
+        var owner = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var asPostgres = runAsPostgres ? $"runuser -u {Superuser} -- " : "";
+        // The temporary folder's name is ours (letters, digits, '-', '/'), so single quotes are safe around it.
+        // Descriptors this process inherited without close-on-exec (a test runner's pipes) are closed first: a
+        // watchdog holding one would keep whoever reads it waiting until the watchdog ends.
+        var script =
+            "for fd in /proc/$$/fd/*; do n=${fd##*/}; [ \"$n\" -gt 2 ] && eval \"exec $n>&-\"; done; " +
+            $"while kill -0 {owner} && [ -d '{folder}' ]; do sleep 2; done; " +
+            $"if [ -d '{folder}/data' ]; then {asPostgres}'{Path.Combine(bin, "pg_ctl")}' -D '{folder}/data' -m immediate -w -t 30 stop; rm -rf '{folder}'; fi";
+        // Started through a shell that backgrounds it with every standard stream on /dev/null and returns at once, so
+        // nothing waits on it and it holds none of this process's pipes.
+        RunTool("sh", ["-c", "setsid bash -c \"$0\" </dev/null >/dev/null 2>&1 &", script], asPostgres: false);
     }
 
     private static int FreePort()
