@@ -95,7 +95,7 @@ public sealed class KnowledgeCommandsTests
             Question("How do I set the locale and input method for another language?", Copied("ch08")),
         ]);
 
-        var eval = await strata.RunAsync("eval", "retrieval", "-c", "manual", "--qa", qa, "--json");
+        var eval = await strata.RunAsync("eval", "retrieval", "-c", "manual", "--qa", qa, "--json", "--per-question");
 
         Assert.True(eval.ExitCode == 0, eval.Stderr);
         using var scores = JsonDocument.Parse(eval.Stdout);
@@ -110,6 +110,12 @@ public sealed class KnowledgeCommandsTests
             }
 
             Assert.Equal(5, result.GetProperty("k").GetInt32());
+            // The per-question ranks are the ones the MRR averages: one per question, 1-based, null when never retrieved.
+            var ranks = result.GetProperty("first_relevant_ranks").EnumerateArray()
+                .Select(r => r.ValueKind == JsonValueKind.Null ? (int?)null : r.GetInt32()).ToList();
+            Assert.Equal(4, ranks.Count);
+            Assert.All(ranks, r => Assert.True(r is null or >= 1));
+            Assert.Equal(result.GetProperty("mrr").GetDouble(), ranks.Average(r => r is null ? 0 : 1.0 / r.Value), 9);
         }
     }
 

@@ -13,8 +13,9 @@ internal static class EvalRetrievalCommand
         var collection = new Option<string>("--collection", "-c") { Description = "The collection", Required = true };
         var qa = new Option<FileInfo>("--qa") { Description = "JSONL: {\"question\":…,\"relevant\":[source paths]} per line", Required = true };
         var k = new Option<int>("--k") { Description = "k of recall@k", DefaultValueFactory = _ => 5 };
+        var perQuestion = new Option<bool>("--per-question") { Description = "Also list, per question, the rank of its first relevant document in each mode" };
         var json = CliOptions.Json();
-        var command = new Command("retrieval", "Score dense, BM25 and hybrid retrieval: recall@k, MRR and nDCG@10") { collection, qa, k, json };
+        var command = new Command("retrieval", "Score dense, BM25 and hybrid retrieval: recall@k, MRR and nDCG@10") { collection, qa, k, perQuestion, json };
         command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
             var context = CliContext.Create(parse);
@@ -29,7 +30,15 @@ internal static class EvalRetrievalCommand
             var scores = await new RetrievalEvaluator(context.Catalog).EvaluateAsync(target, questions, Math.Clamp(parse.GetValue(k), 1, 100), cancellationToken);
             if (parse.GetValue(json))
             {
-                return JsonOutput.Write(new { questions = questions.Count, results = scores.Select(s => new { mode = s.Mode.ToString().ToLowerInvariant(), recall_at_k = s.RecallAtK, mrr = s.Mrr, ndcg_at_10 = s.NdcgAt10, k = s.K }) });
+                return JsonOutput.Write(new
+                {
+                    questions = questions.Count,
+                    results = scores.Select(s => new
+                    {
+                        mode = s.Mode.ToString().ToLowerInvariant(), recall_at_k = s.RecallAtK, mrr = s.Mrr, ndcg_at_10 = s.NdcgAt10, k = s.K,
+                        first_relevant_ranks = parse.GetValue(perQuestion) ? s.FirstRelevantRanks : null,
+                    }),
+                });
             }
 
             Console.WriteLine($"{questions.Count} questions");
@@ -39,8 +48,25 @@ internal static class EvalRetrievalCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Mode.ToString().ToLowerInvariant(),-8} {s.RecallAtK,10:0.000} {s.Mrr,8:0.000} {s.NdcgAt10,8:0.000}"));
             }
 
+            if (parse.GetValue(perQuestion))
+            {
+                WritePerQuestion(questions, scores);
+            }
+
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>One line per question: the rank of its first relevant document in each mode ("-" when none was retrieved).</summary>
+    private static void WritePerQuestion(IReadOnlyList<RetrievalQuestion> questions, IReadOnlyList<RetrievalScores> scores)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{"#",3} {string.Join(" ", scores.Select(s => $"{s.Mode.ToString().ToLowerInvariant(),6}"))}  question");
+        for (var i = 0; i < questions.Count; i++)
+        {
+            var ranks = string.Join(" ", scores.Select(s => $"{s.FirstRelevantRanks[i]?.ToString(CultureInfo.InvariantCulture) ?? "-",6}"));
+            Console.WriteLine($"{i + 1,3} {ranks}  {questions[i].Question}");
+        }
     }
 }

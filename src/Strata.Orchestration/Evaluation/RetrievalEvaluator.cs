@@ -16,7 +16,8 @@ public sealed record RetrievalQuestion(string Question, IReadOnlyList<string> Re
 /// <param name="Mrr">Mean reciprocal rank of the first relevant document.</param>
 /// <param name="NdcgAt10">Normalised discounted cumulative gain at 10.</param>
 /// <param name="K">The k of recall@k.</param>
-public sealed record RetrievalScores(RetrievalMode Mode, double RecallAtK, double Mrr, double NdcgAt10, int K);
+/// <param name="FirstRelevantRanks">Per question, in order: the 1-based rank of the first relevant document, or null when none was retrieved.</param>
+public sealed record RetrievalScores(RetrievalMode Mode, double RecallAtK, double Mrr, double NdcgAt10, int K, IReadOnlyList<int?> FirstRelevantRanks);
 
 /// <summary>Scores dense, BM25 and hybrid retrieval side by side on a question set.</summary>
 public sealed class RetrievalEvaluator(ModelCatalog catalog)
@@ -60,6 +61,7 @@ public sealed class RetrievalEvaluator(ModelCatalog catalog)
         foreach (var mode in new[] { RetrievalMode.Dense, RetrievalMode.Bm25, RetrievalMode.Hybrid })
         {
             double recall = 0, reciprocal = 0, ndcg = 0;
+            var ranks = new List<int?>(questions.Count);
             foreach (var question in questions)
             {
                 // Enough chunks that ten distinct documents can appear, since one document has many chunks.
@@ -69,13 +71,14 @@ public sealed class RetrievalEvaluator(ModelCatalog catalog)
                 recall += relevant.Count == 0 ? 0 : (double)ranked.Take(k).Count(relevant.Contains) / relevant.Count;
                 var first = ranked.FindIndex(relevant.Contains);
                 reciprocal += first < 0 ? 0 : 1.0 / (first + 1);
+                ranks.Add(first < 0 ? null : first + 1);
                 var dcg = ranked.Take(10).Select((source, i) => relevant.Contains(source) ? 1 / Math.Log2(i + 2) : 0).Sum();
                 var ideal = Enumerable.Range(0, Math.Min(10, relevant.Count)).Sum(i => 1 / Math.Log2(i + 2));
                 ndcg += ideal == 0 ? 0 : dcg / ideal;
             }
 
             var n = Math.Max(1, questions.Count);
-            results.Add(new RetrievalScores(mode, recall / n, reciprocal / n, ndcg / n, k));
+            results.Add(new RetrievalScores(mode, recall / n, reciprocal / n, ndcg / n, k, ranks));
         }
 
         return results;

@@ -4,22 +4,22 @@ using Strata.Orchestration.Rag;
 
 namespace Strata.Orchestration.Tests.Rag;
 
-public sealed class RagOnDebianCorpusTests(DebianCorpusFixture corpus) : IClassFixture<DebianCorpusFixture>
+/// <summary>Retrieval and answers over the whole manual, scored on the question file that docs/retrieval.md reports.</summary>
+public sealed class RagOnDebianCorpusTests(DebianManualFixture corpus) : IClassFixture<DebianManualFixture>
 {
-    /// <summary>Questions written about the chapters' contents; each chapter answers its own.</summary>
-    public static readonly RetrievalQuestion[] Questions =
-    [
-        new("Which basic shell commands list files and change the working directory?", [DebianCorpusFixture.PathOf("ch01")]),
-        new("How do I search for a package with apt-cache or aptitude?", [DebianCorpusFixture.PathOf("ch02")]),
-        new("How are packages upgraded with apt full-upgrade and the sources list?", [DebianCorpusFixture.PathOf("ch02")]),
-        new("How does systemd start services during the boot process?", [DebianCorpusFixture.PathOf("ch03")]),
-        new("How do I change a user's password and configure PAM authentication?", [DebianCorpusFixture.PathOf("ch04")]),
-        new("How does sudo give a normal user root privileges?", [DebianCorpusFixture.PathOf("ch04")]),
-        new("How do I configure a network interface and its IP address?", [DebianCorpusFixture.PathOf("ch05")]),
-        new("How do I set up a mail transfer agent such as exim or postfix?", [DebianCorpusFixture.PathOf("ch06")]),
-        new("How do I log in to a remote host with ssh?", [DebianCorpusFixture.PathOf("ch06")]),
-        new("Which desktop environments and X Window System settings are there?", [DebianCorpusFixture.PathOf("ch07")]),
-    ];
+    /// <summary>Questions written about the chapters' contents (docs/debian-reference-qa.jsonl, copied beside the tests).</summary>
+    public static readonly IReadOnlyList<RetrievalQuestion> Questions =
+        RetrievalEvaluator.ReadJsonLines(Path.Combine(AppContext.BaseDirectory, "debian-reference-qa.jsonl"));
+
+    [Fact]
+    public void Every_question_names_chapters_of_the_ingested_manual_and_every_chapter_has_questions()
+    {
+        var ingested = corpus.Chapters.Select(DebianCorpusFixture.PathOf).ToHashSet(StringComparer.Ordinal);
+
+        Assert.All(Questions, q => Assert.NotEmpty(q.Relevant));
+        Assert.All(Questions.SelectMany(q => q.Relevant), path => Assert.Contains(path, ingested));
+        Assert.All(ingested, chapter => Assert.True(Questions.Count(q => q.Relevant.Contains(chapter)) >= 3, $"{chapter} has fewer than three questions"));
+    }
 
     [Fact]
     public async Task Hybrid_retrieval_does_not_score_below_the_better_of_dense_and_bm25()
@@ -30,7 +30,8 @@ public sealed class RagOnDebianCorpusTests(DebianCorpusFixture corpus) : IClassF
         var bm25 = scores[RetrievalMode.Bm25];
         var hybrid = scores[RetrievalMode.Hybrid];
         Assert.True(hybrid.RecallAtK >= Math.Max(dense.RecallAtK, bm25.RecallAtK), $"recall@5 hybrid {hybrid.RecallAtK:0.000}, dense {dense.RecallAtK:0.000}, bm25 {bm25.RecallAtK:0.000}");
-        Assert.True(hybrid.Mrr > 0.5, $"hybrid MRR {hybrid.Mrr:0.000}");
+        Assert.True(hybrid.Mrr >= Math.Max(dense.Mrr, bm25.Mrr), $"MRR hybrid {hybrid.Mrr:0.000}, dense {dense.Mrr:0.000}, bm25 {bm25.Mrr:0.000}");
+        Assert.True(hybrid.NdcgAt10 >= Math.Max(dense.NdcgAt10, bm25.NdcgAt10), $"nDCG@10 hybrid {hybrid.NdcgAt10:0.000}, dense {dense.NdcgAt10:0.000}, bm25 {bm25.NdcgAt10:0.000}");
     }
 
     [Fact]
