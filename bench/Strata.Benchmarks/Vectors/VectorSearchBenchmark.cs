@@ -15,7 +15,7 @@ internal sealed class VectorSearchBenchmark(VectorDatasetKind dataset) : IBenchm
     public string Name => dataset == VectorDatasetKind.MiniLm ? "vectors-minilm" : "vectors";
 
     public string Description => dataset == VectorDatasetKind.MiniLm
-        ? "HNSW search on real MiniLM embeddings of Debian man pages + reference (Strata vs USearch vs pgvector): qps at recall@10 ≥ 0.95, build, filtered recall, memory"
+        ? "HNSW search on real MiniLM embeddings of Debian docs (man pages, reference, Python) (Strata vs USearch vs pgvector): qps at recall@10 ≥ 0.95, build, filtered recall, memory"
         : "HNSW search on low-rank synthetic vectors (Strata vs USearch vs pgvector): qps at recall@10 ≥ 0.95, build, filtered recall, memory";
 
     public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
