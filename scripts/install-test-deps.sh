@@ -26,6 +26,8 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 # Debian's reference manual is the real HTML corpus the document loader and chunker tests read.
 [[ -f /usr/share/debian-reference/ch08.en.html ]] || missing+=(debian-reference-en)
+# Linux manual pages: the troff corpus the vector benchmark's real-text dataset is cut from (its tests read signal(7)).
+[[ -f /usr/share/man/man7/signal.7.gz ]] || missing+=(manpages)
 # The TorchSharp compatibility step (src/Strata.Synthesis/build/) compiles a shim and patches a library copy
 # where the system libstdc++ predates GCC 13.
 command -v g++ >/dev/null 2>&1 || missing+=(g++)

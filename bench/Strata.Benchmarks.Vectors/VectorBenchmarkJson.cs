@@ -9,6 +9,7 @@ public static class VectorBenchmarkJson
         ArgumentNullException.ThrowIfNull(report);
         return new
         {
+            dataset = report.Dataset,
             n = report.Count,
             dimension = report.Dimension,
             queries = report.Queries,

@@ -1,3 +1,5 @@
+using Strata.Benchmarks.Vectors.Datasets;
+
 namespace Strata.Benchmarks.Vectors;
 
 /// <summary>What to measure.</summary>
@@ -9,7 +11,10 @@ public sealed record VectorBenchmarkOptions
     /// <summary>Query vectors (drawn from the same distribution, not in the collection).</summary>
     public int Queries { get; init; } = 500;
 
-    /// <summary>Vector length (384, as MiniLM's embeddings).</summary>
+    /// <summary>Which vectors: low-rank synthetic ones (the default) or MiniLM embeddings of a real corpus.</summary>
+    public VectorDatasetKind Dataset { get; init; } = VectorDatasetKind.Synthetic;
+
+    /// <summary>Vector length of the synthetic set (384, as MiniLM's embeddings); the MiniLM set is always 384.</summary>
     public int Dimension { get; init; } = 384;
 
     /// <summary>Rounds of timed queries per system, run in turn; medians are reported.</summary>
@@ -44,6 +49,9 @@ public sealed record VectorSystemResult(
 /// <param name="Skipped">Systems that could not run, with the reason.</param>
 public sealed record VectorBenchmarkReport(int Count, int Dimension, int Queries, IReadOnlyList<VectorSystemResult> Results, IReadOnlyDictionary<string, string> Skipped)
 {
+    /// <summary>The dataset measured: "synthetic" or "minilm".</summary>
+    public string Dataset { get; init; } = "synthetic";
+
     /// <summary>The result of <paramref name="system"/>, or null when it did not run.</summary>
     public VectorSystemResult? Find(string system) => Results.FirstOrDefault(r => r.System == system);
 }

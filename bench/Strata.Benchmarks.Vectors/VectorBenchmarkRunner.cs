@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Strata.Benchmarks.Vectors.Datasets;
 using Strata.Data.Collections;
 using Strata.Data.Filters;
 using Strata.Data.Hnsw;
@@ -10,7 +11,7 @@ using Strata.Data.Search;
 namespace Strata.Benchmarks.Vectors;
 
 /// <summary>
-/// Strata's HNSW, USearch and pgvector on the same low-rank vectors (rank 32 + noise, L2-normalised): build time, queries/s at
+/// Strata's HNSW, USearch and pgvector on the same vectors (a <see cref="VectorDataset"/>: low-rank synthetic or real MiniLM embeddings): build time, queries/s at
 /// recall@10 ≥ 0.95 (each system's search width tuned to reach it), filtered recall and speed from 0.1% to 100% passing,
 /// memory and disk per vector. One thread, k = 10, M = 16, efConstruction = 200 everywhere.
 /// </summary>
@@ -27,20 +28,27 @@ public static class VectorBenchmarkRunner
     // A record's bucket is its index mod 1000, so "bucket < P" lets P per mille of the collection through.
     private static readonly (string Label, int Buckets)[] Selectivities = [("0.1%", 1), ("1%", 10), ("10%", 100), ("50%", 500), ("100%", 1000)];
 
-    /// <summary>Runs every system in turn in this process; <paramref name="log"/> receives progress lines.</summary>
-    public static VectorBenchmarkReport Run(VectorBenchmarkOptions options, Action<string> log)
+    /// <summary>Loads the dataset <paramref name="options"/> name, then runs every system in turn on it; <paramref name="log"/> receives progress lines.</summary>
+    public static async Task<VectorBenchmarkReport> RunAsync(VectorBenchmarkOptions options, Action<string> log, CancellationToken cancellationToken = default)
+    {
+        var dataset = await VectorDataset.LoadAsync(options, log, cancellationToken);
+        return Run(options, dataset, log);
+    }
+
+    /// <summary>Runs every system in turn in this process on <paramref name="dataset"/>; <paramref name="log"/> receives progress lines.</summary>
+    public static VectorBenchmarkReport Run(VectorBenchmarkOptions options, VectorDataset dataset, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(log);
-        var count = options.Count;
-        var dimension = options.Dimension;
-        var all = LowRankVectors.Generate(count + options.Queries, dimension);
-        var vectors = all[..count];
-        var queries = all[count..];
+        var vectors = dataset.Vectors;
+        var queries = dataset.Queries;
+        var count = vectors.Length;
+        var dimension = dataset.Dimension;
         var truth = queries.Select(q => LowRankVectors.BruteForce(q, vectors, K).ToHashSet()).ToArray();
         var allowedBySelectivity = Selectivities.ToDictionary(s => s.Label, s => Enumerable.Range(0, count).Where(i => i % 1000 < s.Buckets).ToArray());
         var filteredTruth = allowedBySelectivity.ToDictionary(pair => pair.Key, pair => queries.Select(q => LowRankVectors.BruteForce(q, vectors, K, pair.Value).ToHashSet()).ToArray());
-        log($"vectors: {count} x {dimension}, {queries.Length} queries");
+        log($"vectors: {dataset.Name}, {count} x {dimension}, {queries.Length} queries");
 
         var strata = new StrataSystem(vectors, dimension, log);
         using var usearch = new USearchSystem(vectors, dimension, log);
@@ -104,7 +112,7 @@ public static class VectorBenchmarkRunner
             var bruteQueries = queries[..Math.Min(50, queries.Length)];
             results.Add(new VectorSystemResult("brute-force", 1.0, Qps(bruteQueries, q => LowRankVectors.BruteForce(q, vectors, K)), 0, null, dimension * (double)sizeof(float), null,
                 new Dictionary<string, double>(), new Dictionary<string, double>()));
-            return new VectorBenchmarkReport(count, dimension, queries.Length, results, skipped);
+            return new VectorBenchmarkReport(count, dimension, queries.Length, results, skipped) { Dataset = dataset.Name };
         }
         finally
         {

@@ -9,7 +9,7 @@ internal static class VectorBenchmarkTable
     public static int Write(VectorBenchmarkReport report)
     {
         var selectivities = report.Results.SelectMany(r => r.FilteredRecall.Keys).Distinct().ToList();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Count:N0} vectors x {report.Dimension}, {report.Queries} queries, k = 10, one thread"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Count:N0} {report.Dataset} vectors x {report.Dimension}, {report.Queries} queries, k = 10, one thread"));
         Console.WriteLine($"{"system",-16} {"build s",8} {"queries/s",10} {"recall@10",9} {"ef",4} {"mem B/vec",10} {"disk B/vec",10}  filtered recall@10 ({string.Join(" / ", selectivities)} passing)");
         foreach (var r in report.Results)
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Strata.Benchmarks.Vectors;
+using Strata.Benchmarks.Vectors.Datasets;
 using Strata.Cli.Bench;
 using Strata.Cli.Output;
 using Strata.Models;
@@ -18,12 +19,18 @@ internal static class BenchCommand
         var count = new Option<int>("--n") { Description = "Vectors in the collection (1000-1000000)", DefaultValueFactory = _ => 100_000 };
         var queries = new Option<int>("--queries") { Description = "Query vectors (10-10000)", DefaultValueFactory = _ => 500 };
         var rounds = new Option<int>("--rounds") { Description = "Timed rounds per system; medians are reported (1-20)", DefaultValueFactory = _ => 3 };
+        var dataset = new Option<string>("--dataset")
+        {
+            Description = "synthetic: low-rank random vectors (rank 32 + noise); minilm: MiniLM embeddings of real passages from Debian's documentation packages (man pages, Debian reference, Python docs; embedded once, then cached)",
+            DefaultValueFactory = _ => "synthetic",
+        };
+        dataset.AcceptOnlyFromAmong("synthetic", "minilm");
         var json = CliOptions.Json();
         var command = new Command("vectors", "Strata's HNSW vs USearch vs pgvector on the same 384-dim vectors: build time, queries/s at recall@10 >= 0.95, filtered recall, memory and disk per vector")
         {
-            count, queries, rounds, json,
+            count, queries, rounds, dataset, json,
         };
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
             var context = CliContext.Create(parse);
             var options = new VectorBenchmarkOptions
@@ -31,10 +38,11 @@ internal static class BenchCommand
                 Count = Math.Clamp(parse.GetValue(count), 1000, 1_000_000),
                 Queries = Math.Clamp(parse.GetValue(queries), 10, 10_000),
                 Rounds = Math.Clamp(parse.GetValue(rounds), 1, 20),
+                Dataset = parse.GetValue(dataset) == "minilm" ? VectorDatasetKind.MiniLm : VectorDatasetKind.Synthetic,
                 // The configured PostgreSQL when there is one; otherwise the benchmark starts a private cluster of its own.
                 PostgresConnectionString = context.Configuration["Data:ConnectionString"] is { Length: > 0 } configured ? configured : context.Configuration.GetConnectionString("Strata"),
             };
-            var report = VectorBenchmarkRunner.Run(options, message => Console.Error.WriteLine(message));
+            var report = await VectorBenchmarkRunner.RunAsync(options, message => Console.Error.WriteLine(message), cancellationToken);
             return parse.GetValue(json) ? JsonOutput.Write(VectorBenchmarkJson.From(report)) : VectorBenchmarkTable.Write(report);
         }));
         return command;
