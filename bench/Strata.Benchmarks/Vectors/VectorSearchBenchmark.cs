@@ -5,14 +5,14 @@ using Strata.Models.Configuration;
 namespace Strata.Benchmarks.Vectors;
 
 /// <summary>
-/// Strata's HNSW against USearch and pgvector (<see cref="VectorBenchmarkRunner"/>, shared with <c>strata bench vectors</c>),
+/// Strata's HNSW against USearch, hnswlib (hnswlib-node, in a node child process) and pgvector (<see cref="VectorBenchmarkRunner"/>, shared with <c>strata bench vectors</c>),
 /// turned into rows of the benchmark table. pgvector runs on the configured <c>Data:ConnectionString</c> when set (strata.json or <c>STRATA__Data__ConnectionString</c>), else on a private cluster.
 /// </summary>
 internal sealed class VectorSearchBenchmark : IBenchmark
 {
     public string Name => "vectors";
 
-    public string Description => "HNSW search (Strata vs USearch vs pgvector): qps at recall@10 ≥ 0.95, build, filtered recall, memory";
+    public string Description => "HNSW search (Strata vs USearch vs hnswlib vs pgvector): qps at recall@10 ≥ 0.95, build, filtered recall, memory";
 
     public Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
     {
@@ -36,7 +36,7 @@ internal static class VectorBenchmarkRows
         var n = report.Count.ToString("N0", CultureInfo.InvariantCulture);
         var strata = report.Find("strata-hnsw")!;
         var rows = new List<BenchmarkResult>();
-        foreach (var (peerName, peer) in new[] { ("USearch .NET", report.Find("usearch-dotnet")), ("pgvector 0.8", report.Find("pgvector")) })
+        foreach (var (peerName, peer) in new[] { ("USearch .NET", report.Find("usearch-dotnet")), ("hnswlib-node 3.0", report.Find("hnswlib-node")), ("pgvector 0.8", report.Find("pgvector")) })
         {
             if (peer is null)
             {

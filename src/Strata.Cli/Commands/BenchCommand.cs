@@ -19,7 +19,7 @@ internal static class BenchCommand
         var queries = new Option<int>("--queries") { Description = "Query vectors (10-10000)", DefaultValueFactory = _ => 500 };
         var rounds = new Option<int>("--rounds") { Description = "Timed rounds per system; medians are reported (1-20)", DefaultValueFactory = _ => 3 };
         var json = CliOptions.Json();
-        var command = new Command("vectors", "Strata's HNSW vs USearch vs pgvector on the same 384-dim vectors: build time, queries/s at recall@10 >= 0.95, filtered recall, memory and disk per vector")
+        var command = new Command("vectors", "Strata's HNSW vs USearch vs hnswlib vs pgvector on the same 384-dim vectors: build time, queries/s at recall@10 >= 0.95, filtered recall, memory and disk per vector")
         {
             count, queries, rounds, json,
         };
