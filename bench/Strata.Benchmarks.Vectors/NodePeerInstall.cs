@@ -131,9 +131,10 @@ internal static class NodePeerInstall
         }
     }
 
+    // One line, so a skipped peer stays one row of the report.
     private static string Tail(string output)
     {
-        var text = output.Trim();
+        var text = string.Join(" | ", output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         return text.Length <= 1500 ? text : "…" + text[^1500..];
     }
 }

@@ -46,19 +46,10 @@ public static class VectorBenchmarkRunner
         using var usearch = new USearchSystem(vectors, dimension, log);
         var systems = new List<ISystem> { strata, usearch };
         var skipped = new Dictionary<string, string>();
-        HnswlibSystem? hnswlib = null;
-        if (options.IncludeHnswlib)
+        using var hnswlib = options.IncludeHnswlib ? HnswlibSystem.TryStart(vectors, queries, skipped, log) : null;
+        if (hnswlib is not null)
         {
-            try
-            {
-                hnswlib = new HnswlibSystem(vectors, queries, log);
-                systems.Add(hnswlib);
-            }
-            catch (PeerUnavailableException e)
-            {
-                skipped["hnswlib-node"] = e.Message;
-                log($"vectors: hnswlib-node skipped: {e.Message}");
-            }
+            systems.Add(hnswlib);
         }
 
         PostgresSystem? postgres = null;
@@ -124,7 +115,6 @@ public static class VectorBenchmarkRunner
         finally
         {
             postgres?.Dispose();
-            hnswlib?.Dispose();
         }
     }
 
@@ -313,12 +303,28 @@ public static class VectorBenchmarkRunner
         private readonly float[][] queries;
         private readonly int count;
 
-        public HnswlibSystem(float[][] vectors, float[][] queries, Action<string> log)
+        private HnswlibSystem(HnswlibNodePeer peer, float[][] vectors, float[][] queries)
         {
+            this.peer = peer;
             count = vectors.Length;
             this.queries = queries;
-            peer = HnswlibNodePeer.Start(vectors, queries, M, EfConstruction, K, log);
-            log($"vectors: hnswlib-node built in {BuildSeconds:0.0} s");
+        }
+
+        /// <summary>The peer with its index built, or null (the reason recorded in <paramref name="skipped"/>) where it cannot run.</summary>
+        public static HnswlibSystem? TryStart(float[][] vectors, float[][] queries, Dictionary<string, string> skipped, Action<string> log)
+        {
+            try
+            {
+                var system = new HnswlibSystem(HnswlibNodePeer.Start(vectors, queries, M, EfConstruction, K, log), vectors, queries);
+                log($"vectors: hnswlib-node built in {system.BuildSeconds:0.0} s");
+                return system;
+            }
+            catch (PeerUnavailableException e)
+            {
+                skipped["hnswlib-node"] = e.Message;
+                log($"vectors: hnswlib-node skipped: {e.Message}");
+                return null;
+            }
         }
 
         public string Name => "hnswlib-node";
