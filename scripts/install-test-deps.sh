@@ -32,6 +32,11 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 # where the system libstdc++ predates GCC 13.
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v patchelf >/dev/null 2>&1 || missing+=(patchelf)
+# The vector benchmark's hnswlib peer (tests/Strata.Cli.Tests) is a node program: npm installs hnswlib-node and compiles
+# its addon with node-gyp (g++ above, make, python3) against the system's node headers (Debian: libnode-dev). A node
+# installed another way is left alone: it brings its own npm and headers.
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm libnode-dev)
+command -v make >/dev/null 2>&1 || missing+=(make)
 # The Synthesis tests train and evaluate on Fashion-MNIST.
 [[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] || missing+=(dataset-fashion-mnist)
 if ((${#missing[@]})); then

@@ -20,6 +20,9 @@ public sealed record VectorBenchmarkOptions
     /// <summary>Rounds of timed queries per system, run in turn; medians are reported.</summary>
     public int Rounds { get; init; } = 3;
 
+    /// <summary>Whether hnswlib (the npm package hnswlib-node, run by node) takes part; without node it is reported as skipped.</summary>
+    public bool IncludeHnswlib { get; init; } = true;
+
     /// <summary>Whether pgvector takes part.</summary>
     public bool IncludePostgres { get; init; } = true;
 
@@ -28,7 +31,7 @@ public sealed record VectorBenchmarkOptions
 }
 
 /// <summary>One system's numbers. Recall is against exact (filtered) brute force.</summary>
-/// <param name="System">strata-hnsw, usearch-dotnet, pgvector or brute-force.</param>
+/// <param name="System">strata-hnsw, usearch-dotnet, hnswlib-node, pgvector or brute-force.</param>
 /// <param name="RecallAt10">Unfiltered recall@10 at the chosen search width.</param>
 /// <param name="Qps">Unfiltered queries per second, one thread, k = 10 (median of the rounds).</param>
 /// <param name="BuildSeconds">Time to insert every vector into the index.</param>

@@ -11,7 +11,7 @@ using Strata.Data.Search;
 namespace Strata.Benchmarks.Vectors;
 
 /// <summary>
-/// Strata's HNSW, USearch and pgvector on the same vectors (a <see cref="VectorDataset"/>: low-rank synthetic or real MiniLM embeddings): build time, queries/s at
+/// Strata's HNSW, USearch, hnswlib (hnswlib-node) and pgvector on the same vectors (a <see cref="VectorDataset"/>: low-rank synthetic or real MiniLM embeddings): build time, queries/s at
 /// recall@10 ≥ 0.95 (each system's search width tuned to reach it), filtered recall and speed from 0.1% to 100% passing,
 /// memory and disk per vector. One thread, k = 10, M = 16, efConstruction = 200 everywhere.
 /// </summary>
@@ -54,6 +54,12 @@ public static class VectorBenchmarkRunner
         using var usearch = new USearchSystem(vectors, dimension, log);
         var systems = new List<ISystem> { strata, usearch };
         var skipped = new Dictionary<string, string>();
+        using var hnswlib = options.IncludeHnswlib ? HnswlibSystem.TryStart(vectors, queries, skipped, log) : null;
+        if (hnswlib is not null)
+        {
+            systems.Add(hnswlib);
+        }
+
         PostgresSystem? postgres = null;
         if (options.IncludePostgres)
         {
@@ -73,7 +79,7 @@ public static class VectorBenchmarkRunner
         {
             foreach (var system in systems)
             {
-                system.Ef = Tune(ef => Recall(queries.Select(q => system.Search(q, ef)).ToArray(), truth), system.Name, log);
+                system.Ef = Tune(ef => Recall(system.SearchAll(queries, ef).Found, truth), system.Name, log);
             }
 
             var rates = systems.ToDictionary(s => s.Name, _ => new List<double>());
@@ -84,7 +90,7 @@ public static class VectorBenchmarkRunner
                 // Rotate the order every round so no system always runs on a warmer (or busier) machine.
                 foreach (var system in systems.Skip(round % systems.Count).Concat(systems.Take(round % systems.Count)))
                 {
-                    rates[system.Name].Add(Qps(queries, q => system.Search(q, system.Ef)));
+                    rates[system.Name].Add(system.SearchAll(queries, system.Ef).Qps);
                     if (!system.SupportsFilters)
                     {
                         continue;
@@ -104,7 +110,7 @@ public static class VectorBenchmarkRunner
             var results = new List<VectorSystemResult>();
             foreach (var system in systems)
             {
-                results.Add(new VectorSystemResult(system.Name, Recall(queries.Select(q => system.Search(q, system.Ef)).ToArray(), truth), Median(rates[system.Name]),
+                results.Add(new VectorSystemResult(system.Name, Recall(system.SearchAll(queries, system.Ef).Found, truth), Median(rates[system.Name]),
                     system.BuildSeconds, system.Ef, system.MemoryBytesPerVector, system.DiskBytesPerVector(), filteredRecall[system.Name],
                     filteredRecall[system.Name].Keys.ToDictionary(label => label, label => Median(filteredRates[system.Name][label]))));
             }
@@ -138,6 +144,19 @@ public static class VectorBenchmarkRunner
     private static double Recall(int[][] found, HashSet<int>[] truth) =>
         found.Select((ids, q) => ids.Count(truth[q].Contains)).Sum() / (double)Math.Max(1, truth.Sum(t => t.Count));
 
+    /// <summary>Every query in turn, one thread, timed together: what each system found and queries/s.</summary>
+    private static QueryRun Timed(float[][] queries, Func<float[], int[]> search)
+    {
+        var found = new int[queries.Length][];
+        var watch = Stopwatch.StartNew();
+        for (var q = 0; q < queries.Length; q++)
+        {
+            found[q] = search(queries[q]);
+        }
+
+        return new QueryRun(found, queries.Length / watch.Elapsed.TotalSeconds);
+    }
+
     private static double Qps<T>(float[][] queries, Func<float[], T> search)
     {
         var watch = Stopwatch.StartNew();
@@ -168,7 +187,8 @@ public static class VectorBenchmarkRunner
 
         int Ef { get; set; }
 
-        int[] Search(float[] query, int ef);
+        /// <summary>Every query at search width <paramref name="ef"/>, timed.</summary>
+        QueryRun SearchAll(float[][] queries, int ef);
 
         int[] SearchFiltered(float[] query, int ef, int buckets, int[] allowed);
 
@@ -207,7 +227,7 @@ public static class VectorBenchmarkRunner
         public int Ef { get; set; }
 
         // Nodes are numbered in insertion order, so node i holds vector i.
-        public int[] Search(float[] query, int ef) => [.. index.Search(query, K, ef).Select(n => n.Node)];
+        public QueryRun SearchAll(float[][] queries, int ef) => Timed(queries, query => [.. index.Search(query, K, ef).Select(n => n.Node)]);
 
         public int[] SearchFiltered(float[] query, int ef, int buckets, int[] allowed) => [.. FilteredSearch.Run(index, query, K, ef, allowed).Select(n => n.Node)];
 
@@ -258,12 +278,12 @@ public static class VectorBenchmarkRunner
 
         public int Ef { get; set; }
 
-        public int[] Search(float[] query, int ef)
+        public QueryRun SearchAll(float[][] queries, int ef) => Timed(queries, query =>
         {
             index.SetExpansion(ef);
             var found = index.Search(query, K, keys);
             return [.. keys.Take(found).Select(key => (int)key)];
-        }
+        });
 
         public int[] SearchFiltered(float[] query, int ef, int buckets, int[] allowed) => throw new NotSupportedException();
 
@@ -282,6 +302,66 @@ public static class VectorBenchmarkRunner
         }
 
         public void Dispose() => index.Dispose();
+    }
+
+    /// <summary>hnswlib in a node process (<see cref="HnswlibNodePeer"/>): it holds the queries and times them itself.</summary>
+    private sealed class HnswlibSystem : ISystem, IDisposable
+    {
+        private readonly HnswlibNodePeer peer;
+        private readonly float[][] queries;
+        private readonly int count;
+
+        private HnswlibSystem(HnswlibNodePeer peer, float[][] vectors, float[][] queries)
+        {
+            this.peer = peer;
+            count = vectors.Length;
+            this.queries = queries;
+        }
+
+        /// <summary>The peer with its index built, or null (the reason recorded in <paramref name="skipped"/>) where it cannot run.</summary>
+        public static HnswlibSystem? TryStart(float[][] vectors, float[][] queries, Dictionary<string, string> skipped, Action<string> log)
+        {
+            try
+            {
+                var system = new HnswlibSystem(HnswlibNodePeer.Start(vectors, queries, M, EfConstruction, K, log), vectors, queries);
+                log($"vectors: hnswlib-node built in {system.BuildSeconds:0.0} s");
+                return system;
+            }
+            catch (PeerUnavailableException e)
+            {
+                skipped["hnswlib-node"] = e.Message;
+                log($"vectors: hnswlib-node skipped: {e.Message}");
+                return null;
+            }
+        }
+
+        public string Name => "hnswlib-node";
+
+        public double BuildSeconds => peer.BuildSeconds;
+
+        public double? MemoryBytesPerVector => peer.MemoryBytes / (double)count;
+
+        // hnswlib-node filters through a JavaScript callback per candidate; not measured here.
+        public bool SupportsFilters => false;
+
+        public int Ef { get; set; }
+
+        public QueryRun SearchAll(float[][] queries, int ef)
+        {
+            if (!ReferenceEquals(queries, this.queries))
+            {
+                throw new ArgumentException("The node peer searches only the queries it was started with.", nameof(queries));
+            }
+
+            var (ids, seconds) = peer.Search(ef);
+            return new QueryRun(ids, queries.Length / seconds);
+        }
+
+        public int[] SearchFiltered(float[] query, int ef, int buckets, int[] allowed) => throw new NotSupportedException();
+
+        public double? DiskBytesPerVector() => peer.SavedBytes() / (double)count;
+
+        public void Dispose() => peer.Dispose();
     }
 
     /// <summary>pgvector through Strata's PostgreSQL backend: the same API and SQL an application gets.</summary>
@@ -331,7 +411,7 @@ public static class VectorBenchmarkRunner
 
         public int Ef { get; set; }
 
-        public int[] Search(float[] query, int ef) => Ids(collection.Search(query, new SearchOptions { K = K, Ef = ef }));
+        public QueryRun SearchAll(float[][] queries, int ef) => Timed(queries, query => Ids(collection.Search(query, new SearchOptions { K = K, Ef = ef })));
 
         public int[] SearchFiltered(float[] query, int ef, int buckets, int[] allowed) =>
             Ids(collection.Search(query, new SearchOptions { K = K, Ef = ef, Filter = new FieldFilter("bucket", FilterOperator.Lt, [new FilterValue(null, buckets, null)]) }));
@@ -358,4 +438,7 @@ public static class VectorBenchmarkRunner
 
         private static int[] Ids(IReadOnlyList<SearchHit> hits) => [.. hits.Select(h => int.Parse(h.Id, CultureInfo.InvariantCulture))];
     }
+
+    /// <summary>What a system found for each query (row numbers, best first) and how many queries it answered a second.</summary>
+    private sealed record QueryRun(int[][] Found, double Qps);
 }

@@ -57,7 +57,7 @@ public sealed class VectorCommandsOnPostgresTests : IDisposable
     }
 
     [Fact]
-    public async Task Bench_vectors_reports_strata_usearch_and_pgvector_side_by_side()
+    public async Task Bench_vectors_reports_strata_usearch_hnswlib_and_pgvector_side_by_side()
     {
         using var strata = new StrataProcess();
         strata.Environment["STRATA__Data__ConnectionString"] = cluster.CreateDatabase("cli_bench");
@@ -67,8 +67,8 @@ public sealed class VectorCommandsOnPostgresTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var report = JsonDocument.Parse(result.Stdout);
         var systems = report.RootElement.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("system").GetString()!);
-        Assert.Equal(["brute-force", "pgvector", "strata-hnsw", "usearch-dotnet"], systems.Keys.Order());
-        foreach (var name in new[] { "strata-hnsw", "usearch-dotnet", "pgvector" })
+        Assert.Equal(["brute-force", "hnswlib-node", "pgvector", "strata-hnsw", "usearch-dotnet"], systems.Keys.Order());
+        foreach (var name in new[] { "strata-hnsw", "usearch-dotnet", "hnswlib-node", "pgvector" })
         {
             Assert.True(systems[name].GetProperty("recall_at_10").GetDouble() >= 0.95, name);
             Assert.True(systems[name].GetProperty("qps").GetDouble() > 0, name);

@@ -6,7 +6,7 @@ using Strata.Models.Configuration;
 namespace Strata.Benchmarks.Vectors;
 
 /// <summary>
-/// Strata's HNSW against USearch and pgvector (<see cref="VectorBenchmarkRunner"/>, shared with <c>strata bench vectors</c>),
+/// Strata's HNSW against USearch, hnswlib (hnswlib-node, in a node child process) and pgvector (<see cref="VectorBenchmarkRunner"/>, shared with <c>strata bench vectors</c>),
 /// turned into rows of the benchmark table: <c>vectors</c> on the synthetic low-rank set, <c>vectors-minilm</c> on MiniLM
 /// embeddings of Debian's manual pages and reference manual (embedded on first run, then cached). pgvector runs on the configured <c>Data:ConnectionString</c> when set (strata.json or <c>STRATA__Data__ConnectionString</c>), else on a private cluster.
 /// </summary>
@@ -15,8 +15,8 @@ internal sealed class VectorSearchBenchmark(VectorDatasetKind dataset) : IBenchm
     public string Name => dataset == VectorDatasetKind.MiniLm ? "vectors-minilm" : "vectors";
 
     public string Description => dataset == VectorDatasetKind.MiniLm
-        ? "HNSW search on real MiniLM embeddings of Debian docs (man pages, reference, Python) (Strata vs USearch vs pgvector): qps at recall@10 ≥ 0.95, build, filtered recall, memory"
-        : "HNSW search on low-rank synthetic vectors (Strata vs USearch vs pgvector): qps at recall@10 ≥ 0.95, build, filtered recall, memory";
+        ? "HNSW search on real MiniLM embeddings of Debian docs (man pages, reference, Python) (Strata vs USearch vs hnswlib vs pgvector): qps at recall@10 ≥ 0.95, build, filtered recall, memory"
+        : "HNSW search on low-rank synthetic vectors (Strata vs USearch vs hnswlib vs pgvector): qps at recall@10 ≥ 0.95, build, filtered recall, memory";
 
     public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
     {
@@ -41,7 +41,7 @@ internal static class VectorBenchmarkRows
         var n = report.Count.ToString("N0", CultureInfo.InvariantCulture);
         var strata = report.Find("strata-hnsw")!;
         var rows = new List<BenchmarkResult>();
-        foreach (var (peerName, peer) in new[] { ("USearch .NET", report.Find("usearch-dotnet")), ("pgvector 0.8", report.Find("pgvector")) })
+        foreach (var (peerName, peer) in new[] { ("USearch .NET", report.Find("usearch-dotnet")), ("hnswlib-node 3.0", report.Find("hnswlib-node")), ("pgvector 0.8", report.Find("pgvector")) })
         {
             if (peer is null)
             {

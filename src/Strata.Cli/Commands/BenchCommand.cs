@@ -26,7 +26,7 @@ internal static class BenchCommand
         };
         dataset.AcceptOnlyFromAmong("synthetic", "minilm");
         var json = CliOptions.Json();
-        var command = new Command("vectors", "Strata's HNSW vs USearch vs pgvector on the same 384-dim vectors: build time, queries/s at recall@10 >= 0.95, filtered recall, memory and disk per vector")
+        var command = new Command("vectors", "Strata's HNSW vs USearch vs hnswlib vs pgvector on the same 384-dim vectors: build time, queries/s at recall@10 >= 0.95, filtered recall, memory and disk per vector")
         {
             count, queries, rounds, dataset, json,
         };

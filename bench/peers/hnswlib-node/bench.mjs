@@ -1,0 +1,124 @@
+// hnswlib (through hnswlib-node) as a peer in Strata's vector benchmark.
+//
+// Usage: node --expose-gc bench.mjs DATA_FILE M EF_CONSTRUCTION K
+// DATA_FILE (little-endian): "SVEC", int32 vector count, int32 query count, int32 dimension,
+// then the vectors and then the queries as float32 rows. A vector's label is its row number.
+//
+// Builds a cosine index with one thread and prints one JSON line: {"event":"built","build_seconds","memory_bytes",...}.
+// Then answers one JSON line per command read from stdin, until stdin closes:
+//   search EF   every query at search width EF, one at a time: {"event":"searched","ef","seconds","ids":[[...],...]}
+//   save PATH   writes the index to PATH: {"event":"saved","bytes"}
+// Only the build and the searches are timed: loading the file and starting node are not.
+import { readFileSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import hnswlib from 'hnswlib-node';
+
+const { HierarchicalNSW } = hnswlib;
+
+function fail(message) {
+  process.stderr.write(`hnswlib peer: ${message}\n`);
+  process.exit(1);
+}
+
+function positiveInteger(text, name) {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) {
+    fail(`${name} must be a positive integer, got '${text}'`);
+  }
+  return value;
+}
+
+function readVectors(path) {
+  let bytes;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    fail(`cannot read ${path}: ${error.message}`);
+  }
+  if (bytes.length < 16 || bytes.toString('latin1', 0, 4) !== 'SVEC') {
+    fail(`${path} is not a vector file (it must start with "SVEC")`);
+  }
+  const count = bytes.readInt32LE(4);
+  const queries = bytes.readInt32LE(8);
+  const dimension = bytes.readInt32LE(12);
+  if (count <= 0 || queries < 0 || dimension <= 0 || bytes.length !== 16 + (count + queries) * dimension * 4) {
+    fail(`${path} holds ${bytes.length} bytes, which does not match ${count} vectors and ${queries} queries of dimension ${dimension}`);
+  }
+  // hnswlib-node takes plain arrays only; converting up front keeps the conversion out of the timings.
+  const rows = new Array(count + queries);
+  for (let i = 0; i < rows.length; i++) {
+    const row = new Array(dimension);
+    for (let j = 0; j < dimension; j++) {
+      row[j] = bytes.readFloatLE(16 + (i * dimension + j) * 4);
+    }
+    rows[i] = row;
+  }
+  return { dimension, vectors: rows.slice(0, count), queries: rows.slice(count) };
+}
+
+function seconds(start) {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function write(object) {
+  process.stdout.write(JSON.stringify(object) + '\n');
+}
+
+const [file, mText, efConstructionText, kText] = process.argv.slice(2);
+if (kText === undefined) {
+  fail('usage: node --expose-gc bench.mjs DATA_FILE M EF_CONSTRUCTION K');
+}
+const m = positiveInteger(mText, 'M');
+const efConstruction = positiveInteger(efConstructionText, 'EF_CONSTRUCTION');
+const k = positiveInteger(kText, 'K');
+const { dimension, vectors, queries } = readVectors(file);
+
+// Run with --expose-gc: collecting the file's buffer and the JavaScript garbage first keeps them out of the index's memory.
+// A buffer's memory is released by a callback after the collection, hence the second collection one turn later.
+async function residentBytes() {
+  globalThis.gc?.();
+  await new Promise((resolve) => setImmediate(resolve));
+  globalThis.gc?.();
+  return process.memoryUsage().rss;
+}
+
+const index = new HierarchicalNSW('cosine', dimension);
+const rssBefore = await residentBytes();
+const buildStart = process.hrtime.bigint();
+index.initIndex(vectors.length, m, efConstruction, 100);
+for (let i = 0; i < vectors.length; i++) {
+  index.addPoint(vectors[i], i);
+}
+const buildSeconds = seconds(buildStart);
+write({
+  event: 'built',
+  count: vectors.length,
+  queries: queries.length,
+  dimension,
+  build_seconds: buildSeconds,
+  // The index lives in native memory, so the process's resident growth over the build is its size (approximately).
+  memory_bytes: (await residentBytes()) - rssBefore,
+});
+
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+for await (const line of lines) {
+  const text = line.trim();
+  const space = text.indexOf(' ');
+  const command = space < 0 ? text : text.slice(0, space);
+  const argument = space < 0 ? '' : text.slice(space + 1).trim();
+  if (command === 'search') {
+    const ef = positiveInteger(argument, 'EF');
+    index.setEf(ef);
+    const ids = new Array(queries.length);
+    const start = process.hrtime.bigint();
+    for (let q = 0; q < queries.length; q++) {
+      ids[q] = index.searchKnn(queries[q], k).neighbors;
+    }
+    write({ event: 'searched', ef, seconds: seconds(start), ids });
+  } else if (command === 'save' && argument) {
+    index.writeIndexSync(argument);
+    write({ event: 'saved', bytes: statSync(argument).size });
+  } else if (command !== '') {
+    fail(`unknown command '${text}' (expected 'search EF' or 'save PATH')`);
+  }
+}
