@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Strata.Data.Collections;
 using Strata.Data.Filters;
 using Strata.Data.Search;
+using Strata.Data.Tests.Support;
 
 namespace Strata.Data.Tests.Conformance;
 
@@ -376,5 +377,57 @@ public abstract class VectorCollectionConformanceTests : IDisposable
         }
         while (cursor is not null);
         return ids;
+    }
+
+    [Fact]
+    public async Task A_snapshot_taken_while_another_handle_writes_restores_to_a_consistent_state()
+    {
+        const int batchSize = 20;
+        using var directory = new TempDirectory();
+        var live = "live" + Guid.NewGuid().ToString("N")[..12];
+        var restoredName = "restored" + Guid.NewGuid().ToString("N")[..12];
+        Database.Create(new CollectionSpec(live, CrashRecords.Dimension)).Dispose();
+        using var writer = Database.Open(live);
+        using var reader = Database.Open(live);
+        var batches = 0;
+        var writing = Task.Run(() =>
+        {
+            for (var b = 0; b < 60; b++)
+            {
+                writer.Upsert([.. Enumerable.Range(b * batchSize, batchSize).Select(CrashRecords.Record)]);
+                Volatile.Write(ref batches, b + 1);
+            }
+        });
+        while (Volatile.Read(ref batches) < 5)
+        {
+            await Task.Delay(5);
+        }
+
+        var snapshot = Path.Combine(directory.Path, "snapshots", "live.snapshot");
+        var ackedBeforeSnapshot = Volatile.Read(ref batches) * batchSize;
+        reader.Snapshot(snapshot);
+        var ackedAfterSnapshot = Volatile.Read(ref batches) * batchSize;
+        await writing;
+
+        Database.Restore(restoredName, snapshot);
+        using var restored = Database.Open(restoredName);
+        var count = restored.Count();
+        // Whole batches only, at least those acknowledged before the snapshot began.
+        Assert.InRange(count, ackedBeforeSnapshot, ackedAfterSnapshot + batchSize);
+        Assert.Equal(0, count % batchSize);
+        var records = restored.Get(Enumerable.Range(0, (int)count + batchSize).Select(CrashRecords.Id));
+        Assert.Equal(count, records.Count);
+        foreach (var record in records)
+        {
+            var expected = CrashRecords.Record(int.Parse(record.Id[1..], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(expected.Vector, record.Vector);
+            Assert.Equal(expected.Document, record.Document);
+            Assert.Equal(expected.Metadata!["n"]!.GetValue<int>(), record.Metadata!["n"]!.GetValue<int>());
+        }
+
+        var last = CrashRecords.Record((int)count - 1);
+        Assert.Equal(last.Id, restored.Search(last.Vector, new SearchOptions { K = 1 })[0].Id);
+        Assert.Equal(restoredName, restored.Spec.Name);
+        Assert.Equal(60 * batchSize, writer.Count());
     }
 }

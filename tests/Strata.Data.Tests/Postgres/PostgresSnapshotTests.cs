@@ -9,59 +9,9 @@ namespace Strata.Data.Tests.Postgres;
 [Collection(PostgresClusterCollection.Name)]
 public sealed class PostgresSnapshotTests(PostgresFixture fixture) : IDisposable
 {
-    private const int BatchSize = 20;
     private readonly TempDirectory directory = new();
 
     public void Dispose() => directory.Dispose();
-
-    [Fact]
-    public async Task A_snapshot_taken_while_another_handle_writes_restores_to_a_consistent_state()
-    {
-        using var database = new PostgresVectorDatabase(fixture.NewDatabase());
-        database.Create(new CollectionSpec("live", CrashRecords.Dimension)).Dispose();
-        using var writer = database.Open("live");
-        using var reader = database.Open("live");
-        var batches = 0;
-        var writing = Task.Run(() =>
-        {
-            for (var b = 0; b < 60; b++)
-            {
-                writer.Upsert([.. Enumerable.Range(b * BatchSize, BatchSize).Select(CrashRecords.Record)]);
-                Volatile.Write(ref batches, b + 1);
-            }
-        });
-        while (Volatile.Read(ref batches) < 5)
-        {
-            await Task.Delay(5);
-        }
-
-        var snapshot = Path.Combine(directory.Path, "snapshots", "live.snapshot");
-        var ackedBeforeSnapshot = Volatile.Read(ref batches) * BatchSize;
-        reader.Snapshot(snapshot);
-        var ackedAfterSnapshot = Volatile.Read(ref batches) * BatchSize;
-        await writing;
-
-        database.Restore("restored", snapshot);
-        using var restored = database.Open("restored");
-        var count = restored.Count();
-        Assert.InRange(count, ackedBeforeSnapshot, ackedAfterSnapshot + BatchSize);
-        Assert.Equal(0, count % BatchSize);
-        var records = restored.Get(Enumerable.Range(0, (int)count + BatchSize).Select(CrashRecords.Id));
-        Assert.Equal(count, records.Count);
-        foreach (var record in records)
-        {
-            var expected = CrashRecords.Record(int.Parse(record.Id[1..], System.Globalization.CultureInfo.InvariantCulture));
-            Assert.Equal(expected.Vector, record.Vector);
-            Assert.Equal(expected.Document, record.Document);
-            Assert.Equal(expected.Metadata!["n"]!.GetValue<int>(), record.Metadata!["n"]!.GetValue<int>());
-        }
-
-        var last = CrashRecords.Record((int)count - 1);
-        Assert.Equal(last.Id, restored.Search(last.Vector, new SearchOptions { K = 1 })[0].Id);
-        Assert.Equal("restored", restored.Spec.Name);
-        Assert.Equal(60 * BatchSize, writer.Count());
-        Assert.Equal("current", restored.Stats().IndexState);
-    }
 
     [Fact]
     public void A_snapshot_moves_a_collection_between_postgres_and_the_embedded_store_both_ways()
