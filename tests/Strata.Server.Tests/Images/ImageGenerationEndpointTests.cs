@@ -4,6 +4,7 @@ using System.Text.Json;
 using SkiaSharp;
 using Strata.Models.Configuration;
 using Strata.Server.Tests.Knowledge;
+using Strata.Synthesis.TestSupport;
 
 namespace Strata.Server.Tests.Images;
 
