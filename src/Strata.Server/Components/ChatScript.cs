@@ -44,24 +44,13 @@ internal static class ChatScript
                 const error = await response.json().catch(() => ({}));
                 throw new Error(error?.error?.message || ('HTTP ' + response.status));
               }
-              const reader = response.body.getReader();
-              const decoder = new TextDecoder();
-              let buffer = '';
-              for (;;) {
-                const { value, done } = await reader.read();
-                if (done) break;
-                buffer += decoder.decode(value, { stream: true });
-                let end;
-                while ((end = buffer.indexOf('\n\n')) >= 0) {
-                  const line = buffer.slice(0, end).trim();
-                  buffer = buffer.slice(end + 2);
-                  if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
-                  const chunk = JSON.parse(line.slice(6));
-                  if (chunk.usage) usage = chunk.usage;
-                  const delta = chunk.choices?.[0]?.delta?.content;
-                  if (delta) { first ??= performance.now(); answer.textContent += delta; }
-                }
-              }
+              await strataEvents(response, (_, data) => {
+                if (data === '[DONE]') return;
+                const chunk = JSON.parse(data);
+                if (chunk.usage) usage = chunk.usage;
+                const delta = chunk.choices?.[0]?.delta?.content;
+                if (delta) { first ??= performance.now(); answer.textContent += delta; }
+              });
               history.push({ role: 'assistant', content: answer.textContent });
               const seconds = (performance.now() - (first ?? started)) / 1000;
               $('status').textContent = usage ? `${usage.completion_tokens} tokens, ${(usage.completion_tokens / Math.max(seconds, 0.001)).toFixed(1)} tokens/s` : 'Done';

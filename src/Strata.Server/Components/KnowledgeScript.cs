@@ -133,37 +133,23 @@ internal static class KnowledgeScript
                 const error = await response.json().catch(() => ({}));
                 throw new Error(error?.error?.message || ('HTTP ' + response.status));
               }
-              const reader = response.body.getReader();
-              const decoder = new TextDecoder();
-              let buffer = '';
-              for (;;) {
-                const { value, done } = await reader.read();
-                if (done) break;
-                buffer += decoder.decode(value, { stream: true });
-                let end;
-                while ((end = buffer.indexOf('\n\n')) >= 0) {
-                  const block = buffer.slice(0, end);
-                  buffer = buffer.slice(end + 2);
-                  const name = (block.match(/^event: (.*)$/m) || [])[1];
-                  const data = (block.match(/^data: (.*)$/m) || [])[1];
-                  if (!data) continue;
-                  const payload = JSON.parse(data);
-                  if (name === 'delta') answer.textContent += payload.text;
-                  if (name === 'citations') {
-                    answer.textContent = payload.answer;
-                    for (const c of payload.citations) {
-                      const item = document.createElement('li');
-                      const link = document.createElement('a');
-                      link.href = c.link;
-                      link.className = 'citation';
-                      link.textContent = `[${c.n}] ${c.document}, chunk ${c.chunk}` + (c.page ? `, page ${c.page}` : '');
-                      item.appendChild(link);
-                      citations.appendChild(item);
-                    }
-                    $('ask-status').textContent = payload.extractive ? 'Extractive answer (no chat model): the best passages, cited.' : 'Done';
+              await strataEvents(response, (name, data) => {
+                const payload = JSON.parse(data);
+                if (name === 'delta') answer.textContent += payload.text;
+                if (name === 'citations') {
+                  answer.textContent = payload.answer;
+                  for (const c of payload.citations) {
+                    const item = document.createElement('li');
+                    const link = document.createElement('a');
+                    link.href = c.link;
+                    link.className = 'citation';
+                    link.textContent = `[${c.n}] ${c.document}, chunk ${c.chunk}` + (c.page ? `, page ${c.page}` : '');
+                    item.appendChild(link);
+                    citations.appendChild(item);
                   }
+                  $('ask-status').textContent = payload.extractive ? 'Extractive answer (no chat model): the best passages, cited.' : 'Done';
                 }
-              }
+              });
             } catch (err) { $('ask-status').textContent = err.message; }
             finally { $('ask').disabled = false; }
           });
