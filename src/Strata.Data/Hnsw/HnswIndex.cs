@@ -217,12 +217,14 @@ internal sealed partial class HnswIndex
 
     /// <summary>
     /// The HNSW heuristic: take candidates closest first, skipping one that is closer to an already chosen neighbour
-    /// than to the base node, so links spread in different directions; top up with skipped ones if room remains.
+    /// than to the base node, so links spread in different directions. Skipped candidates are not added back to fill
+    /// the list (the paper's optional keepPrunedConnections, off in hnswlib too): the extra links cost distance
+    /// computations on every visit and bought no recall. Dropping them made the 20,000-vector build 1.2× faster and
+    /// search at recall ≥ 0.95 1.2× (MiniLM embeddings) faster in <c>strata bench vectors</c>.
     /// </summary>
     private List<Neighbour> SelectNeighbours(List<Neighbour> sortedCandidates, int limit)
     {
         var chosen = new List<Neighbour>(limit);
-        var skipped = new List<Neighbour>();
         foreach (var candidate in sortedCandidates)
         {
             if (chosen.Count >= limit)
@@ -241,12 +243,10 @@ internal sealed partial class HnswIndex
                 }
             }
 
-            (keep ? chosen : skipped).Add(candidate);
-        }
-
-        for (var i = 0; i < skipped.Count && chosen.Count < limit; i++)
-        {
-            chosen.Add(skipped[i]);
+            if (keep)
+            {
+                chosen.Add(candidate);
+            }
         }
 
         return chosen;
