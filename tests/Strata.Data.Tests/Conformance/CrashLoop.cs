@@ -105,7 +105,7 @@ internal static class CrashLoop
         var count = collection.Count();
         Assert.True(count >= acked, $"{count} records but {acked} acknowledged");
         Assert.Equal(0, count % BatchSize);
-        var all = ScrollIds(collection, null, 500);
+        var all = VectorCollectionConformanceTests.Scroll(collection, null, 500);
         Assert.Equal(count, all.Count);
         Assert.Equal(all.Count, all.Distinct(StringComparer.Ordinal).Count());
         Assert.Equal(Enumerable.Range(0, (int)count).Select(CrashRecords.Id), all);
@@ -121,7 +121,7 @@ internal static class CrashLoop
         }
 
         var even = MetadataFilter.Parse("""{"field":"even","eq":true}""");
-        var evenScrolled = ScrollIds(collection, even, 77).Count;
+        var evenScrolled = VectorCollectionConformanceTests.Scroll(collection, even, 77).Count;
         Assert.Equal(collection.Count(even), evenScrolled);
         Assert.Equal((count + 1) / 2, evenScrolled);
 
@@ -130,19 +130,5 @@ internal static class CrashLoop
             var probe = CrashRecords.Record((int)count - 1);
             Assert.Equal(probe.Id, collection.Search(probe.Vector, new SearchOptions { K = 1 })[0].Id);
         }
-    }
-
-    private static List<string> ScrollIds(IVectorCollection collection, MetadataFilter? filter, int pageSize)
-    {
-        var ids = new List<string>();
-        string? cursor = null;
-        do
-        {
-            var page = collection.Scroll(filter, cursor, pageSize);
-            ids.AddRange(page.Records.Select(r => r.Id));
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-        return ids;
     }
 }

@@ -365,7 +365,8 @@ public abstract class VectorCollectionConformanceTests : IDisposable
         Assert.DoesNotContain(name, Database.List());
     }
 
-    private static List<string> Scroll(IVectorCollection collection, MetadataFilter? filter, int pageSize = 2)
+    /// <summary>Every id a filtered scroll returns, page by page; the crash loop compares it with a filtered count too.</summary>
+    internal static List<string> Scroll(IVectorCollection collection, MetadataFilter? filter, int pageSize = 2)
     {
         var ids = new List<string>();
         string? cursor = null;
