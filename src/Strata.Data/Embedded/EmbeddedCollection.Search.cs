@@ -12,10 +12,7 @@ public sealed partial class EmbeddedCollection
     public IReadOnlyList<SearchHit> Search(float[] vector, SearchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(vector);
-        options ??= new SearchOptions();
-        options.Validate();
-        RecordValidator.ValidateQuery(vector, Spec.Dimension, Name);
-        using var activity = StartSearch("dense", options);
+        using var activity = CollectionCallStart.Search(Spec, "dense", vector, ref options);
         lock (gate)
         {
             CatchUp();
@@ -32,9 +29,7 @@ public sealed partial class EmbeddedCollection
     public IReadOnlyList<SearchHit> SearchText(string text, SearchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        options ??= new SearchOptions();
-        options.Validate();
-        using var activity = StartSearch("bm25", options);
+        using var activity = CollectionCallStart.Search(Spec, "bm25", vector: null, ref options);
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
@@ -47,10 +42,7 @@ public sealed partial class EmbeddedCollection
     {
         ArgumentNullException.ThrowIfNull(vector);
         ArgumentNullException.ThrowIfNull(text);
-        options ??= new SearchOptions();
-        options.Validate();
-        RecordValidator.ValidateQuery(vector, Spec.Dimension, Name);
-        using var activity = StartSearch("hybrid", options);
+        using var activity = CollectionCallStart.Search(Spec, "hybrid", vector, ref options);
         lock (gate)
         {
             CatchUp();
@@ -63,15 +55,6 @@ public sealed partial class EmbeddedCollection
                 return Hydrate(fused, options.IncludeVectors);
             });
         }
-    }
-
-    private System.Diagnostics.Activity? StartSearch(string mode, SearchOptions options)
-    {
-        var activity = DataTelemetry.Start("vector.search", Name);
-        activity?.SetTag("strata.search.mode", mode);
-        activity?.SetTag("strata.search.k", options.K);
-        activity?.SetTag("strata.search.filtered", options.Filter is not null);
-        return activity;
     }
 
     private List<HnswIndex.Neighbour> Nearest(float[] vector, int k, SearchOptions options)

@@ -11,10 +11,7 @@ public sealed partial class EmbeddedCollection
     /// <summary>Inserts or replaces <paramref name="records"/> in one transaction; returns how many were written. Durable on return.</summary>
     public int Upsert(IReadOnlyList<VectorRecord> records)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        using var activity = DataTelemetry.Start("vector.upsert", Name);
-        activity?.SetTag("strata.records", records.Count);
-        var metadata = RecordValidator.Validate(records, Spec.Dimension, Name);
+        using var activity = CollectionCallStart.Upsert(Spec, records, out var metadata);
         if (records.Count == 0)
         {
             return 0;

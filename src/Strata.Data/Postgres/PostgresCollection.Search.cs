@@ -15,10 +15,7 @@ public sealed partial class PostgresCollection
     public IReadOnlyList<SearchHit> Search(float[] vector, SearchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(vector);
-        options ??= new SearchOptions();
-        options.Validate();
-        RecordValidator.ValidateQuery(vector, Spec.Dimension, Name);
-        using var activity = StartSearch("dense", options);
+        using var activity = CollectionCallStart.Search(Spec, "dense", vector, ref options);
         var hits = Run(connection =>
         {
             using var transaction = connection.BeginTransaction();
@@ -34,9 +31,7 @@ public sealed partial class PostgresCollection
     public IReadOnlyList<SearchHit> SearchText(string text, SearchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        options ??= new SearchOptions();
-        options.Validate();
-        using var activity = StartSearch("bm25", options);
+        using var activity = CollectionCallStart.Search(Spec, "bm25", vector: null, ref options);
         return Run(connection => TextSearch(connection, null, text, options.K, options, withDetails: true));
     }
 
@@ -45,10 +40,7 @@ public sealed partial class PostgresCollection
     {
         ArgumentNullException.ThrowIfNull(vector);
         ArgumentNullException.ThrowIfNull(text);
-        options ??= new SearchOptions();
-        options.Validate();
-        RecordValidator.ValidateQuery(vector, Spec.Dimension, Name);
-        using var activity = StartSearch("hybrid", options);
+        using var activity = CollectionCallStart.Search(Spec, "hybrid", vector, ref options);
         return Run(connection =>
         {
             using var transaction = connection.BeginTransaction();
@@ -66,15 +58,6 @@ public sealed partial class PostgresCollection
                 return new SearchHit(f.Id, f.Score, record.Document, record.Metadata, options.IncludeVectors ? record.Vector : null);
             })];
         });
-    }
-
-    private System.Diagnostics.Activity? StartSearch(string mode, SearchOptions options)
-    {
-        var activity = DataTelemetry.Start("vector.search", Name);
-        activity?.SetTag("strata.search.mode", mode);
-        activity?.SetTag("strata.search.k", options.K);
-        activity?.SetTag("strata.search.filtered", options.Filter is not null);
-        return activity;
     }
 
     /// <summary>

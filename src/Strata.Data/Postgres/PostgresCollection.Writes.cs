@@ -15,10 +15,7 @@ public sealed partial class PostgresCollection
     /// </summary>
     public int Upsert(IReadOnlyList<VectorRecord> records)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        using var activity = DataTelemetry.Start("vector.upsert", Name);
-        activity?.SetTag("strata.records", records.Count);
-        var metadata = RecordValidator.Validate(records, Spec.Dimension, Name);
+        using var activity = CollectionCallStart.Upsert(Spec, records, out var metadata);
         if (records.Count == 0)
         {
             return 0;

@@ -69,6 +69,15 @@ public sealed class PostgresFilteredSearchTests(PostgresFixture fixture)
         Assert.True(PostgresCollection.IndexScanPays(new FilterSample(matching, sampled, rows), k: 10));
 
     [Theory]
+    [InlineData(2L, 600L, 21_000L, 1024)] // 0.1 % of 100,000 rows: two passing rows in 128 pages decide nothing
+    [InlineData(6L, 600L, 21_000L, 1024)] // 1 % of the same table: still too few to trust
+    [InlineData(2L, 600L, 3_600L, 450)] // 20,000 rows: an eighth of the table
+    [InlineData(2L, 600L, 600L, 0)] // a table the first sample nearly covers
+    [InlineData(60L, 600L, 21_000L, 0)] // 10 %: enough passing rows
+    public void Too_few_passing_rows_in_the_sample_widen_it(long matching, long sampled, long pages, int wider) =>
+        Assert.Equal(wider, PostgresCollection.WiderSamplePages(new FilterSample(matching, sampled, sampled * (double)pages / PostgresCollection.SamplePages), pages));
+
+    [Theory]
     [InlineData(700L, 700L, 1.0)] // all passing: the configured width
     [InlineData(350L, 700L, 2.0)] // half: twice the width, so the first pass meets as many passing rows
     [InlineData(70L, 700L, 4.0)] // 10 %: capped, the iterative scan carries on from there
