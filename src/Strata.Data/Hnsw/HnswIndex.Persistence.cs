@@ -10,6 +10,9 @@ internal sealed partial class HnswIndex
     private const uint Magic = 0x57_4E_48_53; // "SHNW"
     private const int FormatVersion = 1;
 
+    // Levels are drawn with P(level ≥ l) = M^-l: level 64 would take more nodes than exist. A larger one is a damaged file.
+    private const int MaxLevel = 64;
+
     /// <summary>Writes the index atomically: readers see the old file or the new one, never a torn one.</summary>
     public void Save(string path)
     {
@@ -33,11 +36,12 @@ internal sealed partial class HnswIndex
                 {
                     writer.Write(ids[node]);
                     writer.Write(deleted[node]);
-                    writer.Write(links[node].Length);
-                    foreach (var list in links[node])
+                    writer.Write(levels[node] + 1);
+                    for (var layer = 0; layer <= levels[node]; layer++)
                     {
+                        var list = Links(node, layer);
                         writer.Write(list.Length);
-                        writer.Write(MemoryMarshal.AsBytes(list.AsSpan()));
+                        writer.Write(MemoryMarshal.AsBytes(list));
                     }
                 }
 
@@ -73,18 +77,43 @@ internal sealed partial class HnswIndex
             var count = reader.ReadInt32();
             var entry = reader.ReadInt32();
             var top = reader.ReadInt32();
+            if (count < 0 || entry < -1 || entry >= count)
+            {
+                return null;
+            }
+
             index.EnsureCapacity(count);
             for (var node = 0; node < count; node++)
             {
                 index.ids[node] = reader.ReadString();
                 index.deleted[node] = reader.ReadBoolean();
-                var levels = reader.ReadInt32();
-                index.links[node] = new int[levels][];
-                for (var layer = 0; layer < levels; layer++)
+                var level = reader.ReadInt32() - 1;
+                if (level is < 0 or > MaxLevel)
                 {
-                    var list = new int[reader.ReadInt32()];
-                    reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(list.AsSpan()));
-                    index.links[node][layer] = list;
+                    return null;
+                }
+
+                index.levels[node] = level;
+                index.upperLinks[node] = level == 0 ? [] : new int[level][];
+                for (var layer = 0; layer <= level; layer++)
+                {
+                    var length = reader.ReadInt32();
+                    if (length != (layer == 0 ? index.layerZeroStride : index.maxLinks + 1))
+                    {
+                        return null;
+                    }
+
+                    if (layer > 0)
+                    {
+                        index.upperLinks[node][layer - 1] = new int[length];
+                    }
+
+                    var list = index.Links(node, layer);
+                    reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(list));
+                    if (list[0] < 0 || list[0] >= length || list[1..(list[0] + 1)].ContainsAnyExceptInRange(0, count - 1))
+                    {
+                        return null;
+                    }
                 }
 
                 if (!index.deleted[node])
@@ -104,15 +133,5 @@ internal sealed partial class HnswIndex
             // A damaged index is only a cache of SQLite: rebuilding it is always correct.
             return null;
         }
-    }
-
-    private void EnsureCapacity(int count)
-    {
-        var capacity = Math.Max(16, count);
-        vectors = new float[capacity * Dimension];
-        ids = new string[capacity];
-        links = new int[capacity][][];
-        deleted = new bool[capacity];
-        visitedStamp = new int[capacity];
     }
 }

@@ -93,7 +93,7 @@ internal sealed partial class HnswIndex
         while (improved)
         {
             improved = false;
-            var list = links[current][layer];
+            var list = Links(current, layer);
             for (var i = 1; i <= list[0]; i++)
             {
                 var distance = Distance(query, list[i]);
@@ -140,7 +140,7 @@ internal sealed partial class HnswIndex
                 break;
             }
 
-            var list = links[node][layer];
+            var list = Links(node, layer);
             for (var i = 1; i <= list[0]; i++)
             {
                 var neighbour = list[i];

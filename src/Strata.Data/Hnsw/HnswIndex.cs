@@ -17,9 +17,20 @@ internal sealed partial class HnswIndex
     private readonly Random random;
     private readonly Dictionary<string, int> nodeById = new(StringComparer.Ordinal);
 
+    private readonly int layerZeroStride;
+
     private float[] vectors;
     private string[] ids;
-    private int[][][] links;
+
+    // Layer 0 holds every node and takes nearly all of a walk's steps, so its lists live in one flat array, a row of
+    // layerZeroStride ints per node (as hnswlib lays them out): a visit reads its neighbours without chasing an array of
+    // arrays. Element 0 of every list holds the count; the rest are neighbour node numbers.
+    private int[] layerZeroLinks;
+
+    // Lists of layers 1 and up, upperLinks[node][layer - 1]; empty for the nodes (about 15 of 16 at M = 16) that live
+    // on layer 0 only.
+    private int[][][] upperLinks;
+    private int[] levels;
     private bool[] deleted;
     private int[] visitedStamp;
     private int stamp;
@@ -33,11 +44,15 @@ internal sealed partial class HnswIndex
         maxLinksLayer0 = parameters.M * 2;
         levelFactor = 1.0 / Math.Log(Math.Max(2, parameters.M));
         random = new Random(seed);
-        vectors = new float[16 * dimension];
-        ids = new string[16];
-        links = new int[16][][];
-        deleted = new bool[16];
-        visitedStamp = new int[16];
+        layerZeroStride = maxLinksLayer0 + 1;
+        vectors = [];
+        ids = [];
+        layerZeroLinks = [];
+        upperLinks = [];
+        levels = [];
+        deleted = [];
+        visitedStamp = [];
+        EnsureCapacity(16);
     }
 
     public int Dimension { get; }
@@ -120,32 +135,49 @@ internal sealed partial class HnswIndex
         var node = NodeCount;
         if (node == ids.Length)
         {
-            var capacity = ids.Length * 2;
-            Array.Resize(ref vectors, capacity * Dimension);
-            Array.Resize(ref ids, capacity);
-            Array.Resize(ref links, capacity);
-            Array.Resize(ref deleted, capacity);
-            Array.Resize(ref visitedStamp, capacity);
+            EnsureCapacity(ids.Length * 2);
         }
 
         prepared.CopyTo(vectors, node * Dimension);
         ids[node] = id;
         deleted[node] = false;
         var level = (int)(-Math.Log(1.0 - random.NextDouble()) * levelFactor);
-        links[node] = new int[level + 1][];
-        for (var layer = 0; layer <= level; layer++)
+        levels[node] = level;
+        Array.Clear(layerZeroLinks, node * layerZeroStride, layerZeroStride);
+        upperLinks[node] = level == 0 ? [] : new int[level][];
+        for (var layer = 1; layer <= level; layer++)
         {
-            // Element 0 holds the count; the rest are neighbour node numbers.
-            links[node][layer] = new int[(layer == 0 ? maxLinksLayer0 : maxLinks) + 1];
+            upperLinks[node][layer - 1] = new int[maxLinks + 1];
         }
 
         NodeCount++;
         return node;
     }
 
+    /// <summary>Grows every per-node array to hold <paramref name="capacity"/> nodes, keeping what they hold.</summary>
+    private void EnsureCapacity(int capacity)
+    {
+        if (capacity <= ids.Length)
+        {
+            return;
+        }
+
+        Array.Resize(ref vectors, capacity * Dimension);
+        Array.Resize(ref ids, capacity);
+        Array.Resize(ref layerZeroLinks, capacity * layerZeroStride);
+        Array.Resize(ref upperLinks, capacity);
+        Array.Resize(ref levels, capacity);
+        Array.Resize(ref deleted, capacity);
+        Array.Resize(ref visitedStamp, capacity);
+    }
+
+    /// <summary>The neighbour list of <paramref name="node"/> on <paramref name="layer"/>: element 0 is the count.</summary>
+    private Span<int> Links(int node, int layer) =>
+        layer == 0 ? layerZeroLinks.AsSpan(node * layerZeroStride, layerZeroStride) : upperLinks[node][layer - 1];
+
     private void Link(int node)
     {
-        var level = links[node].Length - 1;
+        var level = levels[node];
         if (EntryPoint < 0)
         {
             EntryPoint = node;
@@ -184,7 +216,7 @@ internal sealed partial class HnswIndex
 
     private void AddBackLink(int from, int to, int layer, int limit)
     {
-        var list = links[from][layer];
+        var list = Links(from, layer);
         var count = list[0];
         if (count < limit)
         {
@@ -207,7 +239,7 @@ internal sealed partial class HnswIndex
 
     private void SetLinks(int node, int layer, List<Neighbour> neighbours)
     {
-        var list = links[node][layer];
+        var list = Links(node, layer);
         list[0] = neighbours.Count;
         for (var i = 0; i < neighbours.Count; i++)
         {

@@ -70,6 +70,26 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
+    public void An_index_file_whose_links_point_outside_the_graph_is_rebuilt_from_sqlite()
+    {
+        var vectors = SyntheticVectors.LowRank(100, Dimension, rank: 4);
+        using (var collection = Database.Create(new CollectionSpec("badlinks", Dimension)))
+        {
+            collection.Upsert(SyntheticVectors.Records(vectors));
+        }
+
+        // The file keeps its length and header; only node 0's first neighbour changes. Header: 48 bytes; then node 0's id
+        // ("v000000" with its length byte), deleted flag, level count, layer 0's list length and its count.
+        var indexPath = Path.Combine(directory.Path, "badlinks.hnsw");
+        var bytes = File.ReadAllBytes(indexPath);
+        BitConverter.TryWriteBytes(bytes.AsSpan(48 + 8 + 1 + 4 + 4 + 4), 1_000_000);
+        File.WriteAllBytes(indexPath, bytes);
+        using var reopened = Database.Open("badlinks");
+        Assert.Equal("v000000", reopened.Search(vectors[0], new SearchOptions { K = 1 })[0].Id);
+        Assert.Equal(100, reopened.IndexForTests.Count);
+    }
+
+    [Fact]
     public void Writes_through_another_handle_are_seen_by_the_next_search()
     {
         var vectors = SyntheticVectors.LowRank(50, Dimension, rank: 4);
