@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics.X86;
+
 namespace Strata.Data.Hnsw;
 
 /// <summary>Search half of <see cref="HnswIndex"/>.</summary>
@@ -110,6 +112,31 @@ internal sealed partial class HnswIndex
     }
 
     /// <summary>
+    /// Asks the CPU to start loading the vectors of the listed neighbours not yet visited, before their distances are
+    /// computed one by one. Past a few thousand vectors (100,000 of 384 floats are 150 MB) nearly every neighbour a walk
+    /// visits is a cache miss, and the loads then overlap instead of waiting in turn; hnswlib prefetches the same way.
+    /// The hint cannot fault, and the array is pinned only while the hints are issued.
+    /// </summary>
+    private unsafe void PrefetchUnvisited(ReadOnlySpan<int> list)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        fixed (float* start = vectors)
+        {
+            for (var i = 1; i <= list[0]; i++)
+            {
+                if (visitedStamp[list[i]] != stamp)
+                {
+                    Sse.Prefetch0(start + ((long)list[i] * Dimension));
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Best-first search of one layer. Results hold only accepted nodes (all nodes when <paramref name="acceptResult"/>
     /// is null, as during construction); the frontier holds every node, so the walk continues through rejected ones.
     /// Null when the walk would compute more than <paramref name="maxDistances"/> distances.
@@ -141,6 +168,7 @@ internal sealed partial class HnswIndex
             }
 
             var list = Links(node, layer);
+            PrefetchUnvisited(list);
             for (var i = 1; i <= list[0]; i++)
             {
                 var neighbour = list[i];
