@@ -126,12 +126,42 @@ internal sealed partial class HnswIndex
             index.NodeCount = count;
             index.EntryPoint = entry;
             index.TopLevel = top;
-            return index;
+            return index.UpperLayersAreConsistent() ? index : null;
         }
         catch (Exception e) when (e is IOException or EndOfStreamException or FormatException or OverflowException or OutOfMemoryException or IndexOutOfRangeException)
         {
             // A damaged index is only a cache of SQLite: rebuilding it is always correct.
             return null;
         }
+    }
+
+    /// <summary>
+    /// What a walk relies on beyond valid node numbers, checked once every node's level is known: the entry point sits on
+    /// the top layer, and a list on layer L names only nodes that reach layer L. A file failing this would make a search
+    /// index past a node's lists.
+    /// </summary>
+    private bool UpperLayersAreConsistent()
+    {
+        if (EntryPoint >= 0 ? TopLevel != levels[EntryPoint] : TopLevel != -1)
+        {
+            return false;
+        }
+
+        for (var node = 0; node < NodeCount; node++)
+        {
+            for (var layer = 1; layer <= levels[node]; layer++)
+            {
+                var list = Links(node, layer);
+                for (var i = 1; i <= list[0]; i++)
+                {
+                    if (levels[list[i]] < layer)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
     }
 }

@@ -69,8 +69,12 @@ public sealed class PersistenceTests : IDisposable
         Assert.Equal("v000007", reopened.Search(vectors[7], new SearchOptions { K = 1 })[0].Id);
     }
 
-    [Fact]
-    public void An_index_file_whose_links_point_outside_the_graph_is_rebuilt_from_sqlite()
+    // Offsets in the index file: its header is 48 bytes, the top layer's number the last 4 of them; then come node 0's id
+    // ("v000000" with its length byte), deleted flag, level count, layer 0's list length, its count, its first neighbour.
+    [Theory]
+    [InlineData(48 + 8 + 1 + 4 + 4 + 4, 1_000_000)] // node 0's first neighbour is outside the graph
+    [InlineData(44, 40)] // the top layer is above the entry point's
+    public void An_index_file_that_would_send_a_walk_outside_the_graph_is_rebuilt_from_sqlite(int offset, int value)
     {
         var vectors = SyntheticVectors.LowRank(100, Dimension, rank: 4);
         using (var collection = Database.Create(new CollectionSpec("badlinks", Dimension)))
@@ -78,11 +82,10 @@ public sealed class PersistenceTests : IDisposable
             collection.Upsert(SyntheticVectors.Records(vectors));
         }
 
-        // The file keeps its length and header; only node 0's first neighbour changes. Header: 48 bytes; then node 0's id
-        // ("v000000" with its length byte), deleted flag, level count, layer 0's list length and its count.
+        // The file keeps its length and everything else.
         var indexPath = Path.Combine(directory.Path, "badlinks.hnsw");
         var bytes = File.ReadAllBytes(indexPath);
-        BitConverter.TryWriteBytes(bytes.AsSpan(48 + 8 + 1 + 4 + 4 + 4), 1_000_000);
+        BitConverter.TryWriteBytes(bytes.AsSpan(offset), value);
         File.WriteAllBytes(indexPath, bytes);
         using var reopened = Database.Open("badlinks");
         Assert.Equal("v000000", reopened.Search(vectors[0], new SearchOptions { K = 1 })[0].Id);
