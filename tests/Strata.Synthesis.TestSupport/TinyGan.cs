@@ -15,7 +15,7 @@ public static class TinyGan
     public static async Task TrainAsync(StrataPaths paths, string modelName)
     {
         new DatasetImporter(new DatasetStore(paths)).Import(FashionMnist, new DatasetImportOptions("fm", Limit: 64));
-        var shipped = SynthesisConfig.Load(ConfigPath("dcgan-fashion-mnist.json"));
+        var shipped = SynthesisConfig.Load(RepositoryConfigs.Find("dcgan-fashion-mnist.json"));
         var config = shipped with
         {
             Model = shipped.Gan with { GeneratorWidths = [32, 16], DiscriminatorWidths = [16, 32] },
@@ -26,20 +26,5 @@ public static class TinyGan
         {
             throw new InvalidOperationException($"The tiny GAN '{modelName}' did not finish its two training steps.");
         }
-    }
-
-    /// <summary>The repository's <c>configs/FILE</c>, found by walking up from the test's output folder.</summary>
-    public static string ConfigPath(string file)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "configs", file);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"configs/{file} not found above the test folder.");
     }
 }

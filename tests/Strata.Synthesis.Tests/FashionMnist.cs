@@ -1,14 +1,15 @@
 using Strata.Models.Configuration;
 using Strata.Synthesis.Configuration;
 using Strata.Synthesis.Datasets;
+using Strata.Synthesis.TestSupport;
 
 namespace Strata.Synthesis.Tests;
 
 /// <summary>A small Fashion-MNIST dataset in a fresh STRATA_HOME, and configs small enough to train in seconds.</summary>
 public sealed class FashionMnist : IDisposable
 {
-    /// <summary>Where the Debian package dataset-fashion-mnist puts the files (scripts/install-test-deps.sh installs it).</summary>
-    public const string Folder = "/usr/share/datasets/fashion-mnist";
+    /// <summary>Where the Debian package dataset-fashion-mnist puts the files (see <see cref="TinyGan.FashionMnist"/>).</summary>
+    public const string Folder = TinyGan.FashionMnist;
 
     public FashionMnist(int limit = 1024)
     {
@@ -30,7 +31,7 @@ public sealed class FashionMnist : IDisposable
     /// <summary>The shipped config with narrower networks and a small batch, so a step takes milliseconds.</summary>
     public static SynthesisConfig Small(string file = "dcgan-fashion-mnist.json", int batch = 32)
     {
-        var config = SynthesisConfig.Load(ConfigPath(file));
+        var config = SynthesisConfig.Load(RepositoryConfigs.Find(file));
         return config with
         {
             Model = config.Gan with { GeneratorWidths = [64, 32], DiscriminatorWidths = [32, 64] },
@@ -41,7 +42,7 @@ public sealed class FashionMnist : IDisposable
     /// <summary>The shipped DDPM config with a tiny UNet (8 channels, two levels, attention at 14×14) and T = 50.</summary>
     public static SynthesisConfig SmallDdpm(int batch = 16, string schedule = "cosine")
     {
-        var config = SynthesisConfig.Load(ConfigPath("ddpm-fashion-mnist.json"));
+        var config = SynthesisConfig.Load(RepositoryConfigs.Find("ddpm-fashion-mnist.json"));
         return config with
         {
             Diffusion = config.Ddpm with
@@ -51,20 +52,6 @@ public sealed class FashionMnist : IDisposable
             },
             Training = config.Training with { BatchSize = batch, SampleEvery = 0, CheckpointEvery = 0, LogEvery = 1 },
         };
-    }
-
-    public static string ConfigPath(string file)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "configs", file);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"configs/{file} not found above the test folder.");
     }
 
     public void Dispose() => Home.Dispose();

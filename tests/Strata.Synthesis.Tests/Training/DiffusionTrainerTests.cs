@@ -3,6 +3,7 @@ using Strata.Synthesis.Architectures;
 using Strata.Synthesis.Configuration;
 using Strata.Synthesis.Imaging;
 using Strata.Synthesis.Sampling;
+using Strata.Synthesis.TestSupport;
 using Strata.Synthesis.Training;
 using static TorchSharp.torch;
 
@@ -138,7 +139,7 @@ public sealed class DiffusionTrainerTests
     [Fact]
     public void Ddpm_configs_are_checked()
     {
-        var json = File.ReadAllText(FashionMnist.ConfigPath("ddpm-fashion-mnist.json"));
+        var json = File.ReadAllText(RepositoryConfigs.Find("ddpm-fashion-mnist.json"));
         var shipped = SynthesisConfig.Parse(json);
         Assert.True(shipped.IsDiffusion);
         Assert.Equal([1, 2, 2], shipped.Ddpm.ChannelMultipliers);

@@ -1,4 +1,5 @@
 using Strata.Synthesis.Configuration;
+using Strata.Synthesis.TestSupport;
 using Strata.Synthesis.Training;
 
 namespace Strata.Synthesis.Tests.Training;
@@ -107,10 +108,10 @@ public sealed class GanTrainerTests
     [Fact]
     public void Configs_with_impossible_shapes_are_rejected()
     {
-        var json = File.ReadAllText(FashionMnist.ConfigPath("dcgan-fashion-mnist.json"));
+        var json = File.ReadAllText(RepositoryConfigs.Find("dcgan-fashion-mnist.json"));
         Assert.Contains("multiple of 2^2", Assert.Throws<ArgumentException>(() => SynthesisConfig.Parse(json.Replace("\"size\": 28", "\"size\": 30", StringComparison.Ordinal))).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => SynthesisConfig.Parse(json.Replace("\"dcgan\"", "\"vae\"", StringComparison.Ordinal)));
-        var wgan = File.ReadAllText(FashionMnist.ConfigPath("wgan-gp-fashion-mnist.json"));
+        var wgan = File.ReadAllText(RepositoryConfigs.Find("wgan-gp-fashion-mnist.json"));
         Assert.Contains("batch normalisation", Assert.Throws<ArgumentException>(() => SynthesisConfig.Parse(wgan.Replace("\"criticNormalization\": \"none\"", "\"criticNormalization\": \"batch\"", StringComparison.Ordinal))).Message, StringComparison.Ordinal);
     }
 }
