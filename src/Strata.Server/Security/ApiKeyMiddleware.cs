@@ -9,7 +9,8 @@ namespace Strata.Server.Security;
 /// keys are configured. With no keys the server only listens on loopback (see <see cref="BindAddressGuard"/>).
 /// The web UI authenticates with a session cookie instead (<see cref="UiSessions"/>); its state-changing requests must
 /// also carry the UI's script header or an antiforgery-checked form, so another site cannot ride on the cookie.
-/// A page requested without either is answered 401 with a link to the sign-in form.
+/// A page requested without either is redirected (302) to the sign-in form, as cookie authentication does for browsers:
+/// the redirect is part of the same navigation, where a 401 page with a meta refresh would be a second, later one.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeySet keys, UiSessions sessions)
 {
@@ -57,14 +58,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeySet keys, UiSes
 
     private static Task SignInRequired(HttpContext context)
     {
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.ContentType = "text/html; charset=utf-8";
-        var login = "/login?returnUrl=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString);
-        var href = System.Net.WebUtility.HtmlEncode(login);
-        return context.Response.WriteAsync($"""
-            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in · Strata</title>
-            <meta http-equiv="refresh" content="0;url={href}"></head>
-            <body><p>This server needs an API key. <a href="{href}">Sign in</a>.</p></body></html>
-            """);
+        context.Response.Redirect("/login?returnUrl=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString));
+        return Task.CompletedTask;
     }
 }

@@ -9,16 +9,17 @@ public sealed partial class WebLoginTests
     private const string Key = "sk-strata-ui-key-0123456789";
 
     [Fact]
-    public async Task A_page_without_a_session_answers_401_pointing_at_the_sign_in_form()
+    public async Task A_page_without_a_session_redirects_to_the_sign_in_form()
     {
         await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Server:ApiKeys:0"] = Key });
+        using var browser = Browser(server);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/knowledge");
         request.Headers.Accept.ParseAdd("text/html");
 
-        var response = await server.Client.SendAsync(request);
+        var response = await browser.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("/login?returnUrl=%2Fknowledge", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/login?returnUrl=%2Fknowledge", response.Headers.Location!.OriginalString);
     }
 
     [Fact]
