@@ -49,7 +49,7 @@ public sealed partial class RunStore : IRunTracker
     }
 
     /// <inheritdoc/>
-    public IRun Resume(string runId)
+    public IRun Resume(string runId, long? rewindToStep = null)
     {
         // Two live writers of one run would interleave steps and fight over its heartbeat.
         var current = Get(runId);
@@ -59,6 +59,7 @@ public sealed partial class RunStore : IRunTracker
         }
 
         using var connection = Database.Open();
+        using var transaction = connection.BeginTransaction();
         var changed = SqliteStatements.Command(connection, """
             UPDATE runs SET status = 'running', ended_at = NULL, heartbeat_at = $now, heartbeat_ms = $beat,
                 host = $host, pid = $pid, pid_start = $pidStart
@@ -68,12 +69,21 @@ public sealed partial class RunStore : IRunTracker
             ("$host", Environment.MachineName), ("$pid", Environment.ProcessId), ("$pidStart", RunLiveness.CurrentProcessStartTicks()));
         using (changed)
         {
+            changed.Transaction = transaction;
             if (changed.ExecuteNonQuery() == 0)
             {
                 throw new RunNotFoundException(runId);
             }
         }
 
+        if (rewindToStep is { } step)
+        {
+            using var rewind = SqliteStatements.Command(connection, "DELETE FROM metrics WHERE run_id = $id AND step > $step", ("$id", runId), ("$step", step));
+            rewind.Transaction = transaction;
+            rewind.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
         return new LiveRun(this, runId);
     }
 

@@ -36,16 +36,18 @@ public sealed class TrackedTrainingLog(ITrainingLog files, IRun run) : ITraining
     }
 
     /// <summary>
-    /// Starts the tracked run for training run <paramref name="runFolder"/>, or resumes the one recorded there, so a
-    /// resumed training continues the same tracked run.
+    /// Starts the tracked run for training run <paramref name="runFolder"/>, or, given <paramref name="resumeStep"/>,
+    /// resumes the one recorded there, so a resumed training continues the same tracked run. Points logged after
+    /// <paramref name="resumeStep"/> (by a process killed after its last checkpoint) are dropped, since the training
+    /// logs those steps again.
     /// </summary>
-    public static IRun StartOrResume(IRunTracker tracker, string runFolder, string runName, object config, bool resume)
+    public static IRun StartOrResume(IRunTracker tracker, string runFolder, string runName, object config, long? resumeStep)
     {
         ArgumentNullException.ThrowIfNull(tracker);
         var idFile = Path.Combine(runFolder, RunIdFile);
-        if (resume && File.Exists(idFile))
+        if (resumeStep is not null && File.Exists(idFile))
         {
-            return tracker.Resume(File.ReadAllText(idFile).Trim());
+            return tracker.Resume(File.ReadAllText(idFile).Trim(), rewindToStep: resumeStep);
         }
 
         var run = tracker.Start(new RunStartOptions { Project = "synthesis", Name = runName, Config = config, Tags = ["train"] });

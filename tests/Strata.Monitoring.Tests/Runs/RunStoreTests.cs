@@ -116,6 +116,33 @@ public sealed class RunStoreTests : IDisposable
     }
 
     [Fact]
+    public void Resuming_from_an_earlier_step_drops_the_points_logged_after_it()
+    {
+        var store = NewStore();
+        string id;
+        using (var run = store.Start(new RunStartOptions { Project = "p" }))
+        {
+            id = run.Id;
+            foreach (var step in new long[] { 10, 20, 30, 40 })
+            {
+                run.Log(new Dictionary<string, double> { ["loss"] = step, ["lr"] = 1 }, step);
+            }
+
+            run.Finish(RunStatus.Failed);
+        }
+
+        // A checkpoint from step 20 is all that survived a crash at 40: steps 30 and 40 are trained again.
+        using (var resumed = store.Resume(id, rewindToStep: 20))
+        {
+            resumed.Log("loss", 31, 30);
+            resumed.Finish();
+        }
+
+        Assert.Equal([(10L, 10.0), (20L, 20.0), (30L, 31.0)], store.Metrics(id, "loss").Select(p => (p.Step, p.Value)));
+        Assert.Equal([10L, 20L], store.Metrics(id, "lr").Select(p => p.Step));
+    }
+
+    [Fact]
     public void A_run_that_is_still_live_cannot_be_resumed_by_a_second_writer()
     {
         var store = NewStore();

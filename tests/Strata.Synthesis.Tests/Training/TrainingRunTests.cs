@@ -1,4 +1,5 @@
 using Strata.Models.Store;
+using Strata.Monitoring.Runs;
 using Strata.Synthesis.Imaging;
 using Strata.Synthesis.Sampling;
 using Strata.Synthesis.Training;
@@ -75,6 +76,37 @@ public sealed class TrainingRunTests
         static string[] Losses(string folder) => [.. JsonlTrainingLog.Read(Path.Combine(folder, "metrics.jsonl")).Select(m => $"{m["step"]} {m["loss_d"]} {m["loss_g"]}")];
         Assert.Equal(Losses(straight.RunFolder), Losses(resumed.RunFolder));
         await Assert.ThrowsAsync<InvalidOperationException>(() => run.RunAsync(config, "fm", "straight", maxSteps: 6));
+    }
+
+    [Fact]
+    public async Task A_tracked_run_resumed_from_a_checkpoint_before_a_crash_keeps_one_point_per_step()
+    {
+        using var fm = new FashionMnist(limit: 128);
+        var small = FashionMnist.Small(batch: 16);
+        var config = small with { Training = small.Training with { LogEvery = 1 } };
+        var runs = new RunStore(fm.Paths.Runs);
+        var run = new TrainingRun(fm.Paths);
+        IRun? tracked = null;
+        ITrainingLog Tracked(ITrainingLog files, long startStep, bool resume)
+        {
+            tracked = TrackedTrainingLog.StartOrResume(runs, run.FolderOf("crashed"), "crashed", new { }, resume ? startStep : null);
+            return new TrackedTrainingLog(files, tracked);
+        }
+
+        await run.RunAsync(config, "fm", "crashed", maxSteps: 2, log: (files, start) => Tracked(files, start, resume: false));
+        // What a process killed after its checkpoint at step 2 leaves behind: points for steps it never saved.
+        tracked!.Log("loss_d", 999, 3);
+        tracked.Log("loss_d", 999, 4);
+        tracked.Finish(RunStatus.Failed);
+        tracked.Dispose();
+
+        await run.RunAsync(config, "fm", "crashed", maxSteps: 4, resume: true, log: (files, start) => Tracked(files, start, resume: true));
+        tracked!.Finish();
+        tracked.Dispose();
+
+        var points = runs.Metrics(tracked.Id, "loss_d");
+        Assert.Equal([1L, 2L, 3L, 4L], points.Select(p => p.Step));
+        Assert.DoesNotContain(points, p => p.Value == 999);
     }
 
     private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
