@@ -93,22 +93,16 @@ internal sealed partial class HnswIndex
                     return null;
                 }
 
-                index.levels[node] = level;
-                index.upperLinks[node] = level == 0 ? [] : new int[level][];
+                index.ResetLinks(node, level);
                 for (var layer = 0; layer <= level; layer++)
                 {
+                    var list = index.Links(node, layer);
                     var length = reader.ReadInt32();
-                    if (length != (layer == 0 ? index.layerZeroStride : index.maxLinks + 1))
+                    if (length != list.Length)
                     {
                         return null;
                     }
 
-                    if (layer > 0)
-                    {
-                        index.upperLinks[node][layer - 1] = new int[length];
-                    }
-
-                    var list = index.Links(node, layer);
                     reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(list));
                     if (list[0] < 0 || list[0] >= length || list[1..(list[0] + 1)].ContainsAnyExceptInRange(0, count - 1))
                     {

@@ -141,7 +141,14 @@ internal sealed partial class HnswIndex
         prepared.CopyTo(vectors, node * Dimension);
         ids[node] = id;
         deleted[node] = false;
-        var level = (int)(-Math.Log(1.0 - random.NextDouble()) * levelFactor);
+        ResetLinks(node, (int)(-Math.Log(1.0 - random.NextDouble()) * levelFactor));
+        NodeCount++;
+        return node;
+    }
+
+    /// <summary>Gives <paramref name="node"/> <paramref name="level"/> and empty neighbour lists on layers 0 to it.</summary>
+    private void ResetLinks(int node, int level)
+    {
         levels[node] = level;
         Array.Clear(layerZeroLinks, node * layerZeroStride, layerZeroStride);
         upperLinks[node] = level == 0 ? [] : new int[level][];
@@ -149,9 +156,6 @@ internal sealed partial class HnswIndex
         {
             upperLinks[node][layer - 1] = new int[maxLinks + 1];
         }
-
-        NodeCount++;
-        return node;
     }
 
     /// <summary>Grows every per-node array to hold <paramref name="capacity"/> nodes, keeping what they hold.</summary>
