@@ -52,9 +52,9 @@ internal static class TrainCommand
             try
             {
                 outcome = await run.RunAsync(settings, data, name, parse.GetValue(maxSteps), resumeRun is not null,
-                    log: (files, startStep) =>
+                    log: (files, resumeStep) =>
                     {
-                        tracked = TrackedTrainingLog.StartOrResume(new RunStore(context.Paths.Runs), folder, name, JsonDocument.Parse(settings.ToJson()).RootElement, resumeRun is null ? null : startStep);
+                        tracked = TrackedTrainingLog.StartOrResume(new RunStore(context.Paths.Runs), folder, name, JsonDocument.Parse(settings.ToJson()).RootElement, resumeStep);
                         return new TrackedTrainingLog(files, tracked);
                     },
                     progress: progress, cancellationToken: cancellationToken);

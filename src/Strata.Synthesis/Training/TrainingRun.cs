@@ -44,11 +44,11 @@ public sealed class TrainingRun(StrataPaths paths)
     /// <summary>
     /// Trains <paramref name="config"/> on <paramref name="dataset"/> as run <paramref name="runName"/>, resuming from its
     /// checkpoint when <paramref name="resume"/> is set. <paramref name="log"/>, when given, wraps the run folder's log; it
-    /// is given that log and the step training starts from (the checkpoint's, on resume).
+    /// is given that log and, on resume, the checkpoint's step (null for a new run).
     /// </summary>
     public async Task<TrainingOutcome> RunAsync(
         SynthesisConfig config, string dataset, string runName, long? maxSteps = null, bool resume = false,
-        Func<ITrainingLog, long, ITrainingLog>? log = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        Func<ITrainingLog, long?, ITrainingLog>? log = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         var folder = FolderOf(runName);
@@ -74,9 +74,9 @@ public sealed class TrainingRun(StrataPaths paths)
         Directory.CreateDirectory(folder);
         AtomicFile.WriteAllBytes(Path.Combine(folder, "config.json"), System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
         // The run folder's JSONL log always exists (exact resume trims it); a caller may wrap it, e.g. to also track the
-        // run, and is told the step training starts from so that it can trim its own record the same way.
+        // run, and is told the step a resume starts from so that it can trim its own record the same way.
         ITrainingLog files = new JsonlTrainingLog(folder, trainer.Step);
-        using var logger = log?.Invoke(files, trainer.Step) ?? files;
+        using var logger = log?.Invoke(files, resume ? trainer.Step : null) ?? files;
         var last = maxSteps ?? config.Training.MaxSteps;
         var clock = Stopwatch.StartNew();
         var startStep = trainer.Step;

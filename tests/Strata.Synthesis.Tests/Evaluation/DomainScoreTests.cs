@@ -58,9 +58,9 @@ public sealed class DomainScoreTests
         var runs = new RunStore(fm.Paths.Runs);
         var run = new TrainingRun(fm.Paths);
         IRun? tracked = null;
-        var outcome = await run.RunAsync(FashionMnist.SmallDdpm(), "fm", "logged", maxSteps: 3, log: (files, _) =>
+        var outcome = await run.RunAsync(FashionMnist.SmallDdpm(), "fm", "logged", maxSteps: 3, log: (files, resumeStep) =>
         {
-            tracked = TrackedTrainingLog.StartOrResume(runs, run.FolderOf("logged"), "logged", new { }, resumeStep: null);
+            tracked = TrackedTrainingLog.StartOrResume(runs, run.FolderOf("logged"), "logged", new { }, resumeStep);
             return new TrackedTrainingLog(files, tracked);
         });
         tracked!.Finish();

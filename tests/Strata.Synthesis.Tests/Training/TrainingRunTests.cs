@@ -87,20 +87,20 @@ public sealed class TrainingRunTests
         var runs = new RunStore(fm.Paths.Runs);
         var run = new TrainingRun(fm.Paths);
         IRun? tracked = null;
-        ITrainingLog Tracked(ITrainingLog files, long startStep, bool resume)
+        ITrainingLog Tracked(ITrainingLog files, long? resumeStep)
         {
-            tracked = TrackedTrainingLog.StartOrResume(runs, run.FolderOf("crashed"), "crashed", new { }, resume ? startStep : null);
+            tracked = TrackedTrainingLog.StartOrResume(runs, run.FolderOf("crashed"), "crashed", new { }, resumeStep);
             return new TrackedTrainingLog(files, tracked);
         }
 
-        await run.RunAsync(config, "fm", "crashed", maxSteps: 2, log: (files, start) => Tracked(files, start, resume: false));
+        await run.RunAsync(config, "fm", "crashed", maxSteps: 2, log: Tracked);
         // What a process killed after its checkpoint at step 2 leaves behind: points for steps it never saved.
         tracked!.Log("loss_d", 999, 3);
         tracked.Log("loss_d", 999, 4);
         tracked.Finish(RunStatus.Failed);
         tracked.Dispose();
 
-        await run.RunAsync(config, "fm", "crashed", maxSteps: 4, resume: true, log: (files, start) => Tracked(files, start, resume: true));
+        await run.RunAsync(config, "fm", "crashed", maxSteps: 4, resume: true, log: Tracked);
         tracked!.Finish();
         tracked.Dispose();
 
