@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Strata.Models.Store;
+using Strata.Core.Errors;
 using Strata.Server.Security;
 
 namespace Strata.Cli;
@@ -38,6 +38,6 @@ internal static class CliAction
 
     public static Task<int> Run(Func<int> body) => RunAsync(() => Task.FromResult(body()));
 
-    private static bool IsExpected(Exception e) => e is ModelStoreException or CliUsageException or ServerConfigurationException
+    private static bool IsExpected(Exception e) => e is StrataException or CliUsageException or ServerConfigurationException
         or HttpRequestException or FormatException or IOException or InvalidDataException or UnauthorizedAccessException or JsonException or ArgumentException or InvalidOperationException;
 }

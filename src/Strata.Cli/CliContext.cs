@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Strata.Models;
 using Strata.Models.Catalog;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Store;
 
 namespace Strata.Cli;

@@ -1,10 +1,12 @@
+using Strata.Core.Errors;
+
 namespace Strata.Data;
 
 /// <summary>
 /// A request the data layer refuses (unknown collection, wrong dimension, invalid filter, busy store...).
 /// The message says what is wrong; nothing was written when it is thrown from a write.
 /// </summary>
-public class StrataDataException : InvalidOperationException
+public class StrataDataException : StrataException
 {
     /// <summary>Creates the exception.</summary>
     public StrataDataException()

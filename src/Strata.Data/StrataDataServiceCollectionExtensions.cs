@@ -2,11 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.VectorData;
+using Strata.Core;
+using Strata.Core.Options;
 using Strata.Data.Collections;
 using Strata.Data.Embedded;
 using Strata.Data.Postgres;
 using Strata.Data.VectorData;
-using Strata.Models.Configuration;
 
 namespace Strata.Data;
 
@@ -22,58 +23,53 @@ public static class StrataDataServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        VectorDatabaseConfiguration.Validate(configuration);
-        services.TryAddSingleton(_ => StrataPaths.FromEnvironment());
-        services.TryAddSingleton(serviceProvider => VectorDatabaseConfiguration.Create(configuration, serviceProvider.GetRequiredService<StrataPaths>().Data));
+        if (!services.FirstRegistration<IVectorDatabase>(nameof(AddStrataData)))
+        {
+            return services;
+        }
+
+        services.AddStrataCore(configuration);
+        // Checked now, not at the first request: a postgres provider without a connection string is a start-up error.
+        VectorDatabaseConfiguration.ConnectionString(services.GetStrataOptions<DataOptions>(), configuration);
+        services.TryAddSingleton(provider => VectorDatabaseConfiguration.Create(
+            provider.GetRequiredService<DataOptions>(), provider.GetRequiredService<StrataPaths>(), provider.GetRequiredService<IConfiguration>()));
         services.TryAddSingleton<VectorStore>(serviceProvider => new StrataVectorStore(serviceProvider.GetRequiredService<IVectorDatabase>()));
         return services;
     }
 }
 
-/// <summary>Builds the configured vector database, for the service collection and for the command line alike.</summary>
+/// <summary>Builds the configured vector database, for the service collection and for benchmarks alike.</summary>
 public static class VectorDatabaseConfiguration
 {
-    /// <summary>The default backend: SQLite + Strata's HNSW, under <c>$STRATA_HOME/data</c>.</summary>
-    public const string Embedded = "embedded";
-
-    /// <summary>PostgreSQL with pgvector, at <c>Data:ConnectionString</c>.</summary>
-    public const string Postgres = "postgres";
-
     /// <summary>
     /// The database <c>Data:Provider</c> names: <c>embedded</c> (default; collections in <c>Data:Directory</c>, else
-    /// <paramref name="defaultDirectory"/>) or <c>postgres</c> (connection string in <c>Data:ConnectionString</c>, else
+    /// <c>$STRATA_HOME/data</c>) or <c>postgres</c> (connection string in <c>Data:ConnectionString</c>, else
     /// <c>ConnectionStrings:Strata</c>). PostgreSQL is reached lazily: a server that cannot be reached fails the first
     /// operation with a message naming host, port, database and user (never the password).
     /// </summary>
-    public static IVectorDatabase Create(IConfiguration configuration, string defaultDirectory)
+    public static IVectorDatabase Create(DataOptions options, StrataPaths paths, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return Validate(configuration) == Postgres
-            ? new PostgresVectorDatabase(ConnectionString(configuration)!)
-            : new EmbeddedVectorDatabase(configuration["Data:Directory"] ?? defaultDirectory);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(paths);
+        return ConnectionString(options, configuration) is { } connectionString
+            ? new PostgresVectorDatabase(connectionString)
+            : new EmbeddedVectorDatabase(options.Directory is { Length: > 0 } directory ? directory : paths.Data);
     }
 
-    /// <summary>Checks the provider (and the connection string it needs); returns the provider, lower-case.</summary>
-    public static string Validate(IConfiguration configuration)
+    /// <summary>The PostgreSQL connection string when the provider is <c>postgres</c>; null for the embedded store.</summary>
+    /// <exception cref="StrataDataException">The provider is <c>postgres</c> but no connection string is set.</exception>
+    public static string? ConnectionString(DataOptions options, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(configuration);
-        var provider = (configuration["Data:Provider"] ?? Embedded).Trim().ToLowerInvariant();
-        switch (provider)
+        if (options.NormalizedProvider != DataOptions.Postgres)
         {
-            case Embedded:
-                return provider;
-            case Postgres or "postgresql" or "pgvector":
-                if (string.IsNullOrWhiteSpace(ConnectionString(configuration)))
-                {
-                    throw new StrataDataException("Data:Provider is 'postgres' but no connection string is set: set Data:ConnectionString (or ConnectionStrings:Strata), for example 'Host=db;Database=strata;Username=strata;Password=…'.");
-                }
-
-                return Postgres;
-            default:
-                throw new StrataDataException($"Data:Provider '{configuration["Data:Provider"]}' is not known: use 'embedded' (the default) or 'postgres'.");
+            return null;
         }
-    }
 
-    private static string? ConnectionString(IConfiguration configuration) =>
-        configuration["Data:ConnectionString"] is { Length: > 0 } value ? value : configuration.GetConnectionString("Strata");
+        var connectionString = options.ConnectionString is { Length: > 0 } value ? value : configuration.GetConnectionString("Strata");
+        return string.IsNullOrWhiteSpace(connectionString)
+            ? throw new StrataDataException("Data:Provider is 'postgres' but no connection string is set: set Data:ConnectionString (or ConnectionStrings:Strata), for example 'Host=db;Database=strata;Username=strata;Password=…'.")
+            : connectionString;
+    }
 }

@@ -3,7 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Strata.Models.Catalog;
-using Strata.Models.Configuration;
+using Strata.Core;
+using Strata.Core.Options;
 using Strata.Models.HuggingFace;
 using Strata.Models.Store;
 
@@ -20,16 +21,21 @@ public static class StrataModelsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.TryAddSingleton(_ => StrataPaths.FromEnvironment());
-        services.TryAddSingleton(configuration);
+        if (!services.FirstRegistration<ModelStore>(nameof(AddStrataModels)))
+        {
+            return services;
+        }
+
+        services.AddStrataCore(configuration);
         services.TryAddSingleton(provider => new ModelStore(provider.GetRequiredService<StrataPaths>()));
-        services.TryAddSingleton(provider => HuggingFaceHubOptions.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
+        services.TryAddSingleton(provider => HuggingFaceHubOptions.From(provider.GetRequiredService<HuggingFaceOptions>()));
         // The hub client follows redirects itself so the token never reaches the CDN, and hashes raw bytes, so no decompression.
         services.AddHttpClient<HuggingFaceHubClient>()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = System.Net.DecompressionMethods.None });
         services.TryAddTransient<ModelPuller>();
         services.TryAddSingleton(provider => new ModelCatalog(
-            provider.GetRequiredService<ModelStore>(), provider.GetRequiredService<IConfiguration>(), provider.GetService<ILoggerFactory>()));
+            provider.GetRequiredService<ModelStore>(), provider.GetRequiredService<ModelsOptions>(), provider.GetRequiredService<TelemetryOptions>(),
+            RemoteProviderOptions.FromConfiguration(provider.GetRequiredService<IConfiguration>()), provider.GetService<ILoggerFactory>()));
         return services;
     }
 }

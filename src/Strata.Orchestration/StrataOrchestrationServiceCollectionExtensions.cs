@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Strata.Core;
+using Strata.Core.Options;
+using Strata.Models;
 using Strata.Models.Catalog;
-using Strata.Models.Configuration;
+using Strata.Orchestration.Evaluation;
 using Strata.Orchestration.Prompts;
 using Strata.Orchestration.Rag;
 
@@ -12,17 +15,25 @@ namespace Strata.Orchestration;
 public static class StrataOrchestrationServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the Orchestration layer to <paramref name="services"/>: the <see cref="Retriever"/> and the
-    /// <see cref="RagService"/> with the prompt templates of <c>$STRATA_HOME</c> (needs the Models layer's catalog and a
-    /// <see cref="StrataPaths"/> registration).
+    /// Adds the Orchestration layer (and the Models layer it builds on): the <see cref="Retriever"/>, the
+    /// <see cref="RagService"/> with the prompt templates of <c>$STRATA_HOME</c>, and the <see cref="RetrievalEvaluator"/>.
     /// </summary>
     public static IServiceCollection AddStrataOrchestration(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.TryAddSingleton(provider => new Retriever(provider.GetRequiredService<ModelCatalog>()));
+        if (!services.FirstRegistration<Retriever>(nameof(AddStrataOrchestration)))
+        {
+            return services;
+        }
+
+        services.AddStrataModels(configuration);
+        services.TryAddSingleton(provider => new Retriever(
+            provider.GetRequiredService<ModelCatalog>(), provider.GetRequiredService<ModelsOptions>().DefaultEmbedding));
+        services.TryAddSingleton(provider => PromptTemplates.ForStrataHome(provider.GetRequiredService<StrataPaths>().Home));
         services.TryAddSingleton(provider => new RagService(
-            provider.GetRequiredService<ModelCatalog>(), PromptTemplates.ForStrataHome(provider.GetRequiredService<StrataPaths>().Home)));
+            provider.GetRequiredService<ModelCatalog>(), provider.GetRequiredService<Retriever>(), provider.GetRequiredService<PromptTemplates>()));
+        services.TryAddSingleton(provider => new RetrievalEvaluator(provider.GetRequiredService<Retriever>()));
         return services;
     }
 }

@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Strata.Data;
 using Strata.Data.Collections;
 using Strata.Models;
-using Strata.Models.Configuration;
+using Strata.Core;
+using Strata.Core.Options;
 using Strata.Monitoring;
 using Strata.Orchestration;
 using Strata.Server.Anthropic;
@@ -26,14 +27,18 @@ public static class StrataServer
     /// Creates the web application for <paramref name="paths"/> and <paramref name="configuration"/>, listening on
     /// <c>Server:Urls</c> (loopback by default). Fails when asked to listen beyond loopback without API keys.
     /// </summary>
+    /// <param name="paths">Where Strata keeps its data.</param>
+    /// <param name="configuration">The effective configuration.</param>
+    /// <param name="configureServices">Runs after every service is added: what it registers replaces them (tests use it).</param>
     /// <exception cref="ServerConfigurationException">The configuration is unsafe or invalid.</exception>
-    public static WebApplication Build(StrataPaths paths, IConfiguration configuration)
+    /// <exception cref="Core.Errors.StrataConfigurationException">A configuration value is invalid; the message names the key.</exception>
+    public static WebApplication Build(StrataPaths paths, IConfiguration configuration, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(configuration);
-        var urls = configuration["Server:Urls"] ?? "http://127.0.0.1:8080";
-        var apiKeys = ApiKeySet.FromConfiguration(configuration);
-        BindAddressGuard.EnsureSafe(urls, apiKeys);
+        var server = StrataOptionsBinder.Bind<ServerOptions>(configuration);
+        var apiKeys = ApiKeySet.From(server);
+        BindAddressGuard.EnsureSafe(server.Urls, apiKeys);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -42,14 +47,15 @@ public static class StrataServer
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.AddConfiguration(configuration);
-        builder.WebHost.UseUrls(urls);
+        builder.WebHost.UseUrls(server.Urls);
         builder.Services.AddSingleton(paths);
+        builder.Services.AddSingleton(server);
         builder.Services.AddSingleton(apiKeys);
-        var limits = RequestLimits.FromConfiguration(configuration);
+        var limits = RequestLimits.From(server);
         builder.Services.AddSingleton(limits);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes);
         builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = limits.MaxUploadBytes + (1 << 20));
-        builder.Services.AddSingleton(ModelAdmission.FromConfiguration(configuration));
+        builder.Services.AddSingleton(ModelAdmission.From(server));
         builder.Services.AddSingleton<UiSessions>();
         builder.Services.AddSingleton(provider => new OpenCollections(provider.GetRequiredService<IVectorDatabase>(), paths));
         builder.Services.AddSingleton<UploadFolder>();
@@ -57,20 +63,16 @@ public static class StrataServer
         builder.Services.AddSingleton<IngestionQueue>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestionQueue>());
         builder.Services.AddSingleton<ImageGenerators>();
-        builder.Services.AddStrataRateLimits(configuration);
+        builder.Services.AddStrataRateLimits(server);
         builder.Services.AddLoginRateLimit();
-        builder.Services.AddStrataCors(configuration);
+        builder.Services.AddStrataCors(server);
         // Malformed bodies become exceptions, so ErrorResponseMiddleware answers them in the API's error shape.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
         builder.Services.AddRazorComponents();
-        builder.Services
-            .AddStrataModels(configuration)
-            .AddStrataData(configuration)
-            .AddStrataOrchestration(configuration)
-            .AddStrataSynthesis(configuration)
-            .AddStrataMonitoring(configuration)
-            .AddServerTelemetry();
+        builder.Services.AddStrata(builder.Configuration).AddServerTelemetry();
+        // Last, so that what a test registers is what gets resolved.
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseMiddleware<ErrorResponseMiddleware>();

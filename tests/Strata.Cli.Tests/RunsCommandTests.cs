@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Monitoring.Runs;
 
 namespace Strata.Cli.Tests;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Monitoring.Telemetry;
 
 namespace Strata.Cli.Tests;

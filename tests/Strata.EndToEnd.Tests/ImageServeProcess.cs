@@ -1,4 +1,4 @@
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Synthesis.TestSupport;
 
 namespace Strata.EndToEnd.Tests;

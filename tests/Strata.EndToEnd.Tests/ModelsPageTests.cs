@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Store;
 
 namespace Strata.EndToEnd.Tests;

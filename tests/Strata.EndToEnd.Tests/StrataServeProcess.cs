@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
 using Strata.Server;

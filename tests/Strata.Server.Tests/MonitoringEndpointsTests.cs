@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
 using Strata.Monitoring.Runs;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Server;
 
 namespace Strata.Server.Tests;

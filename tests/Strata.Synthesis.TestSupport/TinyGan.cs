@@ -1,4 +1,4 @@
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Synthesis.Configuration;
 using Strata.Synthesis.Datasets;
 using Strata.Synthesis.Training;
@@ -21,7 +21,7 @@ public static class TinyGan
             Model = shipped.Gan with { GeneratorWidths = [32, 16], DiscriminatorWidths = [16, 32] },
             Training = shipped.Training with { BatchSize = 16, SampleEvery = 0, CheckpointEvery = 0, LogEvery = 1 },
         };
-        var outcome = await new TrainingRun(paths).RunAsync(config, "fm", modelName, maxSteps: 2);
+        var outcome = await new TrainingRun(paths, new Strata.Synthesis.Datasets.DatasetStore(paths), new Strata.Models.Store.ModelStore(paths)).RunAsync(config, "fm", modelName, maxSteps: 2);
         if (!outcome.Completed)
         {
             throw new InvalidOperationException($"The tiny GAN '{modelName}' did not finish its two training steps.");

@@ -1,4 +1,4 @@
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Synthesis.Configuration;
 using Strata.Synthesis.Datasets;
 using Strata.Synthesis.TestSupport;

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Embeddings;
 using Strata.Models.Store;
 

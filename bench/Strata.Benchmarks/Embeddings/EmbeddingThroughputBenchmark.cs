@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.Tokenizers;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Embeddings;
 using Strata.Models.Store;
 

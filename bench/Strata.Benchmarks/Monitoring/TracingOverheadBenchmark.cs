@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Strata.Models.Catalog;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Embeddings;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Llama;
@@ -29,7 +29,7 @@ internal sealed class TracingOverheadBenchmark : IBenchmark
         {
             var paths = new StrataPaths(home);
             var store = new TraceStore(paths.TracesDatabase);
-            using var provider = StrataTelemetry.CreateTracerProvider(new ConfigurationBuilder().Build(), store);
+            using var provider = StrataTelemetry.CreateTracerProvider(new Strata.Core.Options.TelemetryOptions(), store);
             var pipeline = new ModelPipelineOptions();
 
             using var embedder = await OnnxEmbeddingGenerator.FromStoreAsync(new ModelStore(paths), BuiltInEmbeddingModels.MiniLm, cancellationToken: cancellationToken);

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Synthesis.Configuration;
 using Strata.Synthesis.Datasets;
 using Strata.Synthesis.Training;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Strata.Benchmarks.Vectors.Datasets;
-using Strata.Models.Configuration;
+using Strata.Core;
 
 namespace Strata.Benchmarks.Vectors;
 

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Llama;
 using Strata.Models.Store;

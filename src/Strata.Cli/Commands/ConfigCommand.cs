@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Strata.Cli.Output;
-using Strata.Models.Configuration;
+using Strata.Core;
 
 namespace Strata.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using Strata.Cli.Output;
 using Strata.Models.Diagnostics;
+using Strata.Core.Diagnostics;
 using Strata.Models;
 using Strata.Synthesis.Runtime;
 

@@ -1,5 +1,5 @@
 using Strata.Data.Collections;
-using Strata.Models.Configuration;
+using Strata.Core;
 
 namespace Strata.Data.Ingestion;
 

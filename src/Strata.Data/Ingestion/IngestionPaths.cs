@@ -1,4 +1,4 @@
-using Strata.Models.Configuration;
+using Strata.Core;
 
 namespace Strata.Data.Ingestion;
 

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Configuration;
+using Strata.Core.Options;
 
 namespace Strata.Models.Catalog;
 
@@ -8,8 +8,5 @@ namespace Strata.Models.Catalog;
 /// <param name="Threads">CPU threads; null lets llama.cpp choose.</param>
 internal sealed record LocalChatSettings(int ContextSize, int MaxParallelSequences, int? Threads)
 {
-    public static LocalChatSettings FromConfiguration(IConfiguration configuration) => new(
-        configuration.GetValue("Models:Llama:ContextSize", 4096),
-        configuration.GetValue("Models:Llama:MaxParallelSequences", 4),
-        configuration.GetValue<int?>("Models:Llama:Threads"));
+    public static LocalChatSettings From(LlamaOptions options) => new(options.ContextSize, options.MaxParallelSequences, options.Threads);
 }

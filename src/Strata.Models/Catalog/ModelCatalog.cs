@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Strata.Core.Options;
 using Strata.Models.Embeddings;
 using Strata.Models.Store;
 
@@ -25,15 +26,24 @@ public sealed partial class ModelCatalog : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Lazy<Task<IChatClient>>> chats = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Reference, bool InvokeFunctions), IChatClient> pipelines = new();
 
-    /// <summary>Creates the catalog over <paramref name="store"/> and the providers in <paramref name="configuration"/>.</summary>
-    public ModelCatalog(ModelStore store, IConfiguration configuration, ILoggerFactory? loggerFactory = null)
+    /// <summary>Creates the catalog over <paramref name="store"/> with bound options and the configured remote providers.</summary>
+    public ModelCatalog(
+        ModelStore store, ModelsOptions models, TelemetryOptions telemetry, IEnumerable<RemoteProviderOptions> providers, ILoggerFactory? loggerFactory = null)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(providers);
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.loggerFactory = loggerFactory;
-        pipeline = ModelPipelineOptions.FromConfiguration(configuration);
-        llama = LocalChatSettings.FromConfiguration(configuration);
-        providers = RemoteProviderOptions.FromConfiguration(configuration).ToDictionary(p => p.Name, StringComparer.Ordinal);
+        pipeline = ModelPipelineOptions.From(models, telemetry);
+        llama = LocalChatSettings.From(models.Llama);
+        this.providers = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>Creates the catalog over <paramref name="store"/>, binding the options and providers from <paramref name="configuration"/> (for hosts without a container).</summary>
+    public ModelCatalog(ModelStore store, IConfiguration configuration, ILoggerFactory? loggerFactory = null)
+        : this(store, StrataOptionsBinder.Bind<ModelsOptions>(configuration), StrataOptionsBinder.Bind<TelemetryOptions>(configuration),
+            RemoteProviderOptions.FromConfiguration(configuration), loggerFactory)
+    {
     }
 
     /// <summary>The configured remote providers.</summary>

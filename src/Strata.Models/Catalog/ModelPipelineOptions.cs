@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Configuration;
+using Strata.Core.Options;
 
 namespace Strata.Models.Catalog;
 
@@ -23,16 +23,17 @@ public sealed record ModelPipelineOptions
     /// <summary>How long a local model stays loaded without requests (<c>Models:IdleSeconds</c>, default 300).</summary>
     public TimeSpan IdleUnload { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Reads the options from configuration.</summary>
-    public static ModelPipelineOptions FromConfiguration(IConfiguration configuration)
+    /// <summary>Takes the options from the bound <c>Models</c> and <c>Telemetry</c> sections.</summary>
+    public static ModelPipelineOptions From(ModelsOptions models, TelemetryOptions telemetry)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(telemetry);
         return new ModelPipelineOptions
         {
-            RecordContent = configuration.GetValue("Telemetry:RecordContent", false),
-            ResponseCache = configuration.GetValue("Models:ResponseCache", false),
-            MaxToolIterations = configuration.GetValue("Models:MaxToolIterations", 10),
-            IdleUnload = TimeSpan.FromSeconds(configuration.GetValue("Models:IdleSeconds", 300)),
+            RecordContent = telemetry.RecordContent,
+            ResponseCache = models.ResponseCache,
+            MaxToolIterations = models.MaxToolIterations,
+            IdleUnload = TimeSpan.FromSeconds(models.IdleSeconds),
         };
     }
 }

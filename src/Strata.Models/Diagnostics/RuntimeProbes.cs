@@ -1,3 +1,4 @@
+using Strata.Core.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
+using Strata.Core.Options;
 
 namespace Strata.Models.HuggingFace;
 
@@ -7,7 +7,7 @@ namespace Strata.Models.HuggingFace;
 public sealed record HuggingFaceHubOptions
 {
     /// <summary>The public Hub.</summary>
-    public static readonly Uri DefaultEndpoint = new("https://huggingface.co");
+    public static readonly Uri DefaultEndpoint = new(HuggingFaceOptions.DefaultEndpoint);
 
     /// <summary>The Hub's base address (<c>HuggingFace:Endpoint</c>, <c>HF_ENDPOINT</c>).</summary>
     public Uri Endpoint { get; init; } = DefaultEndpoint;
@@ -18,12 +18,12 @@ public sealed record HuggingFaceHubOptions
     /// <summary>When true no request is made at all (<c>HuggingFace:Offline</c>, <c>HF_HUB_OFFLINE</c>).</summary>
     public bool Offline { get; init; }
 
-    /// <summary>Reads the options from the <c>HuggingFace</c> configuration section.</summary>
+    /// <summary>Takes the options from the bound <c>HuggingFace</c> section.</summary>
     /// <exception cref="HubException">The endpoint is not an absolute http or https address.</exception>
-    public static HuggingFaceHubOptions FromConfiguration(IConfiguration configuration)
+    public static HuggingFaceHubOptions From(HuggingFaceOptions options)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var endpointText = configuration["HuggingFace:Endpoint"];
+        ArgumentNullException.ThrowIfNull(options);
+        var endpointText = options.Endpoint;
         var endpoint = DefaultEndpoint;
         if (!string.IsNullOrWhiteSpace(endpointText))
         {
@@ -35,12 +35,12 @@ public sealed record HuggingFaceHubOptions
             endpoint = parsed;
         }
 
-        var token = configuration["HuggingFace:Token"];
+        var token = options.Token;
         return new HuggingFaceHubOptions
         {
             Endpoint = endpoint,
             Token = string.IsNullOrWhiteSpace(token) ? null : token.Trim(),
-            Offline = bool.TryParse(configuration["HuggingFace:Offline"], out var offline) && offline,
+            Offline = options.Offline,
         };
     }
 

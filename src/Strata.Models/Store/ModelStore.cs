@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Strata.Models.Configuration;
+using Strata.Core;
 
 namespace Strata.Models.Store;
 

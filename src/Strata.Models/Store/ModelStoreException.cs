@@ -1,7 +1,9 @@
+using Strata.Core.Errors;
+
 namespace Strata.Models.Store;
 
 /// <summary>A model store operation failed for a reason the user can act on; the message says which.</summary>
-public class ModelStoreException : Exception
+public class ModelStoreException : StrataException
 {
     /// <summary>Creates the exception with a message for the user.</summary>
     public ModelStoreException(string message) : base(message)
@@ -21,6 +23,8 @@ public sealed class ModelNotFoundException : ModelStoreException
     public ModelNotFoundException(string name)
         : base($"No model named '{name}' is in the store. 'strata models list' shows what is there.")
     {
+        Kind = StrataErrorKind.NotFound;
+        Param = "model";
         Name = name;
     }
 

@@ -1,6 +1,6 @@
 using Strata.Monitoring.Storage;
 using System.Text.Json;
-using Strata.Models.Diagnostics;
+using Strata.Core.Diagnostics;
 
 namespace Strata.Monitoring.Runs;
 

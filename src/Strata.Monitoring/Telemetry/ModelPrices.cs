@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Configuration;
+using Strata.Core.Options;
 
 namespace Strata.Monitoring.Telemetry;
 
@@ -17,12 +17,11 @@ public sealed class ModelPrices
         _prices = prices.ToDictionary(p => p.Model, p => (p.InputPerMillion, p.OutputPerMillion), StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>Reads the price table from configuration.</summary>
-    public static ModelPrices FromConfiguration(IConfiguration configuration)
+    /// <summary>Takes the price table from the bound <c>Telemetry:Prices</c> section.</summary>
+    public static ModelPrices From(TelemetryOptions options)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return new ModelPrices(configuration.GetSection("Telemetry:Prices").GetChildren().Select(model => (
-            model.Key, model.GetValue<decimal>("InputPerMillion"), model.GetValue<decimal>("OutputPerMillion"))));
+        ArgumentNullException.ThrowIfNull(options);
+        return new ModelPrices(options.Prices.Select(price => (price.Key, price.Value.InputPerMillion, price.Value.OutputPerMillion)));
     }
 
     /// <summary>The cost of <paramref name="inputTokens"/> and <paramref name="outputTokens"/> on <paramref name="model"/>, or null without a price.</summary>

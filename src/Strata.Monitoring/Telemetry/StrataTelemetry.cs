@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Strata.Core.Options;
 
 namespace Strata.Monitoring.Telemetry;
 
@@ -21,37 +21,34 @@ public static class StrataTelemetry
     /// Builds a tracer provider for a process without a host (a trainer, a test, a benchmark). Dispose it at exit so the
     /// last spans are written.
     /// </summary>
-    public static TracerProvider CreateTracerProvider(IConfiguration configuration, TraceStore store)
+    public static TracerProvider CreateTracerProvider(TelemetryOptions options, TraceStore store)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
         var builder = Sdk.CreateTracerProviderBuilder().AddSource(SourcePattern)
             .AddProcessor(new BatchActivityExportProcessor(new SqliteTraceExporter(store)));
-        return AddOtlpIfConfigured(builder, configuration).Build()!;
+        return AddOtlpIfConfigured(builder, options).Build()!;
     }
 
     /// <summary>Adds the OTLP span exporter when <c>Telemetry:Otlp:Endpoint</c> is set.</summary>
-    public static TracerProviderBuilder AddOtlpIfConfigured(TracerProviderBuilder builder, IConfiguration configuration)
+    public static TracerProviderBuilder AddOtlpIfConfigured(TracerProviderBuilder builder, TelemetryOptions options)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        return OtlpEndpoint(configuration) is { } endpoint
-            ? builder.AddOtlpExporter(otlp => Configure(otlp, endpoint, configuration))
+        ArgumentNullException.ThrowIfNull(options);
+        return OtlpEndpoint(options) is { } endpoint
+            ? builder.AddOtlpExporter(otlp => Configure(otlp, endpoint, options))
             : builder;
     }
 
     /// <summary>Adds the OTLP metric exporter when <c>Telemetry:Otlp:Endpoint</c> is set.</summary>
-    public static MeterProviderBuilder AddOtlpIfConfigured(MeterProviderBuilder builder, IConfiguration configuration)
+    public static MeterProviderBuilder AddOtlpIfConfigured(MeterProviderBuilder builder, TelemetryOptions options)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        return OtlpEndpoint(configuration) is { } endpoint
-            ? builder.AddOtlpExporter(otlp => Configure(otlp, endpoint, configuration))
+        ArgumentNullException.ThrowIfNull(options);
+        return OtlpEndpoint(options) is { } endpoint
+            ? builder.AddOtlpExporter(otlp => Configure(otlp, endpoint, options))
             : builder;
     }
-
-    /// <summary>Whether spans go to the local trace store (<c>Telemetry:Store</c>, default true).</summary>
-    public static bool StoresLocally(IConfiguration configuration) => configuration.GetValue("Telemetry:Store", true);
 
     internal static BaseProcessor<Activity> LocalStoreProcessor(TraceStore store) =>
         new BatchActivityExportProcessor(new SqliteTraceExporter(store));
@@ -60,24 +57,24 @@ public static class StrataTelemetry
     /// A reader exporting metrics into the local store every <c>Telemetry:MetricIntervalSeconds</c> (default 60), as
     /// deltas, so each row is one interval's change.
     /// </summary>
-    public static MetricReader LocalStoreReader(TraceStore store, IConfiguration configuration)
+    public static MetricReader LocalStoreReader(TraceStore store, TelemetryOptions options)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var interval = TimeSpan.FromSeconds(configuration.GetValue("Telemetry:MetricIntervalSeconds", 60.0));
+        ArgumentNullException.ThrowIfNull(options);
+        var interval = TimeSpan.FromSeconds(options.MetricIntervalSeconds);
         return new PeriodicExportingMetricReader(new SqliteMetricExporter(store), (int)interval.TotalMilliseconds)
         {
             TemporalityPreference = MetricReaderTemporalityPreference.Delta,
         };
     }
 
-    private static Uri? OtlpEndpoint(IConfiguration configuration) =>
-        configuration["Telemetry:Otlp:Endpoint"] is { Length: > 0 } value ? new Uri(value, UriKind.Absolute) : null;
+    private static Uri? OtlpEndpoint(TelemetryOptions options) =>
+        options.Otlp.Endpoint is { Length: > 0 } value ? new Uri(value, UriKind.Absolute) : null;
 
-    private static void Configure(OtlpExporterOptions otlp, Uri endpoint, IConfiguration configuration)
+    private static void Configure(OtlpExporterOptions otlp, Uri endpoint, TelemetryOptions options)
     {
         otlp.Endpoint = endpoint;
         // gRPC is the OTLP default (port 4317); collectors behind HTTP take http/protobuf (port 4318).
-        otlp.Protocol = string.Equals(configuration["Telemetry:Otlp:Protocol"], "http/protobuf", StringComparison.OrdinalIgnoreCase)
+        otlp.Protocol = string.Equals(options.Otlp.Protocol, "http/protobuf", StringComparison.OrdinalIgnoreCase)
             ? OtlpExportProtocol.HttpProtobuf
             : OtlpExportProtocol.Grpc;
     }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Configuration;
+using Strata.Core.Options;
 
 namespace Strata.Monitoring.Telemetry;
 
@@ -14,16 +14,10 @@ public sealed record TraceRetention
     /// <summary>The oldest span or metric point kept (<c>Telemetry:Retention:MaxAgeDays</c>, default 7 days).</summary>
     public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(7);
 
-    /// <summary>Reads the limits from configuration.</summary>
-    public static TraceRetention FromConfiguration(IConfiguration configuration)
+    /// <summary>Takes the limits from the bound <c>Telemetry:Retention</c> section.</summary>
+    public static TraceRetention From(TraceRetentionOptions options)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var defaults = new TraceRetention();
-        return new TraceRetention
-        {
-            MaxSpans = configuration.GetValue("Telemetry:Retention:MaxSpans", defaults.MaxSpans),
-            MaxMetricPoints = configuration.GetValue("Telemetry:Retention:MaxMetricPoints", defaults.MaxMetricPoints),
-            MaxAge = TimeSpan.FromDays(configuration.GetValue("Telemetry:Retention:MaxAgeDays", defaults.MaxAge.TotalDays)),
-        };
+        ArgumentNullException.ThrowIfNull(options);
+        return new TraceRetention { MaxSpans = options.MaxSpans, MaxMetricPoints = options.MaxMetricPoints, MaxAge = TimeSpan.FromDays(options.MaxAgeDays) };
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Store;
 
 namespace Strata.Orchestration.Conversations;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Strata.Data.Collections;
-using Strata.Models.Catalog;
 using Strata.Orchestration.Rag;
 
 namespace Strata.Orchestration.Evaluation;
@@ -20,7 +19,7 @@ public sealed record RetrievalQuestion(string Question, IReadOnlyList<string> Re
 public sealed record RetrievalScores(RetrievalMode Mode, double RecallAtK, double Mrr, double NdcgAt10, int K, IReadOnlyList<int?> FirstRelevantRanks);
 
 /// <summary>Scores dense, BM25 and hybrid retrieval side by side on a question set.</summary>
-public sealed class RetrievalEvaluator(ModelCatalog catalog)
+public sealed class RetrievalEvaluator(Retriever retriever)
 {
     /// <summary>Reads a question file: one <c>{"question":…,"relevant":[source paths]}</c> per line.</summary>
     public static IReadOnlyList<RetrievalQuestion> ReadJsonLines(string path)
@@ -56,7 +55,6 @@ public sealed class RetrievalEvaluator(ModelCatalog catalog)
         IVectorCollection collection, IReadOnlyList<RetrievalQuestion> questions, int k = 5, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(questions);
-        var retriever = new Retriever(catalog);
         var results = new List<RetrievalScores>();
         foreach (var mode in new[] { RetrievalMode.Dense, RetrievalMode.Bm25, RetrievalMode.Hybrid })
         {

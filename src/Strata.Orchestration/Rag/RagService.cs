@@ -13,7 +13,7 @@ namespace Strata.Orchestration.Rag;
 /// a template, and check that every cited number exists in the context. Without a chat model the answer is
 /// extractive and says so.
 /// </summary>
-public sealed class RagService(ModelCatalog catalog, PromptTemplates templates)
+public sealed class RagService(ModelCatalog catalog, Retriever retriever, PromptTemplates templates)
 {
     /// <summary>Characters per token assumed when fitting passages; conservative for English BPE vocabularies.</summary>
     private const double CharactersPerToken = 3.0;
@@ -35,7 +35,7 @@ public sealed class RagService(ModelCatalog catalog, PromptTemplates templates)
         IVectorCollection collection, string question, RagOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var hits = await new Retriever(catalog).SearchAsync(collection, question, options.Mode, options.K, cancellationToken: cancellationToken);
+        var hits = await retriever.SearchAsync(collection, question, options.Mode, options.K, cancellationToken: cancellationToken);
         var passages = FitToBudget(Retriever.ToPassages(hits), options.ContextTokens);
         if (options.SourceName is { } sourceName)
         {

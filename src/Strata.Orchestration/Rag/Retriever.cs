@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Strata.Core.Options;
 using Strata.Data.Collections;
 using Strata.Data.Filters;
 using Strata.Data.Search;
@@ -8,11 +9,10 @@ using Strata.Orchestration.Citations;
 namespace Strata.Orchestration.Rag;
 
 /// <summary>Finds the passages of a collection that answer a question: dense, BM25 or hybrid.</summary>
-public sealed class Retriever(ModelCatalog catalog)
+/// <param name="catalog">Resolves the collection's embedding model.</param>
+/// <param name="defaultEmbeddingModel">The model a collection without one of its own is embedded with (<c>Models:DefaultEmbedding</c>).</param>
+public sealed class Retriever(ModelCatalog catalog, string defaultEmbeddingModel = ModelsOptions.BuiltInEmbeddingModel)
 {
-    /// <summary>The model a collection without one of its own is embedded with.</summary>
-    public const string DefaultEmbeddingModel = "minilm";
-
     /// <summary>The top <paramref name="k"/> hits for <paramref name="question"/>.</summary>
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(
         IVectorCollection collection, string question, RetrievalMode mode, int k, MetadataFilter? filter = null, CancellationToken cancellationToken = default)
@@ -38,11 +38,11 @@ public sealed class Retriever(ModelCatalog catalog)
         return mode == RetrievalMode.Dense ? collection.Search(vector, options) : collection.SearchHybrid(vector, text, options);
     }
 
-    /// <summary>Embeds <paramref name="text"/> with the collection's own model (<see cref="DefaultEmbeddingModel"/> when it names none).</summary>
+    /// <summary>Embeds <paramref name="text"/> with the collection's own model (the default embedding model when it names none).</summary>
     public async Task<float[]> EmbedQueryAsync(IVectorCollection collection, string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(collection);
-        var embedder = await catalog.GetEmbeddingGeneratorAsync(collection.Spec.EmbeddingModel ?? DefaultEmbeddingModel, cancellationToken);
+        var embedder = await catalog.GetEmbeddingGeneratorAsync(collection.Spec.EmbeddingModel ?? defaultEmbeddingModel, cancellationToken);
         return (await embedder.GenerateAsync([text], cancellationToken: cancellationToken))[0].Vector.ToArray();
     }
 

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using Microsoft.Extensions.AI;
 using Strata.Data.Collections;
 using Strata.Data.Ingestion;
-using Strata.Models.Catalog;
 using Strata.Orchestration.Rag;
 
 namespace Strata.Orchestration.Tools;
@@ -19,10 +18,9 @@ public static class CollectionTools
     private const int PassageCharacters = 600;
 
     /// <summary>Tools over <paramref name="collection"/>: <c>search_documents</c>, <c>count_documents</c> and, with approval, <c>delete_source</c>.</summary>
-    public static IReadOnlyList<AITool> For(IVectorCollection collection, ModelCatalog catalog)
+    public static IReadOnlyList<AITool> For(IVectorCollection collection, Retriever retriever)
     {
         ArgumentNullException.ThrowIfNull(collection);
-        var retriever = new Retriever(catalog);
         var search = AIFunctionFactory.Create(
             async ([Description("What to look for")] string query, CancellationToken cancellationToken) =>
             {

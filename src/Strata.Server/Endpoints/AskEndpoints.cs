@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
+using Strata.Core.Options;
 using Strata.Orchestration.Rag;
 using Strata.Server.Knowledge;
 using Strata.Server.OpenAi;
@@ -27,7 +27,7 @@ public static class AskEndpoints
     }
 
     private static async Task AskAsync(
-        HttpContext context, string name, AskRequest request, OpenCollections collections, RagService rag, IConfiguration configuration,
+        HttpContext context, string name, AskRequest request, OpenCollections collections, RagService rag, ModelsOptions models,
         ModelAdmission admission, RequestLimits limits)
     {
         if (string.IsNullOrWhiteSpace(request.Question))
@@ -49,7 +49,7 @@ public static class AskEndpoints
         var collection = collections.Get(name);
         var options = new RagOptions
         {
-            ChatModel = string.IsNullOrEmpty(request.Model) ? configuration["Models:DefaultChat"] : request.Model,
+            ChatModel = string.IsNullOrEmpty(request.Model) ? models.DefaultChat : request.Model,
             Mode = KnowledgeRequests.Mode(request.Mode, RetrievalMode.Hybrid),
             K = k,
             SourceName = DocumentNames.Of,

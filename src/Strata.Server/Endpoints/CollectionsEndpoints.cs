@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
+using Strata.Core.Options;
 using Strata.Data.Collections;
 using Strata.Data.Search;
 using Strata.Models.Catalog;
@@ -39,7 +39,7 @@ public static class CollectionsEndpoints
         TypedResults.Ok(collections.Database.List().Select(name => Describe(collections.Get(name))).ToList());
 
     private static async Task<Created<CollectionInfo>> CreateAsync(
-        CreateCollectionRequest request, OpenCollections collections, ModelCatalog catalog, IConfiguration configuration, CancellationToken cancellationToken)
+        CreateCollectionRequest request, OpenCollections collections, ModelCatalog catalog, ModelsOptions models, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.Name))
         {
@@ -47,7 +47,7 @@ public static class CollectionsEndpoints
         }
 
         collections.Exists(request.Name); // validates the name before a model is loaded
-        var model = request.EmbeddingModel ?? configuration["Models:DefaultEmbedding"] ?? Retriever.DefaultEmbeddingModel;
+        var model = request.EmbeddingModel ?? models.DefaultEmbedding;
         var dimension = request.Dimension ?? await CollectionIngestion.DimensionOfAsync(await catalog.GetEmbeddingGeneratorAsync(model, cancellationToken), cancellationToken);
         var spec = new CollectionSpec(request.Name, dimension, KnowledgeRequests.Distance(request.Distance), model);
         try

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Catalog;
 using Strata.Models.HuggingFace;
 using Strata.Models.Store;

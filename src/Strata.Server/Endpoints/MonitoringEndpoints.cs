@@ -71,8 +71,8 @@ public static class MonitoringEndpoints
             TypedResults.Ok(store.List(new TraceQuery { Model = model, Since = since, Limit = Math.Clamp(limit ?? 100, 1, 1000) })));
         app.MapGet("/api/traces/{id}", Results<Ok<IReadOnlyList<SpanRecord>>, NotFound> (TraceStore store, string id) =>
             store.Trace(id) is { Count: > 0 } spans ? TypedResults.Ok(spans) : TypedResults.NotFound());
-        app.MapGet("/api/usage", (TraceStore store, IConfiguration configuration, DateTimeOffset? since) =>
-            TypedResults.Ok(store.Usage(ModelPrices.FromConfiguration(configuration), since)));
+        app.MapGet("/api/usage", (TraceStore store, ModelPrices prices, DateTimeOffset? since) =>
+            TypedResults.Ok(store.Usage(prices, since)));
         return app;
     }
 }

@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Strata.Data.Ingestion;
 using Strata.Models.Catalog;
-using Strata.Models.Configuration;
+using Strata.Core;
+using Strata.Core.Options;
 using Strata.Orchestration.Ingestion;
 using Strata.Server.OpenAi;
 
@@ -31,17 +31,17 @@ public sealed class IngestionQueue : BackgroundService
     /// <summary>Creates the queue with room for <see cref="RequestLimits.IngestionQueueLength"/> documents.</summary>
     public IngestionQueue(
         OpenCollections collections, ModelCatalog catalog, StrataPaths paths, UploadFolder uploads, RequestLimits limits,
-        IConfiguration configuration, ILogger<IngestionQueue> logger)
+        ModelsOptions models, ILogger<IngestionQueue> logger)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(models);
         jobs = Channel.CreateBounded<IngestionJob>(new BoundedChannelOptions(limits.IngestionQueueLength) { SingleReader = true });
         this.collections = collections;
         this.catalog = catalog;
         this.paths = paths;
         this.uploads = uploads;
         this.logger = logger;
-        defaultEmbeddingModel = configuration["Models:DefaultEmbedding"] ?? "minilm";
+        defaultEmbeddingModel = models.DefaultEmbedding;
     }
 
     /// <summary>

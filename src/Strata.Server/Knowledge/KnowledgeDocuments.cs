@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Strata.Data.Filters;
 using Strata.Data.Ingestion;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Server.OpenAi;
 
 namespace Strata.Server.Knowledge;

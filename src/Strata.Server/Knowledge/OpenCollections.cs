@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Strata.Data.Collections;
 using Strata.Data.Ingestion;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Server.OpenAi;
 
 namespace Strata.Server.Knowledge;

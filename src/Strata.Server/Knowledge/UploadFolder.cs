@@ -1,5 +1,5 @@
 using Strata.Data.Ingestion;
-using Strata.Models.Configuration;
+using Strata.Core;
 
 namespace Strata.Server.Knowledge;
 

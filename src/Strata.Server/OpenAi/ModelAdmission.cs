@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Configuration;
+using Strata.Core.Options;
 
 namespace Strata.Server.OpenAi;
 
@@ -12,13 +12,11 @@ public sealed class ModelAdmission(int concurrency, int queueLength)
 {
     private readonly ConcurrentDictionary<string, Gate> gates = new(StringComparer.Ordinal);
 
-    /// <summary>Reads the bounds from configuration (defaults 4 running, 16 waiting).</summary>
-    public static ModelAdmission FromConfiguration(IConfiguration configuration)
+    /// <summary>Takes the bounds from the bound server options.</summary>
+    public static ModelAdmission From(ServerOptions options)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return new ModelAdmission(
-            Math.Max(1, configuration.GetValue("Server:ModelConcurrency", 4)),
-            Math.Max(0, configuration.GetValue("Server:ModelQueueLength", 16)));
+        ArgumentNullException.ThrowIfNull(options);
+        return new ModelAdmission(options.ModelConcurrency, options.ModelQueueLength);
     }
 
     /// <summary>Waits for a turn on <paramref name="model"/>; dispose the result when the request ends.</summary>

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Configuration;
+using Strata.Core.Options;
 
 namespace Strata.Server.OpenAi;
 
@@ -15,18 +15,14 @@ public sealed record RequestLimits(long MaxRequestBytes, int MaxOutputTokens, in
     /// <summary>How many uploaded documents may wait for ingestion (<c>Server:IngestionQueueLength</c>, default 256); more get 429.</summary>
     public int IngestionQueueLength { get; init; } = 256;
 
-    /// <summary>Reads the limits from configuration.</summary>
-    public static RequestLimits FromConfiguration(IConfiguration configuration)
+    /// <summary>Takes the limits from the bound server options (defaults and ranges live there).</summary>
+    public static RequestLimits From(ServerOptions options)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return new RequestLimits(
-            configuration.GetValue("Server:MaxRequestBytes", 8L << 20),
-            configuration.GetValue("Server:MaxOutputTokens", 4096),
-            configuration.GetValue("Server:MaxPromptCharacters", 1_000_000),
-            configuration.GetValue("Server:MaxEmbeddingInputs", 2048))
+        ArgumentNullException.ThrowIfNull(options);
+        return new RequestLimits(options.MaxRequestBytes, options.MaxOutputTokens, options.MaxPromptCharacters, options.MaxEmbeddingInputs)
         {
-            MaxUploadBytes = configuration.GetValue("Server:MaxUploadBytes", 64L << 20),
-            IngestionQueueLength = Math.Max(1, configuration.GetValue("Server:IngestionQueueLength", 256)),
+            MaxUploadBytes = options.MaxUploadBytes,
+            IngestionQueueLength = options.IngestionQueueLength,
         };
     }
 }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Configuration;
+using Strata.Core.Options;
 
 namespace Strata.Server.Security;
 
@@ -18,14 +18,12 @@ public sealed class ApiKeySet
     /// <summary>Whether no key is configured (the server then accepts only loopback clients).</summary>
     public bool IsEmpty => hashes.Count == 0;
 
-    /// <summary>Reads <c>Server:ApiKeys</c> (an array, or one value).</summary>
+    /// <summary>Takes <c>Server:ApiKeys</c> (an array, or one value) from the bound options.</summary>
     /// <exception cref="ServerConfigurationException">An entry starts with <c>sha256:</c> but is not a valid hash.</exception>
-    public static ApiKeySet FromConfiguration(IConfiguration configuration)
+    public static ApiKeySet From(ServerOptions options)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection("Server:ApiKeys");
-        var entries = section.Value is { Length: > 0 } single ? [single] : section.GetChildren().Select(child => child.Value);
-        return FromEntries(entries.OfType<string>().Where(entry => entry.Length > 0));
+        ArgumentNullException.ThrowIfNull(options);
+        return FromEntries(options.ApiKeys.Where(entry => entry.Length > 0));
     }
 
     /// <summary>Creates the set from raw keys and <c>sha256:</c> hashes.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Strata.Core.Errors;
 using Strata.Data;
 using Strata.Models.Catalog;
 using Strata.Models.Llama;
@@ -66,6 +67,11 @@ public sealed class ErrorResponseMiddleware(RequestDelegate next, ILogger<ErrorR
         ContextWindowExceededException context => (400, "invalid_request_error", "context_length_exceeded", "messages", context.Message),
         ModelCatalogException or ModelNotFoundException => (404, "invalid_request_error", "model_not_found", "model", e.Message),
         NotSupportedException => (400, "invalid_request_error", "unsupported", null, e.Message),
+        // Every other domain error is answered by its kind, so a new exception type needs no new line here.
+        StrataException { Kind: StrataErrorKind.NotFound } notFound => (404, "invalid_request_error", "not_found", notFound.Param, notFound.Message),
+        StrataException { Kind: StrataErrorKind.Conflict } conflict => (409, "invalid_request_error", "conflict", conflict.Param, conflict.Message),
+        StrataException { Kind: StrataErrorKind.Unavailable } down => (503, "server_error", "backend_unavailable", down.Param, down.Message),
+        StrataException invalid => (400, "invalid_request_error", "invalid_request", invalid.Param, invalid.Message),
         _ => (500, "server_error", null, null, "The server failed to process the request; its log has the details."),
     };
 }

@@ -1,16 +1,16 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Strata.Core.Options;
 
 namespace Strata.Server.Security;
 
 /// <summary>Cross-origin access only for the origins listed in <c>Server:Cors:Origins</c>; none by default.</summary>
 public static class ServerCors
 {
-    /// <summary>Adds the default CORS policy from configuration.</summary>
-    public static IServiceCollection AddStrataCors(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Adds the default CORS policy from the bound server options.</summary>
+    public static IServiceCollection AddStrataCors(this IServiceCollection services, ServerOptions options)
     {
-        var section = configuration.GetSection("Server:Cors:Origins");
-        var origins = section.Value is { Length: > 0 } single ? [single] : section.GetChildren().Select(c => c.Value).OfType<string>().ToArray();
+        ArgumentNullException.ThrowIfNull(options);
+        var origins = options.Cors.Origins.Where(origin => origin.Length > 0).ToArray();
         return services.AddCors(cors => cors.AddDefaultPolicy(policy =>
         {
             if (origins.Length > 0)

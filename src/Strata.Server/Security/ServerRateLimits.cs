@@ -5,8 +5,8 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Strata.Core.Options;
 using Strata.Server.OpenAi;
 
 namespace Strata.Server.Security;
@@ -18,9 +18,10 @@ namespace Strata.Server.Security;
 public static class ServerRateLimits
 {
     /// <summary>Adds the limiter: <c>Server:RateLimit:RequestsPerMinute</c> (default 600; 0 turns it off).</summary>
-    public static IServiceCollection AddStrataRateLimits(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddStrataRateLimits(this IServiceCollection services, ServerOptions options)
     {
-        var perMinute = configuration.GetValue("Server:RateLimit:RequestsPerMinute", 600);
+        ArgumentNullException.ThrowIfNull(options);
+        var perMinute = options.RateLimit.RequestsPerMinute;
         return services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Store;
 
 namespace Strata.Synthesis.Datasets;

@@ -1,4 +1,4 @@
-using Strata.Models.Diagnostics;
+using Strata.Core.Diagnostics;
 using TorchSharp;
 
 namespace Strata.Synthesis.Runtime;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Store;
 using Strata.Synthesis.Configuration;
 using Strata.Synthesis.Datasets;
@@ -29,7 +29,7 @@ public sealed record TrainingOutcome(string RunFolder, long Step, bool Completed
 /// UNet (DDPM) registered in the model store as format <c>torch</c> with its config. Any
 /// <see cref="IImageModelTrainer"/> runs through the same loop.
 /// </summary>
-public sealed class TrainingRun(StrataPaths paths)
+public sealed class TrainingRun(StrataPaths paths, DatasetStore datasets, ModelStore models)
 {
     /// <summary>Images in each sample grid.</summary>
     public const int SampleCount = 64;
@@ -63,7 +63,7 @@ public sealed class TrainingRun(StrataPaths paths)
             throw new InvalidOperationException($"Run '{runName}' already exists; resume it with --resume {runName} or pick another --run-name.");
         }
 
-        var images = new DatasetStore(paths).Load(dataset);
+        var images = datasets.Load(dataset);
         using var trainer = ImageModelTrainers.Create(config, images);
         if (resume)
         {
@@ -143,8 +143,7 @@ public sealed class TrainingRun(StrataPaths paths)
             AtomicFile.WriteAllBytes(Path.Combine(export, TrainedModel.RunFile), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(link));
         }
 
-        var store = new ModelStore(paths);
-        await new ModelImporter(store).ImportAsync(export, runName, ModelFormat.Torch, replace: true, cancellationToken);
+        await new ModelImporter(models).ImportAsync(export, runName, ModelFormat.Torch, replace: true, cancellationToken);
         return runName;
     }
 }

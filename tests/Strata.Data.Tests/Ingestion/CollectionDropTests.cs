@@ -2,7 +2,7 @@ using Strata.Data.Collections;
 using Strata.Data.Embedded;
 using Strata.Data.Ingestion;
 using Strata.Data.Tests.Documents;
-using Strata.Models.Configuration;
+using Strata.Core;
 
 namespace Strata.Data.Tests.Ingestion;
 

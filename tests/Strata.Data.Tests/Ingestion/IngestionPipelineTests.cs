@@ -4,7 +4,7 @@ using Strata.Data.Documents;
 using Strata.Data.Embedded;
 using Strata.Data.Ingestion;
 using Strata.Data.Tests.Documents;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Embeddings;
 using Strata.Models.Store;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Strata.Models.Configuration;
+using Strata.Core;
 
 namespace Strata.Models.Tests.Configuration;
 

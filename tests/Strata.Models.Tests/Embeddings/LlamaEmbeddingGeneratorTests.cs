@@ -1,4 +1,4 @@
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Embeddings;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.HuggingFace;
 using Strata.Models.Store;
 using Strata.TestSupport.HuggingFace;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using OpenTelemetry.Trace;
 using Strata.Models.Catalog;
 using Strata.Monitoring.Telemetry;
+using Strata.Core.Options;
 
 namespace Strata.Monitoring.Tests.Telemetry;
 
@@ -22,10 +23,9 @@ public sealed class ChatTracingTests(TinyChatModel model) : IClassFixture<TinyCh
     private async Task<(SpanRecord Span, ChatResponse Response, IReadOnlyList<SpanRecord> Trace)> TracedChatAsync(bool recordContent)
     {
         var store = new TraceStore(_folder.Combine("traces.db"));
-        var configuration = new ConfigurationBuilder().Build();
         ChatResponse response;
         string traceId;
-        using (var provider = StrataTelemetry.CreateTracerProvider(configuration, store))
+        using (var provider = StrataTelemetry.CreateTracerProvider(new TelemetryOptions(), store))
         {
             var chat = ModelPipeline.BuildChat(model.Client, new ModelPipelineOptions { RecordContent = recordContent }, invokeFunctions: false);
             using (var root = TestSource.StartActivity("test"))
@@ -76,7 +76,7 @@ public sealed class ChatTracingTests(TinyChatModel model) : IClassFixture<TinyCh
     {
         var store = new TraceStore(_folder.Combine("traces.db"));
         string traceId;
-        using (var provider = StrataTelemetry.CreateTracerProvider(new ConfigurationBuilder().Build(), store))
+        using (var provider = StrataTelemetry.CreateTracerProvider(new TelemetryOptions(), store))
         {
             var chat = ModelPipeline.BuildChat(model.Client, new ModelPipelineOptions(), invokeFunctions: false);
             using (var root = TestSource.StartActivity("test"))

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using Strata.Monitoring.Telemetry;
+using Strata.Core.Options;
 
 namespace Strata.Monitoring.Tests.Telemetry;
 
@@ -21,7 +22,7 @@ public sealed class MetricStoreTests : IDisposable
         var tokens = meter.CreateCounter<long>("tokens", "{token}");
         var duration = meter.CreateHistogram<double>("duration", "s");
         using var provider = Sdk.CreateMeterProviderBuilder().AddMeter(meterName)
-            .AddReader(StrataTelemetry.LocalStoreReader(store, new ConfigurationBuilder().Build())).Build();
+            .AddReader(StrataTelemetry.LocalStoreReader(store, new TelemetryOptions())).Build();
 
         tokens.Add(5, new KeyValuePair<string, object?>("model", "tiny"));
         tokens.Add(7, new KeyValuePair<string, object?>("model", "tiny"));

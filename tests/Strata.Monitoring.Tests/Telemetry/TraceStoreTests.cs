@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Strata.Monitoring.Telemetry;
+using Strata.Core.Options;
 
 namespace Strata.Monitoring.Tests.Telemetry;
 
@@ -72,11 +73,11 @@ public sealed class TraceStoreTests : IDisposable
             Span(now, "tiny", input: 1000, output: 0, apiKey: "ci", durationMs: 5),
             Span(now, "free", input: 7, output: 7),
         ]);
-        var prices = ModelPrices.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var prices = ModelPrices.From(StrataOptionsBinder.Bind<TelemetryOptions>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Telemetry:Prices:tiny:InputPerMillion"] = "2",
             ["Telemetry:Prices:tiny:OutputPerMillion"] = "10",
-        }).Build());
+        }).Build()));
 
         var usage = store.Usage(prices);
 

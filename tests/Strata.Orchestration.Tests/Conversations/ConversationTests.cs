@@ -1,5 +1,5 @@
 using Microsoft.Extensions.AI;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Orchestration.Conversations;
 
 namespace Strata.Orchestration.Tests.Conversations;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Strata.Orchestration.Rag;
 using Strata.Orchestration.Tools;
 
 namespace Strata.Orchestration.Tests.Rag;
@@ -7,7 +8,7 @@ namespace Strata.Orchestration.Tests.Rag;
 public sealed class CollectionToolsTests(DebianCorpusFixture corpus) : IClassFixture<DebianCorpusFixture>
 {
     private async Task<(IChatClient Chat, IList<AITool> Tools)> ToolChatAsync() =>
-        (ToolChat.Create(await corpus.Catalog.GetChatClientAsync("tiny")), CollectionTools.For(corpus.Collection, corpus.Catalog).ToList());
+        (ToolChat.Create(await corpus.Catalog.GetChatClientAsync("tiny")), CollectionTools.For(corpus.Collection, new Retriever(corpus.Catalog)).ToList());
 
     private static ChatOptions Require(string tool, IList<AITool> tools) => new()
     {

@@ -4,7 +4,7 @@ using Strata.Data.Documents;
 using Strata.Data.Embedded;
 using Strata.Data.Ingestion;
 using Strata.Models.Catalog;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
 

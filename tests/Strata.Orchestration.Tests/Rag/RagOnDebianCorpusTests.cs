@@ -24,7 +24,7 @@ public sealed class RagOnDebianCorpusTests(DebianManualFixture corpus) : IClassF
     [Fact]
     public async Task Hybrid_retrieval_does_not_score_below_the_better_of_dense_and_bm25()
     {
-        var scores = (await new RetrievalEvaluator(corpus.Catalog).EvaluateAsync(corpus.Collection, Questions, k: 5)).ToDictionary(s => s.Mode);
+        var scores = (await new RetrievalEvaluator(new Retriever(corpus.Catalog)).EvaluateAsync(corpus.Collection, Questions, k: 5)).ToDictionary(s => s.Mode);
 
         var dense = scores[RetrievalMode.Dense];
         var bm25 = scores[RetrievalMode.Bm25];
@@ -37,7 +37,7 @@ public sealed class RagOnDebianCorpusTests(DebianManualFixture corpus) : IClassF
     [Fact]
     public async Task Without_a_chat_model_the_answer_is_extractive_and_cites_the_passages_it_quotes()
     {
-        var rag = new RagService(corpus.Catalog, new PromptTemplates());
+        var rag = new RagService(corpus.Catalog, new Retriever(corpus.Catalog), new PromptTemplates());
 
         var answer = await rag.AskAsync(corpus.Collection, "How does sudo give a normal user root privileges?", new RagOptions { K = 3 });
 
@@ -50,7 +50,7 @@ public sealed class RagOnDebianCorpusTests(DebianManualFixture corpus) : IClassF
     [Fact]
     public async Task Answers_through_the_tiny_gguf_carry_only_citations_that_exist_in_the_context()
     {
-        var rag = new RagService(corpus.Catalog, new PromptTemplates());
+        var rag = new RagService(corpus.Catalog, new Retriever(corpus.Catalog), new PromptTemplates());
 
         foreach (var question in Questions.Take(3))
         {

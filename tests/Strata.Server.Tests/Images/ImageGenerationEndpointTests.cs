@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SkiaSharp;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Server.Tests.Knowledge;
 using Strata.Synthesis.TestSupport;
 

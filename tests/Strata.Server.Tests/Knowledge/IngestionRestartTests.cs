@@ -1,7 +1,7 @@
 using Strata.Data.Collections;
 using Strata.Data.Embedded;
 using Strata.Data.Ingestion;
-using Strata.Models.Configuration;
+using Strata.Core;
 
 namespace Strata.Server.Tests.Knowledge;
 

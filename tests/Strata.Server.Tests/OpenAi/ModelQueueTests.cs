@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Strata.Models.Configuration;
+using Strata.Core;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
 

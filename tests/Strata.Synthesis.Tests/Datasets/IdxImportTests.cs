@@ -25,7 +25,7 @@ public sealed class IdxImportTests
     public void Resizing_on_import_changes_the_stored_shape()
     {
         using var home = new TemporaryDirectory();
-        var store = new DatasetStore(new Strata.Models.Configuration.StrataPaths(home.Path));
+        var store = new DatasetStore(new Strata.Core.StrataPaths(home.Path));
         var manifest = new DatasetImporter(store).Import(FashionMnist.Folder, new DatasetImportOptions("fm32", Size: 32, Limit: 10));
         Assert.Equal((32, 32), (manifest.Height, manifest.Width));
         Assert.Equal(10 * 32 * 32, store.Load("fm32").Pixels.Length);

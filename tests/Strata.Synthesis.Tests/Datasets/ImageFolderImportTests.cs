@@ -19,7 +19,7 @@ public sealed class ImageFolderImportTests
         File.WriteAllBytes(Path.Combine(folder, "truncated.jpg"), jpeg[..20]);
         File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an image");
 
-        var store = new DatasetStore(new Strata.Models.Configuration.StrataPaths(dir.Combine("home")));
+        var store = new DatasetStore(new Strata.Core.StrataPaths(dir.Combine("home")));
         var manifest = new DatasetImporter(store).Import(folder, new DatasetImportOptions("shapes", Size: 8, TestFraction: 0.34));
 
         var report = manifest.Cleaning!;
@@ -56,7 +56,7 @@ public sealed class ImageFolderImportTests
     {
         using var dir = new TemporaryDirectory();
         File.WriteAllBytes(dir.Combine("broken.png"), [1, 2, 3]);
-        var store = new DatasetStore(new Strata.Models.Configuration.StrataPaths(dir.Combine("home")));
+        var store = new DatasetStore(new Strata.Core.StrataPaths(dir.Combine("home")));
         var error = Assert.Throws<ArgumentException>(() => new DatasetImporter(store).Import(dir.Path, new DatasetImportOptions("none")));
         Assert.Contains("1 undecodable", error.Message, StringComparison.Ordinal);
     }

@@ -56,7 +56,7 @@ public sealed class DomainScoreTests
     {
         using var fm = new FashionMnist(limit: 256);
         var runs = new RunStore(fm.Paths.Runs);
-        var run = new TrainingRun(fm.Paths);
+        var run = new TrainingRun(fm.Paths, new Strata.Synthesis.Datasets.DatasetStore(fm.Paths), new Strata.Models.Store.ModelStore(fm.Paths));
         IRun? tracked = null;
         var outcome = await run.RunAsync(FashionMnist.SmallDdpm(), "fm", "logged", maxSteps: 3, log: (files, resumeStep) =>
         {

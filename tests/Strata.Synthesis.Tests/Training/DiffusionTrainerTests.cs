@@ -99,7 +99,7 @@ public sealed class DiffusionTrainerTests
     public async Task A_ddpm_run_registers_its_ema_unet_and_ddim_makes_a_png_grid_of_the_right_size()
     {
         using var fm = new FashionMnist(limit: 128);
-        var outcome = await new TrainingRun(fm.Paths).RunAsync(FashionMnist.SmallDdpm(), "fm", "tiny-ddpm", maxSteps: 4);
+        var outcome = await new TrainingRun(fm.Paths, new Strata.Synthesis.Datasets.DatasetStore(fm.Paths), new Strata.Models.Store.ModelStore(fm.Paths)).RunAsync(FashionMnist.SmallDdpm(), "fm", "tiny-ddpm", maxSteps: 4);
         Assert.True(outcome.Completed);
         Assert.True(File.Exists(Path.Combine(outcome.RunFolder, "samples", "step-000004.png")));
         var metrics = JsonlTrainingLog.Read(Path.Combine(outcome.RunFolder, "metrics.jsonl"));

@@ -13,7 +13,7 @@ public sealed class TrainingRunTests
     {
         using var fm = new FashionMnist(limit: 256);
         var config = FashionMnist.Small(batch: 16) with { Training = FashionMnist.Small(batch: 16).Training with { SampleEvery = 4, CheckpointEvery = 4, LogEvery = 2 } };
-        var outcome = await new TrainingRun(fm.Paths).RunAsync(config, "fm", "tiny", maxSteps: 8);
+        var outcome = await new TrainingRun(fm.Paths, new Strata.Synthesis.Datasets.DatasetStore(fm.Paths), new Strata.Models.Store.ModelStore(fm.Paths)).RunAsync(config, "fm", "tiny", maxSteps: 8);
 
         Assert.True(outcome.Completed);
         Assert.Equal(8, outcome.Step);
@@ -56,7 +56,7 @@ public sealed class TrainingRunTests
         using var fm = new FashionMnist(limit: 128);
         var small = FashionMnist.Small(batch: 16);
         var config = small with { Training = small.Training with { LogEvery = 1 } };
-        var run = new TrainingRun(fm.Paths);
+        var run = new TrainingRun(fm.Paths, new Strata.Synthesis.Datasets.DatasetStore(fm.Paths), new Strata.Models.Store.ModelStore(fm.Paths));
         var straight = await run.RunAsync(config, "fm", "straight", maxSteps: 6);
 
         using var cancel = new CancellationTokenSource();
@@ -85,7 +85,7 @@ public sealed class TrainingRunTests
         var small = FashionMnist.Small(batch: 16);
         var config = small with { Training = small.Training with { LogEvery = 1 } };
         var runs = new RunStore(fm.Paths.Runs);
-        var run = new TrainingRun(fm.Paths);
+        var run = new TrainingRun(fm.Paths, new Strata.Synthesis.Datasets.DatasetStore(fm.Paths), new Strata.Models.Store.ModelStore(fm.Paths));
         IRun? tracked = null;
         ITrainingLog Tracked(ITrainingLog files, long? resumeStep)
         {

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 
-namespace Strata.Models.Configuration;
+namespace Strata.Core;
 
 /// <summary>Hides secret values when configuration is shown to a person or written to a log.</summary>
 public static partial class SecretMasking

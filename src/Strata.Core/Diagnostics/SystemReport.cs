@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
-namespace Strata.Models.Diagnostics;
+namespace Strata.Core.Diagnostics;
 
 /// <summary>The machine facts that decide which runtimes and model sizes are practical.</summary>
 /// <param name="OperatingSystem">The OS description.</param>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Strata.Models.Configuration;
+namespace Strata.Core;
 
 /// <summary>
 /// Builds Strata's effective configuration in the documented order, later sources winning:

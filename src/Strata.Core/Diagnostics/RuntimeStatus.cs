@@ -1,4 +1,4 @@
-namespace Strata.Models.Diagnostics;
+namespace Strata.Core.Diagnostics;
 
 /// <summary>Whether one inference runtime can be used on this machine, and why not when it cannot.</summary>
 /// <param name="Name">The runtime (for example <c>llama.cpp</c>).</param>

@@ -1,4 +1,4 @@
-namespace Strata.Models.Configuration;
+namespace Strata.Core;
 
 /// <summary>
 /// The folders and files Strata keeps under <c>STRATA_HOME</c> (default <c>~/.strata</c>).

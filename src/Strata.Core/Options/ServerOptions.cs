@@ -1,0 +1,86 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+
+namespace Strata.Core.Options;
+
+/// <summary><c>Server:*</c>: where <c>strata serve</c> listens, who may call it, and how much one request may ask for.</summary>
+public sealed class ServerOptions : IStrataOptions
+{
+    /// <summary>The address <c>strata serve</c> listens on when none is set.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:8080";
+
+    /// <inheritdoc />
+    public static string Section => "Server";
+
+    /// <summary>Where to listen (semicolon-separated URLs); a non-loopback address needs API keys.</summary>
+    [Description("where to listen; a non-loopback address needs API keys")]
+    [Required(AllowEmptyStrings = false)]
+    public string Urls { get; set; } = DefaultUrls;
+
+    /// <summary>Accepted keys, raw or <c>sha256:&lt;hex&gt;</c> of the key.</summary>
+    [Description("accepted keys (raw, or sha256:<hex> of the key), sent as 'Authorization: Bearer KEY'")]
+    public IList<string> ApiKeys { get; } = [];
+
+    /// <summary>The largest request body in bytes; larger bodies get 413.</summary>
+    [Description("largest request body in bytes (413 beyond it)")]
+    [Range(1024, 1L << 32)]
+    public long MaxRequestBytes { get; set; } = 8L << 20;
+
+    /// <summary>The most tokens one completion may ask for; also the output cap of a request without max_tokens.</summary>
+    [Description("most tokens one completion may ask for (400 beyond it); also the output cap of a request without max_tokens")]
+    [Range(1, 1 << 20)]
+    public int MaxOutputTokens { get; set; } = 4096;
+
+    /// <summary>The most characters of message text in one request.</summary>
+    [Description("most characters of message text in one request (400 beyond it)")]
+    [Range(1, 1 << 30)]
+    public int MaxPromptCharacters { get; set; } = 1_000_000;
+
+    /// <summary>The most inputs in one embeddings request.</summary>
+    [Description("most inputs in one embeddings request (400 beyond it)")]
+    [Range(1, 1 << 20)]
+    public int MaxEmbeddingInputs { get; set; } = 2048;
+
+    /// <summary>The largest document upload in bytes.</summary>
+    [Description("largest document upload in bytes (413 beyond it)")]
+    [Range(1024, 1L << 40)]
+    public long MaxUploadBytes { get; set; } = 64L << 20;
+
+    /// <summary>Uploaded documents that may wait for ingestion; more get 429.</summary>
+    [Description("uploaded documents waiting for ingestion (429 beyond it)")]
+    [Range(1, 1_000_000)]
+    public int IngestionQueueLength { get; set; } = 256;
+
+    /// <summary>Requests running at once on one model (batched together by the runtime).</summary>
+    [Description("requests running at once on one model")]
+    [Range(1, 1024)]
+    public int ModelConcurrency { get; set; } = 4;
+
+    /// <summary>Requests waiting per model; more get 429 with Retry-After.</summary>
+    [Description("requests waiting per model (429 with Retry-After beyond it)")]
+    [Range(0, 1_000_000)]
+    public int ModelQueueLength { get; set; } = 16;
+
+    /// <summary>Per-key (or per-address) rate limits.</summary>
+    public ServerRateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>Browser origins allowed to call the API.</summary>
+    public ServerCorsOptions Cors { get; set; } = new();
+}
+
+/// <summary><c>Server:RateLimit:*</c>.</summary>
+public sealed class ServerRateLimitOptions
+{
+    /// <summary>Requests per minute per API key or client address; 0 turns the limit off.</summary>
+    [Description("per API key or client address; 0 turns it off (429 beyond it)")]
+    [Range(0, 10_000_000)]
+    public int RequestsPerMinute { get; set; } = 600;
+}
+
+/// <summary><c>Server:Cors:*</c>.</summary>
+public sealed class ServerCorsOptions
+{
+    /// <summary>Origins (scheme, host and port) allowed to call the API from a browser.</summary>
+    [Description("origins allowed to call the API from a browser")]
+    public IList<string> Origins { get; } = [];
+}
