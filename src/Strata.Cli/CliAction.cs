@@ -17,7 +17,14 @@ internal static class CliAction
     {
         try
         {
-            return await body();
+            try
+            {
+                return await body();
+            }
+            finally
+            {
+                await CliContext.ReleaseAllAsync();
+            }
         }
         catch (OperationCanceledException)
         {

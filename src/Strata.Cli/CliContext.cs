@@ -1,45 +1,69 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Strata.Models;
-using Strata.Models.Catalog;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Strata.Core;
+using Strata.Core.Options;
+using Strata.Models.Catalog;
 using Strata.Models.Store;
+using Strata.Server;
 
 namespace Strata.Cli;
 
-/// <summary>What a command needs from its environment: Strata's paths, the effective configuration and the model store.</summary>
-internal sealed class CliContext
+/// <summary>
+/// What a command needs from its environment: Strata's paths, the effective configuration and the services of every
+/// layer, from the same composition root as <c>strata serve</c> (<see cref="StrataServiceCollectionExtensions.AddStrata"/>),
+/// so model calls made here are traced and counted in <c>strata usage</c> like the server's.
+/// </summary>
+internal sealed class CliContext : IAsyncDisposable
 {
-    private IServiceProvider? services;
+    // Contexts made while a command runs; CliAction disposes them when it ends, which flushes the telemetry they recorded.
+    private static readonly List<CliContext> Created = [];
+    private readonly IServiceCollection registrations;
+    private ServiceProvider? services;
 
     private CliContext(StrataPaths paths, IConfigurationRoot configuration)
     {
         Paths = paths;
         Configuration = configuration;
-        Store = new ModelStore(paths);
+        // Registering binds and validates every options section now, so a bad key fails the command before it starts.
+        registrations = new ServiceCollection()
+            .AddSingleton(paths)
+            .AddLogging(logging => logging
+                // Commands print their own results; the log keeps to warnings and errors, on standard error.
+                .SetMinimumLevel(Environment.GetEnvironmentVariable("STRATA_DEBUG") == "1" ? LogLevel.Debug : LogLevel.Warning)
+                .AddSimpleConsole(console => console.SingleLine = true)
+                .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace))
+            .AddStrata(configuration);
     }
 
     public StrataPaths Paths { get; }
 
     public IConfigurationRoot Configuration { get; }
 
-    public ModelStore Store { get; }
+    /// <summary>The layers wired as the server wires them. Tracing and metrics start with the container.</summary>
+    public IServiceProvider Services => services ??= Start(registrations);
+
+    /// <summary>The model store.</summary>
+    public ModelStore Store => Get<ModelStore>();
 
     /// <summary>Resolves model references to clients (local, built-in, remote).</summary>
-    public ModelCatalog Catalog => Services.GetRequiredService<ModelCatalog>();
+    public ModelCatalog Catalog => Get<ModelCatalog>();
 
-    /// <summary>The layers wired as the server wires them, for commands that need more than the store.</summary>
-    public IServiceProvider Services => services ??= new ServiceCollection()
-        .AddSingleton(Paths)
-        .AddSingleton<IConfiguration>(Configuration)
-        .AddStrataModels(Configuration)
-        .BuildServiceProvider();
+    /// <summary>The bound <c>Models</c> section (default models).</summary>
+    public ModelsOptions Models => Get<ModelsOptions>();
+
+    /// <summary>A service of any layer.</summary>
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>
     /// Builds the context for a parsed command line. <paramref name="commandOptions"/> are the keys this command's own
     /// options set (for example <c>--urls</c> sets <c>Server:Urls</c>); <c>--set</c> pairs come after them and win.
     /// </summary>
+    /// <exception cref="Core.Errors.StrataConfigurationException">A configuration value is invalid; the message names its key.</exception>
     public static CliContext Create(ParseResult parseResult, IReadOnlyDictionary<string, string?>? commandOptions = null)
     {
         var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -63,6 +87,47 @@ internal sealed class CliContext
         }
 
         var paths = StrataPaths.FromEnvironment();
-        return new CliContext(paths, StrataConfiguration.Build(paths, overrides));
+        var context = new CliContext(paths, StrataConfiguration.Build(paths, overrides));
+        lock (Created)
+        {
+            Created.Add(context);
+        }
+
+        return context;
+    }
+
+    /// <summary>Disposes every context the command made: models unload, and the last spans and metrics are written.</summary>
+    public static async Task ReleaseAllAsync()
+    {
+        CliContext[] contexts;
+        lock (Created)
+        {
+            contexts = [.. Created];
+            Created.Clear();
+        }
+
+        foreach (var context in contexts)
+        {
+            await context.DisposeAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (services is not null)
+        {
+            await services.DisposeAsync();
+            services = null;
+        }
+    }
+
+    private static ServiceProvider Start(IServiceCollection registrations)
+    {
+        var provider = registrations.BuildServiceProvider();
+        // A host starts these as hosted services; the command line has no host, so resolving them starts them.
+        provider.GetService<TracerProvider>();
+        provider.GetService<MeterProvider>();
+        return provider;
     }
 }

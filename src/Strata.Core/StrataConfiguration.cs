@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Strata.Core.Options;
 
 namespace Strata.Core;
 
@@ -13,13 +14,13 @@ public static class StrataConfiguration
     /// <summary>The prefix of environment variables that set configuration keys.</summary>
     public const string EnvironmentPrefix = "STRATA__";
 
-    /// <summary>The built-in defaults, the lowest layer.</summary>
-    public static IReadOnlyDictionary<string, string?> Defaults { get; } = new Dictionary<string, string?>
+    /// <summary>
+    /// The built-in defaults, the lowest layer: every options key's default as written on its property (so
+    /// <c>strata config show</c> lists them), and the log levels.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> Defaults { get; } = new Dictionary<string, string?>(
+        StrataOptionSections.AllKeys.Where(key => key.Default != "none").Select(key => KeyValuePair.Create(key.Key, (string?)key.Default)))
     {
-        ["Server:Urls"] = "http://127.0.0.1:8080",
-        ["HuggingFace:Endpoint"] = "https://huggingface.co",
-        ["HuggingFace:Offline"] = "false",
-        ["Models:DefaultEmbedding"] = "minilm",
         // Request-by-request framework logs drown out what matters; errors and Strata's own messages remain.
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",

@@ -28,6 +28,7 @@ public static class StrataModelsServiceCollectionExtensions
 
         services.AddStrataCore(configuration);
         services.TryAddSingleton(provider => new ModelStore(provider.GetRequiredService<StrataPaths>()));
+        services.TryAddSingleton(provider => new ModelImporter(provider.GetRequiredService<ModelStore>()));
         services.TryAddSingleton(provider => HuggingFaceHubOptions.From(provider.GetRequiredService<HuggingFaceOptions>()));
         // The hub client follows redirects itself so the token never reaches the CDN, and hashes raw bytes, so no decompression.
         services.AddHttpClient<HuggingFaceHubClient>()

@@ -5,6 +5,7 @@ using Strata.Core;
 using Strata.Core.Options;
 using Strata.Models;
 using Strata.Models.Catalog;
+using Strata.Orchestration.Conversations;
 using Strata.Orchestration.Evaluation;
 using Strata.Orchestration.Prompts;
 using Strata.Orchestration.Rag;
@@ -34,6 +35,7 @@ public static class StrataOrchestrationServiceCollectionExtensions
         services.TryAddSingleton(provider => new RagService(
             provider.GetRequiredService<ModelCatalog>(), provider.GetRequiredService<Retriever>(), provider.GetRequiredService<PromptTemplates>()));
         services.TryAddSingleton(provider => new RetrievalEvaluator(provider.GetRequiredService<Retriever>()));
+        services.TryAddSingleton(provider => new ConversationStore(provider.GetRequiredService<StrataPaths>()));
         return services;
     }
 }

@@ -24,11 +24,11 @@ internal static class AskCommand
             using var target = DataCommandSupport.Database(context).Open(parse.GetRequiredValue(collection));
             var options = new RagOptions
             {
-                ChatModel = parse.GetValue(model) ?? context.Configuration["Models:DefaultChat"],
+                ChatModel = parse.GetValue(model) ?? context.Models.DefaultChat,
                 Mode = Enum.Parse<RetrievalMode>(parse.GetRequiredValue(mode), ignoreCase: true),
                 K = Math.Clamp(parse.GetValue(k), 1, 50),
             };
-            var rag = new RagService(context.Catalog, PromptTemplates.ForStrataHome(context.Paths.Home));
+            var rag = context.Get<RagService>();
             RagAnswer? answer = null;
             var streaming = !parse.GetValue(json);
             await foreach (var update in rag.AskStreamingAsync(target, parse.GetRequiredValue(question), options, cancellationToken))

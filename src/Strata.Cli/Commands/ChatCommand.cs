@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
+using Strata.Core.Options;
 using Strata.Models.Llama;
 using Strata.Orchestration.Conversations;
 
@@ -20,15 +20,15 @@ internal static class ChatCommand
         command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
             var context = CliContext.Create(parse);
-            var reference = parse.GetValue(model) ?? context.Configuration["Models:DefaultChat"]
+            var reference = parse.GetValue(model) ?? context.Models.DefaultChat
                 ?? throw new CliUsageException("No chat model given: pass -m MODEL or set Models:DefaultChat.");
             var chatModel = await context.Catalog.GetChatClientAsync(reference, cancellationToken: cancellationToken);
             var client = new ChatClientBuilder(chatModel)
-                .UseChatReducer(CreateReducer(chatModel, context.Configuration))
+                .UseChatReducer(CreateReducer(chatModel, context.Models.Llama))
                 .Build();
             var systemPrompt = parse.GetValue(system);
             var sessionName = parse.GetValue(session);
-            var sessions = new ConversationStore(context.Paths);
+            var sessions = context.Get<ConversationStore>();
             var history = sessionName is null ? NewHistory(systemPrompt) : [.. sessions.Load(sessionName)];
             if (history.Count == 0)
             {
@@ -91,14 +91,14 @@ internal static class ChatCommand
     /// Long conversations are trimmed to three quarters of the model's context on each request (the rest is left for
     /// the answer); the stored history stays whole. A local model counts with its own tokenizer, a remote one by length.
     /// </summary>
-    private static ContextBudgetReducer CreateReducer(IChatClient model, IConfiguration configuration)
+    private static ContextBudgetReducer CreateReducer(IChatClient model, LlamaOptions llama)
     {
         if (model.GetService<LlamaModelHost>() is { } host)
         {
             return new ContextBudgetReducer(host.Options.ContextSize * 3 / 4, host.CountTokensAsync);
         }
 
-        return new ContextBudgetReducer(configuration.GetValue("Models:Llama:ContextSize", 4096) * 3 / 4);
+        return new ContextBudgetReducer(llama.ContextSize * 3 / 4);
     }
 
     private static List<ChatMessage> NewHistory(string? systemPrompt) =>

@@ -31,7 +31,8 @@ internal static class ConfigCommand
             var table = new Table().AddColumns("key", "value");
             foreach (var (key, value) in values)
             {
-                table.AddRow(Markup.Escape(key), Markup.Escape(value ?? ""));
+                // Plain text, not markup: Spectre would turn a key like Models:Llama:ContextSize into an emoji.
+                table.AddRow(new Text(key), new Text(value ?? ""));
             }
 
             AnsiConsole.Write(table);

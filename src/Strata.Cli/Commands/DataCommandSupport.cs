@@ -10,8 +10,7 @@ namespace Strata.Cli.Commands;
 internal static class DataCommandSupport
 {
     /// <summary>The database <c>Data:Provider</c> selects (embedded under STRATA_HOME by default, or PostgreSQL).</summary>
-    public static IVectorDatabase Database(CliContext context) =>
-        VectorDatabaseConfiguration.Create(context.Configuration, context.Paths.Data);
+    public static IVectorDatabase Database(CliContext context) => context.Get<IVectorDatabase>();
 
     public static MetadataFilter? Filter(string? json) => json is null ? null : MetadataFilter.Parse(json);
 

@@ -27,7 +27,7 @@ internal static class DatasetsCommand
         {
             var context = CliContext.Create(parse);
             var options = new DatasetImportOptions(parse.GetRequiredValue(name), parse.GetValue(size), parse.GetValue(grayscale), parse.GetValue(limit));
-            var manifest = new DatasetImporter(new DatasetStore(context.Paths)).Import(parse.GetRequiredValue(source), options);
+            var manifest = new DatasetImporter(context.Get<DatasetStore>()).Import(parse.GetRequiredValue(source), options);
             if (parse.GetValue(json))
             {
                 return JsonOutput.Write(manifest);
@@ -54,7 +54,7 @@ internal static class DatasetsCommand
         var command = new Command("list", "List stored datasets") { json };
         command.SetAction(parse => CliAction.Run(() =>
         {
-            var datasets = new DatasetStore(CliContext.Create(parse).Paths).List();
+            var datasets = CliContext.Create(parse).Get<DatasetStore>().List();
             if (parse.GetValue(json))
             {
                 return JsonOutput.Write(datasets);
@@ -79,7 +79,7 @@ internal static class DatasetsCommand
         var command = new Command("show", "Show a dataset's shape, split, source and cleaning report") { name, json };
         command.SetAction(parse => CliAction.Run(() =>
         {
-            var manifest = new DatasetStore(CliContext.Create(parse).Paths).Get(parse.GetRequiredValue(name));
+            var manifest = CliContext.Create(parse).Get<DatasetStore>().Get(parse.GetRequiredValue(name));
             if (parse.GetValue(json))
             {
                 return JsonOutput.Write(manifest);
@@ -111,7 +111,7 @@ internal static class DatasetsCommand
         var command = new Command("preview", "Write a grid of a dataset's first images as a PNG") { name, output, count };
         command.SetAction(parse => CliAction.Run(() =>
         {
-            var images = new DatasetStore(CliContext.Create(parse).Paths).Load(parse.GetRequiredValue(name)).Take(Math.Max(1, parse.GetValue(count)));
+            var images = CliContext.Create(parse).Get<DatasetStore>().Load(parse.GetRequiredValue(name)).Take(Math.Max(1, parse.GetValue(count)));
             var path = parse.GetRequiredValue(output);
             ImageGrid.Save(images, path);
             var (width, height) = ImageGrid.SizeOf(images.Count, images.Height, images.Width);

@@ -18,7 +18,7 @@ internal static class EmbedCommand
         command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
             var context = CliContext.Create(parse);
-            var reference = parse.GetValue(model) ?? context.Configuration["Models:DefaultEmbedding"] ?? "minilm";
+            var reference = parse.GetValue(model) ?? context.Models.DefaultEmbedding;
             var generator = await context.Catalog.GetEmbeddingGeneratorAsync(reference, cancellationToken);
             var inputs = parse.GetRequiredValue(texts);
             var embeddings = await generator.GenerateAsync(inputs, cancellationToken: cancellationToken);

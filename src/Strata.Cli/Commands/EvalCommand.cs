@@ -49,7 +49,7 @@ internal static class EvalCommand
             var data = parse.GetRequiredValue(dataset);
             var withKid = parse.GetValue(kid);
             var quiet = parse.GetValue(json);
-            var datasets = new DatasetStore(context.Paths);
+            var datasets = context.Get<DatasetStore>();
             using var loaded = TrainedModel.Load(context.Store, name);
             var options = new SamplingOptions(parse.GetValue(sampler), parse.GetValue(steps));
             var generated = loaded.Sample(n, parse.GetValue(seed), options);
@@ -70,7 +70,7 @@ internal static class EvalCommand
             if (runId is not null && !parse.GetValue(noLog))
             {
                 var extra = accuracy is { } a ? new Dictionary<string, double> { ["classifier-test-accuracy"] = a } : null;
-                logged = EvaluationRunLog.Log(new RunStore(context.Paths.Runs), runId, TrainedModel.StepOf(context.Store, name), results, extra);
+                logged = EvaluationRunLog.Log(context.Get<RunStore>(), runId, TrainedModel.StepOf(context.Store, name), results, extra);
             }
 
             var report = new

@@ -27,7 +27,7 @@ internal static class EvalRetrievalCommand
 
             using var target = DataCommandSupport.Database(context).Open(parse.GetRequiredValue(collection));
             var questions = RetrievalEvaluator.ReadJsonLines(file.FullName);
-            var scores = await new RetrievalEvaluator(context.Catalog).EvaluateAsync(target, questions, Math.Clamp(parse.GetValue(k), 1, 100), cancellationToken);
+            var scores = await context.Get<RetrievalEvaluator>().EvaluateAsync(target, questions, Math.Clamp(parse.GetValue(k), 1, 100), cancellationToken);
             if (parse.GetValue(json))
             {
                 return JsonOutput.Write(new

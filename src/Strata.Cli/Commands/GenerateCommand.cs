@@ -29,7 +29,7 @@ internal static class GenerateCommand
         command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
             var context = CliContext.Create(parse);
-            var reference = parse.GetValue(model) ?? context.Configuration["Models:DefaultChat"]
+            var reference = parse.GetValue(model) ?? context.Models.DefaultChat
                 ?? throw new CliUsageException("No chat model given: pass -m MODEL or set Models:DefaultChat.");
             var options = new ChatOptions
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using Strata.Core.Options;
 using Strata.Data.Documents;
 using Strata.Data.Ingestion;
 using Strata.Orchestration.Ingestion;
@@ -31,13 +32,13 @@ internal static class IngestCommand
             var context = CliContext.Create(parse);
             var database = DataCommandSupport.Database(context);
             var name = parse.GetRequiredValue(collection);
-            var embeddingModel = parse.GetValue(model) ?? context.Configuration["Models:DefaultEmbedding"] ?? "minilm";
+            var embeddingModel = parse.GetValue(model) ?? context.Models.DefaultEmbedding;
             var (target, embedder) = await CollectionIngestion.OpenOrCreateAsync(database, context.Catalog, name, embeddingModel, cancellationToken);
             using var targetScope = target;
             using var ledger = new IngestionLedger(IngestionPaths.Ledger(context.Paths, name));
             var loaderOptions = new DocumentLoaderOptions
             {
-                AllowUrls = parse.GetValue(allowUrls) || string.Equals(context.Configuration["Ingestion:AllowUrls"], "true", StringComparison.OrdinalIgnoreCase),
+                AllowUrls = parse.GetValue(allowUrls) || context.Get<IngestionOptions>().AllowUrls,
             };
             var pipeline = CollectionIngestion.Pipeline(target, ledger, embedder, parse.GetValue(chunkTokens), parse.GetValue(overlap), loaderOptions);
             var folders = new FolderLoadOptions();

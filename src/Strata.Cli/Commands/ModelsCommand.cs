@@ -167,7 +167,7 @@ internal static class ModelsCommand
                 "torch" => ModelFormat.Torch,
                 _ => (ModelFormat?)null,
             };
-            var manifest = await new ModelImporter(context.Store).ImportAsync(
+            var manifest = await context.Get<ModelImporter>().ImportAsync(
                 parse.GetRequiredValue(path), parse.GetRequiredValue(name), requested, parse.GetValue(force), cancellationToken);
             Console.WriteLine($"Imported {manifest.Name} ({Describe(manifest.Format)}, {manifest.Files.Count} file(s), {ByteSize.Format(manifest.Size)}).");
             return 0;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
+using Strata.Core.Options;
 using Strata.Cli.Output;
 using Strata.Models.HuggingFace;
 using Strata.Models;
@@ -29,7 +30,7 @@ internal static class PullCommand
                 Reference = HubReference.Parse(parse.GetRequiredValue(reference)),
                 Name = parse.GetValue(name),
                 File = parse.GetValue(file),
-                Offline = bool.TryParse(context.Configuration["HuggingFace:Offline"], out var off) && off,
+                Offline = context.Get<HuggingFaceOptions>().Offline,
                 Chooser = interactive ? Choose : null,
             };
 

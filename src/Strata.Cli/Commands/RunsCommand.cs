@@ -17,7 +17,7 @@ internal static class RunsCommand
         List(), Show(), Compare(), Plot(), Remove(),
     };
 
-    private static RunStore Store(ParseResult parse) => new(CliContext.Create(parse).Paths.Runs);
+    private static RunStore Store(ParseResult parse) => CliContext.Create(parse).Get<RunStore>();
 
     private static Command List()
     {

@@ -45,7 +45,7 @@ internal static class SearchCommand
                     throw new CliUsageException("Give query TEXT or --vector JSON.");
                 }
 
-                return await new Retriever(context.Catalog).EmbedQueryAsync(collection, queryText, cancellationToken);
+                return await context.Get<Retriever>().EmbedQueryAsync(collection, queryText, cancellationToken);
             }
 
             IReadOnlyList<SearchHit> hits = parse.GetValue(mode) switch

@@ -12,7 +12,7 @@ internal static class TracesCommand
 {
     public static Command Create() => new("traces", "List and show recorded spans of model calls and requests") { List(), Show() };
 
-    internal static TraceStore Store(CliContext context) => new(context.Paths.TracesDatabase, TraceRetention.FromConfiguration(context.Configuration));
+    internal static TraceStore Store(CliContext context) => context.Get<TraceStore>();
 
     private static Command List()
     {

@@ -1,8 +1,5 @@
-using System.Text.Json;
 using System.CommandLine;
 using System.Globalization;
-using Strata.Monitoring.Runs;
-using Strata.Synthesis.Configuration;
 using Strata.Synthesis.Training;
 
 namespace Strata.Cli.Commands;
@@ -25,58 +22,22 @@ internal static class TrainCommand
             // the process without the checkpoint.
             await Task.Yield();
             var context = CliContext.Create(parse);
-            var run = new TrainingRun(context.Paths);
-            var resumeRun = parse.GetValue(resume);
-            var configPath = parse.GetValue(config);
-            SynthesisConfig settings;
-            if (configPath is not null)
-            {
-                settings = SynthesisConfig.Load(configPath);
-            }
-            else if (resumeRun is not null)
-            {
-                settings = SynthesisConfig.Load(Path.Combine(run.FolderOf(resumeRun), "config.json"));
-            }
-            else
+            var request = new TrainingRequest(parse.GetValue(config), parse.GetValue(resume), parse.GetValue(runName), parse.GetValue(dataset), parse.GetValue(maxSteps));
+            if (request.ConfigPath is null && request.ResumeRun is null)
             {
                 throw new CliUsageException("Name a config file, or --resume RUN.");
             }
 
-            var name = resumeRun ?? parse.GetValue(runName) ?? settings.Name;
-            var data = parse.GetValue(dataset) ?? settings.Training.Dataset;
-            var progress = new Progress<TrainingProgress>(Print);
-            var folder = run.FolderOf(name);
-            // The tracked run starts (or resumes) only once training itself has started, so a refused start leaves none behind.
-            IRun? tracked = null;
-            TrainingOutcome outcome;
-            try
-            {
-                outcome = await run.RunAsync(settings, data, name, parse.GetValue(maxSteps), resumeRun is not null,
-                    log: (files, resumeStep) =>
-                    {
-                        tracked = TrackedTrainingLog.StartOrResume(new RunStore(context.Paths.Runs), folder, name, JsonDocument.Parse(settings.ToJson()).RootElement, resumeStep);
-                        return new TrackedTrainingLog(files, tracked);
-                    },
-                    progress: progress, cancellationToken: cancellationToken);
-            }
-            catch
-            {
-                tracked?.Finish(RunStatus.Failed);
-                tracked?.Dispose();
-                throw;
-            }
-
+            var result = await context.Get<TrackedTraining>().RunAsync(request, new Progress<TrainingProgress>(Print), cancellationToken);
             Console.Error.WriteLine();
-            using var finished = tracked!;
-            Console.WriteLine($"Tracked as run {finished.Id} ('strata runs show {finished.Id}').");
-            if (!outcome.Completed)
+            Console.WriteLine($"Tracked as run {result.TrackedRunId} ('strata runs show {result.TrackedRunId}').");
+            if (!result.Outcome.Completed)
             {
-                Console.WriteLine($"Stopped at step {outcome.Step}; checkpoint saved. Continue with: strata train --resume {name}");
+                Console.WriteLine($"Stopped at step {result.Outcome.Step}; checkpoint saved. Continue with: strata train --resume {result.RunName}");
                 return CliAction.Cancelled;
             }
 
-            finished.Finish();
-            Console.WriteLine($"Trained {outcome.Step} steps. Run folder: {outcome.RunFolder}. Model registered as '{outcome.Model}' (format torch).");
+            Console.WriteLine($"Trained {result.Outcome.Step} steps. Run folder: {result.Outcome.RunFolder}. Model registered as '{result.Outcome.Model}' (format torch).");
             return 0;
         }));
         return command;

@@ -17,7 +17,7 @@ internal static class UsageCommand
         command.SetAction(parse => CliAction.Run(() =>
         {
             var context = CliContext.Create(parse);
-            var rows = TracesCommand.Store(context).Usage(ModelPrices.FromConfiguration(context.Configuration), TracesCommand.ParseSince(parse.GetValue(since)));
+            var rows = TracesCommand.Store(context).Usage(context.Get<ModelPrices>(), TracesCommand.ParseSince(parse.GetValue(since)));
             if (parse.GetValue(json))
             {
                 return JsonOutput.Write(rows);
