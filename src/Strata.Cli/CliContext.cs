@@ -31,11 +31,7 @@ internal sealed class CliContext : IAsyncDisposable
         // Registering binds and validates every options section now, so a bad key fails the command before it starts.
         registrations = new ServiceCollection()
             .AddSingleton(paths)
-            .AddLogging(logging => logging
-                // Commands print their own results; the log keeps to warnings and errors, on standard error.
-                .SetMinimumLevel(Environment.GetEnvironmentVariable("STRATA_DEBUG") == "1" ? LogLevel.Debug : LogLevel.Warning)
-                .AddSimpleConsole(console => console.SingleLine = true)
-                .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace))
+            .AddLogging(Configure)
             .AddStrata(configuration);
     }
 
@@ -120,6 +116,19 @@ internal sealed class CliContext : IAsyncDisposable
             await services.DisposeAsync();
             services = null;
         }
+    }
+
+    // Commands print their own results and their own one-line errors; the log keeps to Strata's warnings and errors, on
+    // standard error. Library logs (Microsoft.Extensions.AI logs every failed call with its stack trace) only with
+    // STRATA_DEBUG=1, which also shows Strata's debug messages.
+    private static void Configure(ILoggingBuilder logging)
+    {
+        var debug = Environment.GetEnvironmentVariable("STRATA_DEBUG") == "1";
+        logging
+            .SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Warning)
+            .AddFilter((category, _) => debug || category?.StartsWith("Strata", StringComparison.Ordinal) == true)
+            .AddSimpleConsole(console => console.SingleLine = true)
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
     }
 
     private static ServiceProvider Start(IServiceCollection registrations)
