@@ -40,10 +40,10 @@ public static class AskEndpoints
             throw new OpenAiRequestException($"'question' is longer than {limits.MaxPromptCharacters} characters.", "question", "invalid_value");
         }
 
-        var k = request.K ?? 6;
-        if (k is < 1 or > 50)
+        var k = request.K ?? RagLimits.DefaultK;
+        if (RagLimits.CheckK(k, "'k'") is { } problem)
         {
-            throw new OpenAiRequestException("'k' must be between 1 and 50.", "k", "invalid_value");
+            throw new OpenAiRequestException(problem, "k", "invalid_value");
         }
 
         var collection = collections.Get(name);
