@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 using Strata.Data.Collections;
 using Strata.Data.Filters;
 using Strata.Data.Search;
@@ -8,10 +9,26 @@ using Strata.Orchestration.Citations;
 namespace Strata.Orchestration.Rag;
 
 /// <summary>Finds the passages of a collection that answer a question: dense, BM25 or hybrid.</summary>
-public sealed class Retriever(ModelCatalog catalog)
+public sealed class Retriever
 {
     /// <summary>The model a collection without one of its own is embedded with.</summary>
     public const string DefaultEmbeddingModel = "minilm";
+
+    private readonly Func<string, CancellationToken, Task<IEmbeddingGenerator<string, Embedding<float>>>> embedders;
+
+    /// <summary>Embeds queries with the models <paramref name="catalog"/> resolves.</summary>
+    public Retriever(ModelCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        embedders = catalog.GetEmbeddingGeneratorAsync;
+    }
+
+    /// <summary>Embeds queries with the generator <paramref name="embedders"/> gives for a model name (BM25 search embeds nothing).</summary>
+    public Retriever(Func<string, CancellationToken, Task<IEmbeddingGenerator<string, Embedding<float>>>> embedders)
+    {
+        ArgumentNullException.ThrowIfNull(embedders);
+        this.embedders = embedders;
+    }
 
     /// <summary>The top <paramref name="k"/> hits for <paramref name="question"/>.</summary>
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(
@@ -42,7 +59,7 @@ public sealed class Retriever(ModelCatalog catalog)
     public async Task<float[]> EmbedQueryAsync(IVectorCollection collection, string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(collection);
-        var embedder = await catalog.GetEmbeddingGeneratorAsync(collection.Spec.EmbeddingModel ?? DefaultEmbeddingModel, cancellationToken);
+        var embedder = await embedders(collection.Spec.EmbeddingModel ?? DefaultEmbeddingModel, cancellationToken);
         return (await embedder.GenerateAsync([text], cancellationToken: cancellationToken))[0].Vector.ToArray();
     }
 
