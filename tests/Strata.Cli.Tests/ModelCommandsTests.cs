@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Strata.Models.Catalog;
 using Strata.Models.Formats.Gguf;
 
 namespace Strata.Cli.Tests;
@@ -95,15 +96,31 @@ public sealed class ModelCommandsTests
         Assert.Contains("and again", saved, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Generate_without_a_model_says_how_to_name_one()
+    [Theory]
+    [InlineData("generate", "hello")]
+    [InlineData("chat")]
+    public async Task Without_any_chat_model_chat_and_generate_say_in_one_line_how_to_get_one(params string[] arguments)
     {
         using var strata = new StrataProcess();
+
+        var result = await strata.RunAsync(arguments);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: {ChatModelSetup.NoChatModel}", result.Stderr.TrimEnd());
+        Assert.Contains("strata pull hf://Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Models:DefaultChat", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", result.Stdout);
+    }
+
+    [Fact]
+    public async Task With_a_stored_chat_model_but_no_default_generate_names_the_models_there_are()
+    {
+        using var strata = await WithTinyModelAsync();
 
         var result = await strata.RunAsync("generate", "hello");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("-m MODEL", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("error: No chat model given: pass -m NAME or set Models:DefaultChat (chat models here: tiny).", result.Stderr.TrimEnd());
     }
 
     private static async Task<StrataProcess> WithTinyModelAsync()

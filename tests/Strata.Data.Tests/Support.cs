@@ -2,26 +2,6 @@ using Strata.Data.Collections;
 
 namespace Strata.Data.Tests;
 
-/// <summary>A fresh folder per test, removed afterwards.</summary>
-public sealed class TempDirectory : IDisposable
-{
-    public TempDirectory() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "strata-data-tests", Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A killed child may still be closing files; the temp folder is cleaned by the OS eventually.
-        }
-    }
-}
-
 /// <summary>Synthetic vectors shaped like real embeddings: low rank plus a little noise, L2-normalised.</summary>
 public static class SyntheticVectors
 {

@@ -18,7 +18,7 @@ public sealed class FashionMnist : IDisposable
         Manifest = new DatasetImporter(Store).Import(Folder, new DatasetImportOptions("fm", Limit: limit));
     }
 
-    public TemporaryDirectory Home { get; } = new();
+    public TemporaryFolder Home { get; } = new();
 
     public StrataPaths Paths { get; }
 

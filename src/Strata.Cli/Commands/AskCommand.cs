@@ -14,19 +14,24 @@ internal static class AskCommand
         var model = new Option<string?>("--model", "-m") { Description = "The chat model (default Models:DefaultChat; none: an extractive answer)" };
         var mode = new Option<string>("--mode") { Description = "dense, bm25 or hybrid", DefaultValueFactory = _ => "hybrid" };
         mode.AcceptOnlyFromAmong("dense", "bm25", "hybrid");
-        var k = new Option<int>("-k") { Description = "Passages to retrieve", DefaultValueFactory = _ => 6 };
+        var k = new Option<int>("-k") { Description = $"Passages to retrieve ({RagLimits.MinK}-{RagLimits.MaxK})", DefaultValueFactory = _ => RagLimits.DefaultK };
         var json = CliOptions.Json();
         var question = new Argument<string>("question") { Description = "The question" };
         var command = new Command("ask", "Answer a question from a collection with numbered citations") { collection, model, mode, k, json, question };
         command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
+            if (RagLimits.CheckK(parse.GetValue(k), "-k") is { } problem)
+            {
+                throw new CliUsageException(problem);
+            }
+
             var context = CliContext.Create(parse);
             using var target = DataCommandSupport.Database(context).Open(parse.GetRequiredValue(collection));
             var options = new RagOptions
             {
                 ChatModel = parse.GetValue(model) ?? context.Models.DefaultChat,
                 Mode = Enum.Parse<RetrievalMode>(parse.GetRequiredValue(mode), ignoreCase: true),
-                K = Math.Clamp(parse.GetValue(k), 1, 50),
+                K = parse.GetValue(k),
             };
             var rag = context.Get<RagService>();
             RagAnswer? answer = null;

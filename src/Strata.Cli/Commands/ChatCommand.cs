@@ -20,8 +20,7 @@ internal static class ChatCommand
         command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
             var context = CliContext.Create(parse);
-            var reference = parse.GetValue(model) ?? context.Models.DefaultChat
-                ?? throw new CliUsageException("No chat model given: pass -m MODEL or set Models:DefaultChat.");
+            var reference = ChatModelChoice.Resolve(parse.GetValue(model), context);
             var chatModel = await context.Catalog.GetChatClientAsync(reference, cancellationToken: cancellationToken);
             var client = new ChatClientBuilder(chatModel)
                 .UseChatReducer(CreateReducer(chatModel, context.Models.Llama))

@@ -29,8 +29,7 @@ internal static class GenerateCommand
         command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
             var context = CliContext.Create(parse);
-            var reference = parse.GetValue(model) ?? context.Models.DefaultChat
-                ?? throw new CliUsageException("No chat model given: pass -m MODEL or set Models:DefaultChat.");
+            var reference = ChatModelChoice.Resolve(parse.GetValue(model), context);
             var options = new ChatOptions
             {
                 Temperature = parse.GetValue(temperature),

@@ -26,10 +26,10 @@ internal static class RunsCommand
         var command = new Command("list", "List runs, newest first") { project, json };
         command.SetAction(parse => CliAction.Run(() =>
         {
-            var runs = Store(parse).List(parse.GetValue(project));
+            var runs = Store(parse).List(parse.GetValue(project)).Select(RunSummaryView.From).ToList();
             if (parse.GetValue(json))
             {
-                return JsonOutput.Write(runs.Select(RunJson));
+                return JsonOutput.Write(runs);
             }
 
             var table = new Table().AddColumns("id", "project", "name", "status", "started", "duration", "tags");
@@ -37,7 +37,7 @@ internal static class RunsCommand
             {
                 table.AddRow(run.Id, Markup.Escape(run.Project), Markup.Escape(run.Name), StatusMarkup(run.Status),
                     run.StartedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    Duration(run), Markup.Escape(string.Join(", ", run.Tags)));
+                    run.DurationText, Markup.Escape(string.Join(", ", run.Tags)));
             }
 
             AnsiConsole.Write(table);
@@ -59,12 +59,12 @@ internal static class RunsCommand
         command.SetAction(parse => CliAction.Run(() =>
         {
             var store = Store(parse);
-            var run = store.Get(parse.GetRequiredValue(id));
+            var run = RunSummaryView.From(store.Get(parse.GetRequiredValue(id)));
             var summaries = store.Summaries(run.Id);
             var artifacts = store.Artifacts(run.Id);
             if (parse.GetValue(json))
             {
-                return JsonOutput.Write(new { run = RunJson(run), metrics = summaries, artifacts });
+                return JsonOutput.Write(new { run, metrics = summaries, artifacts });
             }
 
             var grid = new Grid().AddColumn().AddColumn();
@@ -74,12 +74,12 @@ internal static class RunsCommand
             Row("name", run.Name);
             grid.AddRow("[grey]status[/]", StatusMarkup(run.Status));
             Row("started", run.StartedAt.ToLocalTime().ToString("u", CultureInfo.InvariantCulture));
-            Row("duration", Duration(run));
+            Row("duration", run.DurationText);
             Row("tags", string.Join(", ", run.Tags));
             Row("git commit", run.GitCommit ?? "(none)");
             Row("host / pid", $"{run.Host} / {run.ProcessId}");
-            Row("config", run.Config);
-            Row("system", run.System);
+            Row("config", run.Config.GetRawText());
+            Row("system", run.System.GetRawText());
             AnsiConsole.Write(grid);
             var metrics = new Table().AddColumns("metric", "points", "last step", "last", "min", "max");
             foreach (var s in summaries)
@@ -112,7 +112,7 @@ internal static class RunsCommand
         command.SetAction(parse => CliAction.Run(() =>
         {
             var store = Store(parse);
-            var runs = parse.GetRequiredValue(ids).Select(store.Get).ToList();
+            var runs = parse.GetRequiredValue(ids).Select(runId => RunSummaryView.From(store.Get(runId))).ToList();
             var configs = runs.Select(run => FlattenConfig(run.Config)).ToList();
             var finals = runs.Select(run => store.Summaries(run.Id).ToDictionary(s => s.Name, s => s.Last)).ToList();
             var keys = configs.SelectMany(c => c.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -184,19 +184,8 @@ internal static class RunsCommand
         return command;
     }
 
-    private static object RunJson(RunRecord run)
-    {
-        using var config = JsonDocument.Parse(run.Config);
-        using var system = JsonDocument.Parse(run.System);
-        return new
-        {
-            run.Id, run.Project, run.Name, status = run.Status.ToString().ToLowerInvariant(), config = config.RootElement.Clone(), run.Tags,
-            run.StartedAt, run.EndedAt, run.HeartbeatAt, run.Host, run.ProcessId, run.GitCommit, system = system.RootElement.Clone(),
-        };
-    }
-
     /// <summary>Nested configuration becomes dotted keys (optimizer.lr) so runs line up row by row.</summary>
-    private static Dictionary<string, string> FlattenConfig(string json)
+    private static Dictionary<string, string> FlattenConfig(JsonElement config)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         void Walk(JsonElement element, string prefix)
@@ -214,24 +203,16 @@ internal static class RunsCommand
             }
         }
 
-        using var document = JsonDocument.Parse(json);
-        Walk(document.RootElement, "");
+        Walk(config, "");
         return values;
     }
 
-    private static string StatusMarkup(RunStatus status) => status switch
+    private static string StatusMarkup(string status) => status switch
     {
-        RunStatus.Running => "[blue]running[/]",
-        RunStatus.Finished => "[green]finished[/]",
-        RunStatus.Failed => "[red]failed[/]",
-        _ => "[red]crashed[/]",
+        "running" => "[blue]running[/]",
+        "finished" => "[green]finished[/]",
+        _ => $"[red]{Markup.Escape(status)}[/]",
     };
-
-    private static string Duration(RunRecord run)
-    {
-        var end = run.EndedAt ?? (run.Status == RunStatus.Running ? DateTimeOffset.UtcNow : run.HeartbeatAt);
-        return (end - run.StartedAt).ToString(@"d\.hh\:mm\:ss", CultureInfo.InvariantCulture);
-    }
 
     private static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 }

@@ -17,12 +17,17 @@ internal static class SearchCommand
         var vector = new Option<string?>("--vector") { Description = "Query vector as a JSON array" };
         var mode = new Option<string>("--mode") { Description = "dense, bm25 or hybrid", DefaultValueFactory = _ => "dense" };
         var filter = new Option<string?>("--filter") { Description = "JSON metadata filter" };
-        var k = new Option<int>("-k") { Description = "Number of results", DefaultValueFactory = _ => 10 };
+        var k = new Option<int>("-k") { Description = $"Number of results ({RagLimits.MinSearchK}-{RagLimits.MaxSearchK})", DefaultValueFactory = _ => RagLimits.DefaultSearchK };
         var fusion = new Option<string>("--fusion") { Description = "Hybrid fusion: rrf or weighted", DefaultValueFactory = _ => "rrf" };
         var json = CliOptions.Json();
         var command = new Command("search", "Search a collection by vector, text (BM25) or both") { collectionName, text, vector, mode, filter, k, fusion, json };
         command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
+            if (RagLimits.CheckSearchK(parse.GetValue(k), "-k") is { } problem)
+            {
+                throw new CliUsageException(problem);
+            }
+
             var context = CliContext.Create(parse);
             using var collection = DataCommandSupport.Database(context).Open(parse.GetRequiredValue(collectionName));
             var queryText = parse.GetValue(text);

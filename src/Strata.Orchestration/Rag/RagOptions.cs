@@ -9,8 +9,8 @@ public sealed record RagOptions
     /// <summary>How passages are found.</summary>
     public RetrievalMode Mode { get; init; } = RetrievalMode.Hybrid;
 
-    /// <summary>How many passages are retrieved before fitting the budget.</summary>
-    public int K { get; init; } = 6;
+    /// <summary>How many passages are retrieved before fitting the budget (<see cref="RagLimits.MinK"/> to <see cref="RagLimits.MaxK"/>).</summary>
+    public int K { get; init; } = RagLimits.DefaultK;
 
     /// <summary>The token budget of the context passages, so prompt and answer fit the chat model's window.</summary>
     public int ContextTokens { get; init; } = 2048;

@@ -13,10 +13,34 @@ namespace Strata.Orchestration.Rag;
 /// a template, and check that every cited number exists in the context. Without a chat model the answer is
 /// extractive and says so.
 /// </summary>
-public sealed class RagService(ModelCatalog catalog, Retriever retriever, PromptTemplates templates)
+public sealed class RagService
 {
     /// <summary>Characters per token assumed when fitting passages; conservative for English BPE vocabularies.</summary>
     private const double CharactersPerToken = 3.0;
+
+    private readonly Retriever retriever;
+    private readonly Func<string, CancellationToken, Task<IChatClient>> chatClients;
+    private readonly PromptTemplates templates;
+
+    /// <summary>Answers with the chat models <paramref name="catalog"/> resolves over the passages <paramref name="retriever"/> finds.</summary>
+    public RagService(ModelCatalog catalog, Retriever retriever, PromptTemplates templates)
+        : this(retriever, ChatClientsOf(catalog), templates)
+    {
+    }
+
+    /// <summary>
+    /// Answers with chat clients from <paramref name="chatClients"/> (given <see cref="RagOptions.ChatModel"/>) over
+    /// the passages <paramref name="retriever"/> finds: the seam for any other source of clients, a test's fake included.
+    /// </summary>
+    public RagService(Retriever retriever, Func<string, CancellationToken, Task<IChatClient>> chatClients, PromptTemplates templates)
+    {
+        ArgumentNullException.ThrowIfNull(retriever);
+        ArgumentNullException.ThrowIfNull(chatClients);
+        ArgumentNullException.ThrowIfNull(templates);
+        this.retriever = retriever;
+        this.chatClients = chatClients;
+        this.templates = templates;
+    }
 
     /// <summary>Answers <paramref name="question"/> from <paramref name="collection"/>.</summary>
     public async Task<RagAnswer> AskAsync(IVectorCollection collection, string question, RagOptions options, CancellationToken cancellationToken = default)
@@ -51,7 +75,7 @@ public sealed class RagService(ModelCatalog catalog, Retriever retriever, Prompt
             yield break;
         }
 
-        var client = await catalog.GetChatClientAsync(options.ChatModel, cancellationToken: cancellationToken);
+        var client = await chatClients(options.ChatModel, cancellationToken);
         var chatOptions = new ChatOptions { MaxOutputTokens = options.MaxAnswerTokens, Temperature = options.Temperature };
         var (stream, used) = await StartWithinContextAsync(client, question, passages, chatOptions, cancellationToken);
         passages = used;
@@ -101,6 +125,12 @@ public sealed class RagService(ModelCatalog catalog, Retriever retriever, Prompt
                 passages = passages[..^1];
             }
         }
+    }
+
+    private static Func<string, CancellationToken, Task<IChatClient>> ChatClientsOf(ModelCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return (model, cancellationToken) => catalog.GetChatClientAsync(model, cancellationToken: cancellationToken);
     }
 
     /// <summary>Keeps passages in rank order while they fit; the first always stays so there is some context.</summary>

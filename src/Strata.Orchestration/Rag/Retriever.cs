@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 using Strata.Core.Options;
 using Strata.Data.Collections;
 using Strata.Data.Filters;
@@ -9,10 +10,30 @@ using Strata.Orchestration.Citations;
 namespace Strata.Orchestration.Rag;
 
 /// <summary>Finds the passages of a collection that answer a question: dense, BM25 or hybrid.</summary>
-/// <param name="catalog">Resolves the collection's embedding model.</param>
-/// <param name="defaultEmbeddingModel">The model a collection without one of its own is embedded with (<c>Models:DefaultEmbedding</c>).</param>
-public sealed class Retriever(ModelCatalog catalog, string defaultEmbeddingModel = ModelsOptions.BuiltInEmbeddingModel)
+public sealed class Retriever
 {
+    private readonly Func<string, CancellationToken, Task<IEmbeddingGenerator<string, Embedding<float>>>> embedders;
+    private readonly string defaultEmbeddingModel;
+
+    /// <summary>Embeds queries with the models <paramref name="catalog"/> resolves.</summary>
+    /// <param name="catalog">Resolves the collection's embedding model.</param>
+    /// <param name="defaultEmbeddingModel">The model a collection without one of its own is embedded with (<c>Models:DefaultEmbedding</c>).</param>
+    public Retriever(ModelCatalog catalog, string defaultEmbeddingModel = ModelsOptions.BuiltInEmbeddingModel)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        embedders = catalog.GetEmbeddingGeneratorAsync;
+        this.defaultEmbeddingModel = defaultEmbeddingModel;
+    }
+
+    /// <summary>Embeds queries with the generator <paramref name="embedders"/> gives for a model name (BM25 search embeds nothing).</summary>
+    public Retriever(
+        Func<string, CancellationToken, Task<IEmbeddingGenerator<string, Embedding<float>>>> embedders, string defaultEmbeddingModel = ModelsOptions.BuiltInEmbeddingModel)
+    {
+        ArgumentNullException.ThrowIfNull(embedders);
+        this.embedders = embedders;
+        this.defaultEmbeddingModel = defaultEmbeddingModel;
+    }
+
     /// <summary>The top <paramref name="k"/> hits for <paramref name="question"/>.</summary>
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(
         IVectorCollection collection, string question, RetrievalMode mode, int k, MetadataFilter? filter = null, CancellationToken cancellationToken = default)
@@ -42,7 +63,7 @@ public sealed class Retriever(ModelCatalog catalog, string defaultEmbeddingModel
     public async Task<float[]> EmbedQueryAsync(IVectorCollection collection, string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(collection);
-        var embedder = await catalog.GetEmbeddingGeneratorAsync(collection.Spec.EmbeddingModel ?? defaultEmbeddingModel, cancellationToken);
+        var embedder = await embedders(collection.Spec.EmbeddingModel ?? defaultEmbeddingModel, cancellationToken);
         return (await embedder.GenerateAsync([text], cancellationToken: cancellationToken))[0].Vector.ToArray();
     }
 

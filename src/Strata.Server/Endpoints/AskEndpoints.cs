@@ -30,30 +30,8 @@ public static class AskEndpoints
         HttpContext context, string name, AskRequest request, OpenCollections collections, RagService rag, ModelsOptions models,
         ModelAdmission admission, RequestLimits limits)
     {
-        if (string.IsNullOrWhiteSpace(request.Question))
-        {
-            throw new OpenAiRequestException("'question' is required.", "question", "missing_required_parameter");
-        }
-
-        if (request.Question.Length > limits.MaxPromptCharacters)
-        {
-            throw new OpenAiRequestException($"'question' is longer than {limits.MaxPromptCharacters} characters.", "question", "invalid_value");
-        }
-
-        var k = request.K ?? 6;
-        if (k is < 1 or > 50)
-        {
-            throw new OpenAiRequestException("'k' must be between 1 and 50.", "k", "invalid_value");
-        }
-
+        var options = Options(request, models.DefaultChat, limits);
         var collection = collections.Get(name);
-        var options = new RagOptions
-        {
-            ChatModel = string.IsNullOrEmpty(request.Model) ? models.DefaultChat : request.Model,
-            Mode = KnowledgeRequests.Mode(request.Mode, RetrievalMode.Hybrid),
-            K = k,
-            SourceName = DocumentNames.Of,
-        };
         using var turn = options.ChatModel is null ? null : await admission.EnterAsync(options.ChatModel, context.RequestAborted);
         var cancellationToken = context.RequestAborted;
         if (!request.Stream)
@@ -80,7 +58,40 @@ public static class AskEndpoints
         await events.WriteAsync("done", new { }, JsonSerializerOptions.Web, cancellationToken);
     }
 
-    private static AskResponse View(string collection, RagAnswer answer) => new(
+    /// <summary>
+    /// How <paramref name="request"/> is answered: its fields checked (a 400 naming the field at fault), the model it
+    /// names or else <paramref name="defaultChatModel"/> (none: extractive), documents shown by name.
+    /// </summary>
+    /// <exception cref="OpenAiRequestException">A field is missing or out of range.</exception>
+    internal static RagOptions Options(AskRequest request, string? defaultChatModel, RequestLimits limits)
+    {
+        if (string.IsNullOrWhiteSpace(request.Question))
+        {
+            throw new OpenAiRequestException("'question' is required.", "question", "missing_required_parameter");
+        }
+
+        if (request.Question.Length > limits.MaxPromptCharacters)
+        {
+            throw new OpenAiRequestException($"'question' is longer than {limits.MaxPromptCharacters} characters.", "question", "invalid_value");
+        }
+
+        var k = request.K ?? RagLimits.DefaultK;
+        if (RagLimits.CheckK(k, "'k'") is { } problem)
+        {
+            throw new OpenAiRequestException(problem, "k", "invalid_value");
+        }
+
+        return new RagOptions
+        {
+            ChatModel = string.IsNullOrEmpty(request.Model) ? defaultChatModel : request.Model,
+            Mode = KnowledgeRequests.Mode(request.Mode, RetrievalMode.Hybrid),
+            K = k,
+            SourceName = DocumentNames.Of,
+        };
+    }
+
+    /// <summary>The answer as the API returns it: documents by name, each citation with a link to its chunk in the web UI.</summary>
+    internal static AskResponse View(string collection, RagAnswer answer) => new(
         answer.Answer,
         answer.Extractive,
         answer.Citations.Select(c =>

@@ -122,7 +122,7 @@ public static class CollectionsEndpoints
         var mode = KnowledgeRequests.Mode(request.Mode, RetrievalMode.Dense);
         var options = new SearchOptions
         {
-            K = request.K ?? 10,
+            K = request.K ?? RagLimits.DefaultSearchK,
             Filter = KnowledgeRequests.Filter(request.Filter),
             IncludeVectors = request.IncludeVectors,
             Fusion = request.Fusion?.ToLowerInvariant() switch
@@ -132,9 +132,9 @@ public static class CollectionsEndpoints
                 _ => throw new OpenAiRequestException($"'fusion' is '{request.Fusion}'; expected rrf or weighted.", "fusion", "invalid_value"),
             },
         };
-        if (options.K is < 1 or > 1000)
+        if (RagLimits.CheckSearchK(options.K, "'k'") is { } problem)
         {
-            throw new OpenAiRequestException("'k' must be between 1 and 1000.", "k", "invalid_value");
+            throw new OpenAiRequestException(problem, "k", "invalid_value");
         }
 
         IReadOnlyList<SearchHit> hits;

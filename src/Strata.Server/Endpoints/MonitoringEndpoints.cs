@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -49,7 +47,7 @@ public static class MonitoringEndpoints
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
         var runs = app.MapGroup("/api/runs");
-        runs.MapGet("/", (RunStore store, string? project) => TypedResults.Ok(store.List(project).Select(RunView.From)));
+        runs.MapGet("/", (RunStore store, string? project) => TypedResults.Ok(store.List(project).Select(RunSummaryView.From)));
         runs.MapGet("/{id}", Results<Ok<RunDetails>, NotFound> (RunStore store, string id) =>
         {
             RunRecord run;
@@ -62,7 +60,7 @@ public static class MonitoringEndpoints
                 return TypedResults.NotFound();
             }
 
-            return TypedResults.Ok(new RunDetails(RunView.From(run), store.Summaries(id),
+            return TypedResults.Ok(new RunDetails(RunSummaryView.From(run), store.Summaries(id),
                 store.Artifacts(id).Select(a => new ArtifactView(a.Name, a.Kind, a.Digest, a.Size, a.CreatedAt)).ToList()));
         });
         runs.MapGet("/{id}/metrics/{name}", (RunStore store, string id, string name) =>
@@ -77,24 +75,8 @@ public static class MonitoringEndpoints
     }
 }
 
-/// <summary>A run as the API shows it: configuration and system facts as JSON, not strings.</summary>
-public sealed record RunView(
-    string Id, string Project, string Name, string Status, JsonElement Config, IReadOnlyList<string> Tags, DateTimeOffset StartedAt,
-    DateTimeOffset? EndedAt, DateTimeOffset HeartbeatAt, string Host, int ProcessId, string? GitCommit, JsonElement System)
-{
-    /// <summary>Converts a stored run.</summary>
-    public static RunView From(RunRecord run)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        using var config = JsonDocument.Parse(run.Config);
-        using var system = JsonDocument.Parse(run.System);
-        return new RunView(run.Id, run.Project, run.Name, run.Status.ToString().ToLower(CultureInfo.InvariantCulture), config.RootElement.Clone(),
-            run.Tags, run.StartedAt, run.EndedAt, run.HeartbeatAt, run.Host, run.ProcessId, run.GitCommit, system.RootElement.Clone());
-    }
-}
-
 /// <summary>An artifact without its path on the server's disk.</summary>
 public sealed record ArtifactView(string Name, string Kind, string Digest, long Size, DateTimeOffset CreatedAt);
 
 /// <summary>One run with its metric summaries and artifacts.</summary>
-public sealed record RunDetails(RunView Run, IReadOnlyList<MetricSummary> Metrics, IReadOnlyList<ArtifactView> Artifacts);
+public sealed record RunDetails(RunSummaryView Run, IReadOnlyList<MetricSummary> Metrics, IReadOnlyList<ArtifactView> Artifacts);

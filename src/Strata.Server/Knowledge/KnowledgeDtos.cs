@@ -66,7 +66,7 @@ public sealed record ScrollResult(IReadOnlyList<RecordView> Records, string? Nex
 /// <param name="Text">Query text: embedded with the collection's model for dense search, matched by BM25.</param>
 /// <param name="Vector">A query vector instead of text (dense mode only).</param>
 /// <param name="Mode"><c>dense</c> (default), <c>bm25</c> or <c>hybrid</c>.</param>
-/// <param name="K">How many results (default 10).</param>
+/// <param name="K">How many results (1..1000, default 10; the range is <c>RagLimits</c>'s).</param>
 /// <param name="Filter">A metadata filter as a JSON object (or a string holding one).</param>
 /// <param name="Fusion">Hybrid fusion: <c>rrf</c> (default) or <c>weighted</c>.</param>
 /// <param name="IncludeVectors">Return vectors too.</param>
@@ -106,7 +106,7 @@ public sealed record ChunkView(string Id, int Chunk, int? Page, string? Section,
 /// <summary>The body of <c>POST /api/collections/{name}/ask</c>.</summary>
 /// <param name="Question">The question.</param>
 /// <param name="Mode">Retrieval: <c>hybrid</c> (default), <c>dense</c> or <c>bm25</c>.</param>
-/// <param name="K">Passages to retrieve (1..50, default 6).</param>
+/// <param name="K">Passages to retrieve (1..50, default 6; the range is <c>RagLimits</c>'s).</param>
 /// <param name="Model">The chat model; default <c>Models:DefaultChat</c>; none configured gives an extractive answer.</param>
 /// <param name="Stream">Stream server-sent events: <c>delta</c> events, then <c>citations</c>, then <c>done</c>.</param>
 public sealed record AskRequest(string Question, string? Mode = null, int? K = null, string? Model = null, bool Stream = false);

@@ -53,7 +53,8 @@ public sealed class ErrorResponseMiddleware(RequestDelegate next, ILogger<ErrorR
         }
     }
 
-    private static (int Status, string Type, string? Code, string? Param, string Message) Describe(Exception e) => e switch
+    /// <summary>The response an exception becomes: a pure mapping, table-tested apart from the HTTP writing.</summary>
+    internal static (int Status, string Type, string? Code, string? Param, string Message) Describe(Exception e) => e switch
     {
         OpenAiRequestException { StatusCode: 429 } busy => (429, "rate_limit_exceeded", busy.Code, null, busy.Message),
         OpenAiRequestException request => (request.StatusCode, "invalid_request_error", request.Code, request.Param, request.Message),

@@ -6,7 +6,7 @@ namespace Strata.Data.Tests.Conformance;
 /// <summary>The conformance suite on the embedded store (SQLite + HNSW).</summary>
 public sealed class EmbeddedConformanceTests : VectorCollectionConformanceTests
 {
-    private readonly TempDirectory directory = new();
+    private readonly TemporaryFolder directory = new();
 
     protected override IVectorDatabase CreateDatabase() => new EmbeddedVectorDatabase(directory.Path);
 

@@ -384,7 +384,7 @@ public abstract class VectorCollectionConformanceTests : IDisposable
     public async Task A_snapshot_taken_while_another_handle_writes_restores_to_a_consistent_state()
     {
         const int batchSize = 20;
-        using var directory = new TempDirectory();
+        using var directory = new TemporaryFolder();
         var live = "live" + Guid.NewGuid().ToString("N")[..12];
         var restoredName = "restored" + Guid.NewGuid().ToString("N")[..12];
         Database.Create(new CollectionSpec(live, CrashRecords.Dimension)).Dispose();

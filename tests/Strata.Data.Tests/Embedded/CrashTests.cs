@@ -9,7 +9,7 @@ public sealed class CrashTests
     [Fact]
     public async Task Every_acknowledged_batch_survives_sigkill_and_no_batch_is_half_written()
     {
-        using var directory = new TempDirectory();
+        using var directory = new TemporaryFolder();
         await CrashLoop.RunAsync(["embedded", directory.Path], new Dictionary<string, string>(), () => new EmbeddedVectorDatabase(directory.Path), iterations: 10, seed: 2024);
     }
 }

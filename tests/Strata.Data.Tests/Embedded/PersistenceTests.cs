@@ -8,7 +8,7 @@ namespace Strata.Data.Tests.Embedded;
 public sealed class PersistenceTests : IDisposable
 {
     private const int Dimension = 16;
-    private readonly TempDirectory directory = new();
+    private readonly TemporaryFolder directory = new();
 
     private EmbeddedVectorDatabase Database => new(directory.Path);
 

@@ -10,7 +10,7 @@ public sealed class SnapshotTests
     [Fact]
     public void Restoring_over_an_existing_collection_replaces_it()
     {
-        using var directory = new TempDirectory();
+        using var directory = new TemporaryFolder();
         var database = new EmbeddedVectorDatabase(directory.Path);
         var snapshot = Path.Combine(directory.Path, "one.snapshot");
         using (var collection = database.Create(new CollectionSpec("target", CrashRecords.Dimension)))

@@ -41,7 +41,7 @@ public sealed class HnswRecallTests
     [InlineData(50)]
     public void Filtered_recall_at_10_is_at_least_0_95_at_every_selectivity(int percent)
     {
-        using var directory = new TempDirectory();
+        using var directory = new TemporaryFolder();
         var vectors = SyntheticVectors.LowRank(Count + Queries, Dimension, seed: 13);
         using var collection = new EmbeddedVectorDatabase(directory.Path).Create(new CollectionSpec("filtered", Dimension, Hnsw: new HnswParameters(16, 100, 64)));
         var records = SyntheticVectors.Records(vectors[..Count], i => new JsonObject { ["bucket"] = i % 100 });

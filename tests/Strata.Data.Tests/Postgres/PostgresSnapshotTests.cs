@@ -9,7 +9,7 @@ namespace Strata.Data.Tests.Postgres;
 [Collection(PostgresClusterCollection.Name)]
 public sealed class PostgresSnapshotTests(PostgresFixture fixture) : IDisposable
 {
-    private readonly TempDirectory directory = new();
+    private readonly TemporaryFolder directory = new();
 
     public void Dispose() => directory.Dispose();
 

@@ -107,7 +107,7 @@ public abstract class VectorStoreContractTests : IDisposable
 /// <summary>The VectorData contract on the embedded store.</summary>
 public sealed class EmbeddedVectorStoreContractTests : VectorStoreContractTests
 {
-    private readonly TempDirectory directory = new();
+    private readonly TemporaryFolder directory = new();
 
     protected override IVectorDatabase CreateDatabase() => new EmbeddedVectorDatabase(directory.Path);
 

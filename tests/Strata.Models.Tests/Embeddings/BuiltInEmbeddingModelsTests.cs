@@ -9,7 +9,7 @@ public sealed class BuiltInEmbeddingModelsTests
     [Fact]
     public async Task Registration_is_idempotent_and_survives_a_new_store_instance()
     {
-        using var home = new TemporaryDirectory();
+        using var home = new TemporaryFolder();
         var first = await BuiltInEmbeddingModels.EnsureAsync(new ModelStore(new StrataPaths(home.Path)), BuiltInEmbeddingModels.MiniLm);
         var reopened = new ModelStore(new StrataPaths(home.Path));
 
@@ -29,7 +29,7 @@ public sealed class BuiltInEmbeddingModelsTests
     [Fact]
     public async Task Two_stores_registering_at_once_both_succeed_with_the_same_files()
     {
-        using var home = new TemporaryDirectory();
+        using var home = new TemporaryFolder();
 
         var both = await Task.WhenAll(
             Task.Run(() => BuiltInEmbeddingModels.EnsureAsync(new ModelStore(new StrataPaths(home.Path)), BuiltInEmbeddingModels.MiniLm)),
@@ -43,7 +43,7 @@ public sealed class BuiltInEmbeddingModelsTests
     [Fact]
     public async Task A_built_in_model_is_found_by_name_on_a_fresh_store()
     {
-        using var home = new TemporaryDirectory();
+        using var home = new TemporaryFolder();
 
         using var generator = await OnnxEmbeddingGenerator.FromStoreAsync(new ModelStore(new StrataPaths(home.Path)), BuiltInEmbeddingModels.MiniLm);
 
@@ -53,7 +53,7 @@ public sealed class BuiltInEmbeddingModelsTests
     [Fact]
     public async Task An_unknown_name_is_not_built_in()
     {
-        using var home = new TemporaryDirectory();
+        using var home = new TemporaryFolder();
         var store = new ModelStore(new StrataPaths(home.Path));
 
         await Assert.ThrowsAsync<ArgumentException>(() => BuiltInEmbeddingModels.EnsureAsync(store, "no-such-model"));

@@ -8,7 +8,7 @@ namespace Strata.Models.Tests.Embeddings;
 /// <summary>A tiny llama written by our own GGUF writer, used as an embedding model through llama.cpp.</summary>
 public sealed class LlamaEmbeddingGeneratorTests : IDisposable
 {
-    private readonly TemporaryDirectory home = new();
+    private readonly TemporaryFolder home = new();
     private readonly ModelStore store;
 
     public LlamaEmbeddingGeneratorTests() => store = new ModelStore(new StrataPaths(home.Path));

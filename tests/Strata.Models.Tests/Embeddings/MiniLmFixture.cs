@@ -7,7 +7,7 @@ namespace Strata.Models.Tests.Embeddings;
 /// <summary>One store with the built-in MiniLM registered and one generator on it, shared by a test class (copying 90 MB per test would dominate the run).</summary>
 public sealed class MiniLmFixture : IAsyncLifetime
 {
-    private readonly TemporaryDirectory home = new();
+    private readonly TemporaryFolder home = new();
 
     public ModelStore Store { get; private set; } = null!;
 

@@ -9,13 +9,13 @@ namespace Strata.Models.Tests.HuggingFace;
 /// <summary>A fake Hub, an empty store in a temporary folder, and a puller wired to both; one per test.</summary>
 public abstract class HubTestContext : IAsyncLifetime
 {
-    private readonly string home = Path.Combine(Path.GetTempPath(), "strata-hub-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryFolder home = new("strata-hub-tests-");
 
     protected FakeHubServer Hub { get; private set; } = null!;
 
     protected ModelStore Store { get; private set; } = null!;
 
-    protected StrataPaths Paths => new(home);
+    protected StrataPaths Paths => new(home.Path);
 
     public async Task InitializeAsync()
     {
@@ -26,10 +26,7 @@ public abstract class HubTestContext : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Hub.DisposeAsync();
-        if (Directory.Exists(home))
-        {
-            Directory.Delete(home, recursive: true);
-        }
+        home.Dispose();
     }
 
     protected ModelPuller CreatePuller(string? token = null, bool offline = false)

@@ -8,7 +8,7 @@ public sealed class HostileModelFileTests
     [Fact]
     public void A_file_of_random_bytes_fails_with_a_format_error()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var path = folder.Combine("random.gguf");
         var bytes = new byte[4096];
         new Random(1).NextBytes(bytes);
@@ -22,7 +22,7 @@ public sealed class HostileModelFileTests
     [Fact]
     public async Task A_truncated_model_fails_with_a_format_error_and_a_whole_copy_still_generates()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var whole = folder.Combine("whole.gguf");
         TinyLlamaGguf.Write(whole);
         var truncated = folder.Combine("truncated.gguf");
@@ -38,7 +38,7 @@ public sealed class HostileModelFileTests
     [Fact]
     public void A_header_claiming_two_to_the_sixty_tensors_fails_before_allocating()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var path = folder.Combine("hostile.gguf");
         using (var file = File.Create(path))
         using (var writer = new BinaryWriter(file))
@@ -55,7 +55,7 @@ public sealed class HostileModelFileTests
     [Fact]
     public async Task A_valid_gguf_that_is_not_a_usable_model_fails_with_llama_cpps_reason()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var path = folder.Combine("no-weights.gguf");
         // Well-formed GGUF, but a llama model without hyperparameters or tensors: only llama.cpp can tell.
         new GgufWriter().Add("general.architecture", GgufValue.String("llama")).Write(path);

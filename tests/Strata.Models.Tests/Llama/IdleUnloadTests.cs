@@ -7,7 +7,7 @@ public sealed class IdleUnloadTests
     [Fact]
     public async Task Weights_load_on_first_use_unload_when_idle_and_load_again_with_the_same_output()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var path = folder.Combine("tiny.gguf");
         Strata.Models.Formats.Gguf.TinyLlamaGguf.Write(path);
         using var client = LlamaChatClient.FromFile(path, TinyModelFixture.Options with { IdleUnloadTime = TimeSpan.FromHours(1) });
@@ -26,7 +26,7 @@ public sealed class IdleUnloadTests
     [Fact]
     public async Task The_idle_timer_unloads_the_weights_after_the_last_request()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var path = folder.Combine("tiny.gguf");
         Strata.Models.Formats.Gguf.TinyLlamaGguf.Write(path);
         using var client = LlamaChatClient.FromFile(path, TinyModelFixture.Options with { IdleUnloadTime = TimeSpan.Zero });

@@ -10,7 +10,7 @@ public sealed class ModelStoreClientTests
     [Fact]
     public async Task A_client_from_a_store_manifest_serves_the_imported_model_under_its_name()
     {
-        using var home = new TemporaryDirectory();
+        using var home = new TemporaryFolder();
         var file = home.Combine("tiny.gguf");
         TinyLlamaGguf.Write(file);
         var store = new ModelStore(new StrataPaths(home.Combine("home")));

@@ -7,7 +7,7 @@ namespace Strata.Models.Tests.Llama;
 /// <summary>A tiny random llama model written once per test class, and a client serving it.</summary>
 public class TinyModelFixture : IDisposable
 {
-    private readonly TemporaryDirectory _folder = new();
+    private readonly TemporaryFolder _folder = new();
 
     public TinyModelFixture()
         : this(Options.ContextSize)

@@ -7,8 +7,8 @@ namespace Strata.Models.Tests.Store;
 
 public sealed class ModelStoreTests : IDisposable
 {
-    private readonly TemporaryDirectory home = new();
-    private readonly TemporaryDirectory source = new();
+    private readonly TemporaryFolder home = new();
+    private readonly TemporaryFolder source = new();
     private readonly ModelStore store;
     private readonly ModelImporter importer;
 

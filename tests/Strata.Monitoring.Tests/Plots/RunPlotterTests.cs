@@ -6,7 +6,7 @@ namespace Strata.Monitoring.Tests.Plots;
 
 public sealed class RunPlotterTests : IDisposable
 {
-    private readonly TemporaryDirectory _folder = new();
+    private readonly TemporaryFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

@@ -1,10 +1,11 @@
 using Strata.Monitoring.Runs;
+using Strata.TestSupport.Runs;
 
 namespace Strata.Monitoring.Tests.Runs;
 
 public sealed class CrossProcessRunTests : IDisposable
 {
-    private readonly TemporaryDirectory _folder = new();
+    private readonly TemporaryFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

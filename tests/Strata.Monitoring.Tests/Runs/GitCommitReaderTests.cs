@@ -5,7 +5,7 @@ namespace Strata.Monitoring.Tests.Runs;
 public sealed class GitCommitReaderTests : IDisposable
 {
     private const string Commit = "0123456789abcdef0123456789abcdef01234567";
-    private readonly TemporaryDirectory _folder = new();
+    private readonly TemporaryFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

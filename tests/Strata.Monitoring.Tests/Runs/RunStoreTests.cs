@@ -5,7 +5,7 @@ namespace Strata.Monitoring.Tests.Runs;
 
 public sealed class RunStoreTests : IDisposable
 {
-    private readonly TemporaryDirectory _folder = new();
+    private readonly TemporaryFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

@@ -12,7 +12,7 @@ public sealed class ChatTracingTests(TinyChatModel model) : IClassFixture<TinyCh
 {
     private const string Prompt = "hello world, tiny model";
     private static readonly ActivitySource TestSource = new("Strata.Monitoring.Tests");
-    private readonly TemporaryDirectory _folder = new();
+    private readonly TemporaryFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

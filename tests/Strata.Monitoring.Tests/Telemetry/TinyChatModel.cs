@@ -6,7 +6,7 @@ namespace Strata.Monitoring.Tests.Telemetry;
 /// <summary>The tiny random llama model our own GGUF writer produces, loaded once for the tracing tests.</summary>
 public sealed class TinyChatModel : IDisposable
 {
-    private readonly TemporaryDirectory _folder = new();
+    private readonly TemporaryFolder _folder = new();
 
     public TinyChatModel()
     {

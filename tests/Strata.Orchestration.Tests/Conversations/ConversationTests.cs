@@ -6,15 +6,9 @@ namespace Strata.Orchestration.Tests.Conversations;
 
 public sealed class ConversationTests : IDisposable
 {
-    private readonly string home = Path.Combine(Path.GetTempPath(), "strata-conversations-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryFolder home = new("strata-conversations-");
 
-    public void Dispose()
-    {
-        if (Directory.Exists(home))
-        {
-            Directory.Delete(home, recursive: true);
-        }
-    }
+    public void Dispose() => home.Dispose();
 
     [Fact]
     public async Task The_reducer_keeps_system_messages_and_the_latest_turns_that_fit()
@@ -73,7 +67,7 @@ public sealed class ConversationTests : IDisposable
     [Fact]
     public void Sessions_survive_a_new_store_and_keep_tool_calls()
     {
-        var paths = new StrataPaths(home);
+        var paths = new StrataPaths(home.Path);
         List<ChatMessage> history =
         [
             new(ChatRole.User, "hello"),

@@ -11,15 +11,11 @@ public sealed class PromptTemplatesTests : IDisposable
         new(2, "manual.pdf", 7, 12, "Reboot after upgrading."),
     ];
 
-    private readonly string home = Directory.CreateTempSubdirectory("strata-templates-").FullName;
+    private readonly TemporaryFolder home = new("strata-templates-");
 
-    public void Dispose() => Directory.Delete(home, recursive: true);
+    public void Dispose() => home.Dispose();
 
-    private void WriteOverride(string name, string text)
-    {
-        Directory.CreateDirectory(Path.Combine(home, "templates"));
-        File.WriteAllText(Path.Combine(home, "templates", name + ".liquid"), text);
-    }
+    private void WriteOverride(string name, string text) => home.Write(Path.Combine("templates", name + ".liquid"), text);
 
     [Fact]
     public void Built_in_templates_are_listed()
@@ -30,7 +26,7 @@ public sealed class PromptTemplatesTests : IDisposable
     [Fact]
     public void The_rag_prompt_numbers_passages_with_source_page_and_heading_without_html_encoding()
     {
-        var prompt = PromptTemplates.ForStrataHome(home).RenderRagAnswer("How do I build it?", Passages);
+        var prompt = PromptTemplates.ForStrataHome(home.Path).RenderRagAnswer("How do I build it?", Passages);
         Assert.Contains("[1] docs/install.md (Install > Build)\nRun <make> & wait.\n", prompt, StringComparison.Ordinal);
         Assert.Contains("[2] manual.pdf, page 7\nReboot after upgrading.\n", prompt, StringComparison.Ordinal);
         Assert.Contains("Question: How do I build it?\nAnswer:", prompt, StringComparison.Ordinal);
@@ -50,7 +46,7 @@ public sealed class PromptTemplatesTests : IDisposable
     public void A_file_in_the_templates_folder_overrides_the_built_in()
     {
         WriteOverride(PromptTemplates.RagAnswer, "Q={{ question }} N={{ passages | size }}");
-        var templates = PromptTemplates.ForStrataHome(home);
+        var templates = PromptTemplates.ForStrataHome(home.Path);
         Assert.Equal("Q=Why? N=2", templates.RenderRagAnswer("Why?", Passages));
         Assert.EndsWith("rag-answer.liquid", templates.LoadSource(PromptTemplates.RagAnswer).Origin, StringComparison.Ordinal);
         Assert.Equal("built-in", templates.LoadSource(PromptTemplates.ExtractiveAnswer).Origin);
@@ -60,7 +56,7 @@ public sealed class PromptTemplatesTests : IDisposable
     public void A_user_template_renders_its_own_variables()
     {
         WriteOverride("greeting", "{% for name in names %}Hello {{ name | upcase }}! {% endfor %}");
-        var text = PromptTemplates.ForStrataHome(home).Render("greeting", new Dictionary<string, object?> { ["names"] = new[] { "ada", "bob" } });
+        var text = PromptTemplates.ForStrataHome(home.Path).Render("greeting", new Dictionary<string, object?> { ["names"] = new[] { "ada", "bob" } });
         Assert.Equal("Hello ADA! Hello BOB! ", text);
     }
 
@@ -68,7 +64,7 @@ public sealed class PromptTemplatesTests : IDisposable
     public void A_syntax_error_names_the_template_file_and_line()
     {
         WriteOverride("broken", "line one\nline two\n{% for x in items %}\n{{ x }\n");
-        var error = Assert.Throws<PromptTemplateException>(() => PromptTemplates.ForStrataHome(home).Render("broken", new Dictionary<string, object?>()));
+        var error = Assert.Throws<PromptTemplateException>(() => PromptTemplates.ForStrataHome(home.Path).Render("broken", new Dictionary<string, object?>()));
         Assert.Equal("broken", error.TemplateName);
         Assert.EndsWith("broken.liquid", error.Origin, StringComparison.Ordinal);
         Assert.Equal(4, error.Line);
@@ -87,5 +83,5 @@ public sealed class PromptTemplatesTests : IDisposable
     [InlineData("a/b")]
     [InlineData("")]
     public void Template_names_cannot_leave_the_templates_folder(string name) =>
-        Assert.Throws<PromptTemplateException>(() => PromptTemplates.ForStrataHome(home).LoadSource(name));
+        Assert.Throws<PromptTemplateException>(() => PromptTemplates.ForStrataHome(home.Path).LoadSource(name));
 }

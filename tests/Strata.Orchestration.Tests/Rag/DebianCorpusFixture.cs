@@ -15,6 +15,8 @@ public class DebianCorpusFixture : IAsyncLifetime
 {
     public const string Folder = "/usr/share/debian-reference";
 
+    private readonly TemporaryFolder home = new("strata-rag-test-");
+
     public DebianCorpusFixture()
         : this(["ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07"])
     {
@@ -25,7 +27,7 @@ public class DebianCorpusFixture : IAsyncLifetime
 
     public IReadOnlyList<string> Chapters { get; }
 
-    public string Home { get; } = Path.Combine(Path.GetTempPath(), "strata-rag-test-" + Guid.NewGuid().ToString("N"));
+    public string Home => home.Path;
 
     public ModelCatalog Catalog { get; private set; } = null!;
 
@@ -36,7 +38,6 @@ public class DebianCorpusFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var paths = new StrataPaths(Home);
-        Directory.CreateDirectory(Home);
         var store = new ModelStore(paths);
         var gguf = Path.Combine(Home, "tiny.gguf");
         TinyLlamaGguf.Write(gguf, new TinyLlamaOptions { ContextLength = 4096 });
@@ -61,7 +62,7 @@ public class DebianCorpusFixture : IAsyncLifetime
     {
         Collection.Dispose();
         await Catalog.DisposeAsync();
-        Directory.Delete(Home, recursive: true);
+        home.Dispose();
     }
 }
 

@@ -24,7 +24,7 @@ public sealed class IdxImportTests
     [Fact]
     public void Resizing_on_import_changes_the_stored_shape()
     {
-        using var home = new TemporaryDirectory();
+        using var home = new TemporaryFolder();
         var store = new DatasetStore(new Strata.Core.StrataPaths(home.Path));
         var manifest = new DatasetImporter(store).Import(FashionMnist.Folder, new DatasetImportOptions("fm32", Size: 32, Limit: 10));
         Assert.Equal((32, 32), (manifest.Height, manifest.Width));
@@ -34,7 +34,7 @@ public sealed class IdxImportTests
     [Fact]
     public void Truncated_idx_fails_with_the_sizes_in_the_message()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         var file = dir.Combine("train-images-idx3-ubyte");
         File.WriteAllBytes(file, [.. Header(3, 10, 28, 28), .. new byte[100]]);
         var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(file));
@@ -45,7 +45,7 @@ public sealed class IdxImportTests
     [Fact]
     public void Truncated_gzip_of_real_fashion_mnist_fails_clearly()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         var bytes = File.ReadAllBytes(Path.Combine(FashionMnist.Folder, "t10k-images-idx3-ubyte.gz"));
         var file = dir.Combine("train-images-idx3-ubyte.gz");
         File.WriteAllBytes(file, bytes[..(bytes.Length / 2)]);
@@ -56,7 +56,7 @@ public sealed class IdxImportTests
     [Fact]
     public void Corrupt_gzip_fails_clearly()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         var file = dir.Combine("bad.gz");
         File.WriteAllBytes(file, [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
         var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(file));
@@ -66,7 +66,7 @@ public sealed class IdxImportTests
     [Fact]
     public void Wrong_magic_and_hostile_dimensions_are_rejected_before_allocating()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         var notIdx = dir.Combine("a");
         File.WriteAllBytes(notIdx, [1, 2, 8, 3, 0, 0, 0, 1]);
         Assert.Contains("not an IDX file", Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(notIdx)).Message, StringComparison.Ordinal);
@@ -84,7 +84,7 @@ public sealed class IdxImportTests
     [Fact]
     public void Uncompressed_and_gzipped_files_read_the_same()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         byte[] idx = [.. Header(3, 2, 2, 2), 1, 2, 3, 4, 5, 6, 7, 8];
         File.WriteAllBytes(dir.Combine("raw"), idx);
         using (var gz = new GZipStream(File.Create(dir.Combine("raw.gz")), CompressionLevel.Fastest))

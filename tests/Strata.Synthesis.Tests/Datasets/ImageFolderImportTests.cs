@@ -8,7 +8,7 @@ public sealed class ImageFolderImportTests
     [Fact]
     public void Bad_images_are_dropped_with_reasons_and_duplicates_removed()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         var folder = Directory.CreateDirectory(dir.Combine("photos")).FullName;
         WriteImage(Path.Combine(folder, "red.png"), SKColors.Red, 40, 30, SKEncodedImageFormat.Png);
         WriteImage(Path.Combine(folder, "blue.jpg"), SKColors.Blue, 20, 50, SKEncodedImageFormat.Jpeg);
@@ -42,7 +42,7 @@ public sealed class ImageFolderImportTests
     [Fact]
     public void Grayscale_import_uses_luma()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         var folder = Directory.CreateDirectory(dir.Combine("p")).FullName;
         WriteImage(Path.Combine(folder, "red.png"), SKColors.Red, 10, 10, SKEncodedImageFormat.Png);
         WriteImage(Path.Combine(folder, "white.png"), SKColors.White, 10, 10, SKEncodedImageFormat.Png);
@@ -54,7 +54,7 @@ public sealed class ImageFolderImportTests
     [Fact]
     public void A_folder_without_usable_images_fails()
     {
-        using var dir = new TemporaryDirectory();
+        using var dir = new TemporaryFolder();
         File.WriteAllBytes(dir.Combine("broken.png"), [1, 2, 3]);
         var store = new DatasetStore(new Strata.Core.StrataPaths(dir.Combine("home")));
         var error = Assert.Throws<ArgumentException>(() => new DatasetImporter(store).Import(dir.Path, new DatasetImportOptions("none")));

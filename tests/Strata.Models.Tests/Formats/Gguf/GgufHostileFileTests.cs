@@ -79,8 +79,8 @@ public sealed class GgufHostileFileTests
     public void A_malformed_file_is_rejected_with_a_message_that_names_the_problem(string caseName)
     {
         var (build, fragment) = Cases[caseName];
-        using var folder = new TempFolder();
-        var path = folder.File("hostile.gguf");
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("hostile.gguf");
         File.WriteAllBytes(path, build());
 
         var exception = Assert.Throws<GgufFormatException>(() => GgufReader.Read(path));

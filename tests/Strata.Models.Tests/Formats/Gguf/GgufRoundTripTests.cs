@@ -39,8 +39,8 @@ public sealed class GgufRoundTripTests
     [Fact]
     public void Reading_a_written_file_gives_back_the_same_metadata_and_tensors()
     {
-        using var folder = new TempFolder();
-        var path = folder.File("round-trip.gguf");
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("round-trip.gguf");
         var writer = WriterWithEveryValueType();
         writer.Write(path);
 
@@ -68,8 +68,8 @@ public sealed class GgufRoundTripTests
     [Fact]
     public void Tensor_data_lies_where_the_reader_says()
     {
-        using var folder = new TempFolder();
-        var path = folder.File("data.gguf");
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("data.gguf");
         WriterWithEveryValueType().Write(path);
 
         var file = GgufReader.Read(path);
@@ -82,8 +82,8 @@ public sealed class GgufRoundTripTests
     [Fact]
     public void A_custom_alignment_is_honoured_by_writer_and_reader()
     {
-        using var folder = new TempFolder();
-        var path = folder.File("aligned.gguf");
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("aligned.gguf");
         new GgufWriter()
             .Add("general.alignment", GgufValue.UInt32(64))
             .AddTensor("a", [3], [1f, 2f, 3f])
@@ -100,8 +100,8 @@ public sealed class GgufRoundTripTests
     [Fact]
     public void Reading_from_a_stream_matches_reading_the_file()
     {
-        using var folder = new TempFolder();
-        var path = folder.File("stream.gguf");
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("stream.gguf");
         WriterWithEveryValueType().Write(path);
 
         var fromPath = GgufReader.Read(path);
@@ -115,8 +115,8 @@ public sealed class GgufRoundTripTests
     [Fact]
     public void Writing_replaces_an_existing_file_and_leaves_no_temporary_files()
     {
-        using var folder = new TempFolder();
-        var path = folder.File("model.gguf");
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("model.gguf");
         File.WriteAllText(path, "old contents");
 
         new GgufWriter().Add("general.name", GgufValue.String("new")).Write(path);

@@ -22,8 +22,8 @@ public sealed class GgufTruncationTests
     [Fact]
     public void Every_prefix_of_the_tiny_model_header_and_a_sample_of_its_data_is_rejected()
     {
-        using var folder = new TempFolder();
-        var path = folder.File("tiny.gguf");
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("tiny.gguf");
         TinyLlamaGguf.Write(path);
         var bytes = File.ReadAllBytes(path);
         var dataOffset = (int)GgufReader.Read(path).DataOffset;

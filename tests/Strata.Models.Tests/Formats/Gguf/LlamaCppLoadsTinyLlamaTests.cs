@@ -13,12 +13,12 @@ public sealed class LlamaCppLoadsTinyLlamaTests
     [Fact]
     public async Task LlamaCpp_loads_the_tiny_model_and_greedy_decoding_repeats_itself_for_the_same_seed()
     {
-        using var folder = new TempFolder();
-        TinyLlamaGguf.Write(folder.File("first.gguf"));
-        TinyLlamaGguf.Write(folder.File("second.gguf"));
+        using var folder = new TemporaryFolder();
+        TinyLlamaGguf.Write(folder.Combine("first.gguf"));
+        TinyLlamaGguf.Write(folder.Combine("second.gguf"));
 
-        var first = await GenerateAsync(folder.File("first.gguf"));
-        var second = await GenerateAsync(folder.File("second.gguf"));
+        var first = await GenerateAsync(folder.Combine("first.gguf"));
+        var second = await GenerateAsync(folder.Combine("second.gguf"));
 
         Assert.True(first.TokenCount > 0, $"no tokens were generated; llama.cpp said:\n{LlamaNativeLog.Text}");
         Assert.Equal(first.Text, second.Text);
@@ -28,8 +28,8 @@ public sealed class LlamaCppLoadsTinyLlamaTests
     [Fact]
     public void LlamaCpp_tokenizes_with_the_written_vocabulary()
     {
-        using var folder = new TempFolder();
-        var path = folder.File("tiny.gguf");
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("tiny.gguf");
         TinyLlamaGguf.Write(path);
         var tokens = GgufReader.Read(path).Metadata["tokenizer.ggml.tokens"].AsStringArray().ToList();
 

@@ -7,8 +7,8 @@ public sealed class TinyLlamaGgufTests
     [Fact]
     public void The_summary_describes_the_tiny_model()
     {
-        using var folder = new TempFolder();
-        var path = folder.File("tiny.gguf");
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("tiny.gguf");
         TinyLlamaGguf.Write(path);
 
         var file = GgufReader.Read(path);
@@ -39,8 +39,8 @@ public sealed class TinyLlamaGgufTests
     [Fact]
     public void Options_change_the_written_model()
     {
-        using var folder = new TempFolder();
-        var path = folder.File("tiny.gguf");
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("tiny.gguf");
         TinyLlamaGguf.Write(path, new TinyLlamaOptions { BlockCount = 3, EmbeddingLength = 32, HeadCount = 2, KeyValueHeadCount = 1, ChatTemplate = null, Name = "other" });
 
         var file = GgufReader.Read(path);
@@ -53,21 +53,21 @@ public sealed class TinyLlamaGgufTests
     [Fact]
     public void The_same_seed_writes_identical_bytes_and_another_seed_different_weights()
     {
-        using var folder = new TempFolder();
-        TinyLlamaGguf.Write(folder.File("a.gguf"));
-        TinyLlamaGguf.Write(folder.File("b.gguf"));
-        TinyLlamaGguf.Write(folder.File("c.gguf"), new TinyLlamaOptions { Seed = 7 });
+        using var folder = new TemporaryFolder();
+        TinyLlamaGguf.Write(folder.Combine("a.gguf"));
+        TinyLlamaGguf.Write(folder.Combine("b.gguf"));
+        TinyLlamaGguf.Write(folder.Combine("c.gguf"), new TinyLlamaOptions { Seed = 7 });
 
-        var a = File.ReadAllBytes(folder.File("a.gguf"));
-        Assert.Equal(a, File.ReadAllBytes(folder.File("b.gguf")));
-        Assert.NotEqual(a, File.ReadAllBytes(folder.File("c.gguf")));
+        var a = File.ReadAllBytes(folder.Combine("a.gguf"));
+        Assert.Equal(a, File.ReadAllBytes(folder.Combine("b.gguf")));
+        Assert.NotEqual(a, File.ReadAllBytes(folder.Combine("c.gguf")));
     }
 
     [Fact]
     public void Metadata_types_are_the_ones_llama_cpp_requires()
     {
-        using var folder = new TempFolder();
-        var path = folder.File("tiny.gguf");
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("tiny.gguf");
         TinyLlamaGguf.Write(path);
 
         var metadata = GgufReader.Read(path).Metadata;
