@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
 using Strata.Data.Collections;
 using Strata.Data.Embedded;
 using Strata.Orchestration.Prompts;
@@ -19,7 +18,7 @@ namespace Strata.Server.Tests.Knowledge;
 /// </summary>
 public sealed class AskEndpointLogicTests : IDisposable
 {
-    private static readonly RequestLimits Limits = RequestLimits.FromConfiguration(new ConfigurationBuilder().Build());
+    private static readonly RequestLimits Limits = RequestLimits.From(new Strata.Core.Options.ServerOptions());
 
     private readonly TemporaryFolder folder = new("strata-ask-logic-");
     private readonly IVectorCollection manuals;
