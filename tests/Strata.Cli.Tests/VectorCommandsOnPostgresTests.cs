@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using Strata.Data.Postgres;
+using Strata.Data.TestSupport;
 
 namespace Strata.Cli.Tests;
 

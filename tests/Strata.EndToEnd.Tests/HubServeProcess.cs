@@ -1,5 +1,5 @@
 using Strata.Models.Configuration;
-using Strata.Models.Formats.Gguf;
+using Strata.Models.TestSupport;
 using Strata.TestSupport.HuggingFace;
 
 namespace Strata.EndToEnd.Tests;

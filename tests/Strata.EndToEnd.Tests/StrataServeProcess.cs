@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Strata.Models.Configuration;
-using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 using Strata.Server;
 
 namespace Strata.EndToEnd.Tests;

@@ -5,9 +5,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Strata.Models.Configuration;
-using Strata.Models.Formats.Gguf;
 using Strata.Models.Llama;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 using Strata.Server;
 
 namespace Strata.Benchmarks.Serving;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Strata.Data.Postgres;
+using Strata.Data.TestSupport;
 
 namespace Strata.Benchmarks.Tests.Vectors;
 

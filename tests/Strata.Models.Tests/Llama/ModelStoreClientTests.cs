@@ -1,7 +1,7 @@
 using Strata.Models.Configuration;
-using Strata.Models.Formats.Gguf;
 using Strata.Models.Llama;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 
 namespace Strata.Models.Tests.Llama;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Strata.Models.Configuration;
-using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 
 namespace Strata.Models.Tests.Store;
 

@@ -5,8 +5,8 @@ using Strata.Data.Embedded;
 using Strata.Data.Ingestion;
 using Strata.Models.Catalog;
 using Strata.Models.Configuration;
-using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 
 namespace Strata.Orchestration.Tests.Rag;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Strata.Models.Configuration;
-using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 
 namespace Strata.Server.Tests.OpenAi;
 

@@ -1,6 +1,6 @@
 using Strata.Models.Configuration;
-using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 
 namespace Strata.Server.Tests.OpenAi;
 
