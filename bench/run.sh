@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs Strata's benchmarks side by side with their peers and prints one table (workload, Strata, peer, ratio).
-# Usage: bench/run.sh [--quick] [--rounds N] [--json] [NAME...]
+# Runs Strata's benchmarks. Builds the benchmark program first, every time: dotnet build skips what is up to date and
+# rebuilds when bench/ or src/ changed. Its output goes to standard error, so --json output stays clean.
+# Usage: bench/run.sh server|vectors [OPTIONS]                  what 'strata bench server|vectors' runs (--help for options)
+#        bench/run.sh [--quick] [--rounds N] [--json] [NAME...]  side by side with each peer: one table (workload, Strata, peer, ratio)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1

@@ -7,6 +7,7 @@ using Strata.Data.Filters;
 using Strata.Data.Hnsw;
 using Strata.Data.Postgres;
 using Strata.Data.Search;
+using Strata.Data.TestSupport;
 
 namespace Strata.Benchmarks.Vectors;
 

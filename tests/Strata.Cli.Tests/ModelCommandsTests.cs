@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Strata.Models.Catalog;
 using Strata.Models.Formats.Gguf;
+using Strata.Models.TestSupport;
 
 namespace Strata.Cli.Tests;
 

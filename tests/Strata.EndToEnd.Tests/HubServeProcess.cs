@@ -1,5 +1,6 @@
 using Strata.Core;
 using Strata.Models.Formats.Gguf;
+using Strata.Models.TestSupport;
 using Strata.TestSupport.HuggingFace;
 
 namespace Strata.EndToEnd.Tests;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Strata.Core;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 using Strata.Server;
 
 namespace Strata.EndToEnd.Tests;

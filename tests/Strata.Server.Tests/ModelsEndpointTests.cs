@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 
 namespace Strata.Server.Tests;
 

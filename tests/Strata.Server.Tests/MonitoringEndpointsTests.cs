@@ -6,6 +6,7 @@ using System.Text.Json;
 using Strata.Core;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 using Strata.Monitoring.Runs;
 
 namespace Strata.Server.Tests;

@@ -5,8 +5,8 @@ using LLama.Common;
 using LLama.Native;
 using LLama.Sampling;
 using Microsoft.Extensions.AI;
-using Strata.Models.Formats.Gguf;
 using Strata.Models.Llama;
+using Strata.Models.TestSupport;
 
 namespace Strata.Benchmarks.Llama;
 

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Strata.Models.Catalog;
 using Strata.Core;
 using Strata.Models.Embeddings;
-using Strata.Models.Formats.Gguf;
 using Strata.Models.Llama;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 using Strata.Monitoring.Telemetry;
 
 namespace Strata.Benchmarks.Monitoring;

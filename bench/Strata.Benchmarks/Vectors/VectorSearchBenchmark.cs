@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Strata.Benchmarks.Vectors.Datasets;
 using Strata.Core;
+using Strata.Core.Options;
 
 namespace Strata.Benchmarks.Vectors;
 
@@ -26,7 +27,7 @@ internal sealed class VectorSearchBenchmark(VectorDatasetKind dataset) : IBenchm
             Count = options.Quick ? 20_000 : 100_000,
             Queries = options.Quick ? 200 : 500,
             Rounds = options.Rounds,
-            PostgresConnectionString = StrataConfiguration.Build(StrataPaths.FromEnvironment())["Data:ConnectionString"],
+            PostgresConnectionString = StrataOptionsBinder.Bind<DataOptions>(StrataConfiguration.Build(StrataPaths.FromEnvironment())).ConnectionString,
         }, line => Console.Error.WriteLine(line), cancellationToken);
         Console.Error.WriteLine($"{Name}: " + JsonSerializer.Serialize(VectorBenchmarkJson.From(report)));
         return VectorBenchmarkRows.From(report);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Strata.Data.Postgres;
+using Strata.Data.TestSupport;
 
 namespace Strata.Data.Tests.Postgres;
 

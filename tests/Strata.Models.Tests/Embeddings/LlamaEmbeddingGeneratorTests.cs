@@ -1,7 +1,7 @@
 using Strata.Core;
 using Strata.Models.Embeddings;
-using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 
 namespace Strata.Models.Tests.Embeddings;
 

@@ -1,5 +1,6 @@
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Llama;
+using Strata.Models.TestSupport;
 
 namespace Strata.Models.Tests.Llama;
 

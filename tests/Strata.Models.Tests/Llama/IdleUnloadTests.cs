@@ -9,7 +9,7 @@ public sealed class IdleUnloadTests
     {
         using var folder = new TemporaryFolder();
         var path = folder.Combine("tiny.gguf");
-        Strata.Models.Formats.Gguf.TinyLlamaGguf.Write(path);
+        Strata.Models.TestSupport.TinyLlamaGguf.Write(path);
         using var client = LlamaChatClient.FromFile(path, TinyModelFixture.Options with { IdleUnloadTime = TimeSpan.FromHours(1) });
 
         Assert.False(client.Host.IsLoaded);
@@ -28,7 +28,7 @@ public sealed class IdleUnloadTests
     {
         using var folder = new TemporaryFolder();
         var path = folder.Combine("tiny.gguf");
-        Strata.Models.Formats.Gguf.TinyLlamaGguf.Write(path);
+        Strata.Models.TestSupport.TinyLlamaGguf.Write(path);
         using var client = LlamaChatClient.FromFile(path, TinyModelFixture.Options with { IdleUnloadTime = TimeSpan.Zero });
 
         await client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(2));

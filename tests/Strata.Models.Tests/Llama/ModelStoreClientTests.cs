@@ -2,6 +2,7 @@ using Strata.Core;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Llama;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 
 namespace Strata.Models.Tests.Llama;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
-using Strata.Models.Formats.Gguf;
 using Strata.Models.Llama;
+using Strata.Models.TestSupport;
 
 namespace Strata.Models.Tests.Llama;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Strata.Core;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 
 namespace Strata.Models.Tests.Store;
 

@@ -1,5 +1,5 @@
-using Strata.Models.Formats.Gguf;
 using Strata.Models.Llama;
+using Strata.Models.TestSupport;
 
 namespace Strata.Monitoring.Tests.Telemetry;
 

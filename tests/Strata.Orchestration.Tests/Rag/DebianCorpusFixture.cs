@@ -7,6 +7,7 @@ using Strata.Models.Catalog;
 using Strata.Core;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 
 namespace Strata.Orchestration.Tests.Rag;
 

@@ -23,7 +23,7 @@ public sealed class ModelsApiTests
         await using var server = await RunningServer.StartAsync();
         var file = Path.Combine(server.Paths.Home, "tiny.gguf");
         Directory.CreateDirectory(server.Paths.Home);
-        Strata.Models.Formats.Gguf.TinyLlamaGguf.Write(file, new Strata.Models.Formats.Gguf.TinyLlamaOptions());
+        Strata.Models.TestSupport.TinyLlamaGguf.Write(file, new Strata.Models.TestSupport.TinyLlamaOptions());
         await new Strata.Models.Store.ModelImporter(new Strata.Models.Store.ModelStore(server.Paths)).ImportAsync(file, "tiny");
 
         var models = await ApiAssert.OkAsync(await server.Client.GetAsync(new Uri("/api/models", UriKind.Relative)));

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 using Strata.Server.Tests.Knowledge;
 using Strata.TestSupport.HuggingFace;
 

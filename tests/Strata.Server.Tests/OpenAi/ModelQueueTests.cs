@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Strata.Core;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 
 namespace Strata.Server.Tests.OpenAi;
 

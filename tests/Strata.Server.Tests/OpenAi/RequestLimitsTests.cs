@@ -4,6 +4,7 @@ using System.Text.Json;
 using Strata.Core;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 using Strata.Server.Tests.Knowledge;
 
 namespace Strata.Server.Tests.OpenAi;

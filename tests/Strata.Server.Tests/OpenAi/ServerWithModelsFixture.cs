@@ -1,6 +1,7 @@
 using Strata.Core;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 
 namespace Strata.Server.Tests.OpenAi;
 

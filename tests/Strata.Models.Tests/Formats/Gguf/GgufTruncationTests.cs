@@ -1,4 +1,5 @@
 using Strata.Models.Formats.Gguf;
+using Strata.Models.TestSupport;
 
 namespace Strata.Models.Tests.Formats.Gguf;
 

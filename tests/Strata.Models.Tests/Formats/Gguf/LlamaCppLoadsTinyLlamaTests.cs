@@ -4,6 +4,7 @@ using LLama.Native;
 using LLama.Sampling;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Llama;
+using Strata.Models.TestSupport;
 
 namespace Strata.Models.Tests.Formats.Gguf;
 

@@ -1,4 +1,6 @@
-namespace Strata.Models.Formats.Gguf;
+using Strata.Models.Formats.Gguf;
+
+namespace Strata.Models.TestSupport;
 
 /// <summary>
 /// Writes a tiny llama-architecture model with random weights that llama.cpp loads and generates with:

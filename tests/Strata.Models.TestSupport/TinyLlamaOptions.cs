@@ -1,4 +1,4 @@
-namespace Strata.Models.Formats.Gguf;
+namespace Strata.Models.TestSupport;
 
 /// <summary>The shape and seed of a model written by <see cref="TinyLlamaGguf"/>.</summary>
 public sealed record TinyLlamaOptions

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Strata.Benchmarks.Vectors;
 
-namespace Strata.Cli.Tests;
+namespace Strata.Benchmarks.Tests.Vectors;
 
 /// <summary>
 /// The hnswlib peer of <c>strata bench vectors</c>: the real node program on real hnswlib-node (installed by the peer itself on first

@@ -1,4 +1,4 @@
-namespace Strata.Cli.Bench;
+namespace Strata.Benchmarks.Serving;
 
 /// <summary>Collects request outcomes from many concurrent clients; thread-safe.</summary>
 internal sealed class LatencyRecorder

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Strata.Benchmarks.Vectors;
 
-namespace Strata.Cli.Bench;
+namespace Strata.Benchmarks.Vectors;
 
 /// <summary>Prints a vector benchmark report: one row per system, then Strata's ratios to each peer.</summary>
 internal static class VectorBenchmarkTable

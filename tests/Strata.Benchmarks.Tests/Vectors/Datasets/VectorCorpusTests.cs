@@ -1,6 +1,6 @@
 using Strata.Benchmarks.Vectors.Datasets;
 
-namespace Strata.Cli.Tests.Bench;
+namespace Strata.Benchmarks.Tests.Vectors.Datasets;
 
 /// <summary>The real-text corpus behind <c>strata bench vectors --dataset minilm</c>: troff to prose, prose to passages.</summary>
 public sealed class VectorCorpusTests

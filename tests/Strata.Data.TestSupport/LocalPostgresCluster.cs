@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Npgsql;
 
-namespace Strata.Data.Postgres;
+namespace Strata.Data.TestSupport;
 
 /// <summary>
 /// A development and test helper, not a way to run production data: a private PostgreSQL cluster (with pgvector) in a

@@ -1,15 +1,16 @@
 using System.Text.Json;
 
-namespace Strata.Cli.Tests;
+namespace Strata.Benchmarks.Tests.Serving;
 
+/// <summary><c>bench/run.sh server</c>, which <c>strata bench server</c> runs.</summary>
 public sealed class BenchServerTests
 {
     [Fact]
     public async Task Bench_server_drives_a_real_server_and_reports_every_workload_without_errors()
     {
-        using var strata = new StrataProcess();
+        using var benchmark = new BenchmarkProcess();
 
-        var result = await strata.RunAsync("bench", "server", "--clients", "2", "--seconds", "1", "--max-tokens", "8", "--json");
+        var result = await benchmark.RunAsync("server", "--clients", "2", "--seconds", "1", "--max-tokens", "8", "--json");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var report = JsonDocument.Parse(result.Stdout);

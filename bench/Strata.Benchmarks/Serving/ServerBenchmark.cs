@@ -8,11 +8,12 @@ using Strata.Core;
 using Strata.Models.Formats.Gguf;
 using Strata.Models.Llama;
 using Strata.Models.Store;
+using Strata.Models.TestSupport;
 using Strata.Server;
 
-namespace Strata.Cli.Bench;
+namespace Strata.Benchmarks.Serving;
 
-/// <summary>Settings of <c>strata bench server</c>.</summary>
+/// <summary>Settings of <c>strata bench server</c> (<c>bench/run.sh server</c>).</summary>
 /// <param name="Clients">Concurrent clients per workload.</param>
 /// <param name="Duration">How long each workload runs.</param>
 /// <param name="MaxTokens">Tokens per chat request.</param>
@@ -99,14 +100,12 @@ internal static class ServerBenchmark
         }
     }
 
+    /// <summary>Starts the strata command that this program was built with (a project reference puts it beside this assembly).</summary>
     private static Process StartServer(string home, string url)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-        {
-            info.ArgumentList.Add(typeof(ServerBenchmark).Assembly.Location);
-        }
-
+        var dotnet = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+        var info = new ProcessStartInfo(dotnet) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "strata.dll"));
         foreach (var argument in new[] { "serve", "--urls", url, "--set", "Server:RateLimit:RequestsPerMinute=0", "--set", "Models:Llama:ContextSize=2048" })
         {
             info.ArgumentList.Add(argument);
