@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Strata.Models.Formats.Gguf;
+using Strata.Models.TestSupport;
 
 namespace Strata.Cli.Tests;
 
