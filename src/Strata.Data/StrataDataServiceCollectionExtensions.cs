@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.VectorData;
 using Strata.Core;
 using Strata.Core.Options;
@@ -32,7 +33,8 @@ public static class StrataDataServiceCollectionExtensions
         // Checked now, not at the first request: a postgres provider without a connection string is a start-up error.
         VectorDatabaseConfiguration.ConnectionString(services.GetStrataOptions<DataOptions>(), configuration);
         services.TryAddSingleton(provider => VectorDatabaseConfiguration.Create(
-            provider.GetRequiredService<DataOptions>(), provider.GetRequiredService<StrataPaths>(), provider.GetRequiredService<IConfiguration>()));
+            provider.GetRequiredService<DataOptions>(), provider.GetRequiredService<StrataPaths>(), provider.GetRequiredService<IConfiguration>(),
+            provider.GetService<ILoggerFactory>()?.CreateLogger("Strata.Data")));
         services.TryAddSingleton<VectorStore>(serviceProvider => new StrataVectorStore(serviceProvider.GetRequiredService<IVectorDatabase>()));
         return services;
     }
@@ -47,13 +49,13 @@ public static class VectorDatabaseConfiguration
     /// <c>ConnectionStrings:Strata</c>). PostgreSQL is reached lazily: a server that cannot be reached fails the first
     /// operation with a message naming host, port, database and user (never the password).
     /// </summary>
-    public static IVectorDatabase Create(DataOptions options, StrataPaths paths, IConfiguration configuration)
+    public static IVectorDatabase Create(DataOptions options, StrataPaths paths, IConfiguration configuration, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(paths);
         return ConnectionString(options, configuration) is { } connectionString
             ? new PostgresVectorDatabase(connectionString)
-            : new EmbeddedVectorDatabase(options.Directory is { Length: > 0 } directory ? directory : paths.Data);
+            : new EmbeddedVectorDatabase(options.Directory is { Length: > 0 } directory ? directory : paths.Data, logger);
     }
 
     /// <summary>The PostgreSQL connection string when the provider is <c>postgres</c>; null for the embedded store.</summary>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Http.Features;
 using Strata.Data;
 using Strata.Data.Collections;
@@ -75,6 +76,10 @@ public static class StrataServer
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Strata.Server");
+        app.Lifetime.ApplicationStarted.Register(() => log.ServerStarted(
+            string.Join(", ", app.Urls), paths.Home, apiKeys.IsEmpty ? "no API keys: loopback clients only" : "API keys required"));
+        app.Lifetime.ApplicationStopping.Register(log.ServerStopping);
         app.UseMiddleware<ErrorResponseMiddleware>();
         app.UseCors();
         app.UseMiddleware<ApiKeyMiddleware>();

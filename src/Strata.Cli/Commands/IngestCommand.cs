@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Strata.Core.Options;
 using Strata.Data.Documents;
@@ -40,7 +41,8 @@ internal static class IngestCommand
             {
                 AllowUrls = parse.GetValue(allowUrls) || context.Get<IngestionOptions>().AllowUrls,
             };
-            var pipeline = CollectionIngestion.Pipeline(target, ledger, embedder, parse.GetValue(chunkTokens), parse.GetValue(overlap), loaderOptions);
+            var pipeline = CollectionIngestion.Pipeline(
+                target, ledger, embedder, parse.GetValue(chunkTokens), parse.GetValue(overlap), loaderOptions, context.Get<ILoggerFactory>().CreateLogger("Strata.Ingestion"));
             var folders = new FolderLoadOptions();
             foreach (var glob in parse.GetValue(include) ?? [])
             {

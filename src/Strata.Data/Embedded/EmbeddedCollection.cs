@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Strata.Data.Collections;
 using Strata.Data.Hnsw;
 
@@ -16,12 +18,14 @@ public sealed partial class EmbeddedCollection : IVectorCollection
 {
     private readonly SqliteConnection connection;
     private readonly Lock gate = new();
+    private readonly ILogger logger;
     private HnswIndex index;
     private bool indexDirty;
     private bool disposed;
 
-    private EmbeddedCollection(string databasePath, SqliteConnection connection, CollectionSpec spec)
+    private EmbeddedCollection(string databasePath, SqliteConnection connection, CollectionSpec spec, ILogger logger)
     {
+        this.logger = logger;
         DatabasePath = databasePath;
         this.connection = connection;
         Spec = spec;
@@ -66,7 +70,7 @@ public sealed partial class EmbeddedCollection : IVectorCollection
         }
     }
 
-    internal static EmbeddedCollection Open(string databasePath, string name)
+    internal static EmbeddedCollection Open(string databasePath, string name, ILogger? logger = null)
     {
         SqliteConnection? connection = null;
         try
@@ -75,7 +79,7 @@ public sealed partial class EmbeddedCollection : IVectorCollection
             using var command = SqliteStore.Command(connection, "SELECT value FROM settings WHERE key = @k", null, ("@k", CollectionSchema.SpecKey));
             var json = command.ExecuteScalar() as string ?? throw new StrataDataException($"Collection '{name}' has no definition: the file is damaged.");
             var spec = JsonSerializer.Deserialize<CollectionSpec>(json) ?? throw new StrataDataException($"Collection '{name}' has an unreadable definition.");
-            return new EmbeddedCollection(databasePath, connection, spec);
+            return new EmbeddedCollection(databasePath, connection, spec, logger ?? NullLogger.Instance);
         }
         catch (SqliteException e)
         {
@@ -195,7 +199,10 @@ public sealed partial class EmbeddedCollection : IVectorCollection
             indexDirty = true;
             if (index.NeedsCompaction)
             {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var tombstones = index.TombstoneCount;
                 index = index.Compacted();
+                logger.IndexCompacted(Spec.Name, tombstones, index.Count, clock.Elapsed.TotalMilliseconds);
             }
         }
         catch (SqliteException e)

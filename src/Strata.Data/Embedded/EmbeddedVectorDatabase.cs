@@ -1,10 +1,12 @@
+using Microsoft.Extensions.Logging;
 using Strata.Data.Collections;
 
 namespace Strata.Data.Embedded;
 
 /// <summary>The embedded store: one SQLite file (plus its HNSW index file) per collection in one folder.</summary>
 /// <param name="directory">Where collection files live, normally <c>$STRATA_HOME/data</c>.</param>
-public sealed class EmbeddedVectorDatabase(string directory) : IVectorDatabase
+/// <param name="logger">Where index compactions are logged; none when null.</param>
+public sealed class EmbeddedVectorDatabase(string directory, ILogger? logger = null) : IVectorDatabase
 {
     /// <summary>The folder holding the collections.</summary>
     public string Directory { get; } = directory;
@@ -46,7 +48,7 @@ public sealed class EmbeddedVectorDatabase(string directory) : IVectorDatabase
             }
         }
 
-        return EmbeddedCollection.Open(path, spec.Name);
+        return EmbeddedCollection.Open(path, spec.Name, logger);
     }
 
     /// <summary>Opens an existing collection; the caller disposes it.</summary>
@@ -59,7 +61,7 @@ public sealed class EmbeddedVectorDatabase(string directory) : IVectorDatabase
             throw new StrataDataException($"Unknown collection '{name}'. Create it with 'strata collections create {name} --dim N'.");
         }
 
-        return EmbeddedCollection.Open(path, name);
+        return EmbeddedCollection.Open(path, name, logger);
     }
 
     IVectorCollection IVectorDatabase.Create(CollectionSpec spec) => Create(spec);

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Strata.Data.Collections;
 using Strata.Data.Documents;
 using Strata.Data.Filters;
@@ -25,8 +27,11 @@ public sealed class IngestionPipeline(
     IEmbeddingGenerator<string, Embedding<float>> embedder,
     DocumentLoader loader,
     RecursiveChunker chunker,
-    int embeddingBatchChunks = 512)
+    int embeddingBatchChunks = 512,
+    ILogger? logger = null)
 {
+    private readonly ILogger log = logger ?? NullLogger.Instance;
+
     /// <summary>The step names recorded per document, in order.</summary>
     public static readonly IReadOnlyList<string> StepNames = ["extract", "chunk", "embed", "store"];
 
@@ -155,6 +160,7 @@ public sealed class IngestionPipeline(
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                log.DocumentFailed(collection.Spec.Name, source, $"cannot read the file: {e.Message}");
                 return PreparedDocument.Failure(Record(source, "", DocumentState.Failed, $"cannot read the file: {e.Message}", null, 0, []));
             }
         }
@@ -162,6 +168,7 @@ public sealed class IngestionPipeline(
         // Same bytes as last time: a ready document stays ready, a failed one stays failed until it changes.
         if (previous is { State: DocumentState.Ready or DocumentState.Failed } && previous.ContentHash == hash)
         {
+            log.DocumentUnchanged(collection.Spec.Name, source);
             return new PreparedDocument(previous, null, [], previous.Chunks, Skipped: true);
         }
 
@@ -173,6 +180,8 @@ public sealed class IngestionPipeline(
             return PreparedDocument.Failure(Save(Record(source, hash, DocumentState.Failed, loaded.FailureReason, null, 0, [])));
         }
 
+        log.DocumentExtracted(collection.Spec.Name, source, loaded.Document!.Text.Length);
+        log.DocumentText(collection.Spec.Name, source, loaded.Document.Text);
         IReadOnlyList<DocumentChunk> chunks;
         using (var chunking = DataTelemetry.Start("ingest.chunk", collection.Spec.Name))
         {
@@ -185,6 +194,7 @@ public sealed class IngestionPipeline(
             return PreparedDocument.Failure(Save(Record(source, hash, DocumentState.Failed, "the document has no text to index", loaded.Document!.Title, 0, ["extract"])));
         }
 
+        log.DocumentChunked(collection.Spec.Name, source, chunks.Count);
         var record = Record(source, hash, DocumentState.Processing, null, loaded.Document!.Title, chunks.Count, ["extract", "chunk"]);
         return new PreparedDocument(Save(record), loaded.Document, chunks, previous?.Chunks ?? 0, Skipped: false);
     }
@@ -206,11 +216,13 @@ public sealed class IngestionPipeline(
         }
 
         GeneratedEmbeddings<Embedding<float>> vectors;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var embedding = DataTelemetry.Start("ingest.embed", collection.Spec.Name);
         embedding?.SetTag("strata.chunks", documents.Sum(d => d.Chunks.Count));
         try
         {
             vectors = await embedder.GenerateAsync(documents.SelectMany(d => d.Chunks).Select(c => c.Text).ToList(), cancellationToken: cancellationToken);
+            log.ChunksEmbedded(collection.Spec.Name, vectors.Count, documents.Count, clock.Elapsed.TotalMilliseconds);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -297,6 +309,15 @@ public sealed class IngestionPipeline(
     private IngestedDocument Save(IngestedDocument record)
     {
         ledger.Save(record);
+        if (record.State == DocumentState.Ready)
+        {
+            log.DocumentReady(collection.Spec.Name, record.Source, record.Chunks);
+        }
+        else if (record.State == DocumentState.Failed)
+        {
+            log.DocumentFailed(collection.Spec.Name, record.Source, record.Reason ?? "");
+        }
+
         return record;
     }
 

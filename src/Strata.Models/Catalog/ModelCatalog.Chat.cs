@@ -28,6 +28,7 @@ public sealed partial class ModelCatalog
             MaxParallelSequences = llama.MaxParallelSequences,
             Threads = llama.Threads,
             IdleUnloadTime = pipeline.IdleUnload,
+            Logger = logger,
         });
         return Task.FromResult(client);
     }

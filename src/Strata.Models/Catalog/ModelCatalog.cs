@@ -21,6 +21,7 @@ public sealed partial class ModelCatalog : IAsyncDisposable
     private readonly ModelPipelineOptions pipeline;
     private readonly LocalChatSettings llama;
     private readonly ILoggerFactory? loggerFactory;
+    private readonly ILogger logger;
     private readonly Dictionary<string, RemoteProviderOptions> providers;
     private readonly ConcurrentDictionary<string, Lazy<Task<IEmbeddingGenerator<string, Embedding<float>>>>> embedders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<IChatClient>>> chats = new(StringComparer.Ordinal);
@@ -34,6 +35,7 @@ public sealed partial class ModelCatalog : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(providers);
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.loggerFactory = loggerFactory;
+        logger = loggerFactory?.CreateLogger<ModelCatalog>() ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         pipeline = ModelPipelineOptions.From(models, telemetry);
         llama = LocalChatSettings.From(models.Llama);
         this.providers = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
@@ -171,12 +173,24 @@ public sealed partial class ModelCatalog : IAsyncDisposable
             var manifest = store.Find(reference)
                 ?? (BuiltInEmbeddingModels.IsBuiltIn(reference) ? await BuiltInEmbeddingModels.EnsureAsync(store, reference) : null)
                 ?? throw NotFound(reference);
-            inner = manifest.Format switch
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            logger.ModelLoading(manifest.Name, manifest.Format.ToString().ToLowerInvariant(), store.Root);
+            try
             {
-                ModelFormat.Onnx => OnnxEmbeddingGenerator.FromManifest(manifest, store),
-                ModelFormat.Gguf => LlamaEmbeddingGenerator.FromManifest(manifest, store),
-                _ => throw new ModelCatalogException($"'{reference}' is a {manifest.Format.ToString().ToLowerInvariant()} model; embeddings need an ONNX or GGUF model."),
-            };
+                inner = manifest.Format switch
+                {
+                    ModelFormat.Onnx => OnnxEmbeddingGenerator.FromManifest(manifest, store),
+                    ModelFormat.Gguf => LlamaEmbeddingGenerator.FromManifest(manifest, store),
+                    _ => throw new ModelCatalogException($"'{reference}' is a {manifest.Format.ToString().ToLowerInvariant()} model; embeddings need an ONNX or GGUF model."),
+                };
+            }
+            catch (Exception e) when (e is not ModelCatalogException)
+            {
+                logger.ModelLoadFailed(manifest.Name, e.Message);
+                throw;
+            }
+
+            logger.ModelLoaded(manifest.Name, clock.Elapsed.TotalMilliseconds);
         }
 
         return ModelPipeline.BuildEmbeddings(inner, pipeline, loggerFactory);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Strata.Models.Store;
 
 namespace Strata.Models.HuggingFace;
@@ -14,14 +16,16 @@ public sealed class ModelPuller
     private readonly HuggingFaceHubClient client;
     private readonly ModelStore store;
     private readonly HubFileDownloader downloader;
+    private readonly ILogger logger;
 
     /// <summary>Creates the puller.</summary>
-    public ModelPuller(HuggingFaceHubClient client, ModelStore store)
+    public ModelPuller(HuggingFaceHubClient client, ModelStore store, ILogger<ModelPuller>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(store);
         this.client = client;
         this.store = store;
+        this.logger = logger ?? (ILogger)NullLogger.Instance;
         downloader = new HubFileDownloader(client, store);
     }
 
@@ -33,6 +37,23 @@ public sealed class ModelPuller
     public async Task<ModelManifest> PullAsync(HubPullRequest request, IProgress<PullProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var (manifest, downloaded) = await PullCoreAsync(request, progress, cancellationToken);
+            logger.PullFinished(manifest.Name, manifest.Files.Count, downloaded, clock.Elapsed.TotalMilliseconds);
+            return manifest;
+        }
+        catch (HubException e)
+        {
+            logger.PullFailed(request.Reference.ToString(), e.Message);
+            throw;
+        }
+    }
+
+    // Returns the manifest and the bytes fetched (files already stored cost nothing).
+    private async Task<(ModelManifest Manifest, long Downloaded)> PullCoreAsync(HubPullRequest request, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    {
         var name = request.TargetName;
         if (ModelName.Validate(name) is { } problem)
         {
@@ -41,10 +62,11 @@ public sealed class ModelPuller
 
         if (request.Offline || client.Options.Offline)
         {
-            return store.Find(name) ?? throw new HubException(
-                $"Offline mode is on (HF_HUB_OFFLINE or --offline) and no model named '{name}' is in the store; pull it once while online.");
+            return (store.Find(name) ?? throw new HubException(
+                $"Offline mode is on (HF_HUB_OFFLINE or --offline) and no model named '{name}' is in the store; pull it once while online."), 0);
         }
 
+        logger.PullStarted(request.Reference.ToString(), name);
         var repository = await client.GetRepositoryAsync(request.Reference, cancellationToken);
         var selection = HubFileSelector.Select(repository, request);
         var toFetch = selection.Files.Where(file => !IsStored(file.Remote)).ToList();
@@ -80,7 +102,7 @@ public sealed class ModelPuller
             Metadata = metadata,
         };
         store.SaveManifest(manifest);
-        return manifest;
+        return (manifest, toFetch.Sum(file => file.Remote.Size));
     }
 
     /// <summary>An LFS file whose SHA-256 is already a blob in the store (from another model) needs no download.</summary>

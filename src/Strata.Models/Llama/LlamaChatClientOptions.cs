@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Strata.Models.Llama;
 
 /// <summary>How a GGUF model is loaded and served by <see cref="LlamaChatClient"/>.</summary>
@@ -20,6 +23,9 @@ public sealed record LlamaChatClientOptions
 
     /// <summary>The model id reported in responses; null uses the file name.</summary>
     public string? ModelId { get; init; }
+
+    /// <summary>Where loads and unloads are logged (names and timings only).</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
     /// <summary>Bounds on grammar-constrained JSON where a schema sets none.</summary>
     public JsonGrammarLimits JsonLimits { get; init; } = new();

@@ -91,6 +91,7 @@ public sealed class LlamaModelHost : IAsyncDisposable
             {
                 _loaded = null;
                 await loaded.DisposeAsync().ConfigureAwait(false);
+                _options.Logger.ModelUnloadedIdle(ModelName, _options.IdleUnloadTime.TotalSeconds);
             }
         }
         finally
@@ -140,6 +141,8 @@ public sealed class LlamaModelHost : IAsyncDisposable
         }
     }
 
+    private string ModelName => _options.ModelId ?? System.IO.Path.GetFileName(Path);
+
     private async Task<LoadedModel> LoadAsync(CancellationToken cancellationToken)
     {
         LlamaNativeLog.EnsureInstalled();
@@ -160,6 +163,8 @@ public sealed class LlamaModelHost : IAsyncDisposable
             parameters.BatchThreads = threads;
         }
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        _options.Logger.ModelLoading(ModelName, "gguf", Path);
         LLamaWeights weights;
         try
         {
@@ -167,16 +172,20 @@ public sealed class LlamaModelHost : IAsyncDisposable
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            _options.Logger.ModelLoadFailed(ModelName, exception.Message);
             throw new LlamaModelLoadException($"llama.cpp could not load '{Path}'; it said:\n{LlamaNativeLog.Text}", exception);
         }
 
         try
         {
-            return new LoadedModel(weights, new LlamaDecodeLoop(weights, parameters, _options.MaxParallelSequences, cacheTokens));
+            var loaded = new LoadedModel(weights, new LlamaDecodeLoop(weights, parameters, _options.MaxParallelSequences, cacheTokens));
+            _options.Logger.ModelLoaded(ModelName, clock.Elapsed.TotalMilliseconds);
+            return loaded;
         }
         catch (Exception exception)
         {
             weights.Dispose();
+            _options.Logger.ModelLoadFailed(ModelName, exception.Message);
             throw new LlamaModelLoadException($"llama.cpp could not create a context for '{Path}'; it said:\n{LlamaNativeLog.Text}", exception);
         }
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Strata.Data.Collections;
 using Strata.Data.Documents;
 using Strata.Data.Ingestion;
@@ -64,13 +65,13 @@ public static class CollectionIngestion
 
     /// <summary>
     /// The ingestion pipeline into <paramref name="collection"/>, chunking by MiniLM tokens; web pages only when
-    /// <paramref name="loaderOptions"/> allow URLs (off by default).
+    /// <paramref name="loaderOptions"/> allow URLs (off by default); steps are logged to <paramref name="logger"/> when given.
     /// </summary>
     public static IngestionPipeline Pipeline(
         IVectorCollection collection, IngestionLedger ledger, IEmbeddingGenerator<string, Embedding<float>> embedder,
-        int chunkTokens = DefaultChunkTokens, int overlapTokens = DefaultOverlapTokens, DocumentLoaderOptions? loaderOptions = null)
+        int chunkTokens = DefaultChunkTokens, int overlapTokens = DefaultOverlapTokens, DocumentLoaderOptions? loaderOptions = null, ILogger? logger = null)
     {
         var chunker = new RecursiveChunker(new MiniLmTokenCounter(), new ChunkingOptions { MaxTokens = chunkTokens, OverlapTokens = overlapTokens });
-        return new IngestionPipeline(collection, ledger, embedder, new DocumentLoader(loaderOptions), chunker);
+        return new IngestionPipeline(collection, ledger, embedder, new DocumentLoader(loaderOptions), chunker, logger: logger);
     }
 }

@@ -103,7 +103,7 @@ public sealed class IngestionQueue : BackgroundService
         {
             var collection = collections.Get(job.Collection);
             var embedder = await CollectionIngestion.EmbedderForAsync(catalog, collection, defaultEmbeddingModel, cancellationToken);
-            await CollectionIngestion.Pipeline(collection, ledger, embedder).IngestAsync([job.File], cancellationToken: cancellationToken);
+            await CollectionIngestion.Pipeline(collection, ledger, embedder, logger: logger).IngestAsync([job.File], cancellationToken: cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace Strata.Server;
+
+/// <summary>The server's own log messages, source-generated.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Strata is serving on {Urls} (STRATA_HOME {Home}); {Access}")]
+    public static partial void ServerStarted(this ILogger logger, string urls, string home, string access);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Strata is stopping")]
+    public static partial void ServerStopping(this ILogger logger);
+}
