@@ -97,7 +97,7 @@ health() {
 reply=""
 for _ in $(seq 1 60); do
   if health 2>/dev/null; then
-    say "  GET http://127.0.0.1:$port/health -> $(printf '%s' "$reply" | head -n 1 | tr -d '\r'), body: $(printf '%s' "$reply" | tail -n 1)"
+    say "  GET http://127.0.0.1:$port/health -> $(printf '%s' "$reply" | head -n 1 | tr -d '\r'), body $(printf '%s' "$reply" | tr -d '\r' | grep -o '{.*}' | head -n 1)"
     say "passed: doctor, train and serve work with only the .NET SDK and bash"
     exit 0
   fi
