@@ -8,7 +8,7 @@ using TorchSharp;
 namespace Strata.Synthesis.Tests.Runtime;
 
 /// <summary>
-/// The TorchSharp compatibility step (src/Strata.Synthesis/build/TorchSharpCompat.cs, compiled into this project)
+/// The TorchSharp compatibility step (src/Strata.Synthesis/build/, whose ELF reading and decision are compiled into this project)
 /// on a copy of the real package library. The edit is checked with <see cref="SymbolVersionOf"/>, a reader written
 /// here apart from the one under test, and by comparing bytes.
 /// </summary>
