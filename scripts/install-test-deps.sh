@@ -20,23 +20,20 @@ apt_install() {
 }
 
 missing=()
-# python3 reads the test reports for the closing summary line (and edits one ELF flag in the TorchSharp step).
-command -v python3 >/dev/null 2>&1 || missing+=(python3)
 # Debian's Chromium is the browser the end-to-end tests drive through Playwright (its own downloads are not used).
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 # Debian's reference manual is the real HTML corpus the document loader and chunker tests read.
 [[ -f /usr/share/debian-reference/ch08.en.html ]] || missing+=(debian-reference-en)
 # Linux manual pages: the troff corpus the vector benchmark's real-text dataset is cut from (its tests read signal(7)).
 [[ -f /usr/share/man/man7/signal.7.gz ]] || missing+=(manpages)
-# The TorchSharp compatibility step (src/Strata.Synthesis/build/) compiles a shim and patches a library copy
-# where the system libstdc++ predates GCC 13.
-command -v g++ >/dev/null 2>&1 || missing+=(g++)
-command -v patchelf >/dev/null 2>&1 || missing+=(patchelf)
 # The vector benchmark's hnswlib peer (tests/Strata.Cli.Tests) is a node program: npm installs hnswlib-node and compiles
-# its addon with node-gyp (g++ above, make, python3) against the system's node headers (Debian: libnode-dev). A node
-# installed another way is left alone: it brings its own npm and headers.
+# its addon with node-gyp (g++, make, python3) against the system's node headers (Debian: libnode-dev). A node
+# installed another way is left alone: it brings its own npm and headers. (The TorchSharp compatibility step needs no
+# compiler or python: it is C# that the SDK builds.)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm libnode-dev)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v make >/dev/null 2>&1 || missing+=(make)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 # The Synthesis tests train and evaluate on Fashion-MNIST.
 [[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] || missing+=(dataset-fashion-mnist)
 if ((${#missing[@]})); then
@@ -44,7 +41,8 @@ if ((${#missing[@]})); then
   apt_install "${missing[@]}"
 fi
 
-# The PostgreSQL backend's tests start a private PostgreSQL 15 cluster with the pgvector extension.
+# The PostgreSQL backend's tests start a private PostgreSQL 15 cluster with the pgvector extension, built below from
+# source with make and gcc.
 pg_missing=()
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || pg_missing+=(postgresql-15)
 [[ -x /usr/lib/postgresql/15/bin/pg_config && -f /usr/include/postgresql/15/server/postgres.h ]] || pg_missing+=(postgresql-server-dev-15)

@@ -15,19 +15,30 @@ mkdir -p "$results"
 dotnet build Strata.slnx -c Release --nologo -v quiet -clp:ErrorsOnly -clp:NoSummary
 
 status=0
+# The README's first command on a machine with only the SDK and bash: a fresh copy, built and run without a
+# compiler, make, patchelf or python on PATH (about 3 minutes: it builds the command line once more).
+bash scripts/check-sdk-only.sh || status=$?
+
 dotnet test Strata.slnx -c Release --no-build --nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
 
-# One closing line summing every test project's TRX report.
-python3 - "$results" <<'PY' || { echo "could not read the test reports" >&2; status=1; }
-import glob, sys, xml.etree.ElementTree as ET
-ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
-passed = failed = skipped = 0
-for path in glob.glob(sys.argv[1] + "/*.trx"):
-    counters = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
-    passed += int(counters.get("passed", 0))
-    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
-    skipped += int(counters.get("notExecuted", 0))
-print(f"{passed} passed, {failed} failed, {skipped} skipped")
-PY
+# One closing line summing every test project's TRX report (the Counters element of each).
+awk '
+  function count(name,   found) {
+    if (!match(counters, " " name "=\"[0-9]+\"")) return 0
+    found = substr(counters, RSTART, RLENGTH)
+    gsub(/[^0-9]/, "", found)
+    return found + 0
+  }
+  FNR == 1 { files++ }
+  match($0, /<Counters [^>]*>/) {
+    counters = substr($0, RSTART, RLENGTH); read++
+    passed += count("passed")
+    failed += count("failed") + count("error") + count("timeout") + count("aborted")
+    skipped += count("notExecuted")
+  }
+  END {
+    if (files == 0 || read != files) exit 1
+    printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped
+  }' "$results"/*.trx || { echo "could not read the test reports" >&2; status=1; }
 exit "$status"
