@@ -42,7 +42,9 @@ public sealed class PostgresConfigurationTests(PostgresFixture fixture)
     {
         var error = Assert.Throws<StrataDataException>(() => Services(("Data:Provider", "postgres")));
         Assert.Contains("Data:ConnectionString", error.Message, StringComparison.Ordinal);
-        Assert.Contains("'mongo' is not known", Assert.Throws<StrataDataException>(() => Services(("Data:Provider", "mongo"))).Message, StringComparison.Ordinal);
+        var unknown = Assert.Throws<Strata.Core.Errors.StrataConfigurationException>(() => Services(("Data:Provider", "mongo")));
+        Assert.Equal("Data:Provider", unknown.Key);
+        Assert.Contains("'mongo' is not known", unknown.Message, StringComparison.Ordinal);
     }
 
     [Fact]
