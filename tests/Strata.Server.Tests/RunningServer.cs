@@ -26,7 +26,11 @@ public sealed class RunningServer : IAsyncDisposable
     public IEnumerable<Microsoft.AspNetCore.Http.Endpoint> Endpoints =>
         app.Services.GetServices<Microsoft.AspNetCore.Routing.EndpointDataSource>().SelectMany(source => source.Endpoints);
 
-    public static async Task<RunningServer> StartAsync(IDictionary<string, string?>? settings = null, StrataPaths? paths = null)
+    /// <param name="settings">Configuration keys beyond the loopback address.</param>
+    /// <param name="paths">STRATA_HOME; a fresh temporary one when null.</param>
+    /// <param name="replace">Registers services that replace the server's own.</param>
+    public static async Task<RunningServer> StartAsync(
+        IDictionary<string, string?>? settings = null, StrataPaths? paths = null, Action<IServiceCollection>? replace = null)
     {
         paths ??= new StrataPaths(Path.Combine(Path.GetTempPath(), "strata-server-test-" + Guid.NewGuid().ToString("N")));
         var values = new Dictionary<string, string?> { ["Server:Urls"] = "http://127.0.0.1:0" };
@@ -36,7 +40,7 @@ public sealed class RunningServer : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var app = StrataServer.Build(paths, configuration);
+        var app = StrataServer.Build(paths, configuration, replace);
         await app.StartAsync();
         return new RunningServer(app, paths);
     }

@@ -32,7 +32,11 @@ public sealed class ServerSettingsTests
                 .ToHashSet(StringComparer.OrdinalIgnoreCase);
 
             Assert.Empty(read.Except(documented, StringComparer.OrdinalIgnoreCase));
-            Assert.Empty(documented.Except(read, StringComparer.OrdinalIgnoreCase));
+            // A nested section that is absent is looked up as a whole (Server:RateLimit), not key by key.
+            var unread = documented.Except(read, StringComparer.OrdinalIgnoreCase)
+                .Where(key => !source.KeysRead.Any(section => section.Contains(':', StringComparison.Ordinal) && key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase)))
+                .ToList();
+            Assert.Empty(unread);
         }
         finally
         {
