@@ -21,9 +21,9 @@ namespace Strata.Models.Llama;
 public sealed partial class JsonSchemaToGbnf
 {
     /// <summary>
-    /// The largest repetition count a grammar may hold, whatever the schema asks. llama.cpp refuses a count of 2000 or
-    /// more times the rules it repeats, and reads a maximum above 2000 as "no maximum" (its MAX_REPETITION_THRESHOLD),
-    /// so every bound stays below that.
+    /// The largest repetition count a grammar may hold, whatever the schema asks. llama.cpp (its MAX_REPETITION_THRESHOLD)
+    /// refuses a count above 2000, and one that reaches 2000 when multiplied by the rules it repeats, so every bound
+    /// stays below that.
     /// </summary>
     public const int MaxRepetition = GbnfGrammar.RepetitionThreshold - 1;
 

@@ -68,7 +68,7 @@ public sealed partial class SchemaGrammarFuzzTests
     [Fact]
     public void A_bound_above_llama_cpps_repetition_limit_stays_a_bound()
     {
-        // llama.cpp turns {0,n} with n over 2000 into "no limit", so the converter must never write such an n.
+        // llama.cpp refuses {0,n} with n over 2000 (newer versions read it as "no limit"): the converter caps n below it.
         var grammar = JsonSchemaToGbnf.Convert(JsonDocument.Parse("""{"type":"string","maxLength":100000}""").RootElement);
 
         Assert.Contains($"char{{0,{JsonSchemaToGbnf.MaxRepetition}}}", grammar, StringComparison.Ordinal);
