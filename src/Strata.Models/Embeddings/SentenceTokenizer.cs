@@ -2,7 +2,11 @@ using Microsoft.ML.Tokenizers;
 
 namespace Strata.Models.Embeddings;
 
-/// <summary>A BERT word-piece tokenizer with the length limit of the model it feeds.</summary>
+/// <summary>
+/// A BERT word-piece tokenizer with the length limit of the model it feeds. The tokenizer comes from
+/// <see cref="BertBasicTokenization"/>, so text is split as the reference BERT tokenizer splits it (line breaks and tabs
+/// separate words, accents are stripped for uncased models).
+/// </summary>
 internal sealed class SentenceTokenizer
 {
     private readonly BertTokenizer tokenizer;

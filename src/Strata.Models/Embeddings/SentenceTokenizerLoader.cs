@@ -29,7 +29,11 @@ internal static class SentenceTokenizerLoader
         {
             var lowerCase = tokenizerConfig?["do_lower_case"]?.GetValue<bool>() ?? true;
             using var stream = File.OpenRead(vocab);
-            tokenizer = BertTokenizer.Create(stream, new BertOptions { LowerCaseBeforeTokenization = lowerCase });
+            tokenizer = BertBasicTokenization.CreateTokenizer(
+                stream,
+                lowerCase,
+                tokenizerConfig?["strip_accents"]?.GetValue<bool>(),
+                tokenizerConfig?["tokenize_chinese_chars"]?.GetValue<bool>() ?? true);
         }
         else if (tokenizerJsonPath is not null)
         {
@@ -94,11 +98,11 @@ internal static class SentenceTokenizerLoader
 
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text.ToString()));
         var normalizer = FindBertNormalizer(json["normalizer"]);
-        return BertTokenizer.Create(stream, new BertOptions
-        {
-            LowerCaseBeforeTokenization = normalizer?["lowercase"]?.GetValue<bool>() ?? true,
-            IndividuallyTokenizeCjk = normalizer?["handle_chinese_chars"]?.GetValue<bool>() ?? true,
-        });
+        return BertBasicTokenization.CreateTokenizer(
+            stream,
+            normalizer?["lowercase"]?.GetValue<bool>() ?? true,
+            normalizer?["strip_accents"]?.GetValue<bool>(),
+            normalizer?["handle_chinese_chars"]?.GetValue<bool>() ?? true);
     }
 
     private static JsonNode? FindBertNormalizer(JsonNode? normalizer)

@@ -12,12 +12,26 @@ namespace Strata.Models.Llama;
 /// because an unbounded rule lets a weak model write forever; and only local <c>$ref</c>s without cycles are followed.
 /// This is the one hard file of the folder.
 /// </summary>
-public sealed class JsonSchemaToGbnf
+/// <remarks>
+/// Every rule a body refers to is defined: <c>space</c>, which ends every value, is defined up front (a grammar made
+/// only of <c>enum</c>/<c>const</c> values, or an object without properties, once used it without defining it, and
+/// llama.cpp refused the grammar). Anything the converter cannot express fails with <see cref="NotSupportedException"/>
+/// naming the keyword, never with another exception.
+/// </remarks>
+public sealed partial class JsonSchemaToGbnf
 {
-    /// <summary>The largest repetition count a grammar may hold, whatever the schema asks.</summary>
-    public const int MaxRepetition = 4096;
+    /// <summary>
+    /// The largest repetition count a grammar may hold, whatever the schema asks. llama.cpp (its MAX_REPETITION_THRESHOLD)
+    /// refuses a count above 2000, and one that reaches 2000 when multiplied by the rules it repeats, so every bound
+    /// stays below that.
+    /// </summary>
+    public const int MaxRepetition = GbnfGrammar.RepetitionThreshold - 1;
+
+    /// <summary>The body of <c>space</c>, the optional blank that ends every value.</summary>
+    internal const string SpaceRule = "\" \"?";
 
     private readonly Dictionary<string, string> _rules = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Reference, int Depth), string> _resolved = new();
     private readonly JsonGrammarLimits _limits;
     private readonly JsonElement _document;
     private readonly Stack<string> _refsInProgress = new();
@@ -25,11 +39,18 @@ public sealed class JsonSchemaToGbnf
     private JsonSchemaToGbnf(JsonElement document, JsonGrammarLimits limits)
     {
         _document = document;
-        _limits = limits;
+        // Configured limits obey the same repetition ceiling as schema bounds.
+        _limits = limits with
+        {
+            MaxStringLength = Math.Clamp(limits.MaxStringLength, 0, MaxRepetition),
+            MaxArrayItems = Math.Clamp(limits.MaxArrayItems, 0, MaxRepetition),
+            MaxObjectProperties = Math.Clamp(limits.MaxObjectProperties, 0, MaxRepetition),
+        };
+        _rules["space"] = SpaceRule;
     }
 
     /// <summary>Builds a grammar whose <c>root</c> rule matches exactly the JSON values the schema allows.</summary>
-    /// <exception cref="NotSupportedException">The schema uses something the converter cannot express (a remote or cyclic <c>$ref</c>).</exception>
+    /// <exception cref="NotSupportedException">The schema uses something the converter cannot express (a remote or cyclic <c>$ref</c>, impossible bounds, a keyword of the wrong type).</exception>
     public static string Convert(JsonElement schema, JsonGrammarLimits? limits = null)
     {
         var converter = new JsonSchemaToGbnf(schema, limits ?? new JsonGrammarLimits());
@@ -48,7 +69,8 @@ public sealed class JsonSchemaToGbnf
 
     /// <summary>
     /// Adds the rules for <paramref name="schema"/> to a grammar being built elsewhere (tool calls) and returns the
-    /// expression that matches it. Rule names get <paramref name="prefix"/> so several schemas can share one grammar.
+    /// expression that matches it. Rule names get <paramref name="prefix"/> so several schemas can share one grammar;
+    /// the shared primitives (<c>space</c> included) are added too.
     /// </summary>
     internal static string AddTo(Dictionary<string, string> rules, JsonElement schema, string prefix, JsonGrammarLimits limits)
     {
@@ -81,14 +103,19 @@ public sealed class JsonSchemaToGbnf
             return AnyValue(depth);
         }
 
+        if (schema.ValueKind == JsonValueKind.False)
+        {
+            throw new NotSupportedException("the schema 'false' allows no value at all");
+        }
+
         if (schema.ValueKind != JsonValueKind.Object)
         {
-            throw new NotSupportedException($"a schema must be an object or true, not {schema.ValueKind}");
+            throw new NotSupportedException($"a schema must be an object or a boolean, not {schema.ValueKind}");
         }
 
         if (schema.TryGetProperty("$ref", out var reference))
         {
-            return Reference(reference.GetString() ?? "", depth);
+            return Reference(reference.ValueKind == JsonValueKind.String ? reference.GetString()! : throw Wrong("$ref", "a string", reference), depth);
         }
 
         if (schema.TryGetProperty("const", out var constant))
@@ -98,14 +125,14 @@ public sealed class JsonSchemaToGbnf
 
         if (schema.TryGetProperty("enum", out var values) && values.ValueKind == JsonValueKind.Array)
         {
-            return Define(name, "(" + string.Join(" | ", values.EnumerateArray().Select(Literal)) + ") space");
+            return Define(name, "(" + string.Join(" | ", NonEmpty(values, "enum").EnumerateArray().Select(Literal)) + ") space");
         }
 
         foreach (var keyword in (string[])["anyOf", "oneOf"])
         {
             if (schema.TryGetProperty(keyword, out var options) && options.ValueKind == JsonValueKind.Array)
             {
-                var alternatives = options.EnumerateArray().Select((option, i) => Visit(option, $"{name}-{i}", depth)).ToList();
+                var alternatives = NonEmpty(options, keyword).EnumerateArray().Select((option, i) => Visit(option, $"{name}-{i}", depth)).ToList();
                 return Define(name, string.Join(" | ", alternatives));
             }
         }
@@ -114,11 +141,11 @@ public sealed class JsonSchemaToGbnf
         {
             if (type.ValueKind == JsonValueKind.Array)
             {
-                var alternatives = type.EnumerateArray().Select(t => VisitType(schema, t.GetString() ?? "", $"{name}-{t.GetString()}", depth)).ToList();
+                var alternatives = NonEmpty(type, "type").EnumerateArray().Select(t => VisitType(schema, TypeName(t), $"{name}-{TypeName(t)}", depth)).ToList();
                 return Define(name, string.Join(" | ", alternatives));
             }
 
-            return VisitType(schema, type.GetString() ?? "", name, depth);
+            return VisitType(schema, TypeName(type), name, depth);
         }
 
         if (schema.TryGetProperty("properties", out _))
@@ -153,10 +180,18 @@ public sealed class JsonSchemaToGbnf
             return FreeObject(depth);
         }
 
-        var required = schema.TryGetProperty("required", out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Select(item => item.GetString() ?? "").ToHashSet(StringComparer.Ordinal)
-            : [];
+        var required = Required(schema);
+        foreach (var property in properties.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.False && required.Contains(property.Name))
+            {
+                throw new NotSupportedException($"the required property '{property.Name}' has the schema 'false', so no object can match");
+            }
+        }
+
         var pairs = properties.EnumerateObject()
+            // A property whose schema is false may not appear at all.
+            .Where(property => property.Value.ValueKind != JsonValueKind.False)
             .Select(property => (property.Name, Required: required.Contains(property.Name),
                 Rule: Define($"{name}-{Sanitize(property.Name)}-kv",
                     $"{Literal(JsonSerializer.SerializeToElement(property.Name))} space \":\" space {Visit(property.Value, $"{name}-{Sanitize(property.Name)}", depth + 1)}")))
@@ -175,38 +210,79 @@ public sealed class JsonSchemaToGbnf
         }
         else if (optionalRules.Count > 0)
         {
-            // No property is required: the object may start with any of them, and only later ones may follow.
-            var starts = optionalRules.Select((first, i) =>
-                first + string.Concat(optionalRules.Skip(i + 1).Select(next => $" (\",\" space {next})?")));
-            body.Append("(" + string.Join(" | ", starts) + ")?");
+            // A rule and "?", not a group: llama.cpp would count each name first seen inside a group against its "?".
+            body.Append(Define($"{name}-props", string.Join(" | ", OptionalStarts(optionalRules, name))) + "?");
         }
 
         body.Append(" \"}\" space");
         return Define(name, body.ToString());
     }
 
-    private string ArrayRule(JsonElement schema, string name, int depth)
+    // No property is required: the object may start with any of them, and only later ones may follow. What may follow
+    // property i is one shared rule, so n optional properties make n rules rather than n² terms.
+    private List<string> OptionalStarts(List<string> optionalRules, string name)
     {
-        var item = schema.TryGetProperty("items", out var items) ? Visit(items, $"{name}-item", depth + 1) : AnyValue(depth + 1);
-        var (min, max) = Bounds(schema, "minItems", "maxItems", _limits.MaxArrayItems);
-        return Define(name, $"\"[\" space {Sequence(item, min, max)} \"]\" space");
+        var starts = new string[optionalRules.Count];
+        string? after = null;
+        for (var i = optionalRules.Count - 1; i >= 0; i--)
+        {
+            starts[i] = after is null ? optionalRules[i] : $"{optionalRules[i]} {after}";
+            if (i > 0)
+            {
+                after = Define($"{name}-after{i - 1}", $"(\",\" space {optionalRules[i]})?" + (after is null ? "" : $" {after}"));
+            }
+        }
+
+        return [.. starts];
     }
 
-    // Between min and max comma-separated items.
-    private static string Sequence(string item, int min, int max)
+    private static HashSet<string> Required(JsonElement schema)
+    {
+        if (!schema.TryGetProperty("required", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        return list.EnumerateArray()
+            .Select(item => item.ValueKind == JsonValueKind.String ? item.GetString()! : throw Wrong("required", "a list of property names", item))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    private string ArrayRule(JsonElement schema, string name, int depth)
+    {
+        var (min, max) = Bounds(schema, "minItems", "maxItems", _limits.MaxArrayItems);
+        if (schema.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.False)
+        {
+            // No item is allowed: only the empty array matches.
+            return min > 0 ? throw new NotSupportedException($"'items' is false, so no array has the {min} items minItems asks for") : Define(name, "\"[\" space \"]\" space");
+        }
+
+        var item = items.ValueKind != JsonValueKind.Undefined ? Visit(items, $"{name}-item", depth + 1) : AnyValue(depth + 1);
+        return Define(name, $"\"[\" space {Sequence(item, min, max, name)} \"]\" space");
+    }
+
+    // Between min and max comma-separated items. An optional list is a rule of its own followed by "?", not a group:
+    // llama.cpp counts every rule a repetition creates inside a group against the group's own quantifier, so
+    // "(item (, item){0,1998})?" would be refused while "items?" is not.
+    private string Sequence(string item, int min, int max, string name)
     {
         if (max <= 0)
         {
             return "";
         }
 
-        var rest = $"(\",\" space {item}){{{Math.Max(0, min - 1)},{max - 1}}}";
-        return min > 0 ? $"{item} {rest}" : $"({item} {rest})?";
+        var items = $"{item} (\",\" space {item}){{{Math.Max(0, min - 1)},{max - 1}}}";
+        return min > 0 ? items : Define($"{name}-items", items) + "?";
     }
 
     private string StringRule(JsonElement schema)
     {
         var (min, max) = Bounds(schema, "minLength", "maxLength", _limits.MaxStringLength);
+        return String(min, max);
+    }
+
+    private string String(int min, int max)
+    {
         AddCharRule();
         return Primitive($"string-{min}-{max}", $"\"\\\"\" char{{{min},{max}}} \"\\\"\" space");
     }
@@ -215,10 +291,15 @@ public sealed class JsonSchemaToGbnf
     private static (int Min, int Max) Bounds(JsonElement schema, string minKeyword, string maxKeyword, int defaultMax)
     {
         var min = Read(minKeyword) ?? 0;
+        if (min > MaxRepetition)
+        {
+            throw new NotSupportedException($"{minKeyword} {min} is more than the {MaxRepetition} this runtime can constrain");
+        }
+
         var max = Math.Min(Read(maxKeyword) ?? Math.Max(min, defaultMax), MaxRepetition);
         if (min > max)
         {
-            throw new NotSupportedException($"{minKeyword} {min} is larger than {maxKeyword} {max} (at most {MaxRepetition} is supported)");
+            throw new NotSupportedException($"{minKeyword} {min} is larger than {maxKeyword} {max}");
         }
 
         return (min, max);
@@ -232,101 +313,19 @@ public sealed class JsonSchemaToGbnf
 
             return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && number >= 0
                 ? (int)Math.Min(number, int.MaxValue)
-                : throw new NotSupportedException($"{keyword} must be a non-negative integer, not {value.GetRawText()}");
+                : throw Wrong(keyword, "a non-negative integer", value);
         }
     }
 
-    private string FreeObject(int depth)
-    {
-        var name = $"object-d{depth}";
-        if (!_rules.ContainsKey(name))
-        {
-            _rules[name] = "";
-            AddCharRule();
-            var key = Primitive($"string-0-{_limits.MaxStringLength}", $"\"\\\"\" char{{0,{_limits.MaxStringLength}}} \"\\\"\" space");
-            var pair = $"{key} \":\" space {AnyValue(depth + 1)}";
-            _rules[name] = $"\"{{\" space {Sequence($"({pair})", 0, _limits.MaxObjectProperties)} \"}}\" space";
-        }
-
-        return name;
-    }
-
-    private string AnyValue(int depth)
-    {
-        var name = $"value-d{depth}";
-        if (_rules.ContainsKey(name))
-        {
-            return name;
-        }
-
-        _rules[name] = "";
-        AddCharRule();
-        var alternatives = new List<string>
-        {
-            Primitive($"string-0-{_limits.MaxStringLength}", $"\"\\\"\" char{{0,{_limits.MaxStringLength}}} \"\\\"\" space"),
-            Primitive("number", "\"-\"? integral-part (\".\" [0-9]{1,15})? ([eE] [-+]? [0-9]{1,2})? space"),
-            Primitive("boolean", "(\"true\" | \"false\") space"),
-            Primitive("null", "\"null\" space"),
-        };
-
-        // Containers only above the depth limit, so free-form JSON always closes.
-        if (depth < _limits.MaxDepth)
-        {
-            alternatives.Insert(0, FreeObject(depth));
-            alternatives.Insert(1, Define($"array-d{depth}", $"\"[\" space {Sequence(AnyValue(depth + 1), 0, _limits.MaxArrayItems)} \"]\" space"));
-        }
-
-        _rules[name] = string.Join(" | ", alternatives);
-        return name;
-    }
-
-    private string Reference(string reference, int depth)
-    {
-        const string local = "#/";
-        if (!reference.StartsWith(local, StringComparison.Ordinal) || _document.ValueKind != JsonValueKind.Object)
-        {
-            throw new NotSupportedException($"only local $refs are supported, not '{reference}'");
-        }
-
-        if (_refsInProgress.Contains(reference))
-        {
-            throw new NotSupportedException($"the schema refers to itself through '{reference}'; recursive schemas are not supported");
-        }
-
-        var target = _document;
-        foreach (var segment in reference[local.Length..].Split('/'))
-        {
-            var key = segment.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
-            if (!target.TryGetProperty(key, out target))
-            {
-                throw new NotSupportedException($"the $ref '{reference}' points nowhere");
-            }
-        }
-
-        _refsInProgress.Push(reference);
-        try
-        {
-            return Visit(target, "ref-" + Sanitize(reference[local.Length..]), depth);
-        }
-        finally
-        {
-            _refsInProgress.Pop();
-        }
-    }
-
-    private void AddCharRule()
-    {
+    private void AddCharRule() =>
         // llama.cpp's grammar engine does not check UTF-8 continuation bytes, so a model emitting broken UTF-8 could slip
         // a quote past a raw non-ASCII character; ASCII plus \u escapes keeps every answer parseable.
         _rules.TryAdd("char", _limits.AsciiStrings
             ? "[ !#-\\[\\]-~] | \"\\\\\" ([\"\\\\/bfnrt] | \"u\" [0-9a-fA-F]{4})"
             : "[^\"\\\\\\x7F\\x00-\\x1F] | \"\\\\\" ([\"\\\\/bfnrt] | \"u\" [0-9a-fA-F]{4})");
-        _rules.TryAdd("space", "\" \"?");
-    }
 
     private string Primitive(string name, string body)
     {
-        _rules.TryAdd("space", "\" \"?");
         _rules.TryAdd("integral-part", "[0] | [1-9] [0-9]{0,15}");
         _rules.TryAdd(name, body);
         return name;
@@ -342,6 +341,18 @@ public sealed class JsonSchemaToGbnf
 
         _rules[unique] = body;
         return unique;
+    }
+
+    private static JsonElement NonEmpty(JsonElement list, string keyword) =>
+        list.GetArrayLength() > 0 ? list : throw new NotSupportedException($"'{keyword}' is an empty list, so no value can match");
+
+    private static string TypeName(JsonElement type) =>
+        type.ValueKind == JsonValueKind.String ? type.GetString()! : throw Wrong("type", "a type name or a list of them", type);
+
+    private static NotSupportedException Wrong(string keyword, string expected, JsonElement value)
+    {
+        var text = value.GetRawText();
+        return new NotSupportedException($"'{keyword}' must be {expected}, not {(text.Length > 40 ? text[..40] + "..." : text)}");
     }
 
     // A JSON value written compactly, as a GBNF string literal.

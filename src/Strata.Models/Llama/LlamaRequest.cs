@@ -26,15 +26,7 @@ internal sealed record LlamaRequest(LLamaToken[] PromptTokens, int MaxOutputToke
         }
 
         var allowPlainAnswer = toolMode is not RequiredChatToolMode;
-        string? grammar = null;
-        if (tools.Count > 0)
-        {
-            grammar = ToolCallGrammar.Build(tools, allowPlainAnswer, limits);
-        }
-        else if (options?.ResponseFormat is ChatResponseFormatJson json)
-        {
-            grammar = json.Schema is { } schema ? JsonSchemaToGbnf.Convert(schema, limits) : JsonSchemaToGbnf.ConvertAnyObject(limits);
-        }
+        var grammar = CheckedGrammar(weights, tools, allowPlainAnswer, options?.ResponseFormat, limits);
 
         var prompt = ChatPromptRenderer.Render(weights, host.HasChatTemplate, messages, options, tools);
         // "special: true" so the template's markers (<|im_start|> ...) become their control tokens, not text.
@@ -60,5 +52,46 @@ internal sealed record LlamaRequest(LLamaToken[] PromptTokens, int MaxOutputToke
         }
 
         return new LlamaRequest(tokens, maxOutput, grammar, tools, allowPlainAnswer);
+    }
+
+    // The grammar that constrains the answer, if any, checked by the managed GBNF check and then by llama.cpp's own
+    // parser before the request is queued: a grammar llama.cpp refuses must fail this request, not crash the process.
+    private static string? CheckedGrammar(LLamaWeights weights, List<AIFunctionDeclaration> tools, bool allowPlainAnswer, ChatResponseFormat? format, JsonGrammarLimits limits)
+    {
+        string grammar;
+        string subject;
+        if (tools.Count > 0)
+        {
+            grammar = ToolCallGrammar.Build(tools, allowPlainAnswer, limits);
+            subject = "the calls of tool(s) " + string.Join(", ", tools.Select(tool => $"'{tool.Name}'"));
+        }
+        else if (format is ChatResponseFormatJson json)
+        {
+            subject = json.Schema is null ? "JSON output" : "the response format's JSON schema";
+            try
+            {
+                grammar = json.Schema is { } schema ? JsonSchemaToGbnf.Convert(schema, limits) : JsonSchemaToGbnf.ConvertAnyObject(limits);
+            }
+            catch (NotSupportedException e) when (e is not LlamaGrammarException)
+            {
+                throw new LlamaGrammarException($"{subject} cannot be used to constrain the answer: {e.Message}", e);
+            }
+        }
+        else
+        {
+            return null;
+        }
+
+        try
+        {
+            GbnfGrammar.Validate(grammar);
+            NativeGrammarCheck.EnsureParses(weights.NativeHandle, grammar);
+        }
+        catch (LlamaGrammarException e)
+        {
+            throw new LlamaGrammarException($"the grammar for {subject} was refused: {e.Message}", e);
+        }
+
+        return grammar;
     }
 }

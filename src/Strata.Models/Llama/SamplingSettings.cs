@@ -30,6 +30,8 @@ internal static class SamplingSettings
             FrequencyPenalty = Penalty(options?.FrequencyPenalty, nameof(ChatOptions.FrequencyPenalty)),
             PresencePenalty = Penalty(options?.PresencePenalty, nameof(ChatOptions.PresencePenalty)),
             Seed = options?.Seed is { } seed ? unchecked((uint)seed) : (uint)Random.Shared.Next(),
+            // LLamaSharp builds the sampler from this on the first token without checking llama.cpp's result; the
+            // grammar has already passed GbnfGrammar and NativeGrammarCheck in LlamaRequest.Prepare.
             Grammar = grammar is null ? null : new Grammar(grammar, "root"),
         };
     }

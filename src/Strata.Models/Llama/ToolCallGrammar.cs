@@ -11,14 +11,25 @@ namespace Strata.Models.Llama;
 /// </summary>
 internal static class ToolCallGrammar
 {
+    /// <exception cref="LlamaGrammarException">A tool's parameters schema cannot be expressed as a grammar; the message names the tool.</exception>
     public static string Build(IReadOnlyList<AIFunctionDeclaration> functions, bool allowPlainAnswer, JsonGrammarLimits limits)
     {
-        var rules = new Dictionary<string, string>(StringComparer.Ordinal);
+        // The call rules below use space themselves, whatever the tools' schemas need.
+        var rules = new Dictionary<string, string>(StringComparer.Ordinal) { ["space"] = JsonSchemaToGbnf.SpaceRule };
         var calls = new List<string>();
         for (var i = 0; i < functions.Count; i++)
         {
             var function = functions[i];
-            var arguments = JsonSchemaToGbnf.AddTo(rules, ArgumentsSchema(function.JsonSchema), $"tool{i}-args", limits);
+            string arguments;
+            try
+            {
+                arguments = JsonSchemaToGbnf.AddTo(rules, ArgumentsSchema(function.JsonSchema), $"tool{i}-args", limits);
+            }
+            catch (NotSupportedException e)
+            {
+                throw new LlamaGrammarException($"the parameters schema of tool '{function.Name}' cannot be used to constrain a call: {e.Message}", e);
+            }
+
             var name = JsonSerializer.Serialize(function.Name).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
             rules[$"tool{i}-call"] = $"\"{{\" space \"\\\"name\\\"\" space \":\" space \"{name}\" space \",\" space \"\\\"arguments\\\"\" space \":\" space {arguments} \"}}\" space";
             calls.Add($"tool{i}-call");

@@ -7,6 +7,7 @@ namespace Strata.Models.Formats.Gguf;
 /// Reads and validates the header of a GGUF file: metadata and tensor descriptions, never tensor data.
 /// The checks follow llama.cpp's own loader (gguf.cpp), so a file this reader accepts is one llama.cpp can parse,
 /// and a file it rejects gets a message naming the problem and its byte offset instead of a native crash.
+/// Model metadata that would make llama.cpp abort while loading is refused too (<see cref="GgufModelChecks"/>).
 /// </summary>
 /// <remarks>This file is long because validating hostile input is the hard part; every check is here, in file order.</remarks>
 public static class GgufReader
@@ -61,7 +62,9 @@ public static class GgufReader
         }
 
         CheckTensorsFitInData(tensors, dataOffset, alignment, cursor.Length);
-        return new GgufFile(version, alignment, dataOffset, metadata, tensors.Select(entry => entry.Info).ToList());
+        var file = new GgufFile(version, alignment, dataOffset, metadata, tensors.Select(entry => entry.Info).ToList());
+        GgufModelChecks.Check(file);
+        return file;
     }
 
     private static int ReadVersion(GgufCursor cursor)

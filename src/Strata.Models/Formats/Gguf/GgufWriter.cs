@@ -23,17 +23,39 @@ public sealed class GgufWriter
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        if (key == "general.alignment" && (value.Type != GgufValueType.UInt32 || !BitOperations.IsPow2((uint)value.Value)))
-        {
-            throw new ArgumentException("general.alignment must be a UInt32 power of two", nameof(value));
-        }
-
+        CheckAlignment(key, value);
         if (!metadata.TryAdd(key, value))
         {
             throw new ArgumentException($"metadata key '{key}' was already added", nameof(key));
         }
 
         return this;
+    }
+
+    /// <summary>
+    /// Sets a metadata key whether or not it was added before, keeping its place; for a variant of a built model (a
+    /// different vocabulary, one deliberately wrong value in a test).
+    /// </summary>
+    /// <exception cref="ArgumentException"><c>general.alignment</c> is not a u32 power of two.</exception>
+    public GgufWriter Set(string key, GgufValue value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!metadata.ContainsKey(key))
+        {
+            return Add(key, value);
+        }
+
+        CheckAlignment(key, value);
+        metadata[key] = value;
+        return this;
+    }
+
+    /// <summary>Removes a tensor added before; returns whether there was one of that name.</summary>
+    public bool RemoveTensor(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return tensors.RemoveAll(tensor => tensor.Name == name) > 0;
     }
 
     /// <summary>Adds an F32 tensor; <paramref name="dimensions"/> are fastest-varying first, as ggml's ne[].</summary>
@@ -119,6 +141,14 @@ public sealed class GgufWriter
         }
 
         output.Flush();
+    }
+
+    private static void CheckAlignment(string key, GgufValue value)
+    {
+        if (key == "general.alignment" && (value.Type != GgufValueType.UInt32 || !BitOperations.IsPow2((uint)value.Value)))
+        {
+            throw new ArgumentException("general.alignment must be a UInt32 power of two", nameof(value));
+        }
     }
 
     private static void Pad(BinaryWriter output, long alignment)
