@@ -4,7 +4,7 @@ namespace Strata.Data.Documents;
 public sealed class ChunkingOptions
 {
     /// <summary>The most tokens in one chunk. The default fills MiniLM's 256-piece input less its [CLS] and [SEP].</summary>
-    public int MaxTokens { get; set; } = MiniLmTokenCounter.ModelMaxTokens - 2;
+    public int MaxTokens { get; set; } = 254;
 
     /// <summary>
     /// The most tokens a chunk repeats from the end of the one before it, so a sentence cut at a boundary is still

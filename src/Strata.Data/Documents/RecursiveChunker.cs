@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Strata.Core;
 
 namespace Strata.Data.Documents;
 

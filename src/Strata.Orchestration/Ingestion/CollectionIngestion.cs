@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Strata.Models.Embeddings;
 using Strata.Data.Collections;
 using Strata.Data.Documents;
 using Strata.Data.Ingestion;

@@ -1,3 +1,4 @@
+using Strata.Models.Embeddings;
 using Strata.Data.Documents;
 
 namespace Strata.Data.Tests.Documents;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Strata.Models.Embeddings;
 using Strata.Data.Collections;
 using Strata.Data.Documents;
 using Strata.Data.Embedded;

