@@ -2,12 +2,11 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 using Strata.Core;
 using Strata.Core.Options;
 using Strata.Models.Catalog;
 using Strata.Models.Store;
+using Strata.Monitoring.Telemetry;
 using Strata.Server;
 
 namespace Strata.Cli;
@@ -23,6 +22,7 @@ internal sealed class CliContext : IAsyncDisposable
     private static readonly List<CliContext> Created = [];
     private readonly IServiceCollection registrations;
     private ServiceProvider? services;
+    private IDisposable[]? telemetry;
 
     private CliContext(StrataPaths paths, IConfigurationRoot configuration)
     {
@@ -39,21 +39,28 @@ internal sealed class CliContext : IAsyncDisposable
 
     public IConfigurationRoot Configuration { get; }
 
-    /// <summary>The layers wired as the server wires them. Tracing and metrics start with the container.</summary>
-    public IServiceProvider Services => services ??= Start(registrations);
+    /// <summary>
+    /// The layers wired as the server wires them, without starting telemetry: for what makes no model call and
+    /// writes no span (reading the store, listing models). Everything else goes through <see cref="Get{T}"/>.
+    /// </summary>
+    public IServiceProvider Services => services ??= registrations.BuildServiceProvider();
 
-    /// <summary>The model store.</summary>
-    public ModelStore Store => Get<ModelStore>();
+    /// <summary>The model store (reading it records nothing, so telemetry is not started for it).</summary>
+    public ModelStore Store => Services.GetRequiredService<ModelStore>();
 
-    /// <summary>Resolves model references to clients (local, built-in, remote).</summary>
+    /// <summary>Resolves model references to clients (local, built-in, remote); telemetry starts with it.</summary>
     public ModelCatalog Catalog => Get<ModelCatalog>();
 
     /// <summary>The bound <c>Models</c> section (default models).</summary>
-    public ModelsOptions Models => Get<ModelsOptions>();
+    public ModelsOptions Models => Services.GetRequiredService<ModelsOptions>();
 
-    /// <summary>A service of any layer.</summary>
+    /// <summary>A service of any layer, with tracing and metrics started so that what it does is recorded.</summary>
     public T Get<T>()
-        where T : notnull => Services.GetRequiredService<T>();
+        where T : notnull
+    {
+        StartTelemetry();
+        return Services.GetRequiredService<T>();
+    }
 
     /// <summary>
     /// Builds the context for a parsed command line. <paramref name="commandOptions"/> are the keys this command's own
@@ -111,10 +118,18 @@ internal sealed class CliContext : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // The models first (their last calls end their spans), then the providers, which write what they hold.
+        var providers = telemetry ?? [];
+        telemetry = null;
         if (services is not null)
         {
             await services.DisposeAsync();
             services = null;
+        }
+
+        foreach (var provider in providers)
+        {
+            provider.Dispose();
         }
     }
 
@@ -133,12 +148,16 @@ internal sealed class CliContext : IAsyncDisposable
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
     }
 
-    private static ServiceProvider Start(IServiceCollection registrations)
+    // A host starts telemetry as hosted services (AddStrataTelemetry); the command line has none and starts the providers
+    // itself, only for commands that use a layer's services: they cost about 140 ms of start-up, which a command that
+    // only reads the store (`models list`) does not need to pay.
+    private void StartTelemetry()
     {
-        var provider = registrations.BuildServiceProvider();
-        // A host starts these as hosted services; the command line has no host, so resolving them starts them.
-        provider.GetService<TracerProvider>();
-        provider.GetService<MeterProvider>();
-        return provider;
+        if (telemetry is null)
+        {
+            var options = Services.GetRequiredService<TelemetryOptions>();
+            var store = Services.GetRequiredService<TraceStore>();
+            telemetry = [StrataTelemetry.CreateTracerProvider(options, store), StrataTelemetry.CreateMeterProvider(options, store)];
+        }
     }
 }

@@ -15,11 +15,10 @@ public static class StrataConfiguration
     public const string EnvironmentPrefix = "STRATA__";
 
     /// <summary>
-    /// The built-in defaults, the lowest layer: every options key's default as written on its property (so
-    /// <c>strata config show</c> lists them), and the log levels.
+    /// The built-in defaults, the lowest layer: only the log levels. Every other default is written once, on its
+    /// options class's property (<see cref="StrataOptionSections"/>), where <c>strata config show</c> reads it.
     /// </summary>
-    public static IReadOnlyDictionary<string, string?> Defaults { get; } = new Dictionary<string, string?>(
-        StrataOptionSections.AllKeys.Where(key => key.Default != "none").Select(key => KeyValuePair.Create(key.Key, (string?)key.Default)))
+    public static IReadOnlyDictionary<string, string?> Defaults { get; } = new Dictionary<string, string?>
     {
         // Request-by-request framework logs drown out what matters; errors and Strata's own messages remain.
         ["Logging:LogLevel:Default"] = "Information",

@@ -14,10 +14,10 @@ namespace Strata.Monitoring;
 public static class StrataMonitoringServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the Monitoring layer: the run store (<see cref="RunStore"/>, <see cref="IRunTracker"/>), the trace store
-    /// (<see cref="TraceStore"/>), usage prices, and OpenTelemetry tracing and metrics for every <c>Strata.*</c> source.
-    /// A host starts them itself; a process without a host (the command line) resolves <see cref="TracerProvider"/> and
-    /// <see cref="MeterProvider"/> once and disposes the container at exit, which flushes what was recorded.
+    /// Adds the Monitoring layer's stores: runs (<see cref="RunStore"/>, <see cref="IRunTracker"/>), traces
+    /// (<see cref="TraceStore"/>) and usage prices. Recording spans and metrics is <see cref="AddStrataTelemetry"/>'s
+    /// job, for a host; a process without one starts <see cref="StrataTelemetry.CreateTracerProvider"/> and
+    /// <see cref="StrataTelemetry.CreateMeterProvider"/> itself when it first needs them.
     /// </summary>
     public static IServiceCollection AddStrataMonitoring(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,12 +29,29 @@ public static class StrataMonitoringServiceCollectionExtensions
         }
 
         services.AddStrataCore(configuration);
-        var telemetry = services.GetStrataOptions<TelemetryOptions>();
         services.TryAddSingleton(provider => new RunStore(provider.GetRequiredService<StrataPaths>().Runs));
         services.TryAddSingleton<IRunTracker>(provider => provider.GetRequiredService<RunStore>());
         services.TryAddSingleton(provider => new TraceStore(
             provider.GetRequiredService<StrataPaths>().TracesDatabase, TraceRetention.From(provider.GetRequiredService<TelemetryOptions>().Retention)));
         services.TryAddSingleton(provider => ModelPrices.From(provider.GetRequiredService<TelemetryOptions>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds OpenTelemetry tracing and metrics for every <c>Strata.*</c> source, into the local trace store
+    /// (<c>Telemetry:Store</c>) and to OTLP when configured, started by the host (the server).
+    /// </summary>
+    public static IServiceCollection AddStrataTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!services.FirstRegistration<TraceStore>(nameof(AddStrataTelemetry)))
+        {
+            return services;
+        }
+
+        services.AddStrataMonitoring(configuration);
+        var telemetry = services.GetStrataOptions<TelemetryOptions>();
         services.AddOpenTelemetry()
             .WithTracing(tracing =>
             {

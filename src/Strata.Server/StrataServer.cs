@@ -71,7 +71,7 @@ public static class StrataServer
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
         builder.Services.AddRazorComponents();
-        builder.Services.AddStrata(builder.Configuration).AddServerTelemetry();
+        builder.Services.AddStrata(builder.Configuration).AddStrataTelemetry(builder.Configuration).AddServerTelemetry();
         // Last, so that what a test registers is what gets resolved.
         configureServices?.Invoke(builder.Services);
 

@@ -14,8 +14,10 @@ public static class StrataServiceCollectionExtensions
 {
     /// <summary>
     /// Adds every layer: the shared configuration, paths and options (validated now, naming a bad key), the model
-    /// store and catalog, the vector database, RAG, image synthesis with its run tracking, and telemetry for every model
-    /// call. Services registered before this call win, so a host or test can replace any of them.
+    /// store and catalog, the vector database, RAG, image synthesis with its run tracking, and the run and trace
+    /// stores. Recording telemetry is started by the host (<c>AddStrataTelemetry</c>, which the server adds) or, in a
+    /// process without one, by the process itself (the command line does). Services registered before this call win,
+    /// so a host or test can replace any of them.
     /// </summary>
     /// <exception cref="Core.Errors.StrataConfigurationException">A configuration value is invalid.</exception>
     public static IServiceCollection AddStrata(this IServiceCollection services, IConfiguration configuration)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Strata.Cli.Output;
 using Strata.Models.Catalog;
@@ -29,7 +30,8 @@ internal static class ModelsCommand
             }
 
             var stored = listing.Models.ToDictionary(model => model.Name, StringComparer.Ordinal);
-            var entries = context.Catalog.List();
+            // Listing makes no model call, so it takes the catalog without starting telemetry.
+            var entries = context.Services.GetRequiredService<ModelCatalog>().List();
             if (parse.GetValue(json))
             {
                 return JsonOutput.Write(entries.Select(entry =>

@@ -18,15 +18,37 @@ public static class StrataTelemetry
     public const string SourcePattern = "Strata.*";
 
     /// <summary>
-    /// Builds a tracer provider for a process without a host (a trainer, a test, a benchmark). Dispose it at exit so the
-    /// last spans are written.
+    /// Builds a tracer provider for a process without a host (the command line, a trainer, a test, a benchmark): spans
+    /// of every <c>Strata.*</c> source into <paramref name="store"/> (unless <c>Telemetry:Store</c> is off) and to OTLP
+    /// when configured. Dispose it at exit so the last spans are written.
     /// </summary>
     public static TracerProvider CreateTracerProvider(TelemetryOptions options, TraceStore store)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
-        var builder = Sdk.CreateTracerProviderBuilder().AddSource(SourcePattern)
-            .AddProcessor(new BatchActivityExportProcessor(new SqliteTraceExporter(store)));
+        var builder = Sdk.CreateTracerProviderBuilder().AddSource(SourcePattern);
+        if (options.Store)
+        {
+            builder.AddProcessor(LocalStoreProcessor(store));
+        }
+
+        return AddOtlpIfConfigured(builder, options).Build()!;
+    }
+
+    /// <summary>
+    /// Builds a meter provider for a process without a host: metrics of every <c>Strata.*</c> meter into
+    /// <paramref name="store"/> and to OTLP when configured. Dispose it at exit so the last interval is written.
+    /// </summary>
+    public static MeterProvider CreateMeterProvider(TelemetryOptions options, TraceStore store)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        var builder = Sdk.CreateMeterProviderBuilder().AddMeter(SourcePattern);
+        if (options.Store)
+        {
+            builder.AddReader(LocalStoreReader(store, options));
+        }
+
         return AddOtlpIfConfigured(builder, options).Build()!;
     }
 
