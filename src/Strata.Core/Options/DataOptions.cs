@@ -1,10 +1,11 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace Strata.Core.Options;
 
 /// <summary><c>Data:*</c>: which vector store backend holds the collections.</summary>
-public sealed class DataOptions : IStrataOptions, IValidatableObject
+public sealed class DataOptions : IStrataOptions<DataOptions>, IValidatableObject
 {
     /// <summary>The default backend: SQLite + Strata's HNSW, one machine, no server.</summary>
     public const string Embedded = "embedded";
@@ -14,6 +15,9 @@ public sealed class DataOptions : IStrataOptions, IValidatableObject
 
     /// <inheritdoc />
     public static string Section => "Data";
+
+    /// <inheritdoc />
+    public static void Bind(IConfiguration section, DataOptions options) => section.Bind(options);
 
     /// <summary><c>embedded</c> or <c>postgres</c> (also accepted: <c>postgresql</c>, <c>pgvector</c>).</summary>
     [Description("vector store backend: 'embedded' (SQLite + Strata's HNSW, one machine) or 'postgres' (PostgreSQL with pgvector)")]

@@ -1,16 +1,20 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace Strata.Core.Options;
 
 /// <summary><c>HuggingFace:*</c> (also set by <c>HF_ENDPOINT</c>, <c>HF_TOKEN</c>, <c>HF_HUB_OFFLINE</c>): where the Hub is and how to talk to it.</summary>
-public sealed class HuggingFaceOptions : IStrataOptions, IValidatableObject
+public sealed class HuggingFaceOptions : IStrataOptions<HuggingFaceOptions>, IValidatableObject
 {
     /// <summary>The public Hub.</summary>
     public const string DefaultEndpoint = "https://huggingface.co";
 
     /// <inheritdoc />
     public static string Section => "HuggingFace";
+
+    /// <inheritdoc />
+    public static void Bind(IConfiguration section, HuggingFaceOptions options) => section.Bind(options);
 
     /// <summary>The Hub's base address (or a mirror's), http or https.</summary>
     [Description("the Hub (or a mirror)")]

@@ -1,16 +1,20 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace Strata.Core.Options;
 
 /// <summary><c>Models:*</c>: which models are used by default and how local models run.</summary>
-public sealed class ModelsOptions : IStrataOptions
+public sealed class ModelsOptions : IStrataOptions<ModelsOptions>
 {
     /// <summary>The built-in embedding model (all-MiniLM-L6-v2), the default wherever text is embedded.</summary>
     public const string BuiltInEmbeddingModel = "minilm";
 
     /// <inheritdoc />
     public static string Section => "Models";
+
+    /// <inheritdoc />
+    public static void Bind(IConfiguration section, ModelsOptions options) => section.Bind(options);
 
     /// <summary>The chat model used when a command or request names none; null when no chat model is configured.</summary>
     [Description("the chat model used when -m is left out")]

@@ -1,16 +1,20 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace Strata.Core.Options;
 
 /// <summary><c>Server:*</c>: where <c>strata serve</c> listens, who may call it, and how much one request may ask for.</summary>
-public sealed class ServerOptions : IStrataOptions
+public sealed class ServerOptions : IStrataOptions<ServerOptions>
 {
     /// <summary>The address <c>strata serve</c> listens on when none is set.</summary>
     public const string DefaultUrls = "http://127.0.0.1:8080";
 
     /// <inheritdoc />
     public static string Section => "Server";
+
+    /// <inheritdoc />
+    public static void Bind(IConfiguration section, ServerOptions options) => section.Bind(options);
 
     /// <summary>Where to listen (semicolon-separated URLs); a non-loopback address needs API keys.</summary>
     [Description("where to listen; a non-loopback address needs API keys")]

@@ -10,7 +10,7 @@ using Strata.Core.Errors;
 namespace Strata.Core.Options;
 
 /// <summary>
-/// Binds an <see cref="IStrataOptions"/> class to its section and validates it, naming the full key in every error,
+/// Binds an <see cref="IStrataOptions{TSelf}"/> class to its section and validates it, naming the full key in every error,
 /// so a bad <c>strata.json</c>, <c>STRATA__…</c> variable or <c>--set</c> fails at start, not at the first request.
 /// </summary>
 public static partial class StrataOptionsBinder
@@ -18,13 +18,13 @@ public static partial class StrataOptionsBinder
     /// <summary>Binds and validates <typeparamref name="T"/> from <paramref name="configuration"/>.</summary>
     /// <exception cref="StrataConfigurationException">A value does not convert or breaks a limit; the message names the key.</exception>
     public static T Bind<T>(IConfiguration configuration)
-        where T : class, IStrataOptions, new()
+        where T : class, IStrataOptions<T>, new()
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var options = new T();
         try
         {
-            configuration.GetSection(T.Section).Bind(options);
+            T.Bind(configuration.GetSection(T.Section), options);
         }
         catch (InvalidOperationException e)
         {
@@ -41,7 +41,7 @@ public static partial class StrataOptionsBinder
 
     /// <summary>Every key <typeparamref name="T"/> binds, nested sections included, with defaults and descriptions.</summary>
     public static IReadOnlyList<OptionKey> Keys<T>()
-        where T : class, IStrataOptions, new() => Keys(new T(), T.Section);
+        where T : class, IStrataOptions<T>, new() => Keys(new T(), T.Section);
 
     private static List<OptionKey> Keys(object defaults, string prefix)
     {

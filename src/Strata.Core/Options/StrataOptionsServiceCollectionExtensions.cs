@@ -14,7 +14,7 @@ public static class StrataOptionsServiceCollectionExtensions
     /// </summary>
     /// <exception cref="Errors.StrataConfigurationException">A value does not convert or breaks a limit.</exception>
     public static IServiceCollection AddStrataOptions<T>(this IServiceCollection services, IConfiguration configuration)
-        where T : class, IStrataOptions, new()
+        where T : class, IStrataOptions<T>, new()
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -35,7 +35,7 @@ public static class StrataOptionsServiceCollectionExtensions
     /// </summary>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not registered as an instance.</exception>
     public static T GetStrataOptions<T>(this IServiceCollection services)
-        where T : class, IStrataOptions, new()
+        where T : class, IStrataOptions<T>, new()
     {
         ArgumentNullException.ThrowIfNull(services);
         return services.LastOrDefault(descriptor => descriptor.ServiceType == typeof(T))?.ImplementationInstance as T

@@ -1,13 +1,17 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace Strata.Core.Options;
 
 /// <summary><c>Telemetry:*</c>: where traces and metrics go and what they may contain.</summary>
-public sealed class TelemetryOptions : IStrataOptions, IValidatableObject
+public sealed class TelemetryOptions : IStrataOptions<TelemetryOptions>, IValidatableObject
 {
     /// <inheritdoc />
     public static string Section => "Telemetry";
+
+    /// <inheritdoc />
+    public static void Bind(IConfiguration section, TelemetryOptions options) => section.Bind(options);
 
     /// <summary>Whether spans and metrics go to the local trace store (<c>strata traces</c>, <c>strata usage</c>).</summary>
     [Description("keep spans and metrics in the local trace store")]

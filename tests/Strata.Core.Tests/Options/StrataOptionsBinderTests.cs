@@ -96,9 +96,11 @@ public sealed class StrataOptionsBinderTests
     private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
-    public sealed class SampleOptions : IStrataOptions
+    public sealed class SampleOptions : IStrataOptions<SampleOptions>
     {
         public static string Section => "Sample";
+
+        public static void Bind(IConfiguration section, SampleOptions options) => section.Bind(options);
 
         [Description("how many")]
         [Range(1, 100_000)]
