@@ -33,7 +33,7 @@ public sealed class TorchSharpCompatTests
     [Fact]
     public void Marking_the_requirement_weak_changes_one_flag_and_leaves_the_symbol_version_alone()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var copy = folder.Combine("libLibTorchSharp.so");
         File.Copy(PackageLibrary(), copy);
         var original = File.ReadAllBytes(copy);
@@ -112,7 +112,7 @@ public sealed class TorchSharpCompatTests
         }
 
         TorchRuntime.EnsureAvailable();
-        using var folder = new TemporaryDirectory();
+        using var folder = new TemporaryFolder();
         var captured = folder.Combine("stderr.txt");
         var saved = Dup(2);
         using (var file = new FileStream(captured, FileMode.CreateNew, FileAccess.Write))
