@@ -12,13 +12,15 @@ namespace Strata.Synthesis.Architectures;
 //   middle: res, attn, res @7
 //   up: 2 × (res + attn) @7 → up → 2 × res @14 → up → 2 × res @28 → GroupNorm, SiLU, conv 32→1 (zero-initialised)
 // Every residual block adds a projection of the timestep's sinusoidal embedding to its feature map.
+// Convs come from Convolutions.Conv2d: those whose input or output width is not a multiple of 16 (the first and the
+// output conv always) run on channels-last input: oneDNN's blocked kernels get them wrong on some CPUs (NaN at step 1).
 
 /// <summary>Predicts the noise ε in a noised image x_t, given t.</summary>
 public sealed class UNet : Module<Tensor, Tensor, Tensor>
 {
     private readonly int baseChannels;
     private readonly Sequential timeMlp;
-    private readonly Conv2d input;
+    private readonly Module<Tensor, Tensor> input;
     private readonly ModuleList<Module<Tensor, Tensor, Tensor>> down;
     private readonly ModuleList<Module<Tensor, Tensor, Tensor>> middle;
     private readonly ModuleList<Module<Tensor, Tensor, Tensor>> up;
@@ -33,7 +35,7 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
         baseChannels = d.BaseChannels;
         var timeChannels = 4 * baseChannels;
         timeMlp = Sequential(Linear(baseChannels, timeChannels), SiLU(), Linear(timeChannels, timeChannels));
-        input = Conv2d(config.Image.Channels, baseChannels, 3, padding: 1);
+        input = Convolutions.Conv2d(config.Image.Channels, baseChannels, 3, padding: 1);
 
         Module<Tensor, Tensor, Tensor> Res(int from, int to) => new ResidualBlock(from, to, timeChannels, d.NormGroups, d.Dropout);
         var downBlocks = new List<Module<Tensor, Tensor, Tensor>>();
@@ -52,7 +54,7 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
 
             if (level < d.ChannelMultipliers.Count - 1)
             {
-                downBlocks.Add(new Resample(Conv2d(channels, channels, 3, stride: 2, padding: 1), upsample: false));
+                downBlocks.Add(new Resample(Convolutions.Conv2d(channels, channels, 3, stride: 2, padding: 1), upsample: false));
                 skipChannels.Push(channels);
                 side /= 2;
             }
@@ -74,7 +76,7 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
 
             if (level > 0)
             {
-                upBlocks.Add(new Resample(Conv2d(channels, channels, 3, padding: 1), upsample: true));
+                upBlocks.Add(new Resample(Convolutions.Conv2d(channels, channels, 3, padding: 1), upsample: true));
                 concatenates.Add(false);
                 side *= 2;
             }
@@ -83,7 +85,7 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
         down = ModuleList([.. downBlocks]);
         up = ModuleList([.. upBlocks]);
         upConcatenates = [.. concatenates];
-        var last = Conv2d(channels, config.Image.Channels, 3, padding: 1);
+        var last = Convolutions.Conv2d(channels, config.Image.Channels, 3, padding: 1);
         output = Sequential(GroupNorm(d.NormGroups, channels), SiLU(), last);
         RegisterComponents();
         using var noGrad = no_grad();
@@ -96,8 +98,10 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
         }
 
         // A zero output layer makes the untrained network predict ε = 0, a calm start for the MSE loss.
-        last.weight!.zero_();
-        last.bias!.zero_();
+        foreach (var parameter in last.parameters())
+        {
+            parameter.zero_();
+        }
     }
 
     private static Module<Tensor, Tensor, Tensor> WithAttention(Module<Tensor, Tensor, Tensor> block, int channels, int side, DiffusionConfig d) =>
@@ -150,10 +154,10 @@ internal sealed class ResidualBlock : Module<Tensor, Tensor, Tensor>
 
     public ResidualBlock(int from, int to, int timeChannels, int groups, double dropout) : base("res")
     {
-        first = Sequential(GroupNorm(groups, from), SiLU(), Conv2d(from, to, 3, padding: 1));
+        first = Sequential(GroupNorm(groups, from), SiLU(), Convolutions.Conv2d(from, to, 3, padding: 1));
         time = Sequential(SiLU(), Linear(timeChannels, to));
-        second = Sequential(GroupNorm(groups, to), SiLU(), Dropout(dropout), Conv2d(to, to, 3, padding: 1));
-        skip = from == to ? Identity() : Conv2d(from, to, 1);
+        second = Sequential(GroupNorm(groups, to), SiLU(), Dropout(dropout), Convolutions.Conv2d(to, to, 3, padding: 1));
+        skip = from == to ? Identity() : Convolutions.Conv2d(from, to, 1);
         RegisterComponents();
     }
 
@@ -168,14 +172,14 @@ internal sealed class ResidualBlock : Module<Tensor, Tensor, Tensor>
 internal sealed class SelfAttention : Module<Tensor, Tensor, Tensor>
 {
     private readonly GroupNorm norm;
-    private readonly Conv2d qkv;
-    private readonly Conv2d projection;
+    private readonly Module<Tensor, Tensor> qkv;
+    private readonly Module<Tensor, Tensor> projection;
 
     public SelfAttention(int channels, int groups) : base("attn")
     {
         norm = GroupNorm(groups, channels);
-        qkv = Conv2d(channels, 3 * channels, 1);
-        projection = Conv2d(channels, channels, 1);
+        qkv = Convolutions.Conv2d(channels, 3 * channels, 1);
+        projection = Convolutions.Conv2d(channels, channels, 1);
         RegisterComponents();
     }
 
@@ -193,10 +197,10 @@ internal sealed class SelfAttention : Module<Tensor, Tensor, Tensor>
 /// <summary>A strided conv (down) or nearest-neighbour doubling then conv (up); the time embedding is not used.</summary>
 internal sealed class Resample : Module<Tensor, Tensor, Tensor>
 {
-    private readonly Conv2d conv;
+    private readonly Module<Tensor, Tensor> conv;
     private readonly bool upsample;
 
-    public Resample(Conv2d conv, bool upsample) : base(upsample ? "up" : "down")
+    public Resample(Module<Tensor, Tensor> conv, bool upsample) : base(upsample ? "up" : "down")
     {
         this.conv = conv;
         this.upsample = upsample;
