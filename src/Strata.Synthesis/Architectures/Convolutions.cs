@@ -6,26 +6,26 @@ using static TorchSharp.torch.nn;
 namespace Strata.Synthesis.Architectures;
 
 /// <summary>
-/// 2-D convolutions whose input gradient is right on every CPU: see <see cref="ChannelsLastConv2d"/> for the oneDNN
-/// defect this works around and the measurements.
+/// 2-D convolutions that are right on every CPU: see <see cref="ChannelsLastConv2d"/> for the oneDNN defect this works
+/// around and the measurements.
 /// </summary>
 internal static class Convolutions
 {
     /// <summary>
-    /// oneDNN's widest channel block for float32 (AVX-512: 16 channels; AVX2: 8). Output widths that are multiples of
-    /// it leave no padded channels in the blocked layout, and their input gradient was right in every measurement.
+    /// oneDNN's widest channel block for float32 (AVX-512: 16 channels; AVX2: 8). Widths that are multiples of it leave
+    /// no padded channels in the blocked layout, and those convolutions were right in every measurement.
     /// </summary>
     public const int ChannelBlock = 16;
 
     /// <summary>
     /// <c>Conv2d(from, to, kernel, stride, padding)</c>, initialised exactly as TorchSharp's (same random draws, same
-    /// parameter names), computed on a channels-last input when <paramref name="to"/> is not a multiple of
-    /// <see cref="ChannelBlock"/>.
+    /// parameter names), computed on a channels-last input when <paramref name="from"/> or <paramref name="to"/> is
+    /// not a multiple of <see cref="ChannelBlock"/>.
     /// </summary>
     public static Module<Tensor, Tensor> Conv2d(long from, long to, long kernel, long stride = 1, long padding = 0)
     {
         var conv = nn.Conv2d(from, to, kernel, stride: stride, padding: padding);
-        if (to % ChannelBlock == 0)
+        if (from % ChannelBlock == 0 && to % ChannelBlock == 0)
         {
             return conv;
         }
@@ -43,18 +43,24 @@ internal static class Convolutions
 /// </summary>
 /// <remarks>
 /// Why (measured with libtorch 2.10.0, whose oneDNN is v3.7.1, on an AMD EPYC with AVX-512; float32 conv2d, batch 16
-/// so that libtorch uses oneDNN, 8 input channels, 28×28, 3×3, stride 1; 40 backward passes a shape, each compared
-/// with the float64 result, which libtorch computes with its own kernel). With NCHW tensors the input gradient runs
-/// through oneDNN's channel-blocked (nChw16c) backward-data kernel (jit:avx512_core, per ONEDNN_VERBOSE), and when the
-/// output channels are not a multiple of the block it is wrong: 1 output channel gave NaN in 7 passes and values off by
-/// up to 12 in 14 more; 3 and 8 channels the same (9 + 6, 11 + 10 of 40); with one thread 38 of 40 were wrong; with
-/// DNNL_MAX_CPU_ISA=AVX2 (block 8) 1, 4 and 9 channels were wrong, 8 and 16 right. 16 and 32 channels, batch 1
-/// (libtorch's own kernel), the forward pass and the weight gradient were right (≤ 4e-5 off): the padding channels of
-/// the blocked buffers evidently hold whatever the memory held (hence NaN at random). The same kernel given an NHWC
-/// input (nothing padded) was right in every pass for 1 and 8 channels, one thread too, and for the UNet's other
-/// shapes (stride 2, 1×1, 24 → 8 at 14×14). The UNet's last conv (to the image's 1 or 3 channels) had sent NaN back
-/// through the whole network at step 1 in 2 to 4 of 6 tries. Turning oneDNN off for the process (libtorch's
-/// setUserEnabledMkldnn) fixes it too, but made a forward and backward pass of the shipped UNet about 2.7 times slower.
+/// so that libtorch uses oneDNN, 28×28, 3×3, stride 1; 40 passes a shape, each compared with the float64 result, which
+/// libtorch computes with its own kernel). With NCHW tensors libtorch runs oneDNN's channel-blocked (nChw16c) kernels
+/// (jit:avx512_core, per ONEDNN_VERBOSE), and a channel count that is not a multiple of the block leaves padded
+/// channels that evidently hold whatever the memory held:
+/// <list type="bullet">
+/// <item>input gradient, output channels not a multiple of 16 (8 in): 1 output channel gave NaN in 7 passes and values
+/// off by up to 12 in 14 more; 3 and 8 channels the same (9 + 6, 11 + 10 of 40); one thread: 38 of 40 wrong;
+/// DNNL_MAX_CPU_ISA=AVX2 (block 8): 1, 4 and 9 wrong, 8 and 16 right;</item>
+/// <item>forward, input channels not a multiple of 16 and above 16 (17, 20, 24, 40; 16 out): wrong (off by about 15)
+/// or NaN in 40 of 40 passes, one thread too; 8 in (oneDNN's plain-input first-layer kernel), 32 and 48 right;</item>
+/// <item>right (≤ 1.3e-4 off): multiples of 16 both ways, batch 1 (libtorch's own kernel), the weight gradient, 1×1 and
+/// stride-2 kernels, the DCGAN's shapes.</item>
+/// </list>
+/// The same kernels given an NHWC input (no padded activations) were right in every pass for all of those shapes (1, 8
+/// and 24 → 8, 24 → 16, 40 → 8; one thread too). In the UNet the last conv (to the image's 1 or 3 channels) sent NaN
+/// back through the whole network at step 1 in 2 to 4 of 6 tries, and in the tests' small UNet the 24 → 16 conv on the
+/// way up made the loss NaN after some steps. Turning oneDNN off for the process (libtorch's setUserEnabledMkldnn)
+/// fixes it too, but made a forward and backward pass of the shipped UNet about 2.7 times slower.
 /// </remarks>
 internal sealed class ChannelsLastConv2d : Module<Tensor, Tensor>
 {

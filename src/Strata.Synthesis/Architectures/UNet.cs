@@ -12,8 +12,8 @@ namespace Strata.Synthesis.Architectures;
 //   middle: res, attn, res @7
 //   up: 2 × (res + attn) @7 → up → 2 × res @14 → up → 2 × res @28 → GroupNorm, SiLU, conv 32→1 (zero-initialised)
 // Every residual block adds a projection of the timestep's sinusoidal embedding to its feature map.
-// Convs come from Convolutions.Conv2d: those whose output width is not a multiple of 16 (the output conv always) run on
-// channels-last input, because oneDNN's blocked kernel gets their input gradient wrong on some CPUs (NaN at step 1).
+// Convs come from Convolutions.Conv2d: those whose input or output width is not a multiple of 16 (the first and the
+// output conv always) run on channels-last input: oneDNN's blocked kernels get them wrong on some CPUs (NaN at step 1).
 
 /// <summary>Predicts the noise ε in a noised image x_t, given t.</summary>
 public sealed class UNet : Module<Tensor, Tensor, Tensor>
