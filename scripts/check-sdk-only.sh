@@ -81,7 +81,8 @@ server=$!
 port=""
 for _ in $(seq 1 240); do
   kill -0 "$server" 2>/dev/null || fail "strata serve exited: $(cat "$work/serve.log")"
-  port="$(sed -n 's/.*serving on http:\/\/127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$work/serve.log")"
+  # The first "serving on" line only (sed quits there): the URL may be printed more than once.
+  port="$(sed -n '/serving on http:\/\/127\.0\.0\.1:[0-9]/{s/.*serving on http:\/\/127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p;q;}' "$work/serve.log")"
   [[ -z "$port" ]] || break
   sleep 0.5
 done

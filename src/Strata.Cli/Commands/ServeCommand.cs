@@ -30,8 +30,8 @@ internal static class ServeCommand
 
             var context = CliContext.Create(parse, options);
             await using var app = StrataServer.Build(context.Paths, context.Configuration);
+            // The server logs "Strata is serving on URLS (STRATA_HOME ...)" itself once it listens.
             await app.StartAsync(cancellationToken);
-            Console.WriteLine($"Strata is serving on {string.Join(", ", app.Urls)} (STRATA_HOME {context.Paths.Home}). Press Ctrl+C to stop.");
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         }));
