@@ -35,7 +35,7 @@ public static class StrataDataServiceCollectionExtensions
         services.TryAddSingleton(provider => VectorDatabaseConfiguration.Create(
             provider.GetRequiredService<DataOptions>(), provider.GetRequiredService<StrataPaths>(), provider.GetRequiredService<IConfiguration>(),
             provider.GetService<ILoggerFactory>()?.CreateLogger("Strata.Data")));
-        services.TryAddSingleton<VectorStore>(serviceProvider => new StrataVectorStore(serviceProvider.GetRequiredService<IVectorDatabase>()));
+        services.TryAddSingleton<VectorStore>(provider => StrataVectorStoreServiceCollectionExtensions.CreateStore(provider));
         return services;
     }
 }

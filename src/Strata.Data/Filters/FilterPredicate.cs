@@ -49,6 +49,8 @@ public static class FilterPredicate
         {
             case JsonValueKind.String when value.Text is not null:
                 return Math.Sign(string.CompareOrdinal(scalar.GetValue<string>(), value.Text));
+            case JsonValueKind.Number when value.Integer is { } integer && long.TryParse(scalar.ToJsonString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var stored):
+                return stored.CompareTo(integer);
             case JsonValueKind.Number when value.Number is not null:
                 return FilterValue.NumberOf(scalar).CompareTo(value.Number.Value);
             case JsonValueKind.True when value.Boolean is not null:

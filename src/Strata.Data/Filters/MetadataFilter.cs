@@ -88,6 +88,16 @@ public enum FilterOperator
 /// <param name="Boolean">The boolean, when it is one.</param>
 public sealed record FilterValue(string? Text, double? Number, bool? Boolean)
 {
+    /// <summary>
+    /// The number exactly, when it is an integer that fits a long. A double holds integers exactly only up to 2^53, so
+    /// 9007199254740993 and 9007199254740992 would compare equal through <see cref="Number"/>; backends compare through this
+    /// instead when it is set.
+    /// </summary>
+    public long? Integer { get; init; }
+
+    /// <summary>An integer operand, compared exactly.</summary>
+    public static FilterValue Of(long value) => new(null, value, null) { Integer = value };
+
     /// <summary>Reads a scalar JSON value, or throws.</summary>
     public static FilterValue From(JsonNode? node, string field)
     {
@@ -96,7 +106,10 @@ public sealed record FilterValue(string? Text, double? Number, bool? Boolean)
             switch (value.GetValueKind())
             {
                 case JsonValueKind.String: return new(value.GetValue<string>(), null, null);
-                case JsonValueKind.Number: return new(null, NumberOf(value), null);
+                case JsonValueKind.Number:
+                    return long.TryParse(value.ToJsonString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var integer)
+                        ? Of(integer)
+                        : new(null, NumberOf(value), null);
                 case JsonValueKind.True: return new(null, null, true);
                 case JsonValueKind.False: return new(null, null, false);
             }

@@ -103,12 +103,15 @@ internal sealed class JsonbFilterTranslator : SqlFilterWriter
         };
         var value = condition.Values[0];
         var key = Bind(condition.Field, NpgsqlDbType.Text);
-        var (type, operand) = value.Text is { } text
-            ? ("string", Bind(text, NpgsqlDbType.Text))
-            : ("number", Bind(value.Number!.Value, NpgsqlDbType.Double));
+        // An integer operand compares as numeric, exactly (a double would equate 2^53 + 1 with 2^53).
+        var (type, operand, cast) = value.Text is { } text
+            ? ("string", Bind(text, NpgsqlDbType.Text), "")
+            : value.Integer is { } integer
+                ? ("number", Bind((decimal)integer, NpgsqlDbType.Numeric), "numeric")
+                : ("number", Bind(value.Number!.Value, NpgsqlDbType.Double), "float8");
         string Compare(string element) => type == "string"
             ? $"({element} #>> '{{}}') COLLATE \"C\" {op} {operand}"
-            : $"{element}::float8 {op} {operand}";
+            : $"{element}::{cast} {op} {operand}";
 
         // A scalar field is compared directly (no set-returning call per row); an array field through its elements.
         var field = $"({column} -> {key})";
@@ -120,5 +123,6 @@ internal sealed class JsonbFilterTranslator : SqlFilterWriter
     private static JsonNode ToJson(FilterValue value) =>
         value.Text is { } text ? JsonValue.Create(text)
         : value.Boolean is { } flag ? JsonValue.Create(flag)
+        : value.Integer is { } integer ? JsonValue.Create(integer)
         : JsonValue.Create(value.Number!.Value);
 }

@@ -6,48 +6,62 @@ using Strata.Data.Collections;
 namespace Strata.Data.VectorData;
 
 /// <summary>Strata's vector database behind the Microsoft.Extensions.VectorData <see cref="VectorStore"/> contract.</summary>
-/// <param name="database">The Strata database (embedded or another backend).</param>
-/// <param name="embeddingGenerator">Embeds string search values for every collection; optional.</param>
-public sealed class StrataVectorStore(IVectorDatabase database, IEmbeddingGenerator<string, Embedding<float>>? embeddingGenerator = null) : VectorStore
+public sealed class StrataVectorStore : VectorStore
 {
-    /// <inheritdoc/>
-    public override VectorStoreCollection<TKey, TRecord> GetCollection<TKey, TRecord>(string name, VectorStoreCollectionDefinition? definition = null)
+    private readonly IVectorDatabase database;
+    private readonly IEmbeddingGenerator? embeddingGenerator;
+
+    /// <summary>Wraps a Strata database.</summary>
+    /// <param name="database">The Strata database (embedded or PostgreSQL).</param>
+    /// <param name="options">The default embedding generator of its collections, if any.</param>
+    public StrataVectorStore(IVectorDatabase database, StrataVectorStoreOptions? options = null)
     {
-        if (typeof(TKey) != typeof(string))
-        {
-            throw new NotSupportedException($"Strata keys are strings, not {typeof(TKey).Name}.");
-        }
-
-        if (definition is not null)
-        {
-            throw new NotSupportedException("Strata maps records from their [VectorStore*] attributes; collection definitions are not supported.");
-        }
-
-        return (VectorStoreCollection<TKey, TRecord>)(object)new StrataVectorStoreCollection<TRecord>(database, name, embeddingGenerator);
+        ArgumentNullException.ThrowIfNull(database);
+        this.database = database;
+        embeddingGenerator = options?.EmbeddingGenerator;
     }
 
     /// <inheritdoc/>
-    public override VectorStoreCollection<object, Dictionary<string, object?>> GetDynamicCollection(string name, VectorStoreCollectionDefinition definition) =>
-        throw new NotSupportedException("Dynamic (dictionary) collections are not supported by Strata yet; use a record class.");
+    public override VectorStoreCollection<TKey, TRecord> GetCollection<TKey, TRecord>(string name, VectorStoreCollectionDefinition? definition = null) =>
+        typeof(TRecord) == typeof(Dictionary<string, object?>)
+            ? throw new NotSupportedException("Use GetDynamicCollection for Dictionary<string, object?> records.")
+            : new StrataVectorStoreCollection<TKey, TRecord>(database, name, new StrataVectorStoreCollectionOptions { Definition = definition, EmbeddingGenerator = embeddingGenerator });
+
+    /// <inheritdoc/>
+    public override VectorStoreCollection<object, Dictionary<string, object?>> GetDynamicCollection(string name, VectorStoreCollectionDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return new StrataVectorStoreCollection<object, Dictionary<string, object?>>(database, name, new StrataVectorStoreCollectionOptions { Definition = definition, EmbeddingGenerator = embeddingGenerator });
+    }
 
     /// <inheritdoc/>
     public override async IAsyncEnumerable<string> ListCollectionNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        foreach (var name in database.List())
+        foreach (var name in Run("ListCollectionNames", null, database.List))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             yield return name;
         }
 
-        await Task.CompletedTask;
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public override Task<bool> CollectionExistsAsync(string name, CancellationToken cancellationToken = default) => Task.FromResult(database.Exists(name));
+    public override Task<bool> CollectionExistsAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return Task.FromResult(Run("CollectionExists", name, () => database.Exists(name)));
+    }
 
     /// <inheritdoc/>
     public override Task EnsureCollectionDeletedAsync(string name, CancellationToken cancellationToken = default)
     {
-        database.Drop(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Run("EnsureCollectionDeleted", name, () =>
+        {
+            CollectionHandles.For(database).Drop(database, name);
+            return true;
+        });
         return Task.CompletedTask;
     }
 
@@ -60,5 +74,17 @@ public sealed class StrataVectorStore(IVectorDatabase database, IEmbeddingGenera
             : serviceType.IsInstanceOfType(this) ? this
             : serviceType.IsInstanceOfType(database) ? database
             : null;
+    }
+
+    private static T Run<T>(string operation, string? collection, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (StrataDataException e)
+        {
+            throw new VectorStoreException(e.Message, e) { VectorStoreSystemName = "strata", CollectionName = collection, OperationName = operation };
+        }
     }
 }

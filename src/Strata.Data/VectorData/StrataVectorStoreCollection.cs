@@ -1,179 +1,179 @@
-using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
+using Microsoft.Extensions.VectorData.ProviderServices;
+using Npgsql;
 using Strata.Data.Collections;
-using Strata.Data.Search;
 
 namespace Strata.Data.VectorData;
 
-/// <summary>A Strata collection behind the Microsoft.Extensions.VectorData contract, for records keyed by string.</summary>
-/// <typeparam name="TRecord">A class with [VectorStoreKey] (string), [VectorStoreData] and one [VectorStoreVector] property.</typeparam>
-public sealed class StrataVectorStoreCollection<TRecord> : VectorStoreCollection<string, TRecord>
+/// <summary>
+/// A Strata collection behind the Microsoft.Extensions.VectorData contract: records described by [VectorStore*] attributes
+/// or a <see cref="VectorStoreCollectionDefinition"/>, or dynamic ones (<c>Dictionary&lt;string, object?&gt;</c>); string,
+/// Guid, int or long keys; any number of vectors; embedding generation on upsert and search; hybrid search.
+/// </summary>
+/// <typeparam name="TKey">The key type: string, Guid, int or long (object for a dynamic collection).</typeparam>
+/// <typeparam name="TRecord">The record type.</typeparam>
+public sealed partial class StrataVectorStoreCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>, IKeywordHybridSearchable<TRecord>
+    where TKey : notnull
     where TRecord : class
 {
-    private readonly IVectorDatabase database;
-    private readonly IEmbeddingGenerator<string, Embedding<float>>? embeddingGenerator;
-    private readonly RecordMapper<TRecord> mapper = new();
-    private readonly Lock gate = new();
-    private IVectorCollection? collection;
+    private const string SystemName = "strata";
 
-    /// <summary>Creates the adapter; the collection itself is created by <see cref="EnsureCollectionExistsAsync"/>.</summary>
-    /// <param name="database">The Strata database.</param>
-    /// <param name="name">The collection's name.</param>
-    /// <param name="embeddingGenerator">Embeds string search values; searches by string fail without it.</param>
-    public StrataVectorStoreCollection(IVectorDatabase database, string name, IEmbeddingGenerator<string, Embedding<float>>? embeddingGenerator = null)
+    private readonly IVectorDatabase database;
+    private readonly CollectionHandles handles;
+    private readonly CollectionModel model;
+    private readonly RecordMapper mapper;
+    private readonly CollectionSpec spec;
+
+    /// <summary>Creates the collection object; the collection itself is created by <see cref="EnsureCollectionExistsAsync"/>.</summary>
+    /// <param name="database">The Strata database (embedded or PostgreSQL).</param>
+    /// <param name="name">The collection's name: letters, digits, '_' and '-'.</param>
+    /// <param name="options">The record definition and embedding generator, if any.</param>
+    public StrataVectorStoreCollection(IVectorDatabase database, string name, StrataVectorStoreCollectionOptions? options = null)
+        : this(database, name, StrataModelBuilder.For<TKey, TRecord>(options?.Definition, options?.EmbeddingGenerator))
+    {
+    }
+
+    internal StrataVectorStoreCollection(IVectorDatabase database, string name, CollectionModel model)
     {
         ArgumentNullException.ThrowIfNull(database);
-        CollectionSpec.ValidateName(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        try
+        {
+            CollectionSpec.ValidateName(name);
+        }
+        catch (StrataDataException e)
+        {
+            throw new ArgumentException(e.Message, nameof(name), e);
+        }
+
         this.database = database;
-        this.embeddingGenerator = embeddingGenerator;
+        this.model = model;
+        handles = CollectionHandles.For(database);
+        mapper = new RecordMapper(model);
+        foreach (var vector in model.VectorProperties)
+        {
+            _ = DistanceOf(vector);
+            if (vector.IndexKind is not (null or IndexKind.Hnsw or IndexKind.Flat))
+            {
+                throw new NotSupportedException($"Index kind '{vector.IndexKind}' is not supported by Strata (use Hnsw or Flat).");
+            }
+        }
+
         Name = name;
+        spec = new CollectionSpec(name, mapper.Dimension, mapper.Primary is { } primary ? DistanceOf(primary) : DistanceMetric.L2);
     }
 
     /// <inheritdoc/>
     public override string Name { get; }
 
     /// <inheritdoc/>
-    public override Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default) => Task.FromResult(database.Exists(Name));
+    public override Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(Run("CollectionExists", () => database.Exists(Name)));
 
     /// <inheritdoc/>
     public override Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default)
     {
-        lock (gate)
-        {
-            if (!database.Exists(Name))
-            {
-                collection = database.Create(new CollectionSpec(Name, mapper.Dimension, mapper.Distance));
-            }
-        }
-
+        Run("EnsureCollectionExists", () => handles.Ensure(database, spec));
         return Task.CompletedTask;
     }
 
     /// <inheritdoc/>
     public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default)
     {
-        lock (gate)
-        {
-            collection?.Dispose();
-            collection = null;
-            database.Drop(Name);
-        }
-
+        Run("EnsureCollectionDeleted", () => handles.Drop(database, Name));
         return Task.CompletedTask;
     }
 
     /// <inheritdoc/>
-    public override Task<TRecord?> GetAsync(string key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
+    public override async Task<TRecord?> GetAsync(TKey key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var found = Collection.Get([key]);
-        return Task.FromResult(found.Count == 0 ? null : mapper.FromRecord(found[0], options?.IncludeVectors ?? false));
+        ArgumentNullException.ThrowIfNull(key);
+        await foreach (var record in GetAsync([key], options, cancellationToken).ConfigureAwait(false))
+        {
+            return record;
+        }
+
+        return null;
     }
 
     /// <inheritdoc/>
-    public override async IAsyncEnumerable<TRecord> GetAsync(IEnumerable<string> keys, RecordRetrievalOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public override async IAsyncEnumerable<TRecord> GetAsync(IEnumerable<TKey> keys, RecordRetrievalOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        foreach (var record in Collection.Get(keys))
+        ArgumentNullException.ThrowIfNull(keys);
+        var includeVectors = CheckIncludeVectors(options?.IncludeVectors ?? false);
+        var ids = keys.Select(key => ValueCodec.IdOf(key)).ToList();
+        var found = ids.Count == 0 ? [] : Run("Get", () => Handle().Get(ids));
+        foreach (var stored in found)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return mapper.FromRecord(record, options?.IncludeVectors ?? false);
+            yield return mapper.FromStored<TRecord>(stored, includeVectors);
         }
 
-        await Task.CompletedTask;
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public override async IAsyncEnumerable<TRecord> GetAsync(Expression<Func<TRecord, bool>> filter, int top, FilteredRecordRetrievalOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public override Task DeleteAsync(TKey key, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(filter);
-        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        if (options?.OrderBy is not null)
-        {
-            throw new NotSupportedException("Strata returns filtered records in key order; OrderBy is not supported.");
-        }
-
-        var translated = ExpressionFilterTranslator.Translate(filter, mapper);
-        var skip = options?.Skip ?? 0;
-        string? cursor = null;
-        var returned = 0;
-        do
-        {
-            var page = Collection.Scroll(translated, cursor, 256);
-            foreach (var record in page.Records)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (skip > 0)
-                {
-                    skip--;
-                    continue;
-                }
-
-                yield return mapper.FromRecord(record, options?.IncludeVectors ?? false);
-                if (++returned == top)
-                {
-                    yield break;
-                }
-            }
-
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-        await Task.CompletedTask;
+        ArgumentNullException.ThrowIfNull(key);
+        return DeleteAsync([key], cancellationToken);
     }
 
     /// <inheritdoc/>
-    public override Task DeleteAsync(string key, CancellationToken cancellationToken = default) => DeleteAsync([key], cancellationToken);
-
-    /// <inheritdoc/>
-    public override Task DeleteAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    public override Task DeleteAsync(IEnumerable<TKey> keys, CancellationToken cancellationToken = default)
     {
-        Collection.Delete(keys);
+        ArgumentNullException.ThrowIfNull(keys);
+        var ids = keys.Select(key => ValueCodec.IdOf(key)).ToList();
+        if (ids.Count > 0)
+        {
+            Run("Delete", () => Handle().Delete(ids));
+        }
+
         return Task.CompletedTask;
     }
 
     /// <inheritdoc/>
-    public override Task UpsertAsync(TRecord record, CancellationToken cancellationToken = default) => UpsertAsync([record], cancellationToken);
+    public override Task UpsertAsync(TRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return UpsertAsync([record], cancellationToken);
+    }
 
     /// <inheritdoc/>
-    public override Task UpsertAsync(IEnumerable<TRecord> records, CancellationToken cancellationToken = default)
+    public override async Task UpsertAsync(IEnumerable<TRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
-        Collection.Upsert([.. records.Select(mapper.ToRecord)]);
-        return Task.CompletedTask;
-    }
-
-    /// <inheritdoc/>
-    public override async IAsyncEnumerable<VectorSearchResult<TRecord>> SearchAsync<TInput>(TInput searchValue, int top, VectorSearchOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        float[] vector;
-        if (searchValue is string text)
+        var batch = records.ToList();
+        if (batch.Count == 0)
         {
-            var generator = embeddingGenerator ?? throw new NotSupportedException($"Collection '{Name}' has no embedding generator: search with a vector, or pass one to the store.");
-            vector = (await generator.GenerateAsync(text, cancellationToken: cancellationToken)).Vector.ToArray();
-        }
-        else
-        {
-            vector = RecordMapper<TRecord>.VectorOf(searchValue);
+            return;
         }
 
-        var skip = options?.Skip ?? 0;
-        var hits = Collection.Search(vector, new SearchOptions
+        var generated = await GenerateEmbeddingsAsync(batch, cancellationToken).ConfigureAwait(false);
+        var stored = new List<VectorRecord>(batch.Count);
+        var position = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < batch.Count; i++)
         {
-            K = top + skip,
-            Filter = options?.Filter is { } filter ? ExpressionFilterTranslator.Translate(filter, mapper) : null,
-            IncludeVectors = options?.IncludeVectors ?? false,
-        });
-        foreach (var hit in hits.Skip(skip))
-        {
-            if (options?.ScoreThreshold is { } threshold && hit.Score < threshold)
+            ArgumentNullException.ThrowIfNull(batch[i], nameof(records));
+            GenerateKeyIfAsked(batch[i]);
+            var record = mapper.ToStored(batch[i], generated?[i]);
+            // A key twice in one batch: the later record wins, as it would in two upserts.
+            if (position.TryGetValue(record.Id, out var earlier))
             {
-                continue;
+                stored[earlier] = record;
             }
-
-            yield return new VectorSearchResult<TRecord>(mapper.FromRecord(new VectorRecord(hit.Id, hit.Vector ?? [], hit.Document, hit.Metadata), hit.Vector is not null), hit.Score);
+            else
+            {
+                position[record.Id] = stored.Count;
+                stored.Add(record);
+            }
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        Run("Upsert", () => Handle().Upsert(stored));
     }
 
     /// <inheritdoc/>
@@ -181,34 +181,78 @@ public sealed class StrataVectorStoreCollection<TRecord> : VectorStoreCollection
     {
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
-            : serviceType == typeof(VectorStoreCollectionMetadata) ? new VectorStoreCollectionMetadata { VectorStoreSystemName = "strata", CollectionName = Name }
+            : serviceType == typeof(VectorStoreCollectionMetadata) ? new VectorStoreCollectionMetadata { VectorStoreSystemName = SystemName, CollectionName = Name }
             : serviceType.IsInstanceOfType(this) ? this
+            : serviceType.IsInstanceOfType(database) ? database
             : null;
     }
 
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
+    private void GenerateKeyIfAsked(TRecord record)
     {
-        if (disposing)
+        if (model.KeyProperty.IsAutoGenerated && model.KeyProperty.GetValueAsObject(record) is null || model.KeyProperty.IsAutoGenerated && Guid.Empty.Equals(model.KeyProperty.GetValueAsObject(record)))
         {
-            lock (gate)
+            model.KeyProperty.SetValueAsObject(record, Guid.NewGuid());
+        }
+    }
+
+    private async Task<Dictionary<VectorPropertyModel, Embedding<float>>[]?> GenerateEmbeddingsAsync(List<TRecord> batch, CancellationToken cancellationToken)
+    {
+        Dictionary<VectorPropertyModel, Embedding<float>>[]? generated = null;
+        foreach (var property in model.VectorProperties)
+        {
+            if (StrataModelBuilder.IsNativeVectorType(property.Type))
             {
-                collection?.Dispose();
-                collection = null;
+                continue;
+            }
+
+            // Not a vector type: the model builder accepted it only because a generator can embed it.
+            var embeddings = await property.GenerateEmbeddingsAsync(batch.Select(r => property.GetValueAsObject(r)), cancellationToken).ConfigureAwait(false);
+            generated ??= [.. batch.Select(_ => new Dictionary<VectorPropertyModel, Embedding<float>>())];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                generated[i][property] = embeddings[i] as Embedding<float>
+                    ?? throw new NotSupportedException($"The embedding generator of '{property.ModelName}' returned {embeddings[i].GetType().Name}; Strata stores Embedding<float>.");
             }
         }
 
-        base.Dispose(disposing);
+        return generated;
     }
 
-    private IVectorCollection Collection
+    private bool CheckIncludeVectors(bool includeVectors) => includeVectors && model.EmbeddingGenerationRequired
+        ? throw new NotSupportedException(VectorDataStrings.IncludeVectorsNotSupportedWithEmbeddingGeneration)
+        : includeVectors;
+
+    private IVectorCollection Handle() => handles.Get(database, Name);
+
+    private static DistanceMetric DistanceOf(VectorPropertyModel vector) => vector.DistanceFunction switch
     {
-        get
+        null or DistanceFunction.CosineSimilarity or DistanceFunction.CosineDistance => DistanceMetric.Cosine,
+        DistanceFunction.DotProductSimilarity => DistanceMetric.Dot,
+        DistanceFunction.EuclideanDistance => DistanceMetric.L2,
+        var other => throw new NotSupportedException($"Distance function '{other}' of '{vector.ModelName}' is not supported by Strata (use CosineSimilarity, CosineDistance, DotProductSimilarity or EuclideanDistance)."),
+    };
+
+    private void Run(string operation, Action action) => Run(operation, () =>
+    {
+        action();
+        return true;
+    });
+
+    // Backend failures reach the caller as the contract's VectorStoreException, naming the collection and the operation.
+    private T Run<T>(string operation, Func<T> action)
+    {
+        try
         {
-            lock (gate)
+            return action();
+        }
+        catch (Exception e) when (e is StrataDataException or SqliteException or NpgsqlException or IOException)
+        {
+            throw new VectorStoreException($"Strata collection '{Name}', {operation}: {e.Message}", e)
             {
-                return collection ??= database.Open(Name);
-            }
+                VectorStoreSystemName = SystemName,
+                CollectionName = Name,
+                OperationName = operation,
+            };
         }
     }
 }

@@ -1,0 +1,187 @@
+using System.Linq.Expressions;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.VectorData;
+using Microsoft.Extensions.VectorData.ProviderServices;
+using Strata.Data.Collections;
+using Strata.Data.Filters;
+using Strata.Data.Search;
+
+namespace Strata.Data.VectorData;
+
+public sealed partial class StrataVectorStoreCollection<TKey, TRecord>
+{
+    /// <inheritdoc/>
+    public override async IAsyncEnumerable<VectorSearchResult<TRecord>> SearchAsync<TInput>(TInput searchValue, int top, VectorSearchOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(searchValue);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        options ??= new();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip, nameof(options));
+        var includeVectors = CheckIncludeVectors(options.IncludeVectors);
+        var property = model.GetVectorPropertyOrSingle(options);
+        var vector = await QueryVectorAsync(searchValue, property, cancellationToken).ConfigureAwait(false);
+        var filter = options.Filter is null ? null : ExpressionFilterTranslator.Translate(options.Filter, model);
+        var hits = Search(property, vector, filter, top + options.Skip, includeVectors);
+        foreach (var result in Page(hits, property, options.ScoreThreshold, options.Skip, top, includeVectors))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return result;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<VectorSearchResult<TRecord>> HybridSearchAsync<TInput>(TInput searchValue, ICollection<string> keywords, int top, HybridSearchOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        where TInput : notnull
+    {
+        ArgumentNullException.ThrowIfNull(searchValue);
+        ArgumentNullException.ThrowIfNull(keywords);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        options ??= new();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip, nameof(options));
+        var includeVectors = CheckIncludeVectors(options.IncludeVectors);
+        var property = model.GetVectorPropertyOrSingle(new VectorSearchOptions<TRecord> { VectorProperty = options.VectorProperty });
+        var textProperty = model.GetFullTextDataPropertyOrSingle(options.AdditionalProperty);
+        if (property != mapper.Primary || textProperty != mapper.Document)
+        {
+            throw new NotSupportedException(
+                $"Strata's hybrid search combines the collection's first vector ('{mapper.Primary?.ModelName}') with its first full-text-indexed string property ('{mapper.Document?.ModelName}').");
+        }
+
+        var vector = await QueryVectorAsync(searchValue, property, cancellationToken).ConfigureAwait(false);
+        var filter = options.Filter is null ? null : ExpressionFilterTranslator.Translate(options.Filter, model);
+        var text = string.Join(' ', keywords);
+        var hits = Run("HybridSearch", () => Handle().SearchHybrid(vector, text, new SearchOptions { K = top + options.Skip, Filter = filter, IncludeVectors = includeVectors }));
+        foreach (var hit in hits.Skip(options.Skip).Take(top))
+        {
+            // The fused score is a ranking score (higher is better) with no distance meaning, so a threshold is a minimum.
+            if (options.ScoreThreshold is { } threshold && hit.Score < threshold)
+            {
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new VectorSearchResult<TRecord>(mapper.FromStored<TRecord>(Stored(hit), includeVectors), hit.Score);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async IAsyncEnumerable<TRecord> GetAsync(Expression<Func<TRecord, bool>> filter, int top, FilteredRecordRetrievalOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        options ??= new();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip, nameof(options));
+        var includeVectors = CheckIncludeVectors(options.IncludeVectors);
+        var condition = ExpressionFilterTranslator.Translate(filter, model);
+        var orderBy = options.OrderBy?.Invoke(new()).Values;
+        IEnumerable<TRecord> records = Scroll(condition).Select(stored => mapper.FromStored<TRecord>(stored, includeVectors));
+        if (orderBy is { Count: > 0 })
+        {
+            // Strata scrolls in id order only, so another order sorts the matching records here.
+            var sorts = orderBy.Select(sort => (Property: model.GetDataOrKeyProperty(sort.PropertySelector), sort.Ascending)).ToList();
+            var sorted = records.OrderBy(_ => 0);
+            foreach (var (property, ascending) in sorts)
+            {
+                sorted = ascending
+                    ? sorted.ThenBy(r => property.GetValueAsObject(r), Comparer<object?>.Default)
+                    : sorted.ThenByDescending(r => property.GetValueAsObject(r), Comparer<object?>.Default);
+            }
+
+            records = sorted;
+        }
+
+        foreach (var record in records.Skip(options.Skip).Take(top))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return record;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private IEnumerable<VectorRecord> Scroll(MetadataFilter? filter)
+    {
+        string? cursor = null;
+        do
+        {
+            var page = Run("Get", () => Handle().Scroll(filter, cursor, 500));
+            foreach (var record in page.Records)
+            {
+                yield return record;
+            }
+
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+    }
+
+    private async Task<float[]> QueryVectorAsync<TInput>(TInput searchValue, VectorPropertyModel property, CancellationToken cancellationToken)
+        where TInput : notnull => searchValue switch
+        {
+            ReadOnlyMemory<float> memory => memory.ToArray(),
+            float[] array => array,
+            Embedding<float> embedding => embedding.Vector.ToArray(),
+            _ when property.EmbeddingGenerationDispatcher is not null =>
+                ((Embedding<float>)await property.GenerateEmbeddingAsync(searchValue, cancellationToken).ConfigureAwait(false)).Vector.ToArray(),
+            _ when property.EmbeddingGenerator is null =>
+                throw new NotSupportedException(VectorDataStrings.InvalidSearchInputAndNoEmbeddingGeneratorWasConfigured(searchValue.GetType(), StrataModelBuilder.SupportedVectorTypes)),
+            _ => throw new InvalidOperationException(VectorDataStrings.IncompatibleEmbeddingGeneratorWasConfiguredForInputType(typeof(TInput), property.EmbeddingGenerator.GetType())),
+        };
+
+    // Strata's scores: cosine similarity, dot product, or −(Euclidean distance), higher better.
+    private IReadOnlyList<(VectorRecord Record, double Score)> Search(VectorPropertyModel property, float[] vector, MetadataFilter? filter, int k, bool includeVectors)
+    {
+        if (vector.Length != property.Dimensions)
+        {
+            throw new ArgumentException($"The search vector has {vector.Length} dimensions; '{property.ModelName}' has {property.Dimensions}.", nameof(vector));
+        }
+
+        if (property == mapper.Primary)
+        {
+            var hits = Run("Search", () => Handle().Search(vector, new SearchOptions { K = k, Filter = filter, IncludeVectors = includeVectors }));
+            return [.. hits.Select(hit => (Stored(hit), hit.Score))];
+        }
+
+        // A second or later vector is not indexed: the passing records are scanned and scored exactly.
+        var metric = DistanceOf(property);
+        return [.. Scroll(filter)
+            .Select(record => (Record: record, Vector: RecordMapper.ExtraVector(record, property)))
+            .Where(pair => pair.Vector is not null)
+            .Select(pair => (pair.Record, Score: StrataScore(metric, vector, pair.Vector!)))
+            .OrderByDescending(pair => pair.Score)
+            .Take(k)];
+    }
+
+    private static double StrataScore(DistanceMetric metric, float[] query, float[] vector) => metric switch
+    {
+        DistanceMetric.Cosine => TensorPrimitives.CosineSimilarity(query, vector),
+        DistanceMetric.Dot => TensorPrimitives.Dot(query, vector),
+        _ => -TensorPrimitives.Distance(query, vector),
+    };
+
+    private IEnumerable<VectorSearchResult<TRecord>> Page(IReadOnlyList<(VectorRecord Record, double Score)> hits, VectorPropertyModel property, double? threshold, int skip, int top, bool includeVectors)
+    {
+        var distance = property.DistanceFunction is DistanceFunction.CosineDistance or DistanceFunction.EuclideanDistance;
+        return hits
+            .Select(hit => (hit.Record, Score: ContractScore(hit.Score, property.DistanceFunction)))
+            .Where(hit => threshold is not { } limit || (distance ? hit.Score <= limit : hit.Score >= limit))
+            .Skip(skip)
+            .Take(top)
+            .Select(hit => new VectorSearchResult<TRecord>(mapper.FromStored<TRecord>(hit.Record, includeVectors), hit.Score));
+    }
+
+    /// <summary>
+    /// The score the contract defines for the distance function: similarities as they are (higher is closer), cosine
+    /// distance as 1 − similarity and Euclidean distance as the distance (lower is closer).
+    /// </summary>
+    internal static double ContractScore(double strataScore, string? distanceFunction) => distanceFunction switch
+    {
+        DistanceFunction.CosineDistance => 1 - strataScore,
+        DistanceFunction.EuclideanDistance => -strataScore,
+        _ => strataScore,
+    };
+
+    private static VectorRecord Stored(SearchHit hit) => new(hit.Id, hit.Vector ?? [], hit.Document, hit.Metadata);
+}
