@@ -91,7 +91,7 @@ internal sealed class SqlFilterTranslator : SqlFilterWriter
             }
             else
             {
-                Sql.Append(CultureInfo.InvariantCulture, $"(e.type IN ('integer', 'real') AND e.value {op} {Bind(value.Integer is { } integer ? integer : value.Number!.Value)})");
+                Sql.Append(CultureInfo.InvariantCulture, $"(e.type IN ('integer', 'real') AND e.value {op} {Bind(value.Integer is { } integer ? (object)integer : value.Number!.Value)})");
             }
         }
 

@@ -127,12 +127,33 @@ internal sealed class ExpressionFilterTranslator : FilterTranslatorBase
             : property.StorageName;
     }
 
-    private static object? Value(Expression expression) => Strip(expression) switch
+    private object? Value(Expression expression) => Strip(expression) switch
     {
         ConstantExpression constant => constant.Value,
         QueryParameterExpression parameter => parameter.Value,
+        // A value built without the record (new Guid("…"), new DateTime(…)): evaluated once, here.
+        var other when !ReadsRecord.In(other) => Expression.Lambda(other).Compile().DynamicInvoke(),
         var other => throw Unsupported(other),
     };
+
+    /// <summary>Finds whether an expression reads the filter's record.</summary>
+    private sealed class ReadsRecord : ExpressionVisitor
+    {
+        private bool found;
+
+        public static bool In(Expression expression)
+        {
+            var visitor = new ReadsRecord();
+            visitor.Visit(expression);
+            return visitor.found;
+        }
+
+        protected override Expression VisitParameter(ParameterExpression node)
+        {
+            found = true;
+            return node;
+        }
+    }
 
     private static FilterValue Operand(object value, string field) => value switch
     {
