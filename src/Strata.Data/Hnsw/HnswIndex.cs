@@ -260,6 +260,12 @@ internal sealed partial class HnswIndex
     /// </summary>
     private List<Neighbour> SelectNeighbours(List<Neighbour> sortedCandidates, int limit)
     {
+        // Among equal distances (duplicate vectors, common in real data) live nodes come first, then newer ones. Sorting by
+        // distance alone left ties in any order, so a record deleted and re-inserted many times with the same vector could
+        // lose every incoming link to its own tombstones once the lists were full, and searches stopped finding it.
+        sortedCandidates.Sort((a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance)
+            : deleted[a.Node] != deleted[b.Node] ? (deleted[a.Node] ? 1 : -1)
+            : b.Node.CompareTo(a.Node));
         var chosen = new List<Neighbour>(limit);
         foreach (var candidate in sortedCandidates)
         {
