@@ -64,10 +64,10 @@ public sealed partial class EmbeddedCollection
         }
     }
 
-    private List<VectorRecord> GetUnlocked(IReadOnlyList<string> ids)
+    private List<VectorRecord> GetUnlocked(IReadOnlyList<string> ids, SqliteConnection? readConnection = null)
     {
         var found = new List<VectorRecord>(ids.Count);
-        using var command = SqliteStore.Command(connection, $"SELECT {RecordColumns} FROM records WHERE id = @id");
+        using var command = SqliteStore.Command(readConnection ?? connection, $"SELECT {RecordColumns} FROM records WHERE id = @id");
         var id = command.Parameters.Add("@id", SqliteType.Text);
         foreach (var wanted in ids)
         {
@@ -86,10 +86,10 @@ public sealed partial class EmbeddedCollection
         return (long)command.ExecuteScalar()!;
     }
 
-    private List<string> MatchingIds(MetadataFilter filter, SqliteTransaction? transaction = null)
+    private List<string> MatchingIds(MetadataFilter filter, SqliteTransaction? transaction = null, SqliteConnection? readConnection = null)
     {
         var (where, parameters) = SqlFilterTranslator.Translate(filter);
-        using var command = SqliteStore.Command(connection, $"SELECT id FROM records WHERE {where}", transaction);
+        using var command = SqliteStore.Command(readConnection ?? connection, $"SELECT id FROM records WHERE {where}", transaction);
         command.Parameters.AddRange(parameters);
         using var reader = command.ExecuteReader();
         var ids = new List<string>();

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using System.Text;
 using Strata.Data.Collections;
 using Strata.Data.Hnsw;
@@ -13,16 +14,12 @@ public sealed partial class EmbeddedCollection
     {
         ArgumentNullException.ThrowIfNull(vector);
         using var activity = CollectionCallStart.Search(Spec, "dense", vector, ref options);
-        lock (gate)
+        SearchOptions resolved = options;
+        return Read(reader =>
         {
-            CatchUp();
-            return Guard(() =>
-            {
-                var neighbours = Nearest(vector, options.DenseCandidates, options);
-                var hits = Hydrate(neighbours.Select(n => (index.IdOf(n.Node), VectorDistance.ToScore(n.Distance, Spec.Distance))).ToList(), options.FetchVectors);
-                return MaximalMarginalRelevance.Apply(hits, options);
-            });
-        }
+            var hits = Hydrate(reader, Nearest(reader, vector, resolved.DenseCandidates, resolved), resolved.FetchVectors);
+            return MaximalMarginalRelevance.Apply(hits, resolved);
+        });
     }
 
     /// <summary>Full-text search ranked by BM25 (FTS5). Words of <paramref name="text"/> are matched with OR; operators are not interpreted.</summary>
@@ -30,11 +27,8 @@ public sealed partial class EmbeddedCollection
     {
         ArgumentNullException.ThrowIfNull(text);
         using var activity = CollectionCallStart.Search(Spec, "bm25", vector: null, ref options);
-        lock (gate)
-        {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            return Guard(() => Hydrate(Bm25(text, options.K, options), options.IncludeVectors));
-        }
+        SearchOptions resolved = options;
+        return Read(reader => Hydrate(reader, Bm25(reader, text, resolved.K, resolved), resolved.IncludeVectors));
     }
 
     /// <summary>Hybrid search: dense and BM25 candidates fused by <see cref="SearchOptions.Fusion"/> with the configured weights.</summary>
@@ -43,41 +37,48 @@ public sealed partial class EmbeddedCollection
         ArgumentNullException.ThrowIfNull(vector);
         ArgumentNullException.ThrowIfNull(text);
         using var activity = CollectionCallStart.Search(Spec, "hybrid", vector, ref options);
-        lock (gate)
+        SearchOptions resolved = options;
+        return Read(reader =>
         {
-            CatchUp();
-            return Guard(() =>
-            {
-                var candidates = options.HybridCandidates;
-                var dense = Nearest(vector, candidates, options).Select(n => (index.IdOf(n.Node), VectorDistance.ToScore(n.Distance, Spec.Distance))).ToList();
-                var sparse = Bm25(text, candidates, options);
-                var fused = ScoreFusion.Fuse([(dense, options.DenseWeight), (sparse, options.TextWeight)], options.Fusion, options.K, options.RrfK);
-                return Hydrate(fused, options.IncludeVectors);
-            });
-        }
+            var candidates = resolved.HybridCandidates;
+            var dense = Nearest(reader, vector, candidates, resolved);
+            var sparse = Bm25(reader, text, candidates, resolved);
+            var fused = ScoreFusion.Fuse([(dense, resolved.DenseWeight), (sparse, resolved.TextWeight)], resolved.Fusion, resolved.K, resolved.RrfK);
+            return Hydrate(reader, fused, resolved.IncludeVectors);
+        });
     }
 
-    private List<HnswIndex.Neighbour> Nearest(float[] vector, int k, SearchOptions options)
+    /// <summary>The nearest records' ids and scores; the filter runs in SQLite first, the walk under the index's read lock.</summary>
+    private List<(string Id, double Score)> Nearest(SqliteConnection reader, float[] vector, int k, SearchOptions options)
     {
         var ef = Math.Max(options.Ef ?? Spec.IndexParameters.EfSearch, k);
-        if (options.Filter is null)
+        var matching = options.Filter is null ? null : MatchingIds(options.Filter, readConnection: reader);
+        return WithIndex(current =>
         {
-            return index.Search(vector, k, ef);
-        }
-
-        var nodes = new List<int>();
-        foreach (var id in MatchingIds(options.Filter))
-        {
-            if (index.TryGetNode(id, out var node))
+            List<HnswIndex.Neighbour> neighbours;
+            if (matching is null)
             {
-                nodes.Add(node);
+                neighbours = current.Search(vector, k, ef);
             }
-        }
+            else
+            {
+                var nodes = new List<int>(matching.Count);
+                foreach (var id in matching)
+                {
+                    if (current.TryGetNode(id, out var node))
+                    {
+                        nodes.Add(node);
+                    }
+                }
 
-        return FilteredSearch.Run(index, vector, k, ef, nodes);
+                neighbours = FilteredSearch.Run(current, vector, k, ef, nodes);
+            }
+
+            return neighbours.Select(n => (current.IdOf(n.Node), VectorDistance.ToScore(n.Distance, Spec.Distance))).ToList();
+        });
     }
 
-    private List<(string Id, double Score)> Bm25(string text, int k, SearchOptions options)
+    private static List<(string Id, double Score)> Bm25(SqliteConnection readConnection, string text, int k, SearchOptions options)
     {
         var query = FtsQuery(text);
         if (query.Length == 0)
@@ -87,7 +88,7 @@ public sealed partial class EmbeddedCollection
 
         var (where, parameters) = Filters.SqlFilterTranslator.Translate(options.Filter, "r.metadata");
         // bm25() is lower-is-better (negative); negate so every score in Strata is higher-is-better.
-        using var command = SqliteStore.Command(connection,
+        using var command = SqliteStore.Command(readConnection,
             $"SELECT r.id, -bm25(documents) AS score FROM documents JOIN records r ON r.seq = documents.rowid WHERE documents MATCH @query AND {where} ORDER BY bm25(documents) LIMIT @k");
         command.Parameters.AddRange(parameters);
         command.Parameters.AddWithValue("@query", query);
@@ -123,9 +124,9 @@ public sealed partial class EmbeddedCollection
         return string.Join(" OR ", terms.Distinct(StringComparer.Ordinal).Take(64));
     }
 
-    private List<SearchHit> Hydrate(IReadOnlyList<(string Id, double Score)> ranked, bool includeVectors)
+    private List<SearchHit> Hydrate(SqliteConnection reader, IReadOnlyList<(string Id, double Score)> ranked, bool includeVectors)
     {
-        var records = GetUnlocked(ranked.Select(r => r.Id).ToArray()).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var records = GetUnlocked(ranked.Select(r => r.Id).ToArray(), reader).ToDictionary(r => r.Id, StringComparer.Ordinal);
         var hits = new List<SearchHit>(ranked.Count);
         foreach (var (id, score) in ranked)
         {

@@ -17,7 +17,12 @@ namespace Strata.Data.Embedded;
 public sealed partial class EmbeddedCollection : IVectorCollection
 {
     private readonly SqliteConnection connection;
+    // gate serialises writers, catch-ups and the main connection; indexLock lets searches walk the index in parallel and
+    // holds them back only while a catch-up applies committed changes or a compaction swaps the index in.
     private readonly Lock gate = new();
+    private readonly ReaderWriterLockSlim indexLock = new(LockRecursionPolicy.NoRecursion);
+    private readonly System.Collections.Concurrent.ConcurrentBag<SqliteConnection> readers = [];
+    private Task compaction = Task.CompletedTask;
     private readonly ILogger logger;
     private HnswIndex index;
     private bool indexDirty;
@@ -139,6 +144,12 @@ public sealed partial class EmbeddedCollection : IVectorCollection
             finally
             {
                 connection.Dispose();
+                while (readers.TryTake(out var reader))
+                {
+                    reader.Dispose();
+                }
+
+                indexLock.Dispose();
             }
         }
     }
@@ -176,38 +187,154 @@ public sealed partial class EmbeddedCollection : IVectorCollection
             }
 
             var from = index.HighWaterMark;
+            var deletedIds = new List<string>();
             using (var tombstones = SqliteStore.Command(connection, "SELECT id FROM tombstones WHERE seq > @h", transaction, ("@h", from)))
             using (var reader = tombstones.ExecuteReader())
             {
                 while (reader.Read())
                 {
-                    index.Delete(reader.GetString(0));
+                    deletedIds.Add(reader.GetString(0));
                 }
             }
 
-            using (var rows = SqliteStore.Command(connection, "SELECT id, vector FROM records WHERE seq > @h ORDER BY seq", transaction, ("@h", from)))
-            using (var reader = rows.ExecuteReader())
+            var rows = new List<(string Id, float[] Vector)>();
+            using (var command = SqliteStore.Command(connection, "SELECT id, vector FROM records WHERE seq > @h ORDER BY seq", transaction, ("@h", from)))
+            using (var reader = command.ExecuteReader())
             {
                 while (reader.Read())
                 {
-                    index.Upsert(reader.GetString(0), SqliteStore.FromBlob((byte[])reader[1]));
+                    rows.Add((reader.GetString(0), SqliteStore.FromBlob((byte[])reader[1])));
                 }
             }
 
             transaction.Commit();
-            index.HighWaterMark = sequence;
+            // Searches wait only while the committed changes go into the graph, not while SQLite reads them.
+            indexLock.EnterWriteLock();
+            try
+            {
+                foreach (var id in deletedIds)
+                {
+                    index.Delete(id);
+                }
+
+                foreach (var (id, vector) in rows)
+                {
+                    index.Upsert(id, vector);
+                }
+
+                index.HighWaterMark = sequence;
+            }
+            finally
+            {
+                indexLock.ExitWriteLock();
+            }
+
             indexDirty = true;
             if (index.NeedsCompaction)
             {
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                var tombstones = index.TombstoneCount;
-                index = index.Compacted();
-                logger.IndexCompacted(Spec.Name, tombstones, index.Count, clock.Elapsed.TotalMilliseconds);
+                ScheduleCompaction();
             }
         }
         catch (SqliteException e)
         {
             throw SqliteStore.Explain(e, Name);
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds the graph without its tombstones on a background thread, never inside a query: searches go on over the
+    /// old graph meanwhile (writers wait on the gate), and the new one is swapped in at once.
+    /// </summary>
+    private void ScheduleCompaction()
+    {
+        if (!compaction.IsCompleted)
+        {
+            return;
+        }
+
+        compaction = Task.Run(() =>
+        {
+            lock (gate)
+            {
+                if (disposed || !index.NeedsCompaction)
+                {
+                    return;
+                }
+
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var tombstones = index.TombstoneCount;
+                HnswIndex compacted;
+                indexLock.EnterReadLock();
+                try
+                {
+                    compacted = index.Compacted();
+                }
+                finally
+                {
+                    indexLock.ExitReadLock();
+                }
+
+                indexLock.EnterWriteLock();
+                try
+                {
+                    index = compacted;
+                }
+                finally
+                {
+                    indexLock.ExitWriteLock();
+                }
+
+                indexDirty = true;
+                logger.IndexCompacted(Spec.Name, tombstones, compacted.Count, clock.Elapsed.TotalMilliseconds);
+            }
+        });
+    }
+
+    /// <summary>Waits for a compaction in progress (tests and benchmarks that measure the compacted graph).</summary>
+    internal void WaitForCompaction() => compaction.Wait();
+
+    /// <summary>Runs a query with a connection of its own, on an index that reflects every committed change.</summary>
+    private T Read<T>(Func<SqliteConnection, T> body)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (!readers.TryTake(out var reader))
+        {
+            reader = SqliteStore.Open(DatabasePath, create: false);
+        }
+
+        try
+        {
+            using (var command = SqliteStore.Command(reader, "SELECT value FROM settings WHERE key = @k", null, ("@k", CollectionSchema.SequenceKey)))
+            {
+                // Changes committed by another process (or handle) are applied first, under the gate, as before.
+                if (long.Parse((string)command.ExecuteScalar()!, CultureInfo.InvariantCulture) > WithIndex(current => current.HighWaterMark))
+                {
+                    lock (gate)
+                    {
+                        CatchUp();
+                    }
+                }
+            }
+
+            return Guard(() => body(reader));
+        }
+        finally
+        {
+            readers.Add(reader);
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> on the index while no catch-up or compaction changes it.</summary>
+    private T WithIndex<T>(Func<HnswIndex, T> body)
+    {
+        indexLock.EnterReadLock();
+        try
+        {
+            return body(index);
+        }
+        finally
+        {
+            indexLock.ExitReadLock();
         }
     }
 }

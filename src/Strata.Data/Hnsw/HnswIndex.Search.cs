@@ -5,11 +5,15 @@ namespace Strata.Data.Hnsw;
 /// <summary>Search half of <see cref="HnswIndex"/>.</summary>
 internal sealed partial class HnswIndex
 {
+    // Counted with Interlocked: searches of one index run in parallel.
+    private long walkDistances;
+    private long scanDistances;
+
     /// <summary>Distances computed by graph walks so far: the work searches did, whatever the machine's speed.</summary>
-    public long WalkDistances { get; private set; }
+    public long WalkDistances => Interlocked.Read(ref walkDistances);
 
     /// <summary>Distances computed by exact scans so far.</summary>
-    public long ScanDistances { get; private set; }
+    public long ScanDistances => Interlocked.Read(ref scanDistances);
 
     /// <summary>
     /// The <paramref name="k"/> nearest live nodes to <paramref name="query"/> that pass <paramref name="accept"/>
@@ -60,6 +64,7 @@ internal sealed partial class HnswIndex
     {
         var prepared = VectorDistance.Prepare(query, Metric);
         var best = new PriorityQueue<Neighbour, float>();
+        var scanned = 0L;
         foreach (var node in nodes)
         {
             if (deleted[node])
@@ -67,7 +72,7 @@ internal sealed partial class HnswIndex
                 continue;
             }
 
-            ScanDistances++;
+            scanned++;
             var distance = Distance(prepared, node);
             if (best.Count < k)
             {
@@ -79,6 +84,7 @@ internal sealed partial class HnswIndex
             }
         }
 
+        Interlocked.Add(ref scanDistances, scanned);
         var result = new List<Neighbour>(best.Count);
         while (best.Count > 0)
         {
@@ -117,7 +123,7 @@ internal sealed partial class HnswIndex
     /// visits is a cache miss, and the loads then overlap instead of waiting in turn; hnswlib prefetches the same way.
     /// The hint cannot fault, and the array is pinned only while the hints are issued.
     /// </summary>
-    private unsafe void PrefetchUnvisited(ReadOnlySpan<int> list)
+    private unsafe void PrefetchUnvisited(ReadOnlySpan<int> list, VisitedList visited)
     {
         if (!Sse.IsSupported)
         {
@@ -128,7 +134,7 @@ internal sealed partial class HnswIndex
         {
             for (var i = 1; i <= list[0]; i++)
             {
-                if (visitedStamp[list[i]] != stamp)
+                if (!visited.IsVisited(list[i]))
                 {
                     Sse.Prefetch0(start + ((long)list[i] * Dimension));
                 }
@@ -143,16 +149,23 @@ internal sealed partial class HnswIndex
     /// </summary>
     private List<Neighbour>? SearchLayer(ReadOnlySpan<float> query, int entry, int ef, int layer, Func<int, bool>? acceptResult, int maxDistances = int.MaxValue)
     {
-        if (++stamp == int.MaxValue)
+        var visited = visitedLists.Rent(NodeCount + 1);
+        try
         {
-            Array.Clear(visitedStamp);
-            stamp = 1;
+            return SearchLayer(query, entry, ef, layer, acceptResult, maxDistances, visited);
         }
+        finally
+        {
+            visitedLists.Return(visited);
+        }
+    }
 
+    private List<Neighbour>? SearchLayer(ReadOnlySpan<float> query, int entry, int ef, int layer, Func<int, bool>? acceptResult, int maxDistances, VisitedList visited)
+    {
         var frontier = new PriorityQueue<int, float>();
         var results = new PriorityQueue<Neighbour, float>();
         var entryDistance = Distance(query, entry);
-        visitedStamp[entry] = stamp;
+        visited.Visit(entry);
         var distances = 1;
         frontier.Enqueue(entry, entryDistance);
         if (acceptResult is null || acceptResult(entry))
@@ -168,19 +181,18 @@ internal sealed partial class HnswIndex
             }
 
             var list = Links(node, layer);
-            PrefetchUnvisited(list);
+            PrefetchUnvisited(list, visited);
             for (var i = 1; i <= list[0]; i++)
             {
                 var neighbour = list[i];
-                if (visitedStamp[neighbour] == stamp)
+                if (!visited.Visit(neighbour))
                 {
                     continue;
                 }
 
-                visitedStamp[neighbour] = stamp;
                 if (++distances > maxDistances)
                 {
-                    WalkDistances += maxDistances;
+                    Interlocked.Add(ref walkDistances, maxDistances);
                     return null;
                 }
 
@@ -200,7 +212,7 @@ internal sealed partial class HnswIndex
             }
         }
 
-        WalkDistances += distances;
+        Interlocked.Add(ref walkDistances, distances);
         var ordered = new List<Neighbour>(results.Count);
         while (results.Count > 0)
         {

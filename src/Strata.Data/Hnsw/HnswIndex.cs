@@ -32,8 +32,7 @@ internal sealed partial class HnswIndex
     private int[][][] upperLinks;
     private int[] levels;
     private bool[] deleted;
-    private int[] visitedStamp;
-    private int stamp;
+    private readonly VisitedListPool visitedLists = new();
 
     public HnswIndex(int dimension, DistanceMetric metric, HnswParameters parameters, int seed = 42)
     {
@@ -51,7 +50,6 @@ internal sealed partial class HnswIndex
         upperLinks = [];
         levels = [];
         deleted = [];
-        visitedStamp = [];
         EnsureCapacity(16);
     }
 
@@ -172,7 +170,6 @@ internal sealed partial class HnswIndex
         Array.Resize(ref upperLinks, capacity);
         Array.Resize(ref levels, capacity);
         Array.Resize(ref deleted, capacity);
-        Array.Resize(ref visitedStamp, capacity);
     }
 
     /// <summary>The neighbour list of <paramref name="node"/> on <paramref name="layer"/>: element 0 is the count.</summary>
