@@ -55,6 +55,18 @@ public sealed record VectorBenchmarkReport(int Count, int Dimension, int Queries
     /// <summary>The dataset measured: "synthetic" or "minilm".</summary>
     public string Dataset { get; init; } = "synthetic";
 
+    /// <summary>Strata's unfiltered queries/s with one and with two searching threads, side by side in this run.</summary>
+    public ThreadScaling? StrataThreads { get; init; }
+
     /// <summary>The result of <paramref name="system"/>, or null when it did not run.</summary>
     public VectorSystemResult? Find(string system) => Results.FirstOrDefault(r => r.System == system);
+}
+
+/// <summary>Queries/s of one index searched by one thread and by two at once (medians of the rounds, run alternately).</summary>
+/// <param name="OneThreadQps">All queries on one thread.</param>
+/// <param name="TwoThreadQps">The queries split between two threads searching the same index at the same time.</param>
+public sealed record ThreadScaling(double OneThreadQps, double TwoThreadQps)
+{
+    /// <summary>Two-thread over one-thread queries/s.</summary>
+    public double Ratio => TwoThreadQps / OneThreadQps;
 }

@@ -111,6 +111,7 @@ public static class VectorBenchmarkRunner
                 }
             }
 
+            var threads = MeasureThreads(strata, queries, options.Rounds, log);
             var results = new List<VectorSystemResult>();
             foreach (var system in systems)
             {
@@ -122,7 +123,7 @@ public static class VectorBenchmarkRunner
             var bruteQueries = queries[..Math.Min(50, queries.Length)];
             results.Add(new VectorSystemResult("brute-force", 1.0, Qps(bruteQueries, q => LowRankVectors.BruteForce(q, vectors, K)), 0, null, dimension * (double)sizeof(float), null,
                 new Dictionary<string, double>(), new Dictionary<string, double>()));
-            return new VectorBenchmarkReport(count, dimension, queries.Length, results, skipped) { Dataset = dataset.Name };
+            return new VectorBenchmarkReport(count, dimension, queries.Length, results, skipped) { Dataset = dataset.Name, StrataThreads = threads };
         }
         finally
         {
@@ -170,6 +171,26 @@ public static class VectorBenchmarkRunner
         }
 
         return queries.Length / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// Strata's index searched by one thread, then by two at once (each taking every other query), alternately for the
+    /// rounds; the queries run four times over per measurement so that thread start-up is noise.
+    /// </summary>
+    private static ThreadScaling MeasureThreads(StrataSystem strata, float[][] queries, int rounds, Action<string> log)
+    {
+        var repeated = Enumerable.Repeat(queries, 4).SelectMany(q => q).ToArray();
+        var one = new List<double>();
+        var two = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            one.Add(strata.ParallelQps(repeated, strata.Ef, 1));
+            two.Add(strata.ParallelQps(repeated, strata.Ef, 2));
+        }
+
+        var scaling = new ThreadScaling(Median(one), Median(two));
+        log($"vectors: strata-hnsw on 2 threads: {scaling.TwoThreadQps:0} queries/s vs {scaling.OneThreadQps:0} on 1 ({scaling.Ratio:0.00}×)");
+        return scaling;
     }
 
     private static double Median(List<double> values)
@@ -234,6 +255,25 @@ public static class VectorBenchmarkRunner
         public QueryRun SearchAll(float[][] queries, int ef) => Timed(queries, query => [.. index.Search(query, K, ef).Select(n => n.Node)]);
 
         public int[] SearchFiltered(float[] query, int ef, int buckets, int[] allowed) => [.. FilteredSearch.Run(index, query, K, ef, allowed).Select(n => n.Node)];
+
+        /// <summary>Queries/s with <paramref name="threads"/> threads searching the index at once, each taking every n-th query.</summary>
+        public double ParallelQps(float[][] queries, int ef, int threads)
+        {
+            using var start = new Barrier(threads + 1);
+            var workers = Enumerable.Range(0, threads).Select(worker => new Thread(() =>
+            {
+                start.SignalAndWait();
+                for (var q = worker; q < queries.Length; q += threads)
+                {
+                    _ = index.Search(queries[q], K, ef);
+                }
+            })).ToList();
+            workers.ForEach(thread => thread.Start());
+            start.SignalAndWait();
+            var watch = Stopwatch.StartNew();
+            workers.ForEach(thread => thread.Join());
+            return queries.Length / watch.Elapsed.TotalSeconds;
+        }
 
         public double? DiskBytesPerVector()
         {

@@ -42,6 +42,10 @@ internal static class VectorBenchmarkRows
         var n = report.Count.ToString("N0", CultureInfo.InvariantCulture);
         var strata = report.Find("strata-hnsw")!;
         var rows = new List<BenchmarkResult>();
+        if (report.StrataThreads is { } threads)
+        {
+            rows.Add(new($"Strata search on 2 threads vs 1 ({report.Dataset}, N={n}, ef {strata.Ef})", "queries/s", threads.TwoThreadQps, "Strata, 1 thread", threads.OneThreadQps, 1.8));
+        }
         foreach (var (peerName, peer) in new[] { ("USearch .NET", report.Find("usearch-dotnet")), ("hnswlib-node 3.0", report.Find("hnswlib-node")), ("pgvector 0.8", report.Find("pgvector")) })
         {
             if (peer is null)
