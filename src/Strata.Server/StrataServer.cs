@@ -16,6 +16,7 @@ using Strata.Server.Endpoints;
 using Strata.Server.Images;
 using Strata.Server.Knowledge;
 using Strata.Server.OpenAi;
+using Strata.Server.Protocols;
 using Strata.Server.Security;
 using Strata.Synthesis;
 
@@ -99,6 +100,7 @@ public static class StrataServer
         app.MapApiReference();
         app.MapWebUi();
         app.MapMonitoringEndpoints();
+        app.MapUnknownApiRoutes();
         return app;
     }
 }

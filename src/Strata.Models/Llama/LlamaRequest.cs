@@ -37,7 +37,7 @@ internal sealed record LlamaRequest(LLamaToken[] PromptTokens, int MaxOutputToke
             throw new ArgumentException("the conversation renders to an empty prompt", nameof(messages));
         }
 
-        var contextSize = host.Options.ContextSize;
+        var contextSize = host.ContextSize;
         var rest = contextSize - tokens.Length;
         if (options?.AdditionalProperties?.TryGetValue(LlamaChatOptionKeys.OutputTokenCeiling, out int ceiling) == true)
         {
@@ -48,7 +48,7 @@ internal sealed record LlamaRequest(LLamaToken[] PromptTokens, int MaxOutputToke
         ArgumentOutOfRangeException.ThrowIfLessThan(maxOutput, 1, nameof(ChatOptions.MaxOutputTokens));
         if (tokens.Length + maxOutput > contextSize)
         {
-            throw new ContextWindowExceededException(tokens.Length, maxOutput, contextSize);
+            throw new ContextWindowExceededException(tokens.Length, maxOutput, contextSize, host.Options.ContextSize, host.TrainedContextSize);
         }
 
         return new LlamaRequest(tokens, maxOutput, grammar, tools, allowPlainAnswer);

@@ -52,6 +52,7 @@ public static class ChatCompletionRequestReader
         }
 
         ReadTools(body, options);
+        ToolChoiceCheck.Ensure(options, "tool_choice");
         var stream = JsonFields.Boolean(body, "stream");
         var includeUsage = body.TryGetProperty("stream_options", out var streamOptions) && streamOptions.ValueKind == JsonValueKind.Object
             && JsonFields.Boolean(streamOptions, "include_usage");

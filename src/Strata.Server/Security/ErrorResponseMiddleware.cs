@@ -6,6 +6,7 @@ using Strata.Models.Catalog;
 using Strata.Models.Llama;
 using Strata.Models.Store;
 using Strata.Server.OpenAi;
+using Strata.Server.Protocols;
 
 namespace Strata.Server.Security;
 
@@ -41,15 +42,8 @@ public sealed class ErrorResponseMiddleware(RequestDelegate next, ILogger<ErrorR
                 context.Response.Headers.RetryAfter = "1";
             }
 
-            if (context.Request.Path.StartsWithSegments("/v1/messages", StringComparison.Ordinal))
-            {
-                // Anthropic's clients read {"type":"error","error":{"type","message"}}.
-                context.Response.StatusCode = status;
-                await context.Response.WriteAsJsonAsync(new { type = "error", error = new { type, message } });
-                return;
-            }
-
-            await OpenAiError.Write(context, status, message, type, code, param);
+            // In the shape of the route's protocol: OpenAI's, Anthropic's or Ollama's.
+            await ErrorShape.Write(context, status, message, type, code, param);
         }
     }
 
