@@ -31,7 +31,8 @@ public static class AnthropicMessagesEndpoints
         {
             var response = await client.GetResponseAsync(request.Messages, request.Options, context.RequestAborted);
             var contents = response.Messages.SelectMany(m => m.Contents).ToList();
-            var stop = MatchedStop(response.AdditionalProperties);
+            // Depending on the update, M.E.AI puts its additional properties on the response or on its message.
+            var stop = MatchedStop(response.AdditionalProperties) ?? response.Messages.Select(m => MatchedStop(m.AdditionalProperties)).LastOrDefault(s => s is not null);
             await context.Response.WriteAsJsonAsync(
                 Message(id, request.Model, Blocks(response.Text, contents.OfType<FunctionCallContent>()), StopReason(response.FinishReason, contents, stop), stop, response.Usage),
                 context.RequestAborted);
