@@ -15,6 +15,7 @@ using Strata.Server.Anthropic;
 using Strata.Server.Endpoints;
 using Strata.Server.Images;
 using Strata.Server.Knowledge;
+using Strata.Server.Ollama;
 using Strata.Server.OpenAi;
 using Strata.Server.Protocols;
 using Strata.Server.Security;
@@ -91,6 +92,11 @@ public static class StrataServer
         app.MapOpenAiChatEndpoints();
         app.MapOpenAiEmbeddingsEndpoints();
         app.MapAnthropicMessagesEndpoints();
+        // Ollama's routes share /api with Strata's own; their names do not overlap (see the README).
+        app.MapOllamaChatEndpoints();
+        app.MapOllamaEmbedEndpoints();
+        app.MapOllamaModelEndpoints();
+        app.MapOllamaPullEndpoint();
         app.MapImageGenerationEndpoints();
         app.MapCollectionsEndpoints();
         app.MapDocumentsEndpoints(limits);

@@ -178,7 +178,7 @@ public static class ChatCompletionRequestReader
         }
     }
 
-    private static void ReadTools(JsonElement body, ChatOptions options)
+    internal static void ReadTools(JsonElement body, ChatOptions options)
     {
         if (body.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
         {
