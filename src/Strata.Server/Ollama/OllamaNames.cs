@@ -13,7 +13,8 @@ internal static class OllamaNames
 
     public static string Resolve(string name, ModelStore store)
     {
-        foreach (var candidate in Candidates(name))
+        // Find refuses names that are not valid store names (upper case, say), so only valid candidates are tried.
+        foreach (var candidate in Candidates(name).Where(candidate => ModelName.Validate(candidate) is null))
         {
             if (store.Find(candidate) is not null)
             {

@@ -8,7 +8,12 @@ namespace Strata.Models.Tests.StructuredOutput;
 /// <summary>The validating middleware over the real tiny llama model: finished answers validate, or the request fails.</summary>
 public sealed class SchemaValidatingChatClientTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
 {
-    private sealed record Point(int X, int Y);
+    // Strings and booleans: a random model's integers can overflow an int, which the schema of int does not forbid.
+    private sealed record Note(string Title, bool Done);
+
+    // Not disposed: disposing the pipeline would dispose the fixture's shared client.
+    private IChatClient Validating(int attempts) =>
+        new ChatClientBuilder(model.Client).UseSchemaValidation(configure: v => v.MaxAttempts = attempts).Build();
 
     private static ChatOptions WithSchema(string schema, int maxTokens = 40) => new()
     {
@@ -21,7 +26,7 @@ public sealed class SchemaValidatingChatClientTests(TinyModelFixture model) : IC
     [Fact]
     public async Task A_schema_the_model_cannot_meet_fails_after_the_allowed_attempts_instead_of_answering_invalid_json()
     {
-        using var client = new ChatClientBuilder(model.Client).UseSchemaValidation(configure: v => v.MaxAttempts = 2).Build();
+        var client = Validating(2);
 
         var error = await Assert.ThrowsAsync<StructuredOutputException>(() =>
             client.GetResponseAsync(TinyModelFixture.Hello(), WithSchema("""{"type":"string","pattern":"^zzzzzz$","maxLength":6}""")));
@@ -33,7 +38,7 @@ public sealed class SchemaValidatingChatClientTests(TinyModelFixture model) : IC
     [Fact]
     public async Task A_stream_whose_schema_the_grammar_cannot_enforce_sends_nothing_before_it_fails()
     {
-        using var client = new ChatClientBuilder(model.Client).UseSchemaValidation(configure: v => v.MaxAttempts = 2).Build();
+        var client = Validating(2);
         var received = new List<ChatResponseUpdate>();
 
         await Assert.ThrowsAsync<StructuredOutputException>(async () =>
@@ -50,7 +55,7 @@ public sealed class SchemaValidatingChatClientTests(TinyModelFixture model) : IC
     [Fact]
     public async Task An_allOf_schema_is_answered_only_with_output_that_validates_or_a_clear_error()
     {
-        using var client = new ChatClientBuilder(model.Client).UseSchemaValidation(configure: v => v.MaxAttempts = 3).Build();
+        var client = Validating(3);
         const string schema = """{"type":"integer","allOf":[{"minimum":0},{"maximum":99}]}""";
 
         for (var seed = 0; seed < 3; seed++)
@@ -72,18 +77,18 @@ public sealed class SchemaValidatingChatClientTests(TinyModelFixture model) : IC
     [Fact]
     public async Task GetResponseAsync_of_T_returns_a_typed_result_through_the_validating_pipeline()
     {
-        using var client = new ChatClientBuilder(model.Client).UseSchemaValidation().Build();
+        var client = Validating(3);
 
-        var response = await client.GetResponseAsync<Point>(TinyModelFixture.Hello(), new ChatOptions { Temperature = 0, Seed = 1, MaxOutputTokens = 60 });
+        var response = await client.GetResponseAsync<Note>(TinyModelFixture.Hello(), new ChatOptions { Temperature = 0, Seed = 1, MaxOutputTokens = 60 });
 
-        Assert.True(response.TryGetResult(out var point), response.Text);
-        Assert.NotNull(point);
+        Assert.True(response.TryGetResult(out var note), response.Text);
+        Assert.NotNull(note!.Title);
     }
 
     [Fact]
     public async Task A_schema_the_validator_cannot_build_is_refused_before_anything_is_generated()
     {
-        using var client = new ChatClientBuilder(model.Client).UseSchemaValidation().Build();
+        var client = Validating(3);
 
         var error = await Assert.ThrowsAsync<NotSupportedException>(() =>
             client.GetResponseAsync(TinyModelFixture.Hello(), WithSchema("""{"type":"object","minProperties":"two"}""")));
