@@ -90,6 +90,7 @@ public static class StrataServer
         app.MapHealthEndpoints();
         app.MapOpenAiModelsEndpoints();
         app.MapOpenAiChatEndpoints();
+        app.MapOpenAiCompletionsEndpoints();
         app.MapOpenAiEmbeddingsEndpoints();
         app.MapAnthropicMessagesEndpoints();
         // Ollama's routes share /api with Strata's own; their names do not overlap (see the README).

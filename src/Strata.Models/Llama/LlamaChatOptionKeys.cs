@@ -17,4 +17,10 @@ public static class LlamaChatOptionKeys
     /// <see cref="string"/>) that ended the answer, so protocols that report it (Anthropic's <c>stop_sequence</c>) can.
     /// </summary>
     public const string MatchedStopSequence = "strata_stop_sequence";
+
+    /// <summary>
+    /// A <see cref="bool"/>: when true, the messages' text is the prompt exactly as given, with no chat template, so
+    /// the model continues it (what a text completion API asks for).
+    /// </summary>
+    public const string RawPrompt = "strata_raw_prompt";
 }

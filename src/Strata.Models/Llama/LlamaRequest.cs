@@ -28,7 +28,9 @@ internal sealed record LlamaRequest(LLamaToken[] PromptTokens, int MaxOutputToke
         var allowPlainAnswer = toolMode is not RequiredChatToolMode;
         var grammar = CheckedGrammar(weights, tools, allowPlainAnswer, options?.ResponseFormat, limits);
 
-        var prompt = ChatPromptRenderer.Render(weights, host.HasChatTemplate, messages, options, tools);
+        var prompt = options?.AdditionalProperties?.TryGetValue(LlamaChatOptionKeys.RawPrompt, out bool raw) == true && raw
+            ? string.Concat(messages.Select(message => message.Text))
+            : ChatPromptRenderer.Render(weights, host.HasChatTemplate, messages, options, tools);
         // "special: true" so the template's markers (<|im_start|> ...) become their control tokens, not text.
         var tokens = weights.Tokenize(prompt, true, true, System.Text.Encoding.UTF8);
         if (tokens.Length == 0)

@@ -231,7 +231,7 @@ public static class ChatCompletionRequestReader
         };
     }
 
-    private static List<string>? Stop(JsonElement body)
+    internal static List<string>? Stop(JsonElement body)
     {
         if (!body.TryGetProperty("stop", out var stop) || stop.ValueKind == JsonValueKind.Null)
         {
@@ -247,7 +247,7 @@ public static class ChatCompletionRequestReader
         return list.Count > 4 ? throw new OpenAiRequestException("'stop' holds at most 4 sequences.", "stop", "invalid_value") : list;
     }
 
-    private static int? MaxTokens(JsonElement body, RequestLimits limits)
+    internal static int? MaxTokens(JsonElement body, RequestLimits limits)
     {
         var name = body.TryGetProperty("max_completion_tokens", out _) ? "max_completion_tokens" : "max_tokens";
         var value = JsonFields.Integer(body, name);
@@ -264,7 +264,7 @@ public static class ChatCompletionRequestReader
         return (int)value;
     }
 
-    private static double? InRange(JsonElement body, string name, double min, double max)
+    internal static double? InRange(JsonElement body, string name, double min, double max)
     {
         var value = JsonFields.Number(body, name);
         return value is null || (value >= min && value <= max)
