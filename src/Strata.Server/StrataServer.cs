@@ -18,6 +18,7 @@ using Strata.Server.Knowledge;
 using Strata.Server.Ollama;
 using Strata.Server.OpenAi;
 using Strata.Server.Protocols;
+using Strata.Server.Responses;
 using Strata.Server.Security;
 using Strata.Synthesis;
 
@@ -66,6 +67,7 @@ public static class StrataServer
         builder.Services.AddSingleton<IngestionQueue>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestionQueue>());
         builder.Services.AddSingleton<ImageGenerators>();
+        builder.Services.AddSingleton<ResponseStore>();
         builder.Services.AddStrataRateLimits(server);
         builder.Services.AddLoginRateLimit();
         builder.Services.AddStrataCors(server);
@@ -91,6 +93,7 @@ public static class StrataServer
         app.MapOpenAiModelsEndpoints();
         app.MapOpenAiChatEndpoints();
         app.MapOpenAiCompletionsEndpoints();
+        app.MapResponsesEndpoints();
         app.MapOpenAiEmbeddingsEndpoints();
         app.MapAnthropicMessagesEndpoints();
         // Ollama's routes share /api with Strata's own; their names do not overlap (see the README).
