@@ -50,32 +50,21 @@ public static class OllamaChatEndpoints
 
         var lines = new NdjsonWriter(context.Response);
         var tally = new StreamTally();
-        var unsent = false;
-        await using (var updates = client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted))
-        {
-            while (true)
+        await ReadyUpdates.ForEachAsync(
+            client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted),
+            async update =>
             {
-                // As the OpenAI route does: tokens already waiting go out in one send, flushed when the model would wait.
-                var next = updates.MoveNextAsync();
-                if (unsent && !next.IsCompleted)
+                tally.Observe(update);
+                if (update.Text is not { Length: > 0 } text)
                 {
-                    await lines.FlushAsync(context.RequestAborted);
-                    unsent = false;
+                    return false;
                 }
 
-                if (!await next)
-                {
-                    break;
-                }
-
-                tally.Observe(updates.Current);
-                if (updates.Current.Text is { Length: > 0 } text)
-                {
-                    await lines.WriteAsync(answer.Delta(text), flush: false, context.RequestAborted);
-                    unsent = true;
-                }
-            }
-        }
+                await lines.WriteAsync(answer.Delta(text), flush: false, context.RequestAborted);
+                return true;
+            },
+            () => lines.FlushAsync(context.RequestAborted),
+            context.RequestAborted);
 
         if (tally.ToolCalls.Count > 0)
         {
