@@ -46,6 +46,12 @@ public static class ChatCompletionRequestReader
             (options.AdditionalProperties ??= [])[LlamaChatOptionKeys.OutputTokenCeiling] = limits.MaxOutputTokens;
         }
 
+        // Refused rather than dropped: a client that asked for token probabilities must not get an answer without them.
+        if (JsonFields.Boolean(body, "logprobs") || JsonFields.Integer(body, "top_logprobs") is > 0)
+        {
+            throw new OpenAiRequestException("'logprobs' and 'top_logprobs' are not available on this server yet.", JsonFields.Boolean(body, "logprobs") ? "logprobs" : "top_logprobs", "unsupported_parameter");
+        }
+
         if (JsonFields.Integer(body, "n") is { } n && n != 1)
         {
             throw new OpenAiRequestException("Only n = 1 is supported.", "n", "unsupported_value");
