@@ -15,7 +15,10 @@ using Strata.Server.Anthropic;
 using Strata.Server.Endpoints;
 using Strata.Server.Images;
 using Strata.Server.Knowledge;
+using Strata.Server.Ollama;
 using Strata.Server.OpenAi;
+using Strata.Server.Protocols;
+using Strata.Server.Responses;
 using Strata.Server.Security;
 using Strata.Synthesis;
 
@@ -64,6 +67,7 @@ public static class StrataServer
         builder.Services.AddSingleton<IngestionQueue>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestionQueue>());
         builder.Services.AddSingleton<ImageGenerators>();
+        builder.Services.AddSingleton<ResponseStore>();
         builder.Services.AddStrataRateLimits(server);
         builder.Services.AddLoginRateLimit();
         builder.Services.AddStrataCors(server);
@@ -88,8 +92,15 @@ public static class StrataServer
         app.MapHealthEndpoints();
         app.MapOpenAiModelsEndpoints();
         app.MapOpenAiChatEndpoints();
+        app.MapOpenAiCompletionsEndpoints();
+        app.MapResponsesEndpoints();
         app.MapOpenAiEmbeddingsEndpoints();
         app.MapAnthropicMessagesEndpoints();
+        // Ollama's routes share /api with Strata's own; their names do not overlap (see the README).
+        app.MapOllamaChatEndpoints();
+        app.MapOllamaEmbedEndpoints();
+        app.MapOllamaModelEndpoints();
+        app.MapOllamaPullEndpoint();
         app.MapImageGenerationEndpoints();
         app.MapCollectionsEndpoints();
         app.MapDocumentsEndpoints(limits);
@@ -99,6 +110,7 @@ public static class StrataServer
         app.MapApiReference();
         app.MapWebUi();
         app.MapMonitoringEndpoints();
+        app.MapUnknownApiRoutes();
         return app;
     }
 }

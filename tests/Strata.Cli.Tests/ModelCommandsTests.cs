@@ -55,6 +55,27 @@ public sealed class ModelCommandsTests
     }
 
     [Fact]
+    public async Task Generate_with_a_schema_the_grammar_cannot_enforce_prints_valid_json_or_fails_saying_why()
+    {
+        using var strata = await WithTinyModelAsync();
+        var schema = Path.Combine(strata.Home, "code.json");
+        File.WriteAllText(schema, """{"type":"string","pattern":"^zzzzzz$","maxLength":6}""");
+
+        var result = await strata.RunAsync("generate", "-m", "tiny", "--seed", "2", "--max-tokens", "20", "--schema", schema, "Say zzzzzz.");
+
+        // The tiny model practically never writes "zzzzzz": the answer is refused after the allowed attempts, not printed.
+        if (result.ExitCode == 0)
+        {
+            Assert.Equal("\"zzzzzz\"", result.Stdout.Trim());
+        }
+        else
+        {
+            Assert.Contains("did not validate against the requested schema", result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"", result.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Chat_answers_each_line_and_reports_tokens_per_second()
     {
         using var strata = await WithTinyModelAsync();

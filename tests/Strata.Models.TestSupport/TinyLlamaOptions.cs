@@ -14,8 +14,11 @@ public sealed record TinyLlamaOptions
     /// <summary>The model's name, written as <c>general.name</c>.</summary>
     public string Name { get; init; } = "tiny-llama";
 
-    /// <summary>The training context length, <c>llama.context_length</c>.</summary>
-    public int ContextLength { get; init; } = 256;
+    /// <summary>
+    /// The training context length, <c>llama.context_length</c>. A request's context is capped at it, so the default is
+    /// large enough for any context a test configures; a test of the cap sets a smaller one.
+    /// </summary>
+    public int ContextLength { get; init; } = 4096;
 
     /// <summary>The width of the residual stream, <c>llama.embedding_length</c>; a multiple of <see cref="HeadCount"/>.</summary>
     public int EmbeddingLength { get; init; } = 64;

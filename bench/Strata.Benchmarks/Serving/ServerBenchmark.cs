@@ -27,7 +27,10 @@ internal sealed record ServerWorkloadResult(
 /// <summary>What <c>strata bench server</c> reports.</summary>
 internal sealed record ServerBenchmarkReport(
     IReadOnlyList<ServerWorkloadResult> Workloads, double HttpTokensPerSecond, double InProcessTokensPerSecond, double StreamingRatio, long ServerPeakMemoryBytes,
-    double HttpCpuMsPerToken, double InProcessCpuMsPerToken);
+    double HttpCpuMsPerToken, double InProcessCpuMsPerToken, IReadOnlyList<ProtocolStreamResult> Protocols);
+
+/// <summary>One protocol's stream rate against the in-process rate measured in the same rounds.</summary>
+internal sealed record ProtocolStreamResult(string Protocol, double HttpTokensPerSecond, double InProcessTokensPerSecond, double Ratio);
 
 /// <summary>The HTTP vs in-process comparison of one stream.</summary>
 /// <param name="HttpTokensPerSecond">Median generation rate over HTTP.</param>
@@ -35,7 +38,9 @@ internal sealed record ServerBenchmarkReport(
 /// <param name="Ratio">Median of the rounds' HTTP / in-process rate ratios.</param>
 /// <param name="HttpCpuMsPerToken">CPU time the server process spent per generated token (HTTP, serialisation and decoding).</param>
 /// <param name="InProcessCpuMsPerToken">CPU time this process spent per generated token in process.</param>
-internal sealed record StreamingComparison(double HttpTokensPerSecond, double InProcessTokensPerSecond, double Ratio, double HttpCpuMsPerToken, double InProcessCpuMsPerToken);
+/// <param name="Protocols">Each protocol's median rate and median ratio against the in-process stream of the same round.</param>
+internal sealed record StreamingComparison(double HttpTokensPerSecond, double InProcessTokensPerSecond, double Ratio, double HttpCpuMsPerToken, double InProcessCpuMsPerToken,
+    IReadOnlyList<ProtocolStreamResult> Protocols);
 
 /// <summary>
 /// Starts a real <c>strata serve</c> child process on loopback with a generated test model, drives it with concurrent
@@ -92,7 +97,7 @@ internal static class ServerBenchmark
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync(cancellationToken);
             return new ServerBenchmarkReport(results, streaming.HttpTokensPerSecond, streaming.InProcessTokensPerSecond, streaming.Ratio, peak,
-                streaming.HttpCpuMsPerToken, streaming.InProcessCpuMsPerToken);
+                streaming.HttpCpuMsPerToken, streaming.InProcessCpuMsPerToken, streaming.Protocols);
         }
         finally
         {
@@ -292,22 +297,38 @@ internal static class ServerBenchmark
             inProcess.Add(Rate(run));
         }
 
+        // The other protocols stream in the same rounds, right after, so each is compared with the same in-process runs.
+        var protocols = ProtocolStreams.Protocols.Skip(1).ToDictionary(p => p, _ => new List<double>());
+        async Task ProtocolRoundsAsync()
+        {
+            foreach (var (protocol, rates) in protocols)
+            {
+                var clock = Stopwatch.StartNew();
+                var (first, tokens, _) = await ProtocolStreams.StreamAsync(http, protocol, Model, "Tell me a long story about a lighthouse keeper.", maxTokens, clock, cancellationToken);
+                rates.Add(Rate((tokens, clock.Elapsed - (first ?? TimeSpan.Zero))));
+            }
+        }
+
         for (var round = 0; round < StreamRounds; round++)
         {
             if (round % 2 == 0)
             {
                 await HttpRoundAsync();
                 await LocalRoundAsync();
+                await ProtocolRoundsAsync();
             }
             else
             {
+                await ProtocolRoundsAsync();
                 await LocalRoundAsync();
                 await HttpRoundAsync();
             }
         }
 
+        var others = protocols.Select(p => new ProtocolStreamResult(p.Key, Median(p.Value), Median(inProcess), Median(p.Value.Zip(inProcess, (h, l) => h / l).ToList())));
         return new StreamingComparison(Median(overHttp), Median(inProcess), Median(overHttp.Zip(inProcess, (h, l) => h / l).ToList()),
-            httpCpu.TotalMilliseconds / Math.Max(1, httpTokens), localCpu.TotalMilliseconds / Math.Max(1, localTokens));
+            httpCpu.TotalMilliseconds / Math.Max(1, httpTokens), localCpu.TotalMilliseconds / Math.Max(1, localTokens),
+            [new ProtocolStreamResult(ProtocolStreams.Protocols[0], Median(overHttp), Median(inProcess), Median(overHttp.Zip(inProcess, (h, l) => h / l).ToList())), .. others]);
     }
 
     /// <summary>User plus system CPU time of process <paramref name="pid"/>.</summary>

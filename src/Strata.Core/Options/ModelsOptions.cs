@@ -39,6 +39,11 @@ public sealed class ModelsOptions : IStrataOptions<ModelsOptions>
     [Range(1, 1000)]
     public int MaxToolIterations { get; set; } = 10;
 
+    /// <summary>How many answers a request with a JSON schema or tools may generate before it fails because none validated.</summary>
+    [Description("answers a structured request may generate before it fails because none validated against its schema")]
+    [Range(1, 10)]
+    public int StructuredOutputAttempts { get; set; } = 3;
+
     /// <summary>How local GGUF models run on llama.cpp.</summary>
     public LlamaOptions Llama { get; set; } = new();
 }

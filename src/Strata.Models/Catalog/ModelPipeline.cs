@@ -3,6 +3,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Strata.Models.StructuredOutput;
 
 namespace Strata.Models.Catalog;
 
@@ -13,7 +14,8 @@ namespace Strata.Models.Catalog;
 public static class ModelPipeline
 {
     /// <summary>
-    /// Builds the chat pipeline, outermost first: function invocation (when asked for), the response cache (when
+    /// Builds the chat pipeline, outermost first: function invocation (when asked for), structured output validation
+    /// (<see cref="SchemaValidatingChatClient"/>), the response cache (when
     /// enabled), OpenTelemetry, time to first token and tokens/s (<see cref="ChatTimingChatClient"/>), logging, then the runtime. Tracing sits inside function invocation so every model
     /// round trip of a tool loop is its own span.
     /// </summary>
@@ -30,6 +32,10 @@ public static class ModelPipeline
         {
             builder.UseFunctionInvocation(loggerFactory, invocation => invocation.MaximumIterationsPerRequest = options.MaxToolIterations);
         }
+
+        // Inside function invocation, so every model round trip of a tool loop is checked; outside the cache, so a
+        // cached answer was valid when it was stored.
+        builder.UseSchemaValidation(loggerFactory, validation => validation.MaxAttempts = options.StructuredOutputAttempts);
 
         if (options.ResponseCache)
         {

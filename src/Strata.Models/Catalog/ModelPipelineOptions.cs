@@ -20,6 +20,12 @@ public sealed record ModelPipelineOptions
     /// <summary>How many tool-calling rounds one request may take (<c>Models:MaxToolIterations</c>, default 10).</summary>
     public int MaxToolIterations { get; init; } = 10;
 
+    /// <summary>
+    /// How many answers a structured request (JSON schema, tools) may generate before it fails because none validated
+    /// (<c>Models:StructuredOutputAttempts</c>, default 3).
+    /// </summary>
+    public int StructuredOutputAttempts { get; init; } = 3;
+
     /// <summary>How long a local model stays loaded without requests (<c>Models:IdleSeconds</c>, default 300).</summary>
     public TimeSpan IdleUnload { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -33,6 +39,7 @@ public sealed record ModelPipelineOptions
             RecordContent = telemetry.RecordContent,
             ResponseCache = models.ResponseCache,
             MaxToolIterations = models.MaxToolIterations,
+            StructuredOutputAttempts = models.StructuredOutputAttempts,
             IdleUnload = TimeSpan.FromSeconds(models.IdleSeconds),
         };
     }

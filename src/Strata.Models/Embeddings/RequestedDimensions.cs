@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Strata.Core.Errors;
 
 namespace Strata.Models.Embeddings;
 
@@ -6,13 +7,16 @@ namespace Strata.Models.Embeddings;
 internal static class RequestedDimensions
 {
     // Local models produce one width; silently returning another would corrupt a vector collection sized for the request.
+    // A StrataException (Invalid), so servers answer 400 naming the width: a 500 made OpenAI's SDK retry it three times.
     public static void Check(EmbeddingGenerationOptions? options, int modelDimensions, string modelId)
     {
         if (options?.Dimensions is { } requested && requested != modelDimensions)
         {
-            throw new ArgumentException(
-                $"Model '{modelId}' produces {modelDimensions}-dimensional vectors; {requested} were requested. Leave Dimensions unset or use a model of that width.",
-                nameof(options));
+            throw new StrataException(
+                $"Model '{modelId}' produces {modelDimensions}-dimensional vectors; {requested} were requested. Leave dimensions unset or use a model of that width.")
+            {
+                Param = "dimensions",
+            };
         }
     }
 }

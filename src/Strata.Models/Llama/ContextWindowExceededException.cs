@@ -8,9 +8,21 @@ public sealed class ContextWindowExceededException : InvalidOperationException
 {
     /// <summary>Creates the exception from the numbers that did not fit.</summary>
     public ContextWindowExceededException(int promptTokens, int maxOutputTokens, int contextSize)
+        : this(promptTokens, maxOutputTokens, contextSize, contextSize, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates the exception for a context that is the smaller of <paramref name="configuredSize"/> and the model's
+    /// <paramref name="trainedSize"/>; the message names both, so the reader knows which one to change.
+    /// </summary>
+    public ContextWindowExceededException(int promptTokens, int maxOutputTokens, int contextSize, int configuredSize, int? trainedSize)
         : base($"The request needs {promptTokens} prompt tokens + {maxOutputTokens} output tokens = {promptTokens + maxOutputTokens}, " +
-               $"which is {promptTokens + maxOutputTokens - contextSize} over the context size of {contextSize}. " +
-               "Shorten the conversation, lower MaxOutputTokens or raise the context size.")
+               $"which is {promptTokens + maxOutputTokens - contextSize} over the context size of {contextSize} " +
+               $"(the smaller of the configured {configuredSize} and the {(trainedSize is { } trained ? trained.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown")} the model was trained for). " +
+               (configuredSize > contextSize
+                   ? "Shorten the conversation or lower MaxOutputTokens; this model cannot take a longer context."
+                   : "Shorten the conversation, lower MaxOutputTokens or raise the context size."))
     {
         PromptTokens = promptTokens;
         MaxOutputTokens = maxOutputTokens;

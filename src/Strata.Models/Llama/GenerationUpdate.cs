@@ -4,7 +4,8 @@ namespace Strata.Models.Llama;
 /// <param name="Text">Complete UTF-8 text since the last update; may be empty.</param>
 /// <param name="Finish">Set on the last update: why generation ended.</param>
 /// <param name="OutputTokens">Tokens generated so far.</param>
-internal sealed record GenerationUpdate(string Text, GenerationFinish? Finish, int OutputTokens);
+/// <param name="StopSequence">On the last update, the stop sequence that ended generation, if one did.</param>
+internal sealed record GenerationUpdate(string Text, GenerationFinish? Finish, int OutputTokens, string? StopSequence = null);
 
 /// <summary>Why a sequence stopped generating.</summary>
 internal enum GenerationFinish

@@ -96,7 +96,14 @@ public sealed class LlamaChatClient : IChatClient
                     if (update.Finish is { } finish)
                     {
                         var call = holdForToolCall ? ToolCallParser.TryParse(text.ToString(), request.Tools) : null;
-                        if (holdForToolCall && call is null && text.Length > 0)
+                        if (call is null && holdForToolCall && finish == GenerationFinish.Length)
+                        {
+                            call = PartialToolCall.TryRead(text.ToString(), request.Tools);
+                        }
+
+                        // A call cut short whose tool cannot be told is dropped rather than shown as an answer.
+                        var unfinishedCall = finish == GenerationFinish.Length && text.ToString().TrimStart().StartsWith('{');
+                        if (holdForToolCall && call is null && text.Length > 0 && !unfinishedCall)
                         {
                             yield return Update(new TextContent(text.ToString()));
                         }
@@ -112,8 +119,13 @@ public sealed class LlamaChatClient : IChatClient
                             last.Contents.Insert(0, call);
                         }
 
-                        last.FinishReason = call is not null ? ChatFinishReason.ToolCalls
-                            : finish == GenerationFinish.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
+                        if (update.StopSequence is { } stop)
+                        {
+                            (last.AdditionalProperties ??= [])[LlamaChatOptionKeys.MatchedStopSequence] = stop;
+                        }
+
+                        last.FinishReason = finish == GenerationFinish.Length ? ChatFinishReason.Length
+                            : call is not null ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop;
                         yield return last;
                     }
                 }
@@ -135,6 +147,19 @@ public sealed class LlamaChatClient : IChatClient
             CreatedAt = created,
             ModelId = _metadata.DefaultModelId,
         };
+    }
+
+    /// <summary>
+    /// Counts the tokens of the prompt <paramref name="messages"/> render to, tools included, as a request would send
+    /// them (what Anthropic's <c>count_tokens</c> reports); loads the weights if needed.
+    /// </summary>
+    public async Task<int> CountPromptTokensAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        using var lease = await _host.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var tools = options?.ToolMode == ChatToolMode.None ? [] : (options?.Tools ?? []).OfType<AIFunctionDeclaration>().ToList();
+        var prompt = ChatPromptRenderer.Render(lease.Model.Weights, _host.HasChatTemplate, messages.ToList(), options, tools);
+        return lease.Model.Weights.Tokenize(prompt, true, true, System.Text.Encoding.UTF8).Length;
     }
 
     /// <inheritdoc />

@@ -11,4 +11,16 @@ public static class LlamaChatOptionKeys
     /// never makes a long prompt be refused for not leaving room: a server caps requests without <c>max_tokens</c> with it.
     /// </summary>
     public const string OutputTokenCeiling = "strata_output_token_ceiling";
+
+    /// <summary>
+    /// Not an option but a key of the last <see cref="ChatResponseUpdate.AdditionalProperties"/>: the stop sequence (a
+    /// <see cref="string"/>) that ended the answer, so protocols that report it (Anthropic's <c>stop_sequence</c>) can.
+    /// </summary>
+    public const string MatchedStopSequence = "strata_stop_sequence";
+
+    /// <summary>
+    /// A <see cref="bool"/>: when true, the messages' text is the prompt exactly as given, with no chat template, so
+    /// the model continues it (what a text completion API asks for).
+    /// </summary>
+    public const string RawPrompt = "strata_raw_prompt";
 }

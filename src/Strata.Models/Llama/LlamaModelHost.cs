@@ -31,6 +31,10 @@ public sealed class LlamaModelHost : IAsyncDisposable
         Path = System.IO.Path.GetFullPath(path);
         var header = GgufReader.Read(Path);
         HasChatTemplate = header.Metadata.ContainsKey("tokenizer.chat_template");
+        TrainedContextSize = header.GetString("general.architecture") is { } architecture
+            && header.GetInteger(architecture + ".context_length") is > 0 and var trained ? (int)Math.Min(trained, int.MaxValue) : null;
+        // Positions past what the model was trained on give garbage, so the configured size is only an upper bound.
+        ContextSize = Math.Min(_options.ContextSize, TrainedContextSize ?? int.MaxValue);
         _idleTimer = new Timer(_ => _ = UnloadIfIdleAsync());
     }
 
@@ -39,6 +43,12 @@ public sealed class LlamaModelHost : IAsyncDisposable
 
     /// <summary>Whether the model file carries its own chat template.</summary>
     public bool HasChatTemplate { get; }
+
+    /// <summary>The context the model was trained for (GGUF <c>ARCH.context_length</c>), when the file says.</summary>
+    public int? TrainedContextSize { get; }
+
+    /// <summary>Tokens one request may use: the configured size, or the trained size when that is smaller.</summary>
+    public int ContextSize { get; }
 
     /// <summary>The options the model is served with.</summary>
     public LlamaChatClientOptions Options => _options;
@@ -146,7 +156,7 @@ public sealed class LlamaModelHost : IAsyncDisposable
     private async Task<LoadedModel> LoadAsync(CancellationToken cancellationToken)
     {
         LlamaNativeLog.EnsureInstalled();
-        var cacheTokens = _options.ContextSize * _options.MaxParallelSequences;
+        var cacheTokens = ContextSize * _options.MaxParallelSequences;
         var parameters = new ModelParams(Path)
         {
             // All sequences share one KV cache; admission in the decode loop keeps their reservations within it.

@@ -28,7 +28,9 @@ internal sealed record LlamaRequest(LLamaToken[] PromptTokens, int MaxOutputToke
         var allowPlainAnswer = toolMode is not RequiredChatToolMode;
         var grammar = CheckedGrammar(weights, tools, allowPlainAnswer, options?.ResponseFormat, limits);
 
-        var prompt = ChatPromptRenderer.Render(weights, host.HasChatTemplate, messages, options, tools);
+        var prompt = options?.AdditionalProperties?.TryGetValue(LlamaChatOptionKeys.RawPrompt, out bool raw) == true && raw
+            ? string.Concat(messages.Select(message => message.Text))
+            : ChatPromptRenderer.Render(weights, host.HasChatTemplate, messages, options, tools);
         // "special: true" so the template's markers (<|im_start|> ...) become their control tokens, not text.
         var tokens = weights.Tokenize(prompt, true, true, System.Text.Encoding.UTF8);
         if (tokens.Length == 0)
@@ -37,7 +39,7 @@ internal sealed record LlamaRequest(LLamaToken[] PromptTokens, int MaxOutputToke
             throw new ArgumentException("the conversation renders to an empty prompt", nameof(messages));
         }
 
-        var contextSize = host.Options.ContextSize;
+        var contextSize = host.ContextSize;
         var rest = contextSize - tokens.Length;
         if (options?.AdditionalProperties?.TryGetValue(LlamaChatOptionKeys.OutputTokenCeiling, out int ceiling) == true)
         {
@@ -48,7 +50,7 @@ internal sealed record LlamaRequest(LLamaToken[] PromptTokens, int MaxOutputToke
         ArgumentOutOfRangeException.ThrowIfLessThan(maxOutput, 1, nameof(ChatOptions.MaxOutputTokens));
         if (tokens.Length + maxOutput > contextSize)
         {
-            throw new ContextWindowExceededException(tokens.Length, maxOutput, contextSize);
+            throw new ContextWindowExceededException(tokens.Length, maxOutput, contextSize, host.Options.ContextSize, host.TrainedContextSize);
         }
 
         return new LlamaRequest(tokens, maxOutput, grammar, tools, allowPlainAnswer);

@@ -94,7 +94,7 @@ internal sealed class LlamaSequence : IDisposable
         var (text, stopped) = _stops.Push(_decoder.Read());
         if (stopped)
         {
-            Finish(text, GenerationFinish.Stop);
+            Finish(text, GenerationFinish.Stop, _stops.Matched);
         }
         else if (OutputTokens >= MaxOutputTokens)
         {
@@ -132,9 +132,9 @@ internal sealed class LlamaSequence : IDisposable
         _sampler.Dispose();
     }
 
-    private void Finish(string text, GenerationFinish finish)
+    private void Finish(string text, GenerationFinish finish, string? stopSequence = null)
     {
-        _output.Writer.TryWrite(new GenerationUpdate(text, finish, OutputTokens));
+        _output.Writer.TryWrite(new GenerationUpdate(text, finish, OutputTokens, stopSequence));
         _done = true;
         _output.Writer.TryComplete();
     }

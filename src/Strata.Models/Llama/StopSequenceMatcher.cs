@@ -9,6 +9,9 @@ internal sealed class StopSequenceMatcher(IReadOnlyList<string> stopSequences)
     private readonly string[] _stops = stopSequences.Where(stop => stop.Length > 0).ToArray();
     private string _held = "";
 
+    /// <summary>The stop sequence that ended the text, once one has.</summary>
+    public string? Matched { get; private set; }
+
     /// <summary>Adds generated text; returns the text safe to emit and whether a stop sequence was hit.</summary>
     public (string Emit, bool Stopped) Push(string text)
     {
@@ -20,6 +23,7 @@ internal sealed class StopSequenceMatcher(IReadOnlyList<string> stopSequences)
             if (at >= 0 && (cut < 0 || at < cut))
             {
                 cut = at;
+                Matched = stop;
             }
         }
 

@@ -4,17 +4,19 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.AI;
 using Strata.Models.Catalog;
+using Strata.Models.Llama;
 using Strata.Server.OpenAi;
 
 namespace Strata.Server.Anthropic;
 
-/// <summary><c>POST /v1/messages</c>: Anthropic's Messages API over Strata's models, whole or streamed.</summary>
+/// <summary><c>POST /v1/messages</c>: Anthropic's Messages API over Strata's models, whole or streamed; and <c>count_tokens</c>.</summary>
 public static class AnthropicMessagesEndpoints
 {
-    /// <summary>Maps the endpoint.</summary>
+    /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapAnthropicMessagesEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v1/messages", CreateAsync).WithName("CreateMessage");
+        routes.MapPost("/v1/messages/count_tokens", CountTokensAsync).WithName("CountMessageTokens");
         return routes;
     }
 
@@ -29,49 +31,82 @@ public static class AnthropicMessagesEndpoints
         {
             var response = await client.GetResponseAsync(request.Messages, request.Options, context.RequestAborted);
             var contents = response.Messages.SelectMany(m => m.Contents).ToList();
-            await context.Response.WriteAsJsonAsync(Message(id, request.Model, Blocks(response.Text, contents.OfType<FunctionCallContent>()), StopReason(response.FinishReason, contents), response.Usage), context.RequestAborted);
+            // Depending on the update, M.E.AI puts its additional properties on the response or on its message.
+            var stop = MatchedStop(response.AdditionalProperties) ?? response.Messages.Select(m => MatchedStop(m.AdditionalProperties)).LastOrDefault(s => s is not null);
+            await context.Response.WriteAsJsonAsync(
+                Message(id, request.Model, Blocks(response.Text, contents.OfType<FunctionCallContent>()), StopReason(response.FinishReason, contents, stop), stop, response.Usage),
+                context.RequestAborted);
             return;
         }
 
         await StreamAsync(context, client, request, id);
     }
 
-    /// <summary>Anthropic's event sequence: message_start, a text block's start/deltas/stop, tool_use blocks, message_delta, message_stop.</summary>
+    /// <summary>Anthropic's <c>count_tokens</c>: the prompt's tokens as the model's template and tokenizer make them.</summary>
+    private static async Task CountTokensAsync(HttpContext context, ModelCatalog catalog, RequestLimits limits)
+    {
+        using var body = await RequestBody.ReadJsonAsync(context);
+        var request = AnthropicMessagesReader.Read(body.RootElement, limits, maxTokensRequired: false);
+        var client = await catalog.GetChatClientAsync(request.Model, invokeFunctions: false, context.RequestAborted);
+        var tokens = await PromptTokens.TryCountAsync(client, request.Messages, request.Options, context.RequestAborted)
+            ?? throw new OpenAiRequestException($"'{request.Model}' is a remote provider's model; count_tokens works for models Strata runs.", "model", "unsupported_value");
+        await context.Response.WriteAsJsonAsync(new { input_tokens = tokens }, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Anthropic's event sequence: message_start (with the prompt's tokens), a text block only when there is text,
+    /// tool_use blocks, message_delta with the stop reason and usage, message_stop.
+    /// </summary>
     private static async Task StreamAsync(HttpContext context, IChatClient client, AnthropicMessagesRequest request, string id)
     {
         var events = new ServerSentEvents(context.Response);
         var token = context.RequestAborted;
-        await events.WriteAsync("message_start", new { type = "message_start", message = Message(id, request.Model, [], null, null) }, token);
-        await events.WriteAsync("content_block_start", new { type = "content_block_start", index = 0, content_block = new { type = "text", text = "" } }, token);
+        var inputTokens = await PromptTokens.TryCountAsync(client, request.Messages, request.Options, token);
+        await events.WriteAsync("message_start", new { type = "message_start", message = Message(id, request.Model, [], null, null, new UsageDetails { InputTokenCount = inputTokens }) }, token);
         var tally = new StreamTally();
+        var textOpen = false;
+        string? stop = null;
         await foreach (var update in client.GetStreamingResponseAsync(request.Messages, request.Options, token))
         {
             tally.Observe(update);
+            stop ??= MatchedStop(update.AdditionalProperties);
             if (update.Text is { Length: > 0 } text)
             {
+                if (!textOpen)
+                {
+                    // Opened on the first text, so a forced tool call is not preceded by an empty text block.
+                    await events.WriteAsync("content_block_start", new { type = "content_block_start", index = 0, content_block = new { type = "text", text = "" } }, token);
+                    textOpen = true;
+                }
+
                 await events.WriteAsync("content_block_delta", new { type = "content_block_delta", index = 0, delta = new { type = "text_delta", text } }, token);
             }
         }
 
-        await events.WriteAsync("content_block_stop", new { type = "content_block_stop", index = 0 }, token);
-        var index = 1;
-        foreach (var call in tally.ToolCalls)
+        var index = 0;
+        if (textOpen)
         {
-            await events.WriteAsync("content_block_start", new { type = "content_block_start", index, content_block = new { type = "tool_use", id = call.CallId, name = call.Name, input = new { } } }, token);
-            await events.WriteAsync("content_block_delta", new { type = "content_block_delta", index, delta = new { type = "input_json_delta", partial_json = JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>()) } }, token);
             await events.WriteAsync("content_block_stop", new { type = "content_block_stop", index = index++ }, token);
         }
 
+        foreach (var call in tally.ToolCalls)
+        {
+            await events.WriteAsync("content_block_start", new { type = "content_block_start", index, content_block = new { type = "tool_use", id = call.CallId, name = call.Name, input = new { } } }, token);
+            await events.WriteAsync("content_block_delta", new { type = "content_block_delta", index, delta = new { type = "input_json_delta", partial_json = OpenAiResponses.ArgumentsJson(call) } }, token);
+            await events.WriteAsync("content_block_stop", new { type = "content_block_stop", index = index++ }, token);
+        }
+
+        var usage = tally.Usage;
         await events.WriteAsync("message_delta", new
         {
             type = "message_delta",
-            delta = new { stop_reason = StopReason(tally.FinishReason, tally.ToolCalls), stop_sequence = (string?)null },
-            usage = new { output_tokens = tally.Usage?.OutputTokenCount ?? 0 },
+            delta = new { stop_reason = StopReason(tally.FinishReason, tally.ToolCalls, stop), stop_sequence = stop },
+            usage = new { input_tokens = usage?.InputTokenCount ?? inputTokens ?? 0, output_tokens = usage?.OutputTokenCount ?? 0 },
         }, token);
         await events.WriteAsync("message_stop", new { type = "message_stop" }, token);
     }
 
-    private static object Message(string id, string model, IReadOnlyList<object> content, string? stopReason, UsageDetails? usage) => new
+    private static object Message(string id, string model, IReadOnlyList<object> content, string? stopReason, string? stopSequence, UsageDetails? usage) => new
     {
         id,
         type = "message",
@@ -79,7 +114,7 @@ public static class AnthropicMessagesEndpoints
         model,
         content,
         stop_reason = stopReason,
-        stop_sequence = (string?)null,
+        stop_sequence = stopSequence,
         usage = new { input_tokens = usage?.InputTokenCount ?? 0, output_tokens = usage?.OutputTokenCount ?? 0 },
     };
 
@@ -91,12 +126,17 @@ public static class AnthropicMessagesEndpoints
             blocks.Add(new { type = "text", text });
         }
 
+        // A call cut short by max_tokens has no complete input: it is sent empty, with stop_reason max_tokens.
         blocks.AddRange(calls.Select(call => (object)new { type = "tool_use", id = call.CallId, name = call.Name, input = call.Arguments ?? new Dictionary<string, object?>() }));
         return blocks;
     }
 
-    private static string StopReason(ChatFinishReason? finish, IEnumerable<AIContent> contents) =>
-        contents.OfType<FunctionCallContent>().Any() || finish == ChatFinishReason.ToolCalls ? "tool_use"
-        : finish == ChatFinishReason.Length ? "max_tokens"
+    private static string? MatchedStop(AdditionalPropertiesDictionary? properties) =>
+        properties?.TryGetValue(LlamaChatOptionKeys.MatchedStopSequence, out var stop) == true ? stop as string : null;
+
+    private static string StopReason(ChatFinishReason? finish, IEnumerable<AIContent> contents, string? stopSequence) =>
+        finish == ChatFinishReason.Length ? "max_tokens"
+        : contents.OfType<FunctionCallContent>().Any() || finish == ChatFinishReason.ToolCalls ? "tool_use"
+        : stopSequence is not null ? "stop_sequence"
         : "end_turn";
 }

@@ -18,8 +18,11 @@ public sealed record AnthropicMessagesRequest(string Model, IReadOnlyList<ChatMe
 public static class AnthropicMessagesReader
 {
     /// <summary>Parses and validates <paramref name="body"/>.</summary>
+    /// <param name="body">The request body.</param>
+    /// <param name="limits">The server's request limits.</param>
+    /// <param name="maxTokensRequired">False for <c>count_tokens</c>, whose body has no <c>max_tokens</c>.</param>
     /// <exception cref="OpenAiRequestException">The request is invalid; the message names the field.</exception>
-    public static AnthropicMessagesRequest Read(JsonElement body, RequestLimits limits)
+    public static AnthropicMessagesRequest Read(JsonElement body, RequestLimits limits, bool maxTokensRequired = true)
     {
         ArgumentNullException.ThrowIfNull(limits);
         if (body.ValueKind != JsonValueKind.Object)
@@ -28,7 +31,7 @@ public static class AnthropicMessagesReader
         }
 
         var model = JsonFields.RequiredString(body, "model", "");
-        var maxTokens = JsonFields.Integer(body, "max_tokens")
+        var maxTokens = JsonFields.Integer(body, "max_tokens") ?? (maxTokensRequired ? null : (long?)1)
             ?? throw new OpenAiRequestException("'max_tokens' is required.", "max_tokens", "missing_required_parameter");
         if (maxTokens < 1 || maxTokens > limits.MaxOutputTokens)
         {
@@ -70,6 +73,7 @@ public static class AnthropicMessagesReader
                 : null,
         };
         ReadTools(body, options);
+        ToolChoiceCheck.Ensure(options, "tool_choice");
         return new AnthropicMessagesRequest(model, messages, options, JsonFields.Boolean(body, "stream"));
     }
 

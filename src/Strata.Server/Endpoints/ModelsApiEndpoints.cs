@@ -12,6 +12,7 @@ using Strata.Models.HuggingFace;
 using Strata.Models.Store;
 using Strata.Server.Images;
 using Strata.Server.OpenAi;
+using Strata.Server.Protocols;
 
 namespace Strata.Server.Endpoints;
 
@@ -42,22 +43,8 @@ public static class ModelsApiEndpoints
         return TypedResults.Ok(catalog.List().Select(entry =>
         {
             var manifest = manifests.GetValueOrDefault(entry.Name);
-            var capabilities = new List<string>();
-            if (entry.Capabilities.HasFlag(ModelCapabilities.Chat))
-            {
-                capabilities.Add("chat");
-            }
-
-            if (entry.Capabilities.HasFlag(ModelCapabilities.Embeddings))
-            {
-                capabilities.Add("embeddings");
-            }
-
             var image = imageModels.GetValueOrDefault(entry.Name);
-            if (image is not null)
-            {
-                capabilities.Add("images");
-            }
+            var capabilities = ModelCapabilityNames.Of(entry, imageModels.Keys.ToHashSet(StringComparer.Ordinal));
 
             return new ModelView(entry.Name, entry.Location, entry.Format, entry.Size, capabilities, manifest?.Created, PublicSource(manifest?.Source),
                 manifest?.Source.Revision, manifest?.Files.Count, manifest?.Metadata.Architecture, manifest?.Metadata.Parameters,

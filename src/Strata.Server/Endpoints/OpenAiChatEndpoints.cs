@@ -48,41 +48,28 @@ public static class OpenAiChatEndpoints
         var events = new ServerSentEvents(context.Response);
         var started = false;
         var tally = new StreamTally();
-        var unsent = false;
-        await using (var updates = client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted))
-        {
-            while (true)
+        await ReadyUpdates.ForEachAsync(
+            client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted),
+            async update =>
             {
-                // Send as soon as the model has nothing more ready; tokens that are already waiting (the decoder ran
-                // ahead of the network) go out together in one send instead of one each.
-                var next = updates.MoveNextAsync();
-                if (unsent && !next.IsCompleted)
-                {
-                    await events.FlushAsync(context.RequestAborted);
-                    unsent = false;
-                }
-
-                if (!await next)
-                {
-                    break;
-                }
-
-                var update = updates.Current;
+                var wrote = false;
                 if (!started)
                 {
                     await events.WriteAsync(Chunk(id, created, request.Model, new ChatCompletionDelta(Role: "assistant", Content: "")), flush: false, context.RequestAborted);
-                    started = true;
-                    unsent = true;
+                    started = wrote = true;
                 }
 
                 tally.Observe(update);
                 if (update.Text is { Length: > 0 } text)
                 {
                     await events.WriteAsync(Chunk(id, created, request.Model, new ChatCompletionDelta(Content: text)), flush: false, context.RequestAborted);
-                    unsent = true;
+                    wrote = true;
                 }
-            }
-        }
+
+                return wrote;
+            },
+            () => events.FlushAsync(context.RequestAborted),
+            context.RequestAborted);
 
         if (!started)
         {

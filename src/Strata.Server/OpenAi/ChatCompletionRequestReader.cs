@@ -46,12 +46,19 @@ public static class ChatCompletionRequestReader
             (options.AdditionalProperties ??= [])[LlamaChatOptionKeys.OutputTokenCeiling] = limits.MaxOutputTokens;
         }
 
+        // Refused rather than dropped: a client that asked for token probabilities must not get an answer without them.
+        if (JsonFields.Boolean(body, "logprobs") || JsonFields.Integer(body, "top_logprobs") is > 0)
+        {
+            throw new OpenAiRequestException("'logprobs' and 'top_logprobs' are not available on this server yet.", JsonFields.Boolean(body, "logprobs") ? "logprobs" : "top_logprobs", "unsupported_parameter");
+        }
+
         if (JsonFields.Integer(body, "n") is { } n && n != 1)
         {
             throw new OpenAiRequestException("Only n = 1 is supported.", "n", "unsupported_value");
         }
 
         ReadTools(body, options);
+        ToolChoiceCheck.Ensure(options, "tool_choice");
         var stream = JsonFields.Boolean(body, "stream");
         var includeUsage = body.TryGetProperty("stream_options", out var streamOptions) && streamOptions.ValueKind == JsonValueKind.Object
             && JsonFields.Boolean(streamOptions, "include_usage");
@@ -177,7 +184,7 @@ public static class ChatCompletionRequestReader
         }
     }
 
-    private static void ReadTools(JsonElement body, ChatOptions options)
+    internal static void ReadTools(JsonElement body, ChatOptions options)
     {
         if (body.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
         {
@@ -230,7 +237,7 @@ public static class ChatCompletionRequestReader
         };
     }
 
-    private static List<string>? Stop(JsonElement body)
+    internal static List<string>? Stop(JsonElement body)
     {
         if (!body.TryGetProperty("stop", out var stop) || stop.ValueKind == JsonValueKind.Null)
         {
@@ -246,7 +253,7 @@ public static class ChatCompletionRequestReader
         return list.Count > 4 ? throw new OpenAiRequestException("'stop' holds at most 4 sequences.", "stop", "invalid_value") : list;
     }
 
-    private static int? MaxTokens(JsonElement body, RequestLimits limits)
+    internal static int? MaxTokens(JsonElement body, RequestLimits limits)
     {
         var name = body.TryGetProperty("max_completion_tokens", out _) ? "max_completion_tokens" : "max_tokens";
         var value = JsonFields.Integer(body, name);
@@ -263,7 +270,7 @@ public static class ChatCompletionRequestReader
         return (int)value;
     }
 
-    private static double? InRange(JsonElement body, string name, double min, double max)
+    internal static double? InRange(JsonElement body, string name, double min, double max)
     {
         var value = JsonFields.Number(body, name);
         return value is null || (value >= min && value <= max)

@@ -40,9 +40,19 @@ public static class OpenAiResponses
     {
         var list = calls.Select((call, i) => new ToolCall(
             call.CallId,
-            new ToolCallFunction(call.Name, JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>())),
+            new ToolCallFunction(call.Name, ArgumentsJson(call)),
             withIndex ? i : null)).ToList();
         return list.Count == 0 ? null : list;
+    }
+
+    /// <summary>
+    /// A call's arguments as JSON text; for a call the token limit cut short, the unfinished text as generated
+    /// (the finish reason says <c>length</c>, as OpenAI's API does).
+    /// </summary>
+    public static string ArgumentsJson(FunctionCallContent call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return Strata.Models.Llama.PartialToolCall.ArgumentsText(call) ?? JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>());
     }
 
     /// <summary>An embeddings list; <paramref name="base64"/> encodes each vector as little-endian float32 bytes.</summary>

@@ -17,8 +17,12 @@ public sealed class StreamTally
     /// <summary>The last usage reported.</summary>
     public UsageDetails? Usage { get; private set; }
 
-    /// <summary>Why the answer ended: tool calls when there are any, else what the model said, else a normal stop.</summary>
-    public ChatFinishReason FinishReason => toolCalls.Count > 0 ? ChatFinishReason.ToolCalls : finish ?? ChatFinishReason.Stop;
+    /// <summary>
+    /// Why the answer ended: the token limit when it was hit (a tool call may then be unfinished), else tool calls when
+    /// there are any, else what the model said, else a normal stop.
+    /// </summary>
+    public ChatFinishReason FinishReason => finish == ChatFinishReason.Length ? ChatFinishReason.Length
+        : toolCalls.Count > 0 ? ChatFinishReason.ToolCalls : finish ?? ChatFinishReason.Stop;
 
     /// <summary>Takes note of one update.</summary>
     public void Observe(ChatResponseUpdate update)

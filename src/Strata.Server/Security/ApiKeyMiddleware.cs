@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
-using Strata.Server.OpenAi;
+using Strata.Server.Protocols;
 
 namespace Strata.Server.Security;
 
@@ -53,7 +53,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeySet keys, UiSes
         var message = header.Length == 0
             ? "Missing API key: send 'Authorization: Bearer YOUR_KEY'."
             : "Invalid API key.";
-        return OpenAiError.Write(context, StatusCodes.Status401Unauthorized, message, "invalid_request_error", "invalid_api_key");
+        return ErrorShape.Write(context, StatusCodes.Status401Unauthorized, message, "invalid_request_error", "invalid_api_key");
     }
 
     private static Task SignInRequired(HttpContext context)

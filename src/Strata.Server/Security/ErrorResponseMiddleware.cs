@@ -6,6 +6,7 @@ using Strata.Models.Catalog;
 using Strata.Models.Llama;
 using Strata.Models.Store;
 using Strata.Server.OpenAi;
+using Strata.Server.Protocols;
 
 namespace Strata.Server.Security;
 
@@ -41,15 +42,8 @@ public sealed class ErrorResponseMiddleware(RequestDelegate next, ILogger<ErrorR
                 context.Response.Headers.RetryAfter = "1";
             }
 
-            if (context.Request.Path.StartsWithSegments("/v1/messages", StringComparison.Ordinal))
-            {
-                // Anthropic's clients read {"type":"error","error":{"type","message"}}.
-                context.Response.StatusCode = status;
-                await context.Response.WriteAsJsonAsync(new { type = "error", error = new { type, message } });
-                return;
-            }
-
-            await OpenAiError.Write(context, status, message, type, code, param);
+            // In the shape of the route's protocol: OpenAI's, Anthropic's or Ollama's.
+            await ErrorShape.Write(context, status, message, type, code, param);
         }
     }
 
@@ -64,6 +58,8 @@ public sealed class ErrorResponseMiddleware(RequestDelegate next, ILogger<ErrorR
             (400, "invalid_request_error", "invalid_json", null, $"The request body does not fit this endpoint: {json.Message}"),
         BadHttpRequestException bad => (bad.StatusCode, "invalid_request_error", null, null, bad.StatusCode == 400 && bad.Message.Contains("anti-forgery", StringComparison.OrdinalIgnoreCase)
             ? "The form's antiforgery token is missing or invalid; reload the page and try again." : "The request could not be read."),
+        // The request was fine, but no answer the model gave validated against its schema.
+        Strata.Models.StructuredOutput.StructuredOutputException invalid => (422, "invalid_request_error", "output_validation_failed", invalid.Param, invalid.Message),
         StrataDataException data => (400, "invalid_request_error", "invalid_data", null, data.Message),
         ContextWindowExceededException context => (400, "invalid_request_error", "context_length_exceeded", "messages", context.Message),
         ModelCatalogException or ModelNotFoundException => (404, "invalid_request_error", "model_not_found", "model", e.Message),

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Strata.Core.Options;
-using Strata.Server.OpenAi;
+using Strata.Server.Protocols;
 
 namespace Strata.Server.Security;
 
@@ -40,7 +40,7 @@ public static class ServerRateLimits
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
                 rejected.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                return new ValueTask(OpenAiError.Write(rejected.HttpContext, StatusCodes.Status429TooManyRequests,
+                return new ValueTask(ErrorShape.Write(rejected.HttpContext, StatusCodes.Status429TooManyRequests,
                     "Too many requests for this API key; retry after the time in the Retry-After header.", "rate_limit_exceeded", "rate_limit_exceeded"));
             };
         });

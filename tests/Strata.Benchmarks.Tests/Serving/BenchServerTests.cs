@@ -27,5 +27,8 @@ public sealed class BenchServerTests
         Assert.True(report.RootElement.GetProperty("streamingRatio").GetDouble() > 0);
         Assert.True(report.RootElement.GetProperty("httpCpuMsPerToken").GetDouble() > 0);
         Assert.True(report.RootElement.GetProperty("inProcessCpuMsPerToken").GetDouble() > 0);
+        var protocols = report.RootElement.GetProperty("protocols").EnumerateArray().ToList();
+        Assert.Equal(["chat completions", "responses", "anthropic messages", "ollama chat"], protocols.Select(p => p.GetProperty("protocol").GetString()));
+        Assert.All(protocols, p => Assert.True(p.GetProperty("httpTokensPerSecond").GetDouble() > 0, p.GetProperty("protocol").GetString()));
     }
 }

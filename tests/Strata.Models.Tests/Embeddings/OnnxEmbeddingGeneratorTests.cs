@@ -92,7 +92,8 @@ public sealed class OnnxEmbeddingGeneratorTests(MiniLmFixture minilm) : IClassFi
     [Fact]
     public async Task A_request_for_another_width_is_rejected_and_the_models_own_width_accepted()
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => minilm.Generator.GenerateAsync([Eating], new EmbeddingGenerationOptions { Dimensions = 768 }));
+        var error = await Assert.ThrowsAsync<Strata.Core.Errors.StrataException>(() => minilm.Generator.GenerateAsync([Eating], new EmbeddingGenerationOptions { Dimensions = 768 }));
+        Assert.Contains("384", error.Message, StringComparison.Ordinal);
         var embeddings = await minilm.Generator.GenerateAsync([Eating], new EmbeddingGenerationOptions { Dimensions = 384 });
 
         Assert.Equal(384, embeddings[0].Vector.Length);

@@ -69,3 +69,27 @@ public sealed class ContextBudgetTests(TinyModelFixture model) : IClassFixture<T
         await Assert.ThrowsAsync<ContextWindowExceededException>(() => model.Client.GetResponseAsync(messages, TinyModelFixture.Greedy(room + 1_000)));
     }
 }
+
+/// <summary>The context is the smaller of the configured size and the size the model was trained for.</summary>
+public sealed class TrainedContextTests : IDisposable
+{
+    private readonly TemporaryFolder folder = new();
+
+    [Fact]
+    public async Task A_context_configured_beyond_the_models_trained_size_is_capped_and_the_error_names_both()
+    {
+        var path = folder.Combine("short.gguf");
+        Strata.Models.TestSupport.TinyLlamaGguf.Write(path, new Strata.Models.TestSupport.TinyLlamaOptions { ContextLength = 128 });
+        using var client = LlamaChatClient.FromFile(path, TinyModelFixture.Options with { ContextSize = 4096 });
+
+        Assert.Equal(128, client.Host.TrainedContextSize);
+        Assert.Equal(128, client.Host.ContextSize);
+        var error = await Assert.ThrowsAsync<ContextWindowExceededException>(() =>
+            client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(200)));
+        Assert.Equal(128, error.ContextSize);
+        Assert.Contains("configured 4096", error.Message, StringComparison.Ordinal);
+        Assert.Contains("128 the model was trained for", error.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => folder.Dispose();
+}

@@ -86,7 +86,9 @@ public sealed class OfficialClientCompatibilityTests(ServerWithModelsFixture fix
     public async Task A_json_schema_request_through_the_official_client_yields_valid_json()
     {
         var client = await remote.GetChatClientAsync("strata:tiny");
-        var schema = JsonDocument.Parse("""{"type":"object","properties":{"city":{"type":"string","maxLength":10}},"required":["city"]}""").RootElement;
+        // No maxLength: the OpenAI adapter's strict mode moves it into the description, so the server cannot enforce it,
+        // and the caller's own pipeline, which validates against the schema it was given, would refuse the answer.
+        var schema = JsonDocument.Parse("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""").RootElement;
 
         var response = await client.GetResponseAsync(Hello(), new ChatOptions { Temperature = 0, Seed = 1, MaxOutputTokens = 120, ResponseFormat = ChatResponseFormat.ForJsonSchema(schema, "place") });
 

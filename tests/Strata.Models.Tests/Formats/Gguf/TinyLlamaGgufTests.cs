@@ -26,7 +26,7 @@ public sealed class TinyLlamaGgufTests
                 Architecture: "llama",
                 Name: "tiny-llama",
                 ParameterCount: expectedParameters,
-                ContextLength: 256,
+                ContextLength: 4096,
                 EmbeddingLength: 64,
                 BlockCount: 2,
                 HeadCount: 4,

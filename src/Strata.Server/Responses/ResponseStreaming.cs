@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
+using Strata.Server.OpenAi;
+
+namespace Strata.Server.Responses;
+
+/// <summary>
+/// The Responses API's typed events: <c>response.created</c>, <c>response.in_progress</c>, for text
+/// <c>response.output_item.added</c>, <c>response.content_part.added</c>, <c>response.output_text.delta</c> …
+/// <c>.done</c>, for each function call <c>response.output_item.added</c>,
+/// <c>response.function_call_arguments.delta</c> and <c>.done</c>, then <c>response.completed</c> (or
+/// <c>response.incomplete</c>), each with its <c>sequence_number</c>.
+/// </summary>
+internal static class ResponseStreaming
+{
+    public static async Task StreamAsync(HttpContext context, IChatClient client, ResponsesRequest request, ResponseBuilder answer)
+    {
+        var events = new Writer(new ServerSentEvents(context.Response), context.RequestAborted);
+        await events.SendAsync("response.created", new JsonObject { ["response"] = answer.InProgress() });
+        await events.SendAsync("response.in_progress", new JsonObject { ["response"] = answer.InProgress() });
+        var tally = new StreamTally();
+        var text = new System.Text.StringBuilder();
+        await foreach (var update in client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted))
+        {
+            tally.Observe(update);
+            if (update.Text is not { Length: > 0 } delta)
+            {
+                continue;
+            }
+
+            if (text.Length == 0)
+            {
+                await events.SendAsync("response.output_item.added", new JsonObject { ["output_index"] = 0, ["item"] = ResponseItems.Message(answer.MessageId, "", "in_progress") });
+                await events.SendAsync("response.content_part.added", Part(answer, ResponseItems.TextPart("")));
+            }
+
+            text.Append(delta);
+            var data = Part(answer, null);
+            data["delta"] = delta;
+            data["logprobs"] = new JsonArray();
+            await events.SendAsync("response.output_text.delta", data);
+        }
+
+        var completed = answer.Finish(text.ToString(), tally.ToolCalls, tally.FinishReason, tally.Usage);
+        var index = 0;
+        if (text.Length > 0)
+        {
+            var done = Part(answer, null);
+            done["text"] = text.ToString();
+            done["logprobs"] = new JsonArray();
+            await events.SendAsync("response.output_text.done", done);
+            await events.SendAsync("response.content_part.done", Part(answer, ResponseItems.TextPart(text.ToString())));
+            await events.SendAsync("response.output_item.done", new JsonObject { ["output_index"] = index++, ["item"] = completed["output"]![0]!.DeepClone() });
+        }
+
+        for (var i = 0; i < tally.ToolCalls.Count; i++, index++)
+        {
+            var call = tally.ToolCalls[i];
+            var itemId = answer.CallIds[i];
+            var arguments = OpenAiResponses.ArgumentsJson(call);
+            await events.SendAsync("response.output_item.added", new JsonObject { ["output_index"] = index, ["item"] = ResponseItems.FunctionCall(itemId, call, "in_progress") });
+            await events.SendAsync("response.function_call_arguments.delta", new JsonObject { ["item_id"] = itemId, ["output_index"] = index, ["delta"] = arguments });
+            await events.SendAsync("response.function_call_arguments.done", new JsonObject { ["item_id"] = itemId, ["output_index"] = index, ["arguments"] = arguments });
+            await events.SendAsync("response.output_item.done", new JsonObject { ["output_index"] = index, ["item"] = completed["output"]![index]!.DeepClone() });
+        }
+
+        await events.SendAsync(completed["status"]!.GetValue<string>() == "incomplete" ? "response.incomplete" : "response.completed", new JsonObject { ["response"] = completed.DeepClone() });
+    }
+
+    private static JsonObject Part(ResponseBuilder answer, JsonObject? part)
+    {
+        var data = new JsonObject { ["item_id"] = answer.MessageId, ["output_index"] = 0, ["content_index"] = 0 };
+        if (part is not null)
+        {
+            data["part"] = part;
+        }
+
+        return data;
+    }
+
+    private sealed class Writer(ServerSentEvents events, CancellationToken cancellationToken)
+    {
+        private int sequence;
+
+        public Task SendAsync(string type, JsonObject data)
+        {
+            data["type"] = type;
+            data["sequence_number"] = sequence++;
+            return events.WriteAsync(type, data, cancellationToken);
+        }
+    }
+}
