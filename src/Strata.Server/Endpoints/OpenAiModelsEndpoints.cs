@@ -23,7 +23,7 @@ public static class OpenAiModelsEndpoints
     {
         var created = store.List().Models.ToDictionary(model => model.Name, model => model.Created.ToUnixTimeSeconds(), StringComparer.Ordinal);
         return TypedResults.Ok(new OpenAiModelList(
-            catalog.List().Select(entry => new OpenAiModel(entry.Name, created.GetValueOrDefault(entry.Name))).ToList()));
+            catalog.List().Select(entry => new OpenAiModel(entry.Name, created.GetValueOrDefault(entry.Name)) { Failing = entry.Failing }).ToList()));
     }
 }
 
@@ -48,4 +48,9 @@ public sealed record OpenAiModel([property: JsonPropertyName("id")] string Id, [
     /// <summary>Who serves it.</summary>
     [JsonPropertyName("owned_by")]
     public string OwnedBy => "strata";
+
+    /// <summary>Why the model is marked failing (its runner crashed repeatedly); left out when it is not (a Strata extension).</summary>
+    [JsonPropertyName("failing")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Failing { get; init; }
 }

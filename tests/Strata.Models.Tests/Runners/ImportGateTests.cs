@@ -66,7 +66,7 @@ public sealed class ImportGateTests
         var file = TinyLlamaGguf.Build(new TinyLlamaOptions());
         // Every token of the trial text gone but "<unk>": llama.cpp's SentencePiece tokenizer then falls back to byte
         // tokens that do not exist, and throws std::out_of_range, which aborts the process (exit 134).
-        WithoutByteTokens(file);
+        TinyLlamaGguf.WithoutByteTokens(file);
         var path = folder.Combine("no-bytes.gguf");
         file.Write(path);
         var (store, importer) = Store(folder);
@@ -91,22 +91,6 @@ public sealed class ImportGateTests
 
         Assert.Equal("tiny", Assert.Single(store.List().Models).Name);
         Assert.Equal(ModelFormat.Gguf, manifest.Format);
-    }
-
-    internal static void WithoutByteTokens(GgufWriter file)
-    {
-        var tokens = ((string[])file.Metadata["tokenizer.ggml.tokens"].Value).ToArray();
-        var types = ((int[])file.Metadata["tokenizer.ggml.token_type"].Value).ToArray();
-        for (var id = 0; id < tokens.Length; id++)
-        {
-            if (tokens[id].StartsWith("<0x", StringComparison.Ordinal))
-            {
-                tokens[id] = $"unused-{id}";
-                types[id] = 1;
-            }
-        }
-
-        file.Set("tokenizer.ggml.tokens", GgufValue.Array(tokens)).Set("tokenizer.ggml.token_type", GgufValue.Array(types));
     }
 
     private static (ModelStore Store, ModelImporter Importer) Store(TemporaryFolder folder)

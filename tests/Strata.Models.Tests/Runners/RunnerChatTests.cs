@@ -78,7 +78,7 @@ public sealed class RunnerChatTests : IDisposable
         // Planted straight into the store, past the import gate: a vocabulary without byte tokens loads, but text it
         // has no piece for makes llama.cpp throw std::out_of_range, which aborts the runner.
         var file = TinyLlamaGguf.Build(new TinyLlamaOptions());
-        ImportGateTests.WithoutByteTokens(file);
+        TinyLlamaGguf.WithoutByteTokens(file);
         var path = folder.Combine("no-bytes.gguf");
         file.Write(path);
         await new ModelImporter(store).ImportAsync(path, "planted");
