@@ -31,7 +31,7 @@ public static class StrataModelsServiceCollectionExtensions
         services.TryAddSingleton(provider => new ModelStore(provider.GetRequiredService<StrataPaths>()));
         // Imports and pulls trial-load a model in a runner before storing it, unless models run in process (Models:Runners off).
         services.TryAddSingleton(provider => provider.GetRequiredService<ModelsOptions>().Runners
-            ? new ModelTrialLoader(provider.GetRequiredService<StrataPaths>().Logs) : null!);
+            ? new ModelTrialLoader(provider.GetRequiredService<StrataPaths>()) : null!);
         services.TryAddSingleton(provider => new ModelImporter(provider.GetRequiredService<ModelStore>(), provider.GetService<ModelTrialLoader>()));
         services.TryAddSingleton(provider => HuggingFaceHubOptions.From(provider.GetRequiredService<HuggingFaceOptions>()));
         // The hub client follows redirects itself so the token never reaches the CDN, and hashes raw bytes, so no decompression.

@@ -219,7 +219,7 @@ public sealed partial class ModelCatalog : IAsyncDisposable
             Threads = llama.Threads,
         },
         VersionOf(manifest),
-        new RunnerSettings(RunnerHealth, store.Paths.Logs, pipeline.IdleUnload, logger));
+        new RunnerSettings(RunnerHealth, store.Paths.Logs, pipeline.IdleUnload, logger, store.Paths.Home));
 
     private ModelCatalogException NotFound(string reference)
     {

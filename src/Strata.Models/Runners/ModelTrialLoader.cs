@@ -1,3 +1,4 @@
+using Strata.Core;
 using Strata.Models.Store;
 using StreamJsonRpc;
 
@@ -10,10 +11,10 @@ namespace Strata.Models.Runners;
 /// </summary>
 public sealed class ModelTrialLoader
 {
-    private readonly string? logsFolder;
+    private readonly StrataPaths? paths;
 
-    /// <summary>Creates the loader; runner output goes to <c>runners/MODEL.log</c> in <paramref name="logsFolder"/> (null: kept in memory).</summary>
-    public ModelTrialLoader(string? logsFolder) => this.logsFolder = logsFolder;
+    /// <summary>Creates the loader; runner output goes to <c>logs/runners/MODEL.log</c> under <paramref name="paths"/>' home (null: kept in memory).</summary>
+    public ModelTrialLoader(StrataPaths? paths) => this.paths = paths;
 
     /// <summary>Loads <paramref name="mainFile"/> in a runner and ends it.</summary>
     /// <exception cref="ModelStoreException">The runtime refused the model, or its runner crashed loading it.</exception>
@@ -31,7 +32,7 @@ public sealed class ModelTrialLoader
             return;
         }
 
-        await using var process = await RunnerProcess.StartAsync(RunnerLogs.PathFor(logsFolder, name), cancellationToken).ConfigureAwait(false);
+        await using var process = await RunnerProcess.StartAsync(RunnerLogs.PathFor(paths?.Logs, name), cancellationToken).ConfigureAwait(false);
         try
         {
             // A small context: the trial proves the model loads, not that a long conversation fits.
@@ -40,7 +41,7 @@ public sealed class ModelTrialLoader
         }
         catch (RemoteInvocationException e)
         {
-            throw new ModelStoreException($"'{name}' was not stored: {RunnerErrors.FromRemote(e).Message}", e);
+            throw new ModelStoreException($"'{name}' was not stored: {RunnerErrors.WithoutHome(RunnerErrors.FromRemote(e).Message, paths?.Home)}", e);
         }
         catch (Exception e) when (RunnerErrors.IsChannelFailure(e))
         {

@@ -35,6 +35,10 @@ internal static class RunnerErrors
         };
     }
 
+    /// <summary>A runtime's message with the Strata home written as <c>STRATA_HOME</c>: where the store lies is the server's business.</summary>
+    public static string WithoutHome(string message, string? home) =>
+        string.IsNullOrEmpty(home) ? message : message.Replace(home, "STRATA_HOME", StringComparison.Ordinal);
+
     /// <summary>The error for a request whose runner went away: waits (briefly) for the process to end so its last output is read.</summary>
     public static async Task<ModelRunnerException> RunnerLostAsync(string model, RunnerProcess process, Exception cause)
     {

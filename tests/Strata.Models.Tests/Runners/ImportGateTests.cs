@@ -96,7 +96,7 @@ public sealed class ImportGateTests
     private static (ModelStore Store, ModelImporter Importer) Store(TemporaryFolder folder)
     {
         var store = new ModelStore(new StrataPaths(folder.Combine("home")));
-        return (store, new ModelImporter(store, new ModelTrialLoader(store.Paths.Logs)));
+        return (store, new ModelImporter(store, new ModelTrialLoader(store.Paths)));
     }
 
     private static void AssertNothingStored(ModelStore store)

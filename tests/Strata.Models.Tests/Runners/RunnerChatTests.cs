@@ -104,6 +104,24 @@ public sealed class RunnerChatTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stored_model_llama_cpp_refuses_fails_with_its_reason_and_no_path_of_the_store()
+    {
+        var file = TinyLlamaGguf.Build(new TinyLlamaOptions()).Set("general.architecture", Strata.Models.Formats.Gguf.GgufValue.String("llama-from-the-future"));
+        var path = folder.Combine("future.gguf");
+        file.Write(path);
+        await new ModelImporter(store).ImportAsync(path, "future");
+        await using var catalog = Catalog();
+        var client = await catalog.GetChatClientAsync("future");
+
+        var error = await Assert.ThrowsAsync<ModelRunnerException>(() => client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(2)));
+
+        Assert.StartsWith("Model 'future' could not be loaded:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown model architecture", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(store.Paths.Home, error.Message, StringComparison.Ordinal);
+        Assert.Null(catalog.List().Single(entry => entry.Name == "future").Failing);
+    }
+
+    [Fact]
     public async Task An_idle_runner_ends_its_process()
     {
         await ImportTinyAsync("tiny");
