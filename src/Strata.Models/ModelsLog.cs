@@ -32,7 +32,9 @@ internal static partial class ModelsLog
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Started the runner of model {Model} (process {ProcessId}) in {ElapsedMs:0} ms")]
     public static partial void RunnerStarted(this ILogger logger, string model, int processId, double elapsedMs);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Error, Message = "Runner of model {Model} crashed: {Reason}")]
+    // Information, not Error: every request the crash touched fails with this same reason, and is logged (or printed) as
+    // that failure; one error line per crash on top would say it twice on a terminal.
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "Runner of model {Model} crashed: {Reason}")]
     public static partial void RunnerCrashed(this ILogger logger, string model, string reason);
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Error, Message = "Model {Model} is marked failing after {Crashes} runner crashes; it is refused until reimported or Strata restarts")]

@@ -41,7 +41,7 @@ public sealed class ModelTrialLoader
         }
         catch (RemoteInvocationException e)
         {
-            throw new ModelStoreException($"'{name}' was not stored: {RunnerErrors.WithoutHome(RunnerErrors.FromRemote(e).Message, paths?.Home)}", e);
+            throw new ModelStoreException($"'{name}' was not stored: {RunnerErrors.WithoutHome(RunnerErrors.OneLine(RunnerErrors.FromRemote(e).Message), paths?.Home)}", e);
         }
         catch (Exception e) when (RunnerErrors.IsChannelFailure(e))
         {

@@ -35,6 +35,27 @@ internal static class RunnerErrors
         };
     }
 
+    /// <summary>
+    /// A runtime's message as one line: llama.cpp's load errors carry its whole log (library probing, metadata) after the
+    /// first line, so the first line is kept with the log's last failure line, the one that says what went wrong.
+    /// </summary>
+    public static string OneLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length <= 1)
+        {
+            return message.Trim();
+        }
+
+        using var log = new RunnerOutputLog(null);
+        foreach (var line in lines.Skip(1))
+        {
+            log.Append(line);
+        }
+
+        return $"{lines[0]} {log.LastNativeMessage()}";
+    }
+
     /// <summary>A runtime's message with the Strata home written as <c>STRATA_HOME</c>: where the store lies is the server's business.</summary>
     public static string WithoutHome(string message, string? home) =>
         string.IsNullOrEmpty(home) ? message : message.Replace(home, "STRATA_HOME", StringComparison.Ordinal);

@@ -12,7 +12,10 @@ internal sealed class RunnerOutputLog : IDisposable
     private const int KeptLines = 40;
 
     // Words that mark a runtime's own failure line; the last such line explains a crash better than whatever came after.
-    private static readonly string[] FailureMarks = ["GGML_ASSERT", "assert", "error", "Error", "failed", "abort", "terminate", "exception", "Exception", "fault"];
+    // "failed" lines come second: llama.cpp follows its reason ("error loading model: unknown model architecture") with
+    // a bare "failed to load model". Capitalised "Error" is LLamaSharp's level prefix, on every line llama.cpp logs as an error.
+    private static readonly string[] FailureMarks = ["GGML_ASSERT", "assert", "error", "abort", "terminate", "exception", "fault"];
+    private static readonly string[] WeakFailureMarks = ["failed", "Failed"];
 
     private readonly object gate = new();
     private readonly Queue<string> last = new();
@@ -52,13 +55,15 @@ internal sealed class RunnerOutputLog : IDisposable
         }
     }
 
-    /// <summary>The last line that reads like a failure, else the last non-empty line; null when the runner said nothing.</summary>
+    /// <summary>The last line that reads like a failure's reason, else the last failure line, else the last non-empty line; null when the runner said nothing.</summary>
     public string? LastNativeMessage()
     {
         lock (gate)
         {
             var lines = last.Where(line => !string.IsNullOrWhiteSpace(line)).Select(line => line.Trim()).ToList();
-            return lines.LastOrDefault(line => FailureMarks.Any(mark => line.Contains(mark, StringComparison.Ordinal))) ?? lines.LastOrDefault();
+            return lines.LastOrDefault(line => FailureMarks.Any(mark => line.Contains(mark, StringComparison.Ordinal)))
+                ?? lines.LastOrDefault(line => WeakFailureMarks.Any(mark => line.Contains(mark, StringComparison.Ordinal)))
+                ?? lines.LastOrDefault();
         }
     }
 

@@ -112,7 +112,7 @@ internal sealed class SupervisedRunner : IAsyncDisposable
             // The runtime refused the model cleanly (llama.cpp's "failed to load"): not a crash, but the model is unusable
             // until it is replaced. The store's location is the server's business, not the client's.
             await process.DisposeAsync().ConfigureAwait(false);
-            var reason = RunnerErrors.WithoutHome(RunnerErrors.FromRemote(e).Message, settings.HomeForMessages);
+            var reason = RunnerErrors.WithoutHome(RunnerErrors.OneLine(RunnerErrors.FromRemote(e).Message), settings.HomeForMessages);
             throw new ModelRunnerException($"Model '{load.Name}' could not be loaded: {reason}", e);
         }
         catch (Exception e) when (RunnerErrors.IsChannelFailure(e))

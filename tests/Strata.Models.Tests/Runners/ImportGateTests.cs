@@ -38,7 +38,8 @@ public sealed class ImportGateTests
 
         var error = await Assert.ThrowsAnyAsync<ModelStoreException>(() => importer.ImportAsync(path, "hostile"));
 
-        Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
+        Assert.True(error.Message.Contains(fragment, StringComparison.Ordinal), error.Message);
+        Assert.DoesNotContain('\n', error.Message);
         AssertNothingStored(store);
     }
 
