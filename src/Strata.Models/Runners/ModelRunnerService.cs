@@ -4,6 +4,7 @@ using Strata.Core;
 using Strata.Models.Embeddings;
 using Strata.Models.Llama;
 using Strata.Models.Store;
+using StreamJsonRpc;
 
 namespace Strata.Models.Runners;
 
@@ -62,7 +63,19 @@ internal sealed class ModelRunnerService : IModelRunner, IDisposable
         return info;
     }
 
-    public async IAsyncEnumerable<string> ChatAsync(string request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // Read-ahead lets the runner send the updates a slow reader has not asked for yet in one message, so the channel never
+    // costs a round trip per token, and the decode loop never waits for the parent.
+    public IAsyncEnumerable<string> ChatAsync(string request, CancellationToken cancellationToken) =>
+        StreamChatAsync(request, cancellationToken).WithJsonRpcSettings(new JsonRpcEnumerableSettings { MaxReadAhead = 256, MinBatchSize = 1 });
+
+    public async Task<string> EmbedAsync(string[] values, int? dimensions, CancellationToken cancellationToken)
+    {
+        var generator = embedder ?? throw new InvalidOperationException("the runner has no embedding model loaded");
+        var result = await generator.GenerateAsync(values, dimensions is null ? null : new EmbeddingGenerationOptions { Dimensions = dimensions }, cancellationToken);
+        return RunnerJson.Write(result);
+    }
+
+    private async IAsyncEnumerable<string> StreamChatAsync(string request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var client = chat ?? throw new InvalidOperationException("the runner has no chat model loaded");
         var (messages, options) = RunnerJson.Read<RunnerChatRequest>(request).ToChat();
@@ -70,13 +83,6 @@ internal sealed class ModelRunnerService : IModelRunner, IDisposable
         {
             yield return RunnerJson.Write(update);
         }
-    }
-
-    public async Task<string> EmbedAsync(string[] values, int? dimensions, CancellationToken cancellationToken)
-    {
-        var generator = embedder ?? throw new InvalidOperationException("the runner has no embedding model loaded");
-        var result = await generator.GenerateAsync(values, dimensions is null ? null : new EmbeddingGenerationOptions { Dimensions = dimensions }, cancellationToken);
-        return RunnerJson.Write(result);
     }
 
     public void Dispose()

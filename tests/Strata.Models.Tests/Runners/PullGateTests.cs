@@ -56,11 +56,7 @@ public sealed class PullGateTests : HubTestContext
         return bytes.ToArray();
     }
 
-    private ModelPuller TrialPuller()
-    {
-        var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
-        return new ModelPuller(new HuggingFaceHubClient(http, new HuggingFaceHubOptions { Endpoint = Hub.Endpoint }), Store, trial: new ModelTrialLoader(Paths));
-    }
+    private ModelPuller TrialPuller() => CreatePuller(trial: new ModelTrialLoader(Paths));
 
     private void AssertNothingLeft()
     {
