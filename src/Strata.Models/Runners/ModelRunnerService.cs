@@ -44,10 +44,9 @@ internal sealed class ModelRunnerService : IModelRunner, IDisposable
 
         if (request.Role == RunnerRole.OnnxEmbeddings && request.Path is { } graphPath)
         {
-            // A file outside the store is a graph on trial (its tokenizer files are checked by the importer): loading it
-            // is what ONNX Runtime can crash on.
-            using var graph = new OnnxSentenceGraph(graphPath, request.Name, request.Threads);
-            info.Dimensions = graph.Dimensions;
+            // A file outside the store is a graph on trial: whether ONNX Runtime can load it is what can crash the process
+            // (whether it is a sentence encoder is the importer's and the generator's business).
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(graphPath);
             info.ProviderName = "onnxruntime";
             return info;
         }
