@@ -71,7 +71,7 @@ internal sealed class ModelRunnerService : IModelRunner, IDisposable
     {
         var generator = embedder ?? throw new InvalidOperationException("the runner has no embedding model loaded");
         var result = await generator.GenerateAsync(values, dimensions is null ? null : new EmbeddingGenerationOptions { Dimensions = dimensions }, cancellationToken);
-        return RunnerJson.Write(result);
+        return RunnerJson.Write(RunnerEmbeddings.From(result));
     }
 
     private async IAsyncEnumerable<string> StreamChatAsync(string request, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -33,7 +33,7 @@ public sealed class RunnerEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             throw await lease.TranslateAsync(e).ConfigureAwait(false);
         }
 
-        return RunnerJson.Read<GeneratedEmbeddings<Embedding<float>>>(result);
+        return RunnerJson.Read<RunnerEmbeddings>(result).ToGenerated();
     }
 
     /// <inheritdoc />

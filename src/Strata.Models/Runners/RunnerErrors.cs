@@ -19,7 +19,8 @@ internal static class RunnerErrors
 
     public static Exception FromRemote(RemoteInvocationException e)
     {
-        var data = e.ErrorData as CommonErrorData;
+        // The JSON formatter leaves ErrorData raw and puts the typed CommonErrorData (type name, message) in DeserializedErrorData.
+        var data = e.DeserializedErrorData as CommonErrorData ?? e.ErrorData as CommonErrorData;
         var message = data?.Message ?? e.Message;
         return data?.TypeName switch
         {

@@ -55,9 +55,10 @@ public sealed class RunnerChatTests : IDisposable
         var received = 0;
         var error = await Assert.ThrowsAsync<ModelRunnerException>(async () =>
         {
-            await foreach (var update in client.GetStreamingResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(200)))
+            await foreach (var update in client.GetStreamingResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(450)))
             {
-                if (++received == 2)
+                // At the first update: the runner decodes ahead of its reader, so a later kill could find the answer finished.
+                if (++received == 1)
                 {
                     runner.KillRunner();
                 }
@@ -122,6 +123,24 @@ public sealed class RunnerChatTests : IDisposable
     }
 
     [Fact]
+    public async Task Errors_raised_in_the_runner_come_back_as_their_own_types()
+    {
+        await ImportTinyAsync("tiny");
+        await using var catalog = Catalog();
+        var client = await catalog.GetChatClientAsync("tiny");
+        List<ChatMessage> tooLong = [new(ChatRole.User, string.Join(' ', Enumerable.Repeat("hello world", 400)))];
+        var impossible = new ChatOptions
+        {
+            MaxOutputTokens = 8,
+            ResponseFormat = ChatResponseFormat.ForJsonSchema(System.Text.Json.JsonDocument.Parse("""{"type":"string","minLength":5,"maxLength":2}""").RootElement),
+        };
+
+        await Assert.ThrowsAsync<ContextWindowExceededException>(() => client.GetResponseAsync(tooLong, TinyModelFixture.Greedy(4)));
+        var grammar = await Assert.ThrowsAsync<LlamaGrammarException>(() => client.GetResponseAsync(TinyModelFixture.Hello(), impossible));
+        Assert.Contains("minLength", grammar.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_idle_runner_ends_its_process()
     {
         await ImportTinyAsync("tiny");
@@ -150,6 +169,7 @@ public sealed class RunnerChatTests : IDisposable
         var local = await inProcess.GenerateAsync(["hello world", "tiny model"]);
 
         Assert.Equal(2, remote.Count);
+        Assert.Equal(local.Usage?.InputTokenCount, remote.Usage?.InputTokenCount);
         for (var i = 0; i < 2; i++)
         {
             Assert.Equal(local[i].Vector.ToArray(), remote[i].Vector.ToArray());
