@@ -14,6 +14,7 @@ internal static class SideBySideRunner
         IBenchmark[] all =
         [
             new Strata.Benchmarks.Llama.LlamaChatBenchmark(),
+            new Strata.Benchmarks.Runners.RunnerOverheadBenchmark(),
             new Strata.Benchmarks.Embeddings.EmbeddingThroughputBenchmark(),
             new Strata.Benchmarks.Monitoring.TracingOverheadBenchmark(),
             new Strata.Benchmarks.Monitoring.MetricLoggingBenchmark(),

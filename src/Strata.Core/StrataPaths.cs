@@ -31,6 +31,9 @@ public sealed class StrataPaths
     /// <summary>Experiment runs and their artifacts.</summary>
     public string Runs => Path.Combine(Home, "runs");
 
+    /// <summary>Logs Strata writes beside its data, such as each model runner's output (<c>logs/runners/MODEL.log</c>).</summary>
+    public string Logs => Path.Combine(Home, "logs");
+
     /// <summary>The local trace store.</summary>
     public string TracesDatabase => Path.Combine(Home, "traces.db");
 

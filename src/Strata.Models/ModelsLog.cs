@@ -28,4 +28,18 @@ internal static partial class ModelsLog
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Pull of {Source} failed: {Reason}")]
     public static partial void PullFailed(this ILogger logger, string source, string reason);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Started the runner of model {Model} (process {ProcessId}) in {ElapsedMs:0} ms")]
+    public static partial void RunnerStarted(this ILogger logger, string model, int processId, double elapsedMs);
+
+    // Information, not Error: every request the crash touched fails with this same reason, and is logged (or printed) as
+    // that failure; one error line per crash on top would say it twice on a terminal.
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "Runner of model {Model} crashed: {Reason}")]
+    public static partial void RunnerCrashed(this ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Error, Message = "Model {Model} is marked failing after {Crashes} runner crashes; it is refused until reimported or Strata restarts")]
+    public static partial void ModelMarkedFailing(this ILogger logger, string model, int crashes);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Information, Message = "Ended the runner of model {Model} after {IdleSeconds:0} s without requests")]
+    public static partial void RunnerEndedIdle(this ILogger logger, string model, double idleSeconds);
 }

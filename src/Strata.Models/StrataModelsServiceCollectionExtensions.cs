@@ -6,6 +6,7 @@ using Strata.Models.Catalog;
 using Strata.Core;
 using Strata.Core.Options;
 using Strata.Models.HuggingFace;
+using Strata.Models.Runners;
 using Strata.Models.Store;
 
 namespace Strata.Models;
@@ -28,7 +29,10 @@ public static class StrataModelsServiceCollectionExtensions
 
         services.AddStrataCore(configuration);
         services.TryAddSingleton(provider => new ModelStore(provider.GetRequiredService<StrataPaths>()));
-        services.TryAddSingleton(provider => new ModelImporter(provider.GetRequiredService<ModelStore>()));
+        // Imports and pulls trial-load a model in a runner before storing it, unless models run in process (Models:Runners off).
+        services.TryAddSingleton(provider => provider.GetRequiredService<ModelsOptions>().Runners
+            ? new ModelTrialLoader(provider.GetRequiredService<StrataPaths>()) : null!);
+        services.TryAddSingleton(provider => new ModelImporter(provider.GetRequiredService<ModelStore>(), provider.GetService<ModelTrialLoader>()));
         services.TryAddSingleton(provider => HuggingFaceHubOptions.From(provider.GetRequiredService<HuggingFaceOptions>()));
         // The hub client follows redirects itself so the token never reaches the CDN, and hashes raw bytes, so no decompression.
         services.AddHttpClient<HuggingFaceHubClient>()

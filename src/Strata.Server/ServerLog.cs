@@ -10,4 +10,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Strata is stopping")]
     public static partial void ServerStopping(this ILogger logger);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Streamed response to {Path} failed after it started; the stream ended with an error event")]
+    public static partial void StreamFailed(this ILogger logger, Exception exception, string path);
 }

@@ -139,4 +139,26 @@ public static class TinyLlamaGguf
 
         return values;
     }
+
+    /// <summary>
+    /// Renames the 256 byte tokens to plain pieces. Such a model loads, but llama.cpp's SentencePiece tokenizer throws
+    /// <c>std::out_of_range</c> on a character it has no piece for (say "é"), which aborts the process: a real native crash
+    /// for tests of what a crash does.
+    /// </summary>
+    public static GgufWriter WithoutByteTokens(GgufWriter file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var tokens = ((string[])file.Metadata["tokenizer.ggml.tokens"].Value).ToArray();
+        var types = ((int[])file.Metadata["tokenizer.ggml.token_type"].Value).ToArray();
+        for (var id = 0; id < tokens.Length; id++)
+        {
+            if (tokens[id].StartsWith("<0x", StringComparison.Ordinal))
+            {
+                tokens[id] = $"unused-{id}";
+                types[id] = NormalToken;
+            }
+        }
+
+        return file.Set("tokenizer.ggml.tokens", GgufValue.Array(tokens)).Set("tokenizer.ggml.token_type", GgufValue.Array(types));
+    }
 }

@@ -22,6 +22,9 @@ public sealed class RunningServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The server's services (tests reach the model catalog through them).</summary>
+    public IServiceProvider Services => app.Services;
+
     /// <summary>The server's route table.</summary>
     public IEnumerable<Microsoft.AspNetCore.Http.Endpoint> Endpoints =>
         app.Services.GetServices<Microsoft.AspNetCore.Routing.EndpointDataSource>().SelectMany(source => source.Endpoints);

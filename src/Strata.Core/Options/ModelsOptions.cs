@@ -30,6 +30,13 @@ public sealed class ModelsOptions : IStrataOptions<ModelsOptions>
     [Range(1, 31_536_000)]
     public int IdleSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// Whether each local model runs in its own runner process (the default), so a native crash in llama.cpp or ONNX
+    /// Runtime ends that runner, not Strata. Off runs models inside the Strata process, as a library would.
+    /// </summary>
+    [Description("run each local model in its own runner process, so a native crash cannot take Strata down")]
+    public bool Runners { get; set; } = true;
+
     /// <summary>Whether identical chat requests are answered from an in-memory cache.</summary>
     [Description("answer identical chat requests from memory")]
     public bool ResponseCache { get; set; }

@@ -20,4 +20,5 @@ public enum ModelCapabilities
 /// <param name="Format">The file format (gguf, onnx, torch) or the remote protocol (openai, anthropic).</param>
 /// <param name="Size">Bytes on disk, for local models.</param>
 /// <param name="Capabilities">What it can do.</param>
-public sealed record CatalogEntry(string Name, string Location, string Format, long? Size, ModelCapabilities Capabilities);
+/// <param name="Failing">Why the model is marked failing (its runner crashed repeatedly), or null when it is not.</param>
+public sealed record CatalogEntry(string Name, string Location, string Format, long? Size, ModelCapabilities Capabilities, string? Failing = null);

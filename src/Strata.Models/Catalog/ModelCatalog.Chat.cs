@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Strata.Models.Llama;
+using Strata.Models.Runners;
 using Strata.Models.Store;
 
 namespace Strata.Models.Catalog;
@@ -18,6 +19,12 @@ public sealed partial class ModelCatalog
         {
             throw new ModelCatalogException(
                 $"'{reference}' is a {manifest.Format.ToString().ToLowerInvariant()} model; chat needs a GGUF model (or a remote provider's model).");
+        }
+
+        if (runners)
+        {
+            // The runner starts on the first request and ends after the idle time, so an entry costs nothing until used.
+            return Task.FromResult<IChatClient>(new RunnerChatClient(Supervise(manifest, RunnerRole.Chat)));
         }
 
         // Loading is deferred to the first request and undone after the idle time, so a catalog entry costs nothing until used.

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Strata.Core.Options;
 using Strata.Models.Embeddings;
+using Strata.Models.Runners;
 using Strata.Models.Store;
 
 namespace Strata.Models.Catalog;
@@ -23,6 +24,7 @@ public sealed partial class ModelCatalog : IAsyncDisposable
     private readonly ILoggerFactory? loggerFactory;
     private readonly ILogger logger;
     private readonly Dictionary<string, RemoteProviderOptions> providers;
+    private readonly bool runners;
     private readonly ConcurrentDictionary<string, Lazy<Task<IEmbeddingGenerator<string, Embedding<float>>>>> embedders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<IChatClient>>> chats = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Reference, bool InvokeFunctions), IChatClient> pipelines = new();
@@ -39,6 +41,7 @@ public sealed partial class ModelCatalog : IAsyncDisposable
         pipeline = ModelPipelineOptions.From(models, telemetry);
         llama = LocalChatSettings.From(models.Llama);
         this.providers = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        runners = models.Runners;
     }
 
     /// <summary>Creates the catalog over <paramref name="store"/>, binding the options and providers from <paramref name="configuration"/> (for hosts without a container).</summary>
@@ -47,6 +50,9 @@ public sealed partial class ModelCatalog : IAsyncDisposable
             RemoteProviderOptions.FromConfiguration(configuration), loggerFactory)
     {
     }
+
+    /// <summary>The crash history of this process's model runners: which models are marked failing, and why.</summary>
+    public ModelRunnerHealth RunnerHealth { get; } = new();
 
     /// <summary>The configured remote providers.</summary>
     public IReadOnlyCollection<RemoteProviderOptions> Providers => providers.Values;
@@ -76,7 +82,8 @@ public sealed partial class ModelCatalog : IAsyncDisposable
             model.Source.Kind == BuiltInEmbeddingModels.SourceKind ? "builtin" : "local",
             model.Format.ToString().ToLowerInvariant(),
             model.Size,
-            CapabilitiesOf(model.Format))).ToList();
+            CapabilitiesOf(model.Format),
+            RunnerHealth.FailureOf(model.Name, VersionOf(model)))).ToList();
         entries.AddRange(BuiltInEmbeddingModels.Names
             .Where(name => local.All(model => model.Name != name))
             .Select(name => new CatalogEntry(name, "builtin", "onnx", null, ModelCapabilities.Embeddings)));
@@ -179,6 +186,8 @@ public sealed partial class ModelCatalog : IAsyncDisposable
             {
                 inner = manifest.Format switch
                 {
+                    ModelFormat.Onnx when runners => await RunnerEmbeddingGenerator.StartAsync(Supervise(manifest, RunnerRole.OnnxEmbeddings), CancellationToken.None),
+                    ModelFormat.Gguf when runners => await RunnerEmbeddingGenerator.StartAsync(Supervise(manifest, RunnerRole.GgufEmbeddings), CancellationToken.None),
                     ModelFormat.Onnx => OnnxEmbeddingGenerator.FromManifest(manifest, store),
                     ModelFormat.Gguf => LlamaEmbeddingGenerator.FromManifest(manifest, store),
                     _ => throw new ModelCatalogException($"'{reference}' is a {manifest.Format.ToString().ToLowerInvariant()} model; embeddings need an ONNX or GGUF model."),
@@ -195,6 +204,22 @@ public sealed partial class ModelCatalog : IAsyncDisposable
 
         return ModelPipeline.BuildEmbeddings(inner, pipeline, loggerFactory);
     }
+
+    // A reimport writes a new manifest, so its creation time tells one import of a name from the next.
+    private static string VersionOf(ModelManifest manifest) => manifest.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
+    private SupervisedRunner Supervise(ModelManifest manifest, RunnerRole role) => new(
+        new RunnerLoadRequest
+        {
+            Name = manifest.Name,
+            Home = store.Paths.Home,
+            Role = role,
+            ContextSize = llama.ContextSize,
+            MaxParallelSequences = llama.MaxParallelSequences,
+            Threads = llama.Threads,
+        },
+        VersionOf(manifest),
+        new RunnerSettings(RunnerHealth, store.Paths.Logs, pipeline.IdleUnload, logger, store.Paths.Home));
 
     private ModelCatalogException NotFound(string reference)
     {

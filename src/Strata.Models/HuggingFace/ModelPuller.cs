@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Strata.Models.Runners;
 using Strata.Models.Store;
 
 namespace Strata.Models.HuggingFace;
@@ -17,15 +18,17 @@ public sealed class ModelPuller
     private readonly ModelStore store;
     private readonly HubFileDownloader downloader;
     private readonly ILogger logger;
+    private readonly ModelTrialLoader? trial;
 
-    /// <summary>Creates the puller.</summary>
-    public ModelPuller(HuggingFaceHubClient client, ModelStore store, ILogger<ModelPuller>? logger = null)
+    /// <summary>Creates the puller; with <paramref name="trial"/>, a model is trial-loaded in a runner before it is stored.</summary>
+    public ModelPuller(HuggingFaceHubClient client, ModelStore store, ILogger<ModelPuller>? logger = null, ModelTrialLoader? trial = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(store);
         this.client = client;
         this.store = store;
         this.logger = logger ?? (ILogger)NullLogger.Instance;
+        this.trial = trial;
         downloader = new HubFileDownloader(client, store);
     }
 
@@ -81,11 +84,11 @@ public sealed class ModelPuller
             downloads[file] = await downloader.DownloadAsync(repository.RepositoryId, repository.Commit, file.Remote, meter, cancellationToken);
         }
 
-        // The main file is inspected before anything is committed, so a file that is not a valid model stores nothing.
-        var metadata = ModelInspector.Inspect(
-            selection.Format,
-            downloads.TryGetValue(selection.Main, out var main) ? main.PartialPath : store.BlobPath(selection.Main.Remote.Sha256!),
-            $"{repository.RepositoryId}/{selection.Main.Remote.Path}");
+        // The main file is inspected, then trial-loaded, before anything is committed, so a file that is not a usable
+        // model stores nothing.
+        var mainPath = downloads.TryGetValue(selection.Main, out var main) ? main.PartialPath : store.BlobPath(selection.Main.Remote.Sha256!);
+        var metadata = ModelInspector.Inspect(selection.Format, mainPath, $"{repository.RepositoryId}/{selection.Main.Remote.Path}");
+        await TrialLoadAsync(mainPath, selection.Format, name, downloads.Values, cancellationToken);
 
         cancellationToken.ThrowIfCancellationRequested();
         var files = selection.Files.Select(file => downloads.TryGetValue(file, out var download)
@@ -103,6 +106,29 @@ public sealed class ModelPuller
         };
         store.SaveManifest(manifest);
         return (manifest, toFetch.Sum(file => file.Remote.Size));
+    }
+
+    // A model its runtime refuses is not worth resuming: its downloads are deleted, so the pull leaves nothing behind.
+    private async Task TrialLoadAsync(string mainPath, ModelFormat format, string name, IEnumerable<VerifiedDownload> downloads, CancellationToken cancellationToken)
+    {
+        if (trial is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await trial.TrialAsync(mainPath, format, name, cancellationToken);
+        }
+        catch (ModelStoreException e)
+        {
+            foreach (var download in downloads)
+            {
+                File.Delete(download.PartialPath);
+            }
+
+            throw new HubException(e.Message, e);
+        }
     }
 
     /// <summary>An LFS file whose SHA-256 is already a blob in the store (from another model) needs no download.</summary>

@@ -1,7 +1,12 @@
+using Strata.Models.Runners;
+
 namespace Strata.Models.Store;
 
-/// <summary>Imports model files from the local file system into the store.</summary>
-public sealed class ModelImporter(ModelStore store)
+/// <summary>
+/// Imports model files from the local file system into the store. With a <see cref="ModelTrialLoader"/>, the model is
+/// also loaded once in a runner before anything is copied, so a file its runtime refuses or crashes on is never stored.
+/// </summary>
+public sealed class ModelImporter(ModelStore store, ModelTrialLoader? trial = null)
 {
     /// <summary>The most files one folder import takes; a model is a handful of files, not a tree of thousands.</summary>
     public const int MaxFiles = 1000;
@@ -34,6 +39,10 @@ public sealed class ModelImporter(ModelStore store)
         var (root, files) = CollectFiles(fullPath);
         var (detected, mainFile) = ModelFormatDetector.Detect(root, files, format);
         var metadata = ModelInspector.Inspect(detected, mainFile);
+        if (trial is not null)
+        {
+            await trial.TrialAsync(mainFile, detected, name, cancellationToken);
+        }
 
         var stored = new List<ModelFile>(files.Count);
         foreach (var file in files)

@@ -26,8 +26,12 @@ public sealed class ModelStore
     public ModelStore(StrataPaths paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
+        Paths = paths;
         Root = paths.Models;
     }
+
+    /// <summary>The Strata home the store belongs to (runners open the store by it, and log under it).</summary>
+    public StrataPaths Paths { get; }
 
     /// <summary>The store's root folder.</summary>
     public string Root { get; }

@@ -48,7 +48,7 @@ public static class ModelsApiEndpoints
 
             return new ModelView(entry.Name, entry.Location, entry.Format, entry.Size, capabilities, manifest?.Created, PublicSource(manifest?.Source),
                 manifest?.Source.Revision, manifest?.Files.Count, manifest?.Metadata.Architecture, manifest?.Metadata.Parameters,
-                manifest?.Metadata.ContextLength, manifest?.Metadata.Quantization, image is null ? null : $"{image.Width}x{image.Height}");
+                manifest?.Metadata.ContextLength, manifest?.Metadata.Quantization, image is null ? null : $"{image.Width}x{image.Height}", entry.Failing);
         }).ToList());
     }
 
@@ -210,6 +210,7 @@ public sealed record PullEvent(
 /// <param name="ContextLength">Context length, when known.</param>
 /// <param name="Quantization">Quantization, when known.</param>
 /// <param name="ImageSize">Native image size, for image models.</param>
+/// <param name="Failing">Why the model is marked failing (its runner crashed repeatedly); null when it is not.</param>
 public sealed record ModelView(
     string Name, string Location, string Format, long? Size, IReadOnlyList<string> Capabilities, DateTimeOffset? Created, string? Source, string? Revision,
-    int? Files, string? Architecture, long? Parameters, long? ContextLength, string? Quantization, string? ImageSize);
+    int? Files, string? Architecture, long? Parameters, long? ContextLength, string? Quantization, string? ImageSize, string? Failing = null);

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Strata.Models.Catalog;
 using Strata.Server.OpenAi;
 
@@ -48,7 +50,19 @@ public static class OpenAiChatEndpoints
         var events = new ServerSentEvents(context.Response);
         var started = false;
         var tally = new StreamTally();
-        await ReadyUpdates.ForEachAsync(
+        try
+        {
+            await StreamUpdatesAsync();
+        }
+        catch (Exception e) when (started && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Headers and tokens are out, so no status can change: the stream ends with an error event, as
+            // OpenAI's streams do, instead of a connection cut without a word (a model's runner died, say).
+            await WriteErrorEventAsync(context, events, e);
+            return;
+        }
+
+        Task StreamUpdatesAsync() => ReadyUpdates.ForEachAsync(
             client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted),
             async update =>
             {
@@ -90,6 +104,17 @@ public static class OpenAiChatEndpoints
         }
 
         await events.WriteDoneAsync(context.RequestAborted);
+    }
+
+    private static async Task WriteErrorEventAsync(HttpContext context, ServerSentEvents events, Exception e)
+    {
+        var (status, type, code, param, message) = Security.ErrorResponseMiddleware.Describe(e);
+        if (status >= 500)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OpenAiChatEndpoints)).StreamFailed(e, context.Request.Path.Value ?? "");
+        }
+
+        await events.WriteAsync(new OpenAiError(new OpenAiErrorBody(message, type, param, code)), context.RequestAborted);
     }
 
     private static ChatCompletionChunk Chunk(string id, long created, string model, ChatCompletionDelta delta) =>

@@ -36,7 +36,7 @@ public static class OpenAiModelsEndpoints
     {
         var created = store.List().Models.ToDictionary(model => model.Name, model => model.Created.ToUnixTimeSeconds(), StringComparer.Ordinal);
         var imageModels = ModelCapabilityNames.ImageModels(images);
-        return catalog.List().Select(entry => new OpenAiModel(entry.Name, created.GetValueOrDefault(entry.Name), ModelCapabilityNames.Of(entry, imageModels)));
+        return catalog.List().Select(entry => new OpenAiModel(entry.Name, created.GetValueOrDefault(entry.Name), ModelCapabilityNames.Of(entry, imageModels)) { Failing = entry.Failing });
     }
 }
 
@@ -65,4 +65,9 @@ public sealed record OpenAiModel(
     /// <summary>Who serves it.</summary>
     [JsonPropertyName("owned_by")]
     public string OwnedBy => "strata";
+
+    /// <summary>Why the model is marked failing (its runner crashed repeatedly); left out when it is not (a Strata extension).</summary>
+    [JsonPropertyName("failing")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Failing { get; init; }
 }

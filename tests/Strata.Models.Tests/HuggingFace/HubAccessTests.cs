@@ -1,3 +1,4 @@
+using Strata.Models.TestSupport;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,10 @@ public class HubAccessTests : HubTestContext
         }).Build();
         await using var services = new ServiceCollection().AddSingleton(Paths).AddStrataModels(configuration).BuildServiceProvider();
         Hub.RequiredToken = "hf_secret";
-        var gguf = TestModelBytes.Gguf(50_000, seed: 30);
+        // A model llama.cpp loads: the registration trial-loads what it pulls.
+        using var bytes = new MemoryStream();
+        TinyLlamaGguf.Build(new TinyLlamaOptions()).WriteTo(bytes);
+        var gguf = bytes.ToArray();
         Hub.AddRepository("acme/private", ("p.gguf", gguf, true));
 
         var manifest = await services.GetRequiredService<ModelPuller>().PullAsync(new HubPullRequest { Reference = HubReference.Parse("hf://acme/private") });

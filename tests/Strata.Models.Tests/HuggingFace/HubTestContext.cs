@@ -29,11 +29,11 @@ public abstract class HubTestContext : IAsyncLifetime
         home.Dispose();
     }
 
-    protected ModelPuller CreatePuller(string? token = null, bool offline = false)
+    protected ModelPuller CreatePuller(string? token = null, bool offline = false, Strata.Models.Runners.ModelTrialLoader? trial = null)
     {
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
         var options = new HuggingFaceHubOptions { Endpoint = Hub.Endpoint, Token = token, Offline = offline };
-        return new ModelPuller(new HuggingFaceHubClient(http, options), Store);
+        return new ModelPuller(new HuggingFaceHubClient(http, options), Store, trial: trial);
     }
 
     protected Task<ModelManifest> PullAsync(string reference, string? file = null, Func<IReadOnlyList<HubFile>, HubFile?>? chooser = null, string? token = null) =>

@@ -27,6 +27,9 @@ public sealed class ModelPullTests : IAsyncLifetime
         server = await RunningServer.StartAsync(new Dictionary<string, string?>
         {
             ["HuggingFace:Endpoint"] = hub.Endpoint.AbsoluteUri,
+            // These tests pull synthetic files (a GGUF header with padding, an identity ONNX graph) to test the pull
+            // protocol; the trial load that refuses such files is tested in the model layer (PullGateTests).
+            ["Models:Runners"] = "false",
             ["Models:Llama:ContextSize"] = "512",
             ["Models:Llama:Threads"] = "1",
         });

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using Strata.Benchmarks.Embeddings;
+using Strata.Core;
+using Strata.Core.Options;
+using Strata.Models.Catalog;
+using Strata.Models.Store;
+using Strata.Models.TestSupport;
+
+namespace Strata.Benchmarks.Runners;
+
+/// <summary>
+/// What running a model in a runner process costs: the catalog's clients with <c>Models:Runners</c> on (the model in a
+/// child process, over JSON-RPC on a Unix socket) against the same catalog with it off (today's in-process
+/// <c>LlamaChatClient</c> and ONNX generator), same model, same middleware, measured in alternating rounds.
+/// Rows: streaming generation tokens/s for 1 and 4 concurrent streams, time to first token, MiniLM embeddings/s at
+/// batch 32, and the runner's cold start (spawn and load) against an in-process load.
+/// </summary>
+internal sealed class RunnerOverheadBenchmark : IBenchmark
+{
+    public string Name => "runners";
+
+    public string Description => "local models in runner processes vs in process: streaming tokens/s (1 and 4 streams), TTFT, embeddings/s, cold start";
+
+    public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        var home = Path.Combine(Path.GetTempPath(), "strata-bench-runners-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var store = new ModelStore(new StrataPaths(home));
+            Directory.CreateDirectory(home);
+            var file = Path.Combine(home, "bench.gguf");
+            TinyLlamaGguf.Write(file, options.Quick
+                ? new TinyLlamaOptions { EmbeddingLength = 512, HeadCount = 8, KeyValueHeadCount = 8, BlockCount = 6, FeedForwardLength = 1536, ContextLength = 2048 }
+                : new TinyLlamaOptions { EmbeddingLength = 768, HeadCount = 12, KeyValueHeadCount = 12, BlockCount = 8, FeedForwardLength = 2048, ContextLength = 2048 });
+            await new ModelImporter(store).ImportAsync(file, "bench", cancellationToken: cancellationToken);
+            File.Delete(file);
+            var generated = options.Quick ? 64 : 128;
+
+            await using var runners = Catalog(store, runnersOn: true);
+            await using var inProcess = Catalog(store, runnersOn: false);
+            var (coldRunner, coldInProcess) = await ColdStartAsync(runners, inProcess, cancellationToken);
+            var runnerChat = await runners.GetChatClientAsync("bench", cancellationToken: cancellationToken);
+            var localChat = await inProcess.GetChatClientAsync("bench", cancellationToken: cancellationToken);
+
+            var runnerFirst = new List<double>();
+            var localFirst = new List<double>();
+            var (oneRunner, oneLocal) = await Measure.AlternatingAsync(options.Rounds,
+                async () => await StreamAsync(runnerChat, 0, generated, runnerFirst, cancellationToken),
+                async () => await StreamAsync(localChat, 0, generated, localFirst, cancellationToken));
+            var (fourRunner, fourLocal) = await Measure.AlternatingAsync(options.Rounds,
+                () => AggregateAsync(runnerChat, generated, cancellationToken),
+                () => AggregateAsync(localChat, generated, cancellationToken));
+
+            var texts = SentenceCorpus.Load().Take(options.Quick ? 128 : 256).ToArray();
+            var runnerEmbed = await runners.GetEmbeddingGeneratorAsync(ModelsOptions.BuiltInEmbeddingModel, cancellationToken);
+            var localEmbed = await inProcess.GetEmbeddingGeneratorAsync(ModelsOptions.BuiltInEmbeddingModel, cancellationToken);
+            await EmbedAsync(runnerEmbed, texts[..32], cancellationToken);
+            await EmbedAsync(localEmbed, texts[..32], cancellationToken);
+            var (embedRunner, embedLocal) = await Measure.AlternatingAsync(options.Rounds,
+                () => EmbedAsync(runnerEmbed, texts, cancellationToken),
+                () => EmbedAsync(localEmbed, texts, cancellationToken));
+
+            var ttftRunner = Measure.Median(runnerFirst);
+            var ttftLocal = Measure.Median(localFirst);
+            Console.Error.WriteLine($"runners: time to first token {ttftRunner:0.00} ms through a runner, {ttftLocal:0.00} ms in process: overhead {ttftRunner - ttftLocal:0.00} ms (median of {runnerFirst.Count})");
+            return
+            [
+                new BenchmarkResult($"generation, 1 stream ({generated} tokens)", "tokens/s", oneRunner, "in process (Runners off)", oneLocal, 0.95),
+                new BenchmarkResult($"aggregate generation, 4 streams ({generated} tokens each)", "tokens/s", fourRunner, "in process (Runners off)", fourLocal, 0.95),
+                // Time rows are given as rates (1/s) so that higher is better, like every row; the ms are on standard error.
+                new BenchmarkResult("time to first token (1 / TTFT)", "1/s", 1000 / ttftRunner, "in process (Runners off)", 1000 / ttftLocal, null),
+                new BenchmarkResult("MiniLM embeddings, batch 32", "texts/s", embedRunner, "in process (Runners off)", embedLocal, 0.95),
+                new BenchmarkResult("cold start: spawn + load vs load (1 / time)", "1/s", 1000 / coldRunner, "in process (Runners off)", 1000 / coldInProcess, null),
+            ];
+        }
+        finally
+        {
+            if (Directory.Exists(home))
+            {
+                Directory.Delete(home, recursive: true);
+            }
+        }
+    }
+
+    private static ModelCatalog Catalog(ModelStore store, bool runnersOn) => new(
+        store,
+        new ModelsOptions { Runners = runnersOn, IdleSeconds = 3600, Llama = new LlamaOptions { ContextSize = 512, MaxParallelSequences = 4, Threads = 2 } },
+        new TelemetryOptions(),
+        []);
+
+    // The first request of each catalog: a runner's includes starting the process and loading the model in it.
+    private static async Task<(double RunnerMs, double InProcessMs)> ColdStartAsync(ModelCatalog runners, ModelCatalog inProcess, CancellationToken cancellationToken)
+    {
+        async Task<double> FirstAsync(ModelCatalog catalog)
+        {
+            var clock = Stopwatch.StartNew();
+            var client = await catalog.GetChatClientAsync("bench", cancellationToken: cancellationToken);
+            await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hello")], Greedy(1), cancellationToken);
+            return clock.Elapsed.TotalMilliseconds;
+        }
+
+        var local = await FirstAsync(inProcess);
+        var runner = await FirstAsync(runners);
+        Console.Error.WriteLine($"runners: cold start {runner:0} ms (spawn + load + first token) vs {local:0} ms in process (load + first token)");
+        return (runner, local);
+    }
+
+    private static ChatOptions Greedy(int maxTokens) => new() { Temperature = 0, Seed = 1, MaxOutputTokens = maxTokens };
+
+    // Generation tokens/s after the first token; the time to the first token is recorded apart.
+    private static async Task<double> StreamAsync(IChatClient client, int index, int maxTokens, List<double>? firstTokens, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        TimeSpan? first = null;
+        var output = 0L;
+        await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, $"hello world the tiny model {index}")], Greedy(maxTokens), cancellationToken))
+        {
+            first ??= clock.Elapsed;
+            output = update.Contents.OfType<UsageContent>().FirstOrDefault()?.Details.OutputTokenCount ?? output;
+        }
+
+        firstTokens?.Add(first!.Value.TotalMilliseconds);
+        return (output - 1) / (clock.Elapsed - first!.Value).TotalSeconds;
+    }
+
+    private static async Task<double> AggregateAsync(IChatClient client, int maxTokens, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            client.GetResponseAsync([new ChatMessage(ChatRole.User, $"hello world the tiny model {i}")], Greedy(maxTokens), cancellationToken)));
+        return responses.Sum(response => response.Usage!.OutputTokenCount!.Value) / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> generator, string[] texts, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var batch in texts.Chunk(32))
+        {
+            await generator.GenerateAsync(batch, cancellationToken: cancellationToken);
+        }
+
+        return texts.Length / clock.Elapsed.TotalSeconds;
+    }
+}

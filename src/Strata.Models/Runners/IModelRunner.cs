@@ -1,0 +1,74 @@
+using StreamJsonRpc;
+
+namespace Strata.Models.Runners;
+
+/// <summary>
+/// What a model runner process serves over its JSON-RPC channel. One runner holds one model; the parent's
+/// <see cref="RunnerChatClient"/> and <see cref="RunnerEmbeddingGenerator"/> turn these calls back into
+/// Microsoft.Extensions.AI contracts. Chat requests and updates cross as JSON text written with
+/// <see cref="RunnerJson"/>, so the M.E.AI types keep their own System.Text.Json shape.
+/// </summary>
+[JsonRpcContract]
+public partial interface IModelRunner
+{
+    /// <summary>Loads the model (the runner's first call) and, for GGUF, tokenizes a short text, so a model that cannot load fails here.</summary>
+    Task<RunnerModelInfo> LoadAsync(RunnerLoadRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Streams one chat request's updates, each a <c>ChatResponseUpdate</c> as JSON; cancelling drops its sequence.</summary>
+    IAsyncEnumerable<string> ChatAsync(string request, CancellationToken cancellationToken);
+
+    /// <summary>Embeds <paramref name="values"/>; returns the <c>GeneratedEmbeddings</c> as JSON.</summary>
+    Task<string> EmbedAsync(string[] values, int? dimensions, CancellationToken cancellationToken);
+}
+
+/// <summary>What a runner loads.</summary>
+public sealed class RunnerLoadRequest
+{
+    /// <summary>The model's name, for messages and metadata.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>A model file to load outside the store (a trial load before import); null for a stored model.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>The Strata home whose store holds the model <see cref="Name"/>; used when <see cref="Path"/> is null.</summary>
+    public string? Home { get; set; }
+
+    /// <summary>Whether the model serves chat or embeddings.</summary>
+    public RunnerRole Role { get; set; }
+
+    /// <summary>Tokens per request (GGUF chat).</summary>
+    public int ContextSize { get; set; } = 4096;
+
+    /// <summary>Requests decoded side by side (GGUF chat).</summary>
+    public int MaxParallelSequences { get; set; } = 4;
+
+    /// <summary>CPU threads; null lets the runtime choose.</summary>
+    public int? Threads { get; set; }
+
+}
+
+/// <summary>What a runner serves.</summary>
+public enum RunnerRole
+{
+    /// <summary>Chat on a GGUF model.</summary>
+    Chat,
+
+    /// <summary>Embeddings on a GGUF model.</summary>
+    GgufEmbeddings,
+
+    /// <summary>Embeddings on an ONNX sentence model.</summary>
+    OnnxEmbeddings,
+}
+
+/// <summary>What the runner reports after loading.</summary>
+public sealed class RunnerModelInfo
+{
+    /// <summary>The runner's process id.</summary>
+    public int ProcessId { get; set; }
+
+    /// <summary>The embedding width, for embedding models.</summary>
+    public int? Dimensions { get; set; }
+
+    /// <summary>The provider name the in-process client reports (llama.cpp, onnxruntime).</summary>
+    public string? ProviderName { get; set; }
+}

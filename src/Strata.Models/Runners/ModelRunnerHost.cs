@@ -1,0 +1,42 @@
+using System.Net.Sockets;
+using StreamJsonRpc;
+
+namespace Strata.Models.Runners;
+
+/// <summary>
+/// The runner program's body (Strata.Runner's <c>Main</c> calls it): connects to the socket its parent named, serves
+/// <see cref="IModelRunner"/> until the channel closes (the parent ended it or died), then exits.
+/// </summary>
+public static class ModelRunnerHost
+{
+    /// <summary>Runs the runner; returns its exit code.</summary>
+    /// <param name="args"><c>--socket PATH</c> (and <c>--parent PID</c>, which only names the parent in process listings).</param>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var at = Array.IndexOf(args, "--socket");
+        if (at < 0 || at + 1 >= args.Length)
+        {
+            await Console.Error.WriteLineAsync("usage: Strata.Runner --socket PATH (started by Strata, not by hand)");
+            return 2;
+        }
+
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(args[at + 1]));
+        using var service = new ModelRunnerService();
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        using var rpc = new JsonRpc(new HeaderDelimitedMessageHandler(stream, stream, new JsonMessageFormatter()));
+        rpc.AddLocalRpcTarget<IModelRunner>(service, null);
+        rpc.StartListening();
+        try
+        {
+            await rpc.Completion;
+        }
+        catch (Exception e) when (e is ConnectionLostException or IOException or ObjectDisposedException)
+        {
+            // The parent went away: nothing is left to serve.
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Strata.Core;
+using Strata.Models.Embeddings;
+using Strata.Models.Llama;
+using Strata.Models.Store;
+using StreamJsonRpc;
+
+namespace Strata.Models.Runners;
+
+/// <summary>
+/// The runner's side of the channel: today's in-process clients (<see cref="LlamaChatClient"/>,
+/// <see cref="LlamaEmbeddingGenerator"/>, <see cref="OnnxEmbeddingGenerator"/>), unchanged, inside the child process.
+/// So batching, grammars and cancellation behave exactly as they did in process; only a native crash is contained.
+/// </summary>
+internal sealed class ModelRunnerService : IModelRunner, IDisposable
+{
+    private IChatClient? chat;
+    private IEmbeddingGenerator<string, Embedding<float>>? embedder;
+
+    public async Task<RunnerModelInfo> LoadAsync(RunnerLoadRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var info = new RunnerModelInfo { ProcessId = Environment.ProcessId };
+        if (request.Role == RunnerRole.Chat)
+        {
+            var options = new LlamaChatClientOptions
+            {
+                ModelId = request.Name,
+                ContextSize = request.ContextSize,
+                MaxParallelSequences = request.MaxParallelSequences,
+                Threads = request.Threads,
+                // The parent ends an idle runner (returning all of its memory); inside, the model stays loaded (24 days: timers allow 49).
+                IdleUnloadTime = TimeSpan.FromDays(24),
+            };
+            var client = request.Path is { } path ? LlamaChatClient.FromFile(path, options) : LlamaChatClient.FromManifest(Store(request), Manifest(request), options);
+            chat = client;
+            // Loading now, not at the first request, so a model that cannot load fails this call with its reason; counting
+            // tokens also runs the tokenizer once, which some broken vocabularies abort on.
+            await client.Host.CountTokensAsync("Hello, world", cancellationToken);
+            info.ProviderName = "llama.cpp";
+            return info;
+        }
+
+        if (request.Role == RunnerRole.OnnxEmbeddings && request.Path is { } graphPath)
+        {
+            // A file outside the store is a graph on trial: whether ONNX Runtime can load it is what can crash the process
+            // (whether it is a sentence encoder is the importer's and the generator's business).
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(graphPath);
+            info.ProviderName = "onnxruntime";
+            return info;
+        }
+
+        embedder = request.Role switch
+        {
+            RunnerRole.OnnxEmbeddings => OnnxEmbeddingGenerator.FromManifest(Manifest(request), Store(request), new OnnxEmbeddingOptions { IntraOpThreads = request.Threads }),
+            _ => LlamaEmbeddingGenerator.FromManifest(Manifest(request), Store(request), new LlamaEmbeddingOptions { Threads = request.Threads }),
+        };
+        var metadata = embedder.GetService<EmbeddingGeneratorMetadata>();
+        info.Dimensions = metadata?.DefaultModelDimensions;
+        info.ProviderName = metadata?.ProviderName;
+        return info;
+    }
+
+    // Read-ahead lets the runner send the updates a slow reader has not asked for yet in one message, so the channel never
+    // costs a round trip per token, and the decode loop never waits for the parent.
+    public IAsyncEnumerable<string> ChatAsync(string request, CancellationToken cancellationToken) =>
+        StreamChatAsync(request, cancellationToken).WithJsonRpcSettings(new JsonRpcEnumerableSettings { MaxReadAhead = 256, MinBatchSize = 1 });
+
+    public async Task<string> EmbedAsync(string[] values, int? dimensions, CancellationToken cancellationToken)
+    {
+        var generator = embedder ?? throw new InvalidOperationException("the runner has no embedding model loaded");
+        var result = await generator.GenerateAsync(values, dimensions is null ? null : new EmbeddingGenerationOptions { Dimensions = dimensions }, cancellationToken);
+        return RunnerJson.Write(RunnerEmbeddings.From(result));
+    }
+
+    private async IAsyncEnumerable<string> StreamChatAsync(string request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var client = chat ?? throw new InvalidOperationException("the runner has no chat model loaded");
+        var (messages, options) = RunnerJson.Read<RunnerChatRequest>(request).ToChat();
+        await foreach (var update in client.GetStreamingResponseAsync(messages, options, cancellationToken))
+        {
+            yield return RunnerJson.Write(update);
+        }
+    }
+
+    public void Dispose()
+    {
+        chat?.Dispose();
+        embedder?.Dispose();
+    }
+
+    private static ModelStore Store(RunnerLoadRequest request) =>
+        new(new StrataPaths(request.Home ?? throw new ArgumentException("a stored model needs the Strata home", nameof(request))));
+
+    private static ModelManifest Manifest(RunnerLoadRequest request) => Store(request).Get(request.Name);
+}

@@ -1,0 +1,55 @@
+using Strata.Core;
+using Strata.Models.Store;
+using StreamJsonRpc;
+
+namespace Strata.Models.Runners;
+
+/// <summary>
+/// The gate at import and pull: after the managed header checks, the model is loaded once in a throwaway runner, so a
+/// file the runtime refuses or crashes on is refused with the runtime's own message before anything is stored.
+/// GGUF files are loaded by llama.cpp (and tokenize a short text), ONNX graphs by ONNX Runtime; other formats pass.
+/// </summary>
+public sealed class ModelTrialLoader
+{
+    private readonly StrataPaths? paths;
+
+    /// <summary>Creates the loader; runner output goes to <c>logs/runners/MODEL.log</c> under <paramref name="paths"/>' home (null: kept in memory).</summary>
+    public ModelTrialLoader(StrataPaths? paths) => this.paths = paths;
+
+    /// <summary>Loads <paramref name="mainFile"/> in a runner and ends it.</summary>
+    /// <exception cref="ModelStoreException">The runtime refused the model, or its runner crashed loading it.</exception>
+    public async Task TrialAsync(string mainFile, ModelFormat format, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(mainFile);
+        var role = format switch
+        {
+            ModelFormat.Gguf => RunnerRole.Chat,
+            ModelFormat.Onnx => RunnerRole.OnnxEmbeddings,
+            _ => (RunnerRole?)null,
+        };
+        if (role is null)
+        {
+            return;
+        }
+
+        await using var process = await RunnerProcess.StartAsync(RunnerLogs.PathFor(paths?.Logs, name), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // A small context: the trial proves the model loads, not that a long conversation fits.
+            await process.Runner.LoadAsync(new RunnerLoadRequest { Name = name, Path = mainFile, Role = role.Value, ContextSize = 256, MaxParallelSequences = 1 }, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (RemoteInvocationException e)
+        {
+            throw new ModelStoreException($"'{name}' was not stored: {RunnerErrors.WithoutHome(RunnerErrors.OneLine(RunnerErrors.FromRemote(e).Message), paths?.Home)}", e);
+        }
+        catch (Exception e) when (RunnerErrors.IsChannelFailure(e))
+        {
+            var lost = await RunnerErrors.RunnerLostAsync(name, process, e).ConfigureAwait(false);
+            var last = process.Log.LastNativeMessage();
+            throw new ModelStoreException(
+                $"'{name}' was not stored: loading it crashed the runtime (exit code {process.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"})" +
+                (last is null ? "." : $": {last}"), lost);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace Strata.Models.Runners;
+
+/// <summary>
+/// An <see cref="IChatClient"/> whose model runs in a runner process (see the folder's README): the same requests and
+/// updates as <see cref="Llama.LlamaChatClient"/>, which serves them inside the runner. Cancelling a request, or
+/// stopping reading, cancels its sequence in the runner. If the runner dies mid-request, the request fails with a
+/// <see cref="ModelRunnerException"/> naming the model and the runner's last native message; the next one starts a new runner.
+/// </summary>
+public sealed class RunnerChatClient : IChatClient
+{
+    private readonly SupervisedRunner runner;
+    private readonly ChatClientMetadata metadata;
+
+    internal RunnerChatClient(SupervisedRunner runner)
+    {
+        this.runner = runner;
+        metadata = new ChatClientMetadata("llama.cpp", null, runner.Model);
+    }
+
+    /// <summary>The runner's process id while one runs (null otherwise).</summary>
+    public int? RunnerProcessId => runner.Current is { Exited.IsCompleted: false } process ? process.ProcessId : null;
+
+    /// <summary>Kills the running runner at once, as a native crash would (for tests of what a crash does).</summary>
+    public void KillRunner() => runner.Current?.Kill();
+
+    /// <inheritdoc />
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var request = RunnerJson.Write(RunnerChatRequest.From(messages, options));
+        using var lease = await runner.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var updates = lease.Runner.ChatAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                string update;
+                try
+                {
+                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    update = updates.Current;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    throw await lease.TranslateAsync(e).ConfigureAwait(false);
+                }
+
+                yield return RunnerJson.Read<ChatResponseUpdate>(update);
+            }
+        }
+        finally
+        {
+            // Disposing the remote enumerator is what cancels the sequence in the runner when a caller stops reading early.
+            try
+            {
+                await updates.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (RunnerErrors.IsChannelFailure(e) || e is OperationCanceledException or StreamJsonRpc.RemoteInvocationException)
+            {
+                // The request is over either way.
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => runner.DisposeAsync().AsTask().GetAwaiter().GetResult();
+}

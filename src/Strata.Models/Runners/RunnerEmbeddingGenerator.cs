@@ -1,0 +1,61 @@
+using Microsoft.Extensions.AI;
+
+namespace Strata.Models.Runners;
+
+/// <summary>
+/// An embedding generator whose model runs in a runner process: <see cref="Embeddings.OnnxEmbeddingGenerator"/> or
+/// <see cref="Embeddings.LlamaEmbeddingGenerator"/> inside the runner, the same vectors outside it.
+/// </summary>
+public sealed class RunnerEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+{
+    private readonly SupervisedRunner runner;
+    private readonly EmbeddingGeneratorMetadata metadata;
+
+    private RunnerEmbeddingGenerator(SupervisedRunner runner, RunnerModelInfo info)
+    {
+        this.runner = runner;
+        metadata = new EmbeddingGeneratorMetadata(info.ProviderName, null, runner.Model, info.Dimensions);
+    }
+
+    /// <inheritdoc />
+    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var texts = values.ToArray();
+        using var lease = await runner.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        string result;
+        try
+        {
+            result = await lease.Runner.EmbedAsync(texts, options?.Dimensions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw await lease.TranslateAsync(e).ConfigureAwait(false);
+        }
+
+        return RunnerJson.Read<RunnerEmbeddings>(result).ToGenerated();
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(EmbeddingGeneratorMetadata) ? metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => runner.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Starts the runner and loads the model now, so the vector width is known before the first request.</summary>
+    internal static async Task<RunnerEmbeddingGenerator> StartAsync(SupervisedRunner runner, CancellationToken cancellationToken)
+    {
+        using (await runner.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        return new RunnerEmbeddingGenerator(runner, runner.Info!);
+    }
+}

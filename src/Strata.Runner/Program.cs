@@ -1,0 +1,3 @@
+using Strata.Models.Runners;
+
+return await ModelRunnerHost.RunAsync(args);

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using Strata.Core;
+using Strata.Core.Options;
+using Strata.Models.Catalog;
+using Strata.Models.Llama;
+using Strata.Models.Runners;
+using Strata.Models.Store;
+using Strata.Models.TestSupport;
+using Strata.Models.Tests.Llama;
+
+namespace Strata.Models.Tests.Runners;
+
+/// <summary>
+/// Chat on a stored model through the catalog, which runs it in a real runner process: the same answers as in
+/// process, and a runner that dies fails only its own requests, with a message naming the model and the runner's
+/// last native words, after which the next request starts a new runner.
+/// </summary>
+public sealed class RunnerChatTests : IDisposable
+{
+    private readonly TemporaryFolder folder = new();
+    private readonly ModelStore store;
+
+    public RunnerChatTests()
+    {
+        store = new ModelStore(new StrataPaths(folder.Combine("home")));
+    }
+
+    [Fact]
+    public async Task A_runner_answers_exactly_as_the_in_process_client_does()
+    {
+        var path = await ImportTinyAsync("tiny");
+        using var inProcess = LlamaChatClient.FromFile(path, TinyModelFixture.Options with { JsonLimits = new JsonGrammarLimits() });
+        await using var catalog = Catalog();
+        var client = await catalog.GetChatClientAsync("tiny");
+
+        var expected = await inProcess.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(12));
+        var actual = await client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(12));
+
+        Assert.Equal(expected.Text, actual.Text);
+        Assert.Equal(12, actual.Usage!.OutputTokenCount);
+        Assert.Equal(ChatFinishReason.Length, actual.FinishReason);
+        Assert.NotNull(client.GetService<RunnerChatClient>()!.RunnerProcessId);
+        Assert.NotEqual(Environment.ProcessId, client.GetService<RunnerChatClient>()!.RunnerProcessId);
+    }
+
+    [Fact]
+    public async Task A_runner_killed_mid_stream_ends_the_stream_with_a_clear_error_and_the_next_request_succeeds()
+    {
+        await ImportTinyAsync("tiny");
+        await using var catalog = Catalog();
+        var client = await catalog.GetChatClientAsync("tiny");
+        var runner = client.GetService<RunnerChatClient>()!;
+
+        var received = 0;
+        var error = await Assert.ThrowsAsync<ModelRunnerException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(450)))
+            {
+                // At the first update: the runner decodes ahead of its reader, so a later kill could find the answer finished.
+                if (++received == 1)
+                {
+                    runner.KillRunner();
+                }
+            }
+        });
+
+        Assert.Contains("The runner of model 'tiny' was killed by SIGKILL (exit code 137)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the next request starts a new runner", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(folder.Path, error.Message, StringComparison.Ordinal);
+        var next = await client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(4));
+        Assert.Equal(4, next.Usage!.OutputTokenCount);
+        Assert.Null(catalog.List().Single(entry => entry.Name == "tiny").Failing);
+    }
+
+    [Fact]
+    public async Task A_request_that_aborts_llama_cpp_fails_with_its_native_message_and_three_crashes_mark_the_model_failing()
+    {
+        // Planted straight into the store, past the import gate: a vocabulary without byte tokens loads, but text it
+        // has no piece for makes llama.cpp throw std::out_of_range, which aborts the runner.
+        var file = TinyLlamaGguf.Build(new TinyLlamaOptions());
+        TinyLlamaGguf.WithoutByteTokens(file);
+        var path = folder.Combine("no-bytes.gguf");
+        file.Write(path);
+        await new ModelImporter(store).ImportAsync(path, "planted");
+        await using var catalog = Catalog();
+        var client = await catalog.GetChatClientAsync("planted");
+        List<ChatMessage> hostile = [new(ChatRole.User, "é")];
+
+        for (var crash = 1; crash <= ModelRunnerHealth.CrashLimit; crash++)
+        {
+            var error = await Assert.ThrowsAsync<ModelRunnerException>(() => client.GetResponseAsync(hostile, TinyModelFixture.Greedy(4)));
+            Assert.Contains("The runner of model 'planted' was killed by SIGABRT (a native abort or assertion) (exit code 134)", error.Message, StringComparison.Ordinal);
+            Assert.Contains("out_of_range", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("crashed 3 times within 5 minutes", catalog.List().Single(entry => entry.Name == "planted").Failing, StringComparison.Ordinal);
+        var refused = await Assert.ThrowsAsync<ModelRunnerException>(() => client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(4)));
+        Assert.Contains("Model 'planted' is marked failing", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("out_of_range", await File.ReadAllTextAsync(Path.Combine(store.Paths.Logs, "runners", "planted.log")), StringComparison.Ordinal);
+
+        // A reimport is a new model: it runs again.
+        await new ModelImporter(store).ImportAsync(WriteTiny(), "planted", replace: true);
+        Assert.Null(catalog.List().Single(entry => entry.Name == "planted").Failing);
+    }
+
+    [Fact]
+    public async Task A_stored_model_llama_cpp_refuses_fails_with_its_reason_and_no_path_of_the_store()
+    {
+        var file = TinyLlamaGguf.Build(new TinyLlamaOptions()).Set("general.architecture", Strata.Models.Formats.Gguf.GgufValue.String("llama-from-the-future"));
+        var path = folder.Combine("future.gguf");
+        file.Write(path);
+        await new ModelImporter(store).ImportAsync(path, "future");
+        await using var catalog = Catalog();
+        var client = await catalog.GetChatClientAsync("future");
+
+        var error = await Assert.ThrowsAsync<ModelRunnerException>(() => client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(2)));
+
+        Assert.StartsWith("Model 'future' could not be loaded:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown model architecture", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(store.Paths.Home, error.Message, StringComparison.Ordinal);
+        Assert.Null(catalog.List().Single(entry => entry.Name == "future").Failing);
+    }
+
+    [Fact]
+    public async Task Errors_raised_in_the_runner_come_back_as_their_own_types()
+    {
+        await ImportTinyAsync("tiny");
+        await using var catalog = Catalog();
+        var client = await catalog.GetChatClientAsync("tiny");
+        List<ChatMessage> tooLong = [new(ChatRole.User, string.Join(' ', Enumerable.Repeat("hello world", 400)))];
+        var impossible = new ChatOptions
+        {
+            MaxOutputTokens = 8,
+            ResponseFormat = ChatResponseFormat.ForJsonSchema(System.Text.Json.JsonDocument.Parse("""{"type":"string","minLength":5,"maxLength":2}""").RootElement),
+        };
+
+        await Assert.ThrowsAsync<ContextWindowExceededException>(() => client.GetResponseAsync(tooLong, TinyModelFixture.Greedy(4)));
+        var grammar = await Assert.ThrowsAsync<LlamaGrammarException>(() => client.GetResponseAsync(TinyModelFixture.Hello(), impossible));
+        Assert.Contains("minLength", grammar.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_idle_runner_ends_its_process()
+    {
+        await ImportTinyAsync("tiny");
+        await using var catalog = Catalog(idleSeconds: 1);
+        var client = await catalog.GetChatClientAsync("tiny");
+        await client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(2));
+        var pid = client.GetService<RunnerChatClient>()!.RunnerProcessId!.Value;
+        using var process = Process.GetProcessById(pid);
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Null(client.GetService<RunnerChatClient>()!.RunnerProcessId);
+        var again = await client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(2));
+        Assert.Equal(2, again.Usage!.OutputTokenCount);
+    }
+
+    [Fact]
+    public async Task Embeddings_through_a_runner_match_the_in_process_generator()
+    {
+        await ImportTinyAsync("tiny");
+        await using var catalog = Catalog();
+        var generator = await catalog.GetEmbeddingGeneratorAsync("tiny");
+        using var inProcess = Strata.Models.Embeddings.LlamaEmbeddingGenerator.FromManifest(store.Get("tiny"), store, new Strata.Models.Embeddings.LlamaEmbeddingOptions { Threads = 1 });
+
+        var remote = await generator.GenerateAsync(["hello world", "tiny model"]);
+        var local = await inProcess.GenerateAsync(["hello world", "tiny model"]);
+
+        Assert.Equal(2, remote.Count);
+        Assert.Equal(local.Usage?.InputTokenCount, remote.Usage?.InputTokenCount);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(local[i].Vector.ToArray(), remote[i].Vector.ToArray());
+        }
+    }
+
+    public void Dispose() => folder.Dispose();
+
+    private ModelCatalog Catalog(int idleSeconds = 300) => new(
+        store,
+        new ModelsOptions { IdleSeconds = idleSeconds, Llama = new LlamaOptions { ContextSize = 512, Threads = 1, MaxParallelSequences = 4 } },
+        new TelemetryOptions(),
+        []);
+
+    private async Task<string> ImportTinyAsync(string name)
+    {
+        var path = WriteTiny();
+        await new ModelImporter(store).ImportAsync(path, name);
+        return path;
+    }
+
+    private string WriteTiny()
+    {
+        var path = folder.Combine("tiny.gguf");
+        TinyLlamaGguf.Write(path);
+        return path;
+    }
+}
