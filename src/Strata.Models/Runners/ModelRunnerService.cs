@@ -4,7 +4,6 @@ using Strata.Core;
 using Strata.Models.Embeddings;
 using Strata.Models.Llama;
 using Strata.Models.Store;
-using StreamJsonRpc;
 
 namespace Strata.Models.Runners;
 
@@ -62,10 +61,7 @@ internal sealed class ModelRunnerService : IModelRunner, IDisposable
         return info;
     }
 
-    // Read-ahead lets the runner send the updates a slow reader has not asked for yet in one message, so the channel never
-    // costs a round trip per token, and the decode loop never waits for the parent.
-    public IAsyncEnumerable<string> ChatAsync(string request, CancellationToken cancellationToken) =>
-        StreamChatAsync(request, cancellationToken).WithJsonRpcSettings(new JsonRpcEnumerableSettings { MaxReadAhead = 256, MinBatchSize = 1 });
+    public IAsyncEnumerable<string> ChatAsync(string request, CancellationToken cancellationToken) => StreamChatAsync(request, cancellationToken);
 
     public async Task<string> EmbedAsync(string[] values, int? dimensions, CancellationToken cancellationToken)
     {
