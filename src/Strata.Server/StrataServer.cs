@@ -89,6 +89,7 @@ public static class StrataServer
         app.MapOpenAiModelsEndpoints();
         app.MapOpenAiChatEndpoints();
         app.MapOpenAiEmbeddingsEndpoints();
+        app.MapRerankEndpoints();
         app.MapAnthropicMessagesEndpoints();
         app.MapImageGenerationEndpoints();
         app.MapCollectionsEndpoints();
