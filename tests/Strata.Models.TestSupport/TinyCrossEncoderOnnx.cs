@@ -1,4 +1,6 @@
 using System.Text;
+using Strata.Models.Embeddings;
+using Strata.Models.Store;
 
 namespace Strata.Models.TestSupport;
 
@@ -19,6 +21,27 @@ public static class TinyCrossEncoderOnnx
     /// <summary>The logit the graph gives a pair of <paramref name="queryPieces"/> and <paramref name="documentPieces"/> word pieces.</summary>
     public static double Logit(int queryPieces, int documentPieces) =>
         (PairTokenWeight * (queryPieces + documentPieces + 3)) - (SegmentOneWeight * (documentPieces + 1));
+
+    /// <summary>
+    /// Stores the graph as model <paramref name="name"/> with the built-in MiniLM's vocab.txt beside it, laid out as a
+    /// pulled cross-encoder is.
+    /// </summary>
+    public static async Task<ModelManifest> SaveAsync(ModelStore store, string name)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var minilm = await BuiltInEmbeddingModels.EnsureAsync(store, BuiltInEmbeddingModels.MiniLm);
+        using var graph = new MemoryStream(Build());
+        var model = await store.AddBlobAsync(graph, "model.onnx");
+        store.SaveManifest(new ModelManifest
+        {
+            Name = name,
+            Format = ModelFormat.Onnx,
+            Files = [model, minilm.Files.Single(f => f.Path == "vocab.txt")],
+            Source = new ModelSource("import", name),
+            Created = DateTimeOffset.UtcNow,
+        });
+        return store.Get(name);
+    }
 
     /// <summary>The graph as bytes (ONNX IR 7, opset 13).</summary>
     public static byte[] Build()

@@ -61,19 +61,5 @@ public sealed class OnnxCrossEncoderRerankerTests(MiniLmFixture minilm) : IClass
 
     private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
 
-    private async Task<ModelManifest> StoreAsync(string name)
-    {
-        using var graph = new MemoryStream(TinyCrossEncoderOnnx.Build());
-        var model = await minilm.Store.AddBlobAsync(graph, "model.onnx");
-        var vocab = minilm.Manifest.Files.Single(f => f.Path == "vocab.txt");
-        minilm.Store.SaveManifest(new ModelManifest
-        {
-            Name = name,
-            Format = ModelFormat.Onnx,
-            Files = [model, vocab],
-            Source = new ModelSource("import", name),
-            Created = DateTimeOffset.UtcNow,
-        });
-        return minilm.Store.Get(name);
-    }
+    private Task<ModelManifest> StoreAsync(string name) => TinyCrossEncoderOnnx.SaveAsync(minilm.Store, name);
 }

@@ -1,5 +1,4 @@
 using Strata.Core;
-using Strata.Models.Embeddings;
 using Strata.Models.Reranking;
 using Strata.Models.Store;
 using Strata.Models.TestSupport;
@@ -22,17 +21,7 @@ public sealed class RagRerankTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var store = new ModelStore(new StrataPaths(home.Path));
-        var minilm = await BuiltInEmbeddingModels.EnsureAsync(store, BuiltInEmbeddingModels.MiniLm);
-        using var graph = new MemoryStream(TinyCrossEncoderOnnx.Build());
-        var model = await store.AddBlobAsync(graph, "model.onnx");
-        store.SaveManifest(new ModelManifest
-        {
-            Name = "tiny-rerank",
-            Format = ModelFormat.Onnx,
-            Files = [model, minilm.Files.Single(f => f.Path == "vocab.txt")],
-            Source = new ModelSource("import", "tiny-rerank"),
-            Created = DateTimeOffset.UtcNow,
-        });
+        await TinyCrossEncoderOnnx.SaveAsync(store, "tiny-rerank");
         catalog = new RerankerCatalog(store);
     }
 

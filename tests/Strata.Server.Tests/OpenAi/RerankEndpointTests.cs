@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Strata.Core;
-using Strata.Models.Embeddings;
 using Strata.Models.Store;
 using Strata.Models.TestSupport;
 
@@ -81,17 +80,7 @@ public sealed class RerankEndpointTests(RerankEndpointTests.Fixture fixture) : I
             var paths = new StrataPaths(Path.Combine(Path.GetTempPath(), "strata-rerank-test-" + Guid.NewGuid().ToString("N")));
             Directory.CreateDirectory(paths.Home);
             var store = new ModelStore(paths);
-            var minilm = await BuiltInEmbeddingModels.EnsureAsync(store, BuiltInEmbeddingModels.MiniLm);
-            using var graph = new MemoryStream(TinyCrossEncoderOnnx.Build());
-            var model = await store.AddBlobAsync(graph, "model.onnx");
-            store.SaveManifest(new ModelManifest
-            {
-                Name = Model,
-                Format = ModelFormat.Onnx,
-                Files = [model, minilm.Files.Single(f => f.Path == "vocab.txt")],
-                Source = new ModelSource("import", Model),
-                Created = DateTimeOffset.UtcNow,
-            });
+            await TinyCrossEncoderOnnx.SaveAsync(store, Model);
             server = await RunningServer.StartAsync(new Dictionary<string, string?>(), paths);
         }
 
