@@ -24,6 +24,8 @@ missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 # Debian's reference manual is the real HTML corpus the document loader and chunker tests read.
 [[ -f /usr/share/debian-reference/ch08.en.html ]] || missing+=(debian-reference-en)
+# Python's library reference: the 317-page HTML corpus of the retrieval evaluation (docs/retrieval.md) and benchmark.
+[[ -f /usr/share/doc/python3.11/html/library/re.html ]] || missing+=(python3.11-doc)
 # Linux manual pages: the troff corpus the vector benchmark's real-text dataset is cut from (its tests read signal(7)).
 [[ -f /usr/share/man/man7/signal.7.gz ]] || missing+=(manpages)
 # The vector benchmark's hnswlib peer (tests/Strata.Cli.Tests) is a node program: npm installs hnswlib-node and compiles

@@ -31,6 +31,7 @@ public static class StrataCoreServiceCollectionExtensions
             .AddStrataOptions<HuggingFaceOptions>(configuration)
             .AddStrataOptions<DataOptions>(configuration)
             .AddStrataOptions<IngestionOptions>(configuration)
+            .AddStrataOptions<RetrievalOptions>(configuration)
             .AddStrataOptions<TelemetryOptions>(configuration);
     }
 

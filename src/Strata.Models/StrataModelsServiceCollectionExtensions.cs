@@ -6,6 +6,7 @@ using Strata.Models.Catalog;
 using Strata.Core;
 using Strata.Core.Options;
 using Strata.Models.HuggingFace;
+using Strata.Models.Reranking;
 using Strata.Models.Runners;
 using Strata.Models.Store;
 
@@ -16,7 +17,8 @@ public static class StrataModelsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the model layer: <see cref="StrataPaths"/> (from <c>STRATA_HOME</c> unless already registered), the <see cref="ModelStore"/>,
-    /// and Hugging Face pulls (<see cref="HuggingFaceHubClient"/> as a typed HTTP client, <see cref="ModelPuller"/>).
+    /// and Hugging Face pulls (<see cref="HuggingFaceHubClient"/> as a typed HTTP client, <see cref="ModelPuller"/>),
+    /// the <see cref="ModelCatalog"/> and the <see cref="RerankerCatalog"/>.
     /// </summary>
     public static IServiceCollection AddStrataModels(this IServiceCollection services, IConfiguration configuration)
     {
@@ -41,6 +43,7 @@ public static class StrataModelsServiceCollectionExtensions
         services.TryAddSingleton(provider => new ModelCatalog(
             provider.GetRequiredService<ModelStore>(), provider.GetRequiredService<ModelsOptions>(), provider.GetRequiredService<TelemetryOptions>(),
             RemoteProviderOptions.FromConfiguration(provider.GetRequiredService<IConfiguration>()), provider.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(provider => new RerankerCatalog(provider.GetRequiredService<ModelStore>()));
         return services;
     }
 }

@@ -5,6 +5,7 @@ using Strata.Core;
 using Strata.Core.Options;
 using Strata.Models;
 using Strata.Models.Catalog;
+using Strata.Models.Reranking;
 using Strata.Orchestration.Conversations;
 using Strata.Orchestration.Evaluation;
 using Strata.Orchestration.Prompts;
@@ -33,7 +34,12 @@ public static class StrataOrchestrationServiceCollectionExtensions
             provider.GetRequiredService<ModelCatalog>(), provider.GetRequiredService<ModelsOptions>().DefaultEmbedding));
         services.TryAddSingleton(provider => PromptTemplates.ForStrataHome(provider.GetRequiredService<StrataPaths>().Home));
         services.TryAddSingleton(provider => new RagService(
-            provider.GetRequiredService<ModelCatalog>(), provider.GetRequiredService<Retriever>(), provider.GetRequiredService<PromptTemplates>()));
+            provider.GetRequiredService<ModelCatalog>(), provider.GetRequiredService<Retriever>(), provider.GetRequiredService<PromptTemplates>())
+        {
+            Rerankers = provider.GetRequiredService<RerankerCatalog>().Get,
+            DefaultRerankModel = provider.GetRequiredService<RetrievalOptions>().RerankModel,
+            RerankCandidates = provider.GetRequiredService<RetrievalOptions>().RerankCandidates,
+        });
         services.TryAddSingleton(provider => new RetrievalEvaluator(provider.GetRequiredService<Retriever>()));
         services.TryAddSingleton(provider => new ConversationStore(provider.GetRequiredService<StrataPaths>()));
         return services;

@@ -95,6 +95,7 @@ public static class StrataServer
         app.MapOpenAiCompletionsEndpoints();
         app.MapResponsesEndpoints();
         app.MapOpenAiEmbeddingsEndpoints();
+        app.MapRerankEndpoints();
         app.MapAnthropicMessagesEndpoints();
         // Ollama's routes share /api with Strata's own; their names do not overlap (see the README).
         app.MapOllamaChatEndpoints();

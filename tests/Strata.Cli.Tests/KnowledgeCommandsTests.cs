@@ -93,6 +93,8 @@ public sealed class KnowledgeCommandsTests
             Question("How does sudo give a normal user root privileges?", Copied("ch04")),
             Question("How do I change a user's password?", Copied("ch04")),
             Question("How do I set the locale and input method for another language?", Copied("ch08")),
+            // A chapter that was never ingested: the question is left out, not scored as a miss.
+            Question("How do I build a Debian package?", Copied("ch99")),
         ]);
 
         var eval = await strata.RunAsync("eval", "retrieval", "-c", "manual", "--qa", qa, "--json", "--per-question");
@@ -100,11 +102,12 @@ public sealed class KnowledgeCommandsTests
         Assert.True(eval.ExitCode == 0, eval.Stderr);
         using var scores = JsonDocument.Parse(eval.Stdout);
         Assert.Equal(4, scores.RootElement.GetProperty("questions").GetInt32());
+        Assert.Equal(1, scores.RootElement.GetProperty("skipped").GetInt32());
         var results = scores.RootElement.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal(["dense", "bm25", "hybrid"], results.Select(r => r.GetProperty("mode").GetString()));
         foreach (var result in results)
         {
-            foreach (var metric in new[] { "recall_at_k", "mrr", "ndcg_at_10" })
+            foreach (var metric in new[] { "recall_at_1", "recall_at_k", "mrr", "ndcg_at_10" })
             {
                 Assert.InRange(result.GetProperty(metric).GetDouble(), 0, 1);
             }
@@ -116,7 +119,16 @@ public sealed class KnowledgeCommandsTests
             Assert.Equal(4, ranks.Count);
             Assert.All(ranks, r => Assert.True(r is null or >= 1));
             Assert.Equal(result.GetProperty("mrr").GetDouble(), ranks.Average(r => r is null ? 0 : 1.0 / r.Value), 9);
+            Assert.Equal(result.GetProperty("recall_at_1").GetDouble(), ranks.Average(r => r == 1 ? 1.0 : 0), 9);
         }
+
+        // The scores are a tracked run: project 'retrieval', one metric per mode and measure.
+        var runId = scores.RootElement.GetProperty("run").GetString()!;
+        var run = await strata.RunAsync("runs", "show", runId, "--json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("\"retrieval\"", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("hybrid/mrr", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("dense/recall@1", run.Stdout, StringComparison.Ordinal);
     }
 
     private static string Question(string question, string relevant) =>

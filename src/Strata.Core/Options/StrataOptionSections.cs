@@ -11,6 +11,7 @@ public static class StrataOptionSections
         .. StrataOptionsBinder.Keys<HuggingFaceOptions>(),
         .. StrataOptionsBinder.Keys<DataOptions>(),
         .. StrataOptionsBinder.Keys<IngestionOptions>(),
+        .. StrataOptionsBinder.Keys<RetrievalOptions>(),
         .. StrataOptionsBinder.Keys<TelemetryOptions>(),
     ];
 }

@@ -12,6 +12,13 @@ public sealed class ChunkingOptions
     /// </summary>
     public int OverlapTokens { get; set; } = 32;
 
+    /// <summary>
+    /// Give each chunk a header of its document's title and heading path (<see cref="DocumentChunk.Header"/>), which
+    /// is embedded and indexed with the chunk; the header's tokens come out of <see cref="MaxTokens"/>. A chunk deep in
+    /// a reference page otherwise never says which page it is on, and a question about the page matches no chunk.
+    /// </summary>
+    public bool ContextHeaders { get; set; } = true;
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTokens, 8, nameof(MaxTokens));

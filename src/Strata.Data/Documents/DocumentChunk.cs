@@ -9,6 +9,10 @@ namespace Strata.Data.Documents;
 /// <param name="TokenCount">Its length in the embedding model's tokens.</param>
 /// <param name="PageNumber">The 1-based page it is on, for paged formats; otherwise null.</param>
 /// <param name="HeadingPath">The headings above it, outermost first.</param>
+/// <param name="Header">
+/// The document title and heading path as one line, embedded and indexed with the chunk (not part of <paramref name="Text"/>);
+/// null when the chunker makes no headers or the document has neither.
+/// </param>
 public sealed record DocumentChunk(
     string Source,
     int Index,
@@ -17,4 +21,9 @@ public sealed record DocumentChunk(
     int EndOffset,
     int TokenCount,
     int? PageNumber,
-    IReadOnlyList<string> HeadingPath);
+    IReadOnlyList<string> HeadingPath,
+    string? Header = null)
+{
+    /// <summary>What is embedded and indexed: the header, a blank line and the text; the text alone without a header.</summary>
+    public string ContextualText => Header is null ? Text : Header + "\n\n" + Text;
+}

@@ -9,10 +9,11 @@ namespace Strata.Data.Documents;
 public sealed class HtmlParser : IDocumentParser
 {
     // Page furniture that repeats on every page of a site and would make every chunk look alike to retrieval.
-    // navheader/navfooter are DocBook's navigation bars, which many generated manuals (Debian's among them) use.
+    // navheader/navfooter are DocBook's navigation bars, which many generated manuals (Debian's among them) use;
+    // headerlink is the pilcrow permalink Sphinx puts in every heading and signature (Python's documentation).
     private const string NoiseSelector =
         "nav, header, footer, aside, script, style, noscript, template, form, iframe, svg, button, " +
-        "[role=navigation], [aria-hidden=true], .navheader, .navfooter";
+        "[role=navigation], [aria-hidden=true], .navheader, .navfooter, a.headerlink";
 
     /// <inheritdoc />
     public string ContentType => "text/html";
@@ -25,7 +26,8 @@ public sealed class HtmlParser : IDocumentParser
     {
         var html = TextContent.Decode(content.Span);
         var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
-        var root = document.QuerySelector("main") ?? document.QuerySelector("article") ?? document.Body
+        // role=main marks the content of pages without a <main> element (Sphinx's div.body), leaving out the footer.
+        var root = document.QuerySelector("main") ?? document.QuerySelector("[role=main]") ?? document.QuerySelector("article") ?? document.Body
             ?? throw new DocumentFormatException("the HTML has no body");
         foreach (var noise in root.QuerySelectorAll(NoiseSelector).ToArray())
         {

@@ -41,9 +41,17 @@ public sealed partial class RecursiveChunker
     private void ChunkSection(LoadedDocument document, DocumentSection section, List<DocumentChunk> chunks)
     {
         var text = document.Text;
+        var header = options.ContextHeaders ? ContextHeader(document.Title, section.HeadingPath) : null;
+        var maxTokens = options.MaxTokens - (header is null ? 0 : tokenCounter.CountTokens(header));
+        // A header that would crowd out the text is left off: the chunk's own words matter more than its address.
+        if (maxTokens < options.MaxTokens * 3 / 4 || maxTokens <= options.OverlapTokens * 2)
+        {
+            (header, maxTokens) = (null, options.MaxTokens);
+        }
+
         var pieces = new List<Piece>();
         // Pieces leave room for the overlap, so a full piece plus the previous chunk's tail still fits.
-        Split(text, section.StartOffset, section.EndOffset, options.MaxTokens - options.OverlapTokens, 0, pieces);
+        Split(text, section.StartOffset, section.EndOffset, maxTokens - options.OverlapTokens, 0, pieces);
         var i = 0;
         int? overlapStart = null;
         while (i < pieces.Count)
@@ -51,7 +59,7 @@ public sealed partial class RecursiveChunker
             var start = overlapStart ?? pieces[i].Start;
             var estimate = pieces[i].Tokens + (overlapStart is { } o ? Count(text, o, pieces[i].Start) : 0);
             var next = i + 1;
-            while (next < pieces.Count && estimate + pieces[next].Tokens <= options.MaxTokens)
+            while (next < pieces.Count && estimate + pieces[next].Tokens <= maxTokens)
             {
                 estimate += pieces[next].Tokens;
                 next++;
@@ -60,13 +68,13 @@ public sealed partial class RecursiveChunker
             // Word pieces add up across whitespace almost exactly, but not always (normalisation at the joins): the
             // estimate picks the pieces, the real count decides.
             var (chunkStart, chunkEnd, tokens) = Measure(text, start, pieces[next - 1].End);
-            while (tokens > options.MaxTokens && next > i + 1)
+            while (tokens > maxTokens && next > i + 1)
             {
                 next--;
                 (chunkStart, chunkEnd, tokens) = Measure(text, start, pieces[next - 1].End);
             }
 
-            if (tokens > options.MaxTokens)
+            if (tokens > maxTokens)
             {
                 (chunkStart, chunkEnd, tokens) = Measure(text, pieces[i].Start, pieces[next - 1].End);
             }
@@ -74,12 +82,35 @@ public sealed partial class RecursiveChunker
             if (chunkEnd > chunkStart)
             {
                 chunks.Add(new DocumentChunk(document.Source, chunks.Count, text[chunkStart..chunkEnd], chunkStart, chunkEnd,
-                    tokens, section.PageNumber, section.HeadingPath));
+                    tokens, section.PageNumber, section.HeadingPath, header));
             }
 
             i = next;
             overlapStart = options.OverlapTokens > 0 && i < pieces.Count ? OverlapStart(text, chunkStart, chunkEnd) : null;
         }
+    }
+
+    /// <summary>
+    /// A chunk's context header: the document title, then each heading the title does not already contain (an HTML page's first heading usually
+    /// repeats its title), joined by " > "; null when there is neither.
+    /// </summary>
+    public static string? ContextHeader(string? title, IReadOnlyList<string> headingPath)
+    {
+        var parts = new List<string>();
+        if (!string.IsNullOrWhiteSpace(title))
+        {
+            parts.Add(title.Trim());
+        }
+
+        foreach (var heading in headingPath.Select(h => h.Trim()).Where(h => h.Length > 0))
+        {
+            if (!parts.Any(p => p.Contains(heading, StringComparison.OrdinalIgnoreCase)))
+            {
+                parts.Add(heading);
+            }
+        }
+
+        return parts.Count == 0 ? null : string.Join(" > ", parts);
     }
 
     /// <summary>Cuts [start, end) into pieces of at most <paramref name="budget"/> tokens, from separator <paramref name="level"/> down.</summary>

@@ -221,7 +221,7 @@ public sealed class IngestionPipeline(
         embedding?.SetTag("strata.chunks", documents.Sum(d => d.Chunks.Count));
         try
         {
-            vectors = await embedder.GenerateAsync(documents.SelectMany(d => d.Chunks).Select(c => c.Text).ToList(), cancellationToken: cancellationToken);
+            vectors = await embedder.GenerateAsync(documents.SelectMany(d => d.Chunks).Select(c => c.ContextualText).ToList(), cancellationToken: cancellationToken);
             log.ChunksEmbedded(collection.Spec.Name, vectors.Count, documents.Count, clock.Elapsed.TotalMilliseconds);
         }
         catch (Exception e) when (e is not OperationCanceledException)

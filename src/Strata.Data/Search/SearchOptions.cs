@@ -20,8 +20,12 @@ public sealed record SearchOptions
     /// <summary>When set (0..1), re-rank dense results with maximal marginal relevance: 1 is pure relevance, 0 pure diversity.</summary>
     public double? MmrLambda { get; init; }
 
-    /// <summary>How dense and BM25 lists are combined in hybrid search.</summary>
-    public FusionMethod Fusion { get; init; } = FusionMethod.ReciprocalRank;
+    /// <summary>
+    /// How dense and BM25 lists are combined in hybrid search. Weighted min-max scores by default: reciprocal rank
+    /// fusion scores rank 1 and rank 2 of a list almost alike (1/61 and 1/62), so a chunk that both lists place fairly
+    /// high beat the one a list was clearly sure of, and hybrid fell below its better part (docs/retrieval.md).
+    /// </summary>
+    public FusionMethod Fusion { get; init; } = FusionMethod.WeightedScore;
 
     /// <summary>Weight of the dense list in fusion.</summary>
     public double DenseWeight { get; init; } = 0.5;

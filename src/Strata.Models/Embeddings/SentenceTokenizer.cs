@@ -45,4 +45,36 @@ internal sealed class SentenceTokenizer
         kept[^1] = tokenizer.SeparatorTokenId;
         return new EncodedText(kept, ids.Count);
     }
+
+    /// <summary>
+    /// Encodes a pair for a cross-encoder as [CLS] first [SEP] second [SEP], with segment ids 0 for the first part and
+    /// 1 for the second. The first part keeps at most half the budget; the second is cut to fill the rest.
+    /// </summary>
+    public (long[] Ids, long[] Segments) EncodePair(string first, string second)
+    {
+        var a = tokenizer.EncodeToIds(first, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true);
+        var b = tokenizer.EncodeToIds(second, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true);
+        var budget = MaxTokens - 3;
+        var firstCount = Math.Min(a.Count, Math.Max(budget - b.Count, budget / 2));
+        var secondCount = Math.Min(b.Count, budget - firstCount);
+        var length = firstCount + secondCount + 3;
+        var ids = new long[length];
+        var segments = new long[length];
+        ids[0] = tokenizer.ClassificationTokenId;
+        for (var i = 0; i < firstCount; i++)
+        {
+            ids[1 + i] = a[i];
+        }
+
+        ids[firstCount + 1] = tokenizer.SeparatorTokenId;
+        for (var i = 0; i < secondCount; i++)
+        {
+            ids[firstCount + 2 + i] = b[i];
+            segments[firstCount + 2 + i] = 1;
+        }
+
+        ids[^1] = tokenizer.SeparatorTokenId;
+        segments[^1] = 1;
+        return (ids, segments);
+    }
 }

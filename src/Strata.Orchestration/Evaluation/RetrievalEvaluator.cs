@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Strata.Data.Collections;
+using Strata.Data.Ingestion;
 using Strata.Orchestration.Rag;
 
 namespace Strata.Orchestration.Evaluation;
@@ -9,14 +10,15 @@ namespace Strata.Orchestration.Evaluation;
 /// <param name="Relevant">Source paths of the documents that answer it.</param>
 public sealed record RetrievalQuestion(string Question, IReadOnlyList<string> Relevant);
 
-/// <summary>Retrieval quality of one mode: recall@k, mean reciprocal rank and nDCG@10, over documents (not chunks).</summary>
+/// <summary>Retrieval quality of one mode: recall@1, recall@k, mean reciprocal rank and nDCG@10, over documents (not chunks).</summary>
 /// <param name="Mode">The retrieval mode.</param>
+/// <param name="RecallAt1">Share of questions whose first document is relevant.</param>
 /// <param name="RecallAtK">Share of relevant documents found in the top k, averaged over questions.</param>
 /// <param name="Mrr">Mean reciprocal rank of the first relevant document.</param>
 /// <param name="NdcgAt10">Normalised discounted cumulative gain at 10.</param>
 /// <param name="K">The k of recall@k.</param>
 /// <param name="FirstRelevantRanks">Per question, in order: the 1-based rank of the first relevant document, or null when none was retrieved.</param>
-public sealed record RetrievalScores(RetrievalMode Mode, double RecallAtK, double Mrr, double NdcgAt10, int K, IReadOnlyList<int?> FirstRelevantRanks);
+public sealed record RetrievalScores(RetrievalMode Mode, double RecallAt1, double RecallAtK, double Mrr, double NdcgAt10, int K, IReadOnlyList<int?> FirstRelevantRanks);
 
 /// <summary>Scores dense, BM25 and hybrid retrieval side by side on a question set.</summary>
 public sealed class RetrievalEvaluator(Retriever retriever)
@@ -50,6 +52,28 @@ public sealed class RetrievalEvaluator(Retriever retriever)
         return questions;
     }
 
+    /// <summary>
+    /// The questions that <paramref name="collection"/> can answer: each keeps the relevant sources the collection holds,
+    /// and a question left with none is dropped, so one question file serves a corpus and any subset of it.
+    /// </summary>
+    public static IReadOnlyList<RetrievalQuestion> Answerable(IVectorCollection collection, IReadOnlyList<RetrievalQuestion> questions)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(questions);
+        var held = new Dictionary<string, bool>(StringComparer.Ordinal);
+        bool Holds(string source)
+        {
+            if (!held.TryGetValue(source, out var found))
+            {
+                held[source] = found = collection.Count(IngestionPipeline.SourceFilter(source)) > 0;
+            }
+
+            return found;
+        }
+
+        return [.. questions.Select(q => q with { Relevant = [.. q.Relevant.Where(Holds)] }).Where(q => q.Relevant.Count > 0)];
+    }
+
     /// <summary>Scores each mode on <paramref name="questions"/>.</summary>
     public async Task<IReadOnlyList<RetrievalScores>> EvaluateAsync(
         IVectorCollection collection, IReadOnlyList<RetrievalQuestion> questions, int k = 5, CancellationToken cancellationToken = default)
@@ -58,7 +82,7 @@ public sealed class RetrievalEvaluator(Retriever retriever)
         var results = new List<RetrievalScores>();
         foreach (var mode in new[] { RetrievalMode.Dense, RetrievalMode.Bm25, RetrievalMode.Hybrid })
         {
-            double recall = 0, reciprocal = 0, ndcg = 0;
+            double recall1 = 0, recall = 0, reciprocal = 0, ndcg = 0;
             var ranks = new List<int?>(questions.Count);
             foreach (var question in questions)
             {
@@ -69,6 +93,7 @@ public sealed class RetrievalEvaluator(Retriever retriever)
                 recall += relevant.Count == 0 ? 0 : (double)ranked.Take(k).Count(relevant.Contains) / relevant.Count;
                 var first = ranked.FindIndex(relevant.Contains);
                 reciprocal += first < 0 ? 0 : 1.0 / (first + 1);
+                recall1 += first == 0 ? 1 : 0;
                 ranks.Add(first < 0 ? null : first + 1);
                 var dcg = ranked.Take(10).Select((source, i) => relevant.Contains(source) ? 1 / Math.Log2(i + 2) : 0).Sum();
                 var ideal = Enumerable.Range(0, Math.Min(10, relevant.Count)).Sum(i => 1 / Math.Log2(i + 2));
@@ -76,7 +101,7 @@ public sealed class RetrievalEvaluator(Retriever retriever)
             }
 
             var n = Math.Max(1, questions.Count);
-            results.Add(new RetrievalScores(mode, recall / n, reciprocal / n, ndcg / n, k, ranks));
+            results.Add(new RetrievalScores(mode, recall1 / n, recall / n, reciprocal / n, ndcg / n, k, ranks));
         }
 
         return results;

@@ -24,6 +24,9 @@ public sealed record RagOptions
     /// </summary>
     public Func<string, string>? SourceName { get; init; }
 
+    /// <summary>A stored cross-encoder that reorders the retrieved candidates; the service's default (<c>Rag:RerankModel</c>) when null.</summary>
+    public string? RerankModel { get; init; }
+
     /// <summary>Sampling temperature for the answer.</summary>
     public float Temperature { get; init; } = 0.2f;
 }

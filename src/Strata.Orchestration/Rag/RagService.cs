@@ -1,8 +1,10 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Strata.Data.Collections;
+using Strata.Data.Search;
 using Strata.Models.Catalog;
 using Strata.Models.Llama;
+using Strata.Models.Reranking;
 using Strata.Orchestration.Citations;
 using Strata.Orchestration.Prompts;
 
@@ -16,11 +18,33 @@ namespace Strata.Orchestration.Rag;
 public sealed class RagService
 {
     /// <summary>Characters per token assumed when fitting passages; conservative for English BPE vocabularies.</summary>
+    /// <summary>The k passages for <paramref name="question"/>: retrieved directly, or the reranker's best k of more candidates.</summary>
+    private async Task<IReadOnlyList<SearchHit>> RetrieveAsync(IVectorCollection collection, string question, RagOptions options, CancellationToken cancellationToken)
+    {
+        var model = options.RerankModel ?? DefaultRerankModel;
+        if (model is null || Rerankers is null)
+        {
+            return await retriever.SearchAsync(collection, question, options.Mode, options.K, cancellationToken: cancellationToken);
+        }
+
+        var candidates = await retriever.SearchAsync(collection, question, options.Mode, Math.Max(options.K, RerankCandidates), cancellationToken: cancellationToken);
+        return await Retriever.RerankAsync(Rerankers(model), question, candidates, options.K, cancellationToken);
+    }
+
     private const double CharactersPerToken = 3.0;
 
     private readonly Retriever retriever;
     private readonly Func<string, CancellationToken, Task<IChatClient>> chatClients;
     private readonly PromptTemplates templates;
+
+    /// <summary>Resolves <see cref="RagOptions.RerankModel"/> (or <see cref="DefaultRerankModel"/>) to a reranker; without it nothing is reranked.</summary>
+    public Func<string, IReranker>? Rerankers { get; init; }
+
+    /// <summary>The reranking model of questions whose options name none (<c>Rag:RerankModel</c>).</summary>
+    public string? DefaultRerankModel { get; init; }
+
+    /// <summary>How many candidates a reranker reads per question (<c>Rag:RerankCandidates</c>); it keeps the best k.</summary>
+    public int RerankCandidates { get; init; } = 20;
 
     /// <summary>Answers with the chat models <paramref name="catalog"/> resolves over the passages <paramref name="retriever"/> finds.</summary>
     public RagService(ModelCatalog catalog, Retriever retriever, PromptTemplates templates)
@@ -59,7 +83,7 @@ public sealed class RagService
         IVectorCollection collection, string question, RagOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var hits = await retriever.SearchAsync(collection, question, options.Mode, options.K, cancellationToken: cancellationToken);
+        var hits = await RetrieveAsync(collection, question, options, cancellationToken);
         var passages = FitToBudget(Retriever.ToPassages(hits), options.ContextTokens);
         if (options.SourceName is { } sourceName)
         {

@@ -5,6 +5,7 @@ using Strata.Data.Collections;
 using Strata.Data.Filters;
 using Strata.Data.Search;
 using Strata.Models.Catalog;
+using Strata.Models.Reranking;
 using Strata.Orchestration.Citations;
 
 namespace Strata.Orchestration.Rag;
@@ -65,6 +66,32 @@ public sealed class Retriever
         ArgumentNullException.ThrowIfNull(collection);
         var embedder = await embedders(collection.Spec.EmbeddingModel ?? defaultEmbeddingModel, cancellationToken);
         return (await embedder.GenerateAsync([text], cancellationToken: cancellationToken))[0].Vector.ToArray();
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> best of <paramref name="hits"/> by <paramref name="reranker"/>, each scored with its
+    /// relevance. The reranker reads each passage under its document title and section, as the embedder did.
+    /// </summary>
+    public static async Task<IReadOnlyList<SearchHit>> RerankAsync(IReranker reranker, string query, IReadOnlyList<SearchHit> hits, int k, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reranker);
+        ArgumentNullException.ThrowIfNull(hits);
+        if (hits.Count == 0)
+        {
+            return hits;
+        }
+
+        var results = await reranker.RerankAsync(query, [.. hits.Select(PassageText)], k, cancellationToken);
+        return [.. results.Select(r => hits[r.Index] with { Score = r.RelevanceScore })];
+    }
+
+    /// <summary>A hit's text under its document title and section path, the way ingestion embeds it.</summary>
+    public static string PassageText(SearchHit hit)
+    {
+        ArgumentNullException.ThrowIfNull(hit);
+        var section = Text(hit.Metadata, "section");
+        var header = Data.Documents.RecursiveChunker.ContextHeader(Text(hit.Metadata, "title"), section is null ? [] : section.Split(" > "));
+        return header is null ? hit.Document ?? "" : header + "\n\n" + hit.Document;
     }
 
     /// <summary>Numbers hits as context passages <c>[1]</c>, <c>[2]</c>, … with their source, page and chunk.</summary>

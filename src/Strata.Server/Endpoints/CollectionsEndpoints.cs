@@ -127,8 +127,8 @@ public static class CollectionsEndpoints
             IncludeVectors = request.IncludeVectors,
             Fusion = request.Fusion?.ToLowerInvariant() switch
             {
-                null or "" or "rrf" => FusionMethod.ReciprocalRank,
-                "weighted" => FusionMethod.WeightedScore,
+                null or "" or "weighted" => FusionMethod.WeightedScore,
+                "rrf" => FusionMethod.ReciprocalRank,
                 _ => throw new OpenAiRequestException($"'fusion' is '{request.Fusion}'; expected rrf or weighted.", "fusion", "invalid_value"),
             },
         };

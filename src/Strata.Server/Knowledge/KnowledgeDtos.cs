@@ -68,7 +68,7 @@ public sealed record ScrollResult(IReadOnlyList<RecordView> Records, string? Nex
 /// <param name="Mode"><c>dense</c> (default), <c>bm25</c> or <c>hybrid</c>.</param>
 /// <param name="K">How many results (1..1000, default 10; the range is <c>RagLimits</c>'s).</param>
 /// <param name="Filter">A metadata filter as a JSON object (or a string holding one).</param>
-/// <param name="Fusion">Hybrid fusion: <c>rrf</c> (default) or <c>weighted</c>.</param>
+/// <param name="Fusion">Hybrid fusion: <c>weighted</c> (min-max scores, default) or <c>rrf</c>.</param>
 /// <param name="IncludeVectors">Return vectors too.</param>
 public sealed record SearchRequest(
     string? Text = null, float[]? Vector = null, string? Mode = null, int? K = null, JsonElement? Filter = null, string? Fusion = null, bool IncludeVectors = false);

@@ -29,9 +29,26 @@ public sealed class RagOnDebianCorpusTests(DebianManualFixture corpus) : IClassF
         var dense = scores[RetrievalMode.Dense];
         var bm25 = scores[RetrievalMode.Bm25];
         var hybrid = scores[RetrievalMode.Hybrid];
+        Assert.True(hybrid.RecallAt1 >= Math.Max(dense.RecallAt1, bm25.RecallAt1), $"recall@1 hybrid {hybrid.RecallAt1:0.000}, dense {dense.RecallAt1:0.000}, bm25 {bm25.RecallAt1:0.000}");
         Assert.True(hybrid.RecallAtK >= Math.Max(dense.RecallAtK, bm25.RecallAtK), $"recall@5 hybrid {hybrid.RecallAtK:0.000}, dense {dense.RecallAtK:0.000}, bm25 {bm25.RecallAtK:0.000}");
         Assert.True(hybrid.Mrr >= Math.Max(dense.Mrr, bm25.Mrr), $"MRR hybrid {hybrid.Mrr:0.000}, dense {dense.Mrr:0.000}, bm25 {bm25.Mrr:0.000}");
         Assert.True(hybrid.NdcgAt10 >= Math.Max(dense.NdcgAt10, bm25.NdcgAt10), $"nDCG@10 hybrid {hybrid.NdcgAt10:0.000}, dense {dense.NdcgAt10:0.000}, bm25 {bm25.NdcgAt10:0.000}");
+    }
+
+    [Fact]
+    public void Questions_keep_only_the_documents_the_collection_holds_and_drop_those_left_with_none()
+    {
+        RetrievalQuestion[] questions =
+        [
+            new("both held", [DebianCorpusFixture.PathOf("ch01"), DebianCorpusFixture.PathOf("ch04")]),
+            new("one held", [DebianCorpusFixture.PathOf("ch04"), "/nowhere/ch99.en.html"]),
+            new("none held", ["/nowhere/ch99.en.html"]),
+        ];
+
+        var answerable = RetrievalEvaluator.Answerable(corpus.Collection, questions);
+
+        Assert.Equal(["both held", "one held"], answerable.Select(q => q.Question));
+        Assert.Equal([DebianCorpusFixture.PathOf("ch04")], answerable[1].Relevant);
     }
 
     [Fact]

@@ -1,0 +1,101 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Strata.Models.Reranking;
+
+/// <summary>
+/// A sequence-classification ONNX graph (the ms-marco MiniLM cross-encoders' layout: <c>input_ids</c>,
+/// <c>attention_mask</c>, optional <c>token_type_ids</c> in; <c>logits</c> [batch, labels] out) in one thread-safe
+/// <see cref="InferenceSession"/>. Returns the first logit of each row.
+/// </summary>
+internal sealed class CrossEncoderGraph : IDisposable
+{
+    private const string InputIds = "input_ids";
+    private const string AttentionMask = "attention_mask";
+    private const string TokenTypeIds = "token_type_ids";
+
+    private readonly InferenceSession session;
+    private readonly string[] inputNames;
+    private readonly string outputName;
+
+    public CrossEncoderGraph(string graphPath, string modelName, int? intraOpThreads)
+    {
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (intraOpThreads is { } threads)
+        {
+            options.IntraOpNumThreads = threads;
+        }
+
+        try
+        {
+            session = new InferenceSession(graphPath, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new RerankerModelException($"Model '{modelName}' has an ONNX graph that ONNX Runtime cannot load (is the file damaged?): {e.Message}", e);
+        }
+
+        inputNames = [.. session.InputMetadata.Keys];
+        var logits = session.OutputMetadata.FirstOrDefault(o => o.Key == "logits").Key
+            // An unnamed output counts only when it is shaped like class scores, so a sentence encoder's pooled
+            // [batch, 384] output is not mistaken for 384 labels.
+            ?? session.OutputMetadata.FirstOrDefault(o => o.Value.ElementDataType == TensorElementType.Float && o.Value.Dimensions is [_, >= 1 and <= 16]).Key;
+        if (!inputNames.Contains(InputIds) || inputNames.Any(n => n is not (InputIds or AttentionMask or TokenTypeIds)) || logits is null)
+        {
+            session.Dispose();
+            throw new RerankerModelException(
+                $"Model '{modelName}' is not a cross-encoder: Strata expects inputs {InputIds}, {AttentionMask}, {TokenTypeIds} and a float output logits [batch, labels]; " +
+                $"the graph takes [{string.Join(", ", inputNames)}].");
+        }
+
+        outputName = logits;
+    }
+
+    /// <summary>The first logit of each (ids, segments) row, the batch padded to its longest row.</summary>
+    public float[] Score(IReadOnlyList<(long[] Ids, long[] Segments)> batch, int paddingId, RunOptions runOptions)
+    {
+        var rows = batch.Count;
+        var length = batch.Max(b => b.Ids.Length);
+        var ids = new long[rows * length];
+        var mask = new long[rows * length];
+        var segments = new long[rows * length];
+        Array.Fill(ids, paddingId);
+        for (var row = 0; row < rows; row++)
+        {
+            var (rowIds, rowSegments) = batch[row];
+            rowIds.CopyTo(ids, row * length);
+            rowSegments.CopyTo(segments, row * length);
+            Array.Fill(mask, 1, row * length, rowIds.Length);
+        }
+
+        long[] shape = [rows, length];
+        var values = inputNames.Select(name => name switch
+        {
+            InputIds => OrtValue.CreateTensorValueFromMemory(ids, shape),
+            AttentionMask => OrtValue.CreateTensorValueFromMemory(mask, shape),
+            _ => OrtValue.CreateTensorValueFromMemory(segments, shape),
+        }).ToArray();
+        try
+        {
+            using var outputs = session.Run(runOptions, inputNames, values, [outputName]);
+            var logits = outputs[0].GetTensorDataAsSpan<float>();
+            var labels = logits.Length / rows;
+            var scores = new float[rows];
+            for (var row = 0; row < rows; row++)
+            {
+                scores[row] = logits[row * labels];
+            }
+
+            return scores;
+        }
+        finally
+        {
+            foreach (var value in values)
+            {
+                value.Dispose();
+            }
+        }
+    }
+
+    public void Dispose() => session.Dispose();
+}

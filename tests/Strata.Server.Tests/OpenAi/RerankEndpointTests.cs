@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Strata.Core;
+using Strata.Models.Store;
+using Strata.Models.TestSupport;
+
+namespace Strata.Server.Tests.OpenAi;
+
+/// <summary><c>POST /v1/rerank</c> on a real server with a cross-encoder our own code writes (scores: shorter documents first).</summary>
+public sealed class RerankEndpointTests(RerankEndpointTests.Fixture fixture) : IClassFixture<RerankEndpointTests.Fixture>
+{
+    [Fact]
+    public async Task Results_come_best_first_with_indexes_scores_and_documents_on_request()
+    {
+        var response = await fixture.Client.PostAsJsonAsync("/v1/rerank", new
+        {
+            model = Fixture.Model, query = "red apple", documents = new[] { "one two three", "one", "one two" }, top_n = 2, return_documents = true,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var results = body.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal([1, 2], results.Select(r => r.GetProperty("index").GetInt32()));
+        Assert.Equal(["one", "one two"], results.Select(r => r.GetProperty("document").GetProperty("text").GetString()));
+        var expected = 1 / (1 + Math.Exp(-TinyCrossEncoderOnnx.Logit(2, 1)));
+        Assert.Equal(expected, results[0].GetProperty("relevance_score").GetDouble(), 5);
+        Assert.True(results[0].GetProperty("relevance_score").GetDouble() > results[1].GetProperty("relevance_score").GetDouble());
+    }
+
+    [Fact]
+    public async Task Jina_style_document_objects_work_and_documents_are_left_out_unless_asked_for()
+    {
+        var response = await fixture.Client.PostAsJsonAsync("/v1/rerank", new { model = Fixture.Model, query = "q", documents = new[] { new { text = "a b" }, new { text = "a" } } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var results = body.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal([1, 0], results.Select(r => r.GetProperty("index").GetInt32()));
+        Assert.All(results, r => Assert.False(r.TryGetProperty("document", out _)));
+    }
+
+    [Theory]
+    [InlineData("""{"query":"q","documents":["a"]}""", "model")]
+    [InlineData("""{"model":"tiny-rerank","documents":["a"]}""", "query")]
+    [InlineData("""{"model":"tiny-rerank","query":"q"}""", "documents")]
+    [InlineData("""{"model":"tiny-rerank","query":"q","documents":[]}""", "documents")]
+    [InlineData("""{"model":"tiny-rerank","query":"q","documents":[3]}""", "documents[0]")]
+    [InlineData("""{"model":"tiny-rerank","query":"q","documents":["a"],"top_n":0}""", "top_n")]
+    [InlineData("""{"model":"minilm","query":"q","documents":["a"]}""", "model")]
+    public async Task Invalid_requests_get_400_naming_the_field(string json, string param)
+    {
+        var response = await fixture.Client.PostAsync(new Uri("/v1/rerank", UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(param, body.RootElement.GetProperty("error").GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_model_gets_404_model_not_found()
+    {
+        var response = await fixture.Client.PostAsJsonAsync("/rerank", new { model = "no-such-reranker", query = "q", documents = new[] { "a" } });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    /// <summary>A server whose store holds the tiny cross-encoder (with MiniLM's vocabulary) and the built-in MiniLM.</summary>
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public const string Model = "tiny-rerank";
+
+        private RunningServer? server;
+
+        public HttpClient Client => (server ?? throw new InvalidOperationException("The server is not started.")).Client;
+
+        public async Task InitializeAsync()
+        {
+            var paths = new StrataPaths(Path.Combine(Path.GetTempPath(), "strata-rerank-test-" + Guid.NewGuid().ToString("N")));
+            Directory.CreateDirectory(paths.Home);
+            var store = new ModelStore(paths);
+            await TinyCrossEncoderOnnx.SaveAsync(store, Model);
+            server = await RunningServer.StartAsync(new Dictionary<string, string?>(), paths);
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+}
