@@ -58,6 +58,7 @@ public static class StrataServer
         builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = limits.MaxUploadBytes + (1 << 20));
         builder.Services.AddSingleton(ModelAdmission.From(server));
         builder.Services.AddSingleton<UiSessions>();
+        builder.Services.AddSingleton<FailedAuthentications>();
         builder.Services.AddSingleton(provider => new OpenCollections(provider.GetRequiredService<IVectorDatabase>(), paths));
         builder.Services.AddSingleton<UploadFolder>();
         builder.Services.AddSingleton<KnowledgeDocuments>();
@@ -81,6 +82,7 @@ public static class StrataServer
             string.Join(", ", app.Urls), paths.Home, apiKeys.IsEmpty ? "no API keys: loopback clients only" : "API keys required"));
         app.Lifetime.ApplicationStopping.Register(log.ServerStopping);
         app.UseMiddleware<ErrorResponseMiddleware>();
+        app.UseMiddleware<BrowserRequestGuard>();
         app.UseCors();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseRateLimiter();

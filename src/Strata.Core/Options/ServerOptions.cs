@@ -21,6 +21,13 @@ public sealed class ServerOptions : IStrataOptions<ServerOptions>
     [Required(AllowEmptyStrings = false)]
     public string Urls { get; set; } = DefaultUrls;
 
+    /// <summary>
+    /// Host names (beyond 127.0.0.1, [::1] and localhost) that a server without API keys answers to, e.g. a name for this
+    /// machine in <c>/etc/hosts</c>. Any other Host header is refused (403), which is what defeats DNS rebinding.
+    /// </summary>
+    [Description("extra Host names accepted without API keys (loopback names always are)")]
+    public IList<string> AllowedHosts { get; } = [];
+
     /// <summary>Accepted keys, raw or <c>sha256:&lt;hex&gt;</c> of the key.</summary>
     [Description("accepted keys (raw, or sha256:<hex> of the key), sent as 'Authorization: Bearer KEY'")]
     public IList<string> ApiKeys { get; } = [];
@@ -79,6 +86,14 @@ public sealed class ServerRateLimitOptions
     [Description("per API key or client address; 0 turns it off (429 beyond it)")]
     [Range(0, 10_000_000)]
     public int RequestsPerMinute { get; set; } = 600;
+
+    /// <summary>
+    /// Requests with a missing or wrong key (or session) per client address and minute before that address gets 429 for
+    /// every keyed request until the minute ends, the right key included; 0 turns the limit off.
+    /// </summary>
+    [Description("failed authentications per client address and minute before it gets 429 for the rest of the minute; 0 turns it off")]
+    [Range(0, 10_000_000)]
+    public int FailedAuthPerMinute { get; set; } = 60;
 }
 
 /// <summary><c>Server:Cors:*</c>.</summary>

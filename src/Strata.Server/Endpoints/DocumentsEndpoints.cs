@@ -1,10 +1,14 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Primitives;
 using Strata.Server.Knowledge;
 using Strata.Server.OpenAi;
+using Strata.Server.Security;
 
 namespace Strata.Server.Endpoints;
 
@@ -27,8 +31,8 @@ public static class DocumentsEndpoints
             .WithSummary("Upload documents as multipart/form-data (field 'file', repeatable); each is saved and queued for ingestion")
             .WithMetadata(new UploadSizeLimit(limits.MaxUploadBytes + MultipartOverhead))
             .Produces<OpenAiError>(StatusCodes.Status413PayloadTooLarge).Produces<OpenAiError>(StatusCodes.Status429TooManyRequests)
-            // Read from the raw form rather than bound, so API clients need no antiforgery token; the UI's cookie is
-            // SameSite=Strict and its unsafe requests carry a header a cross-site form cannot set.
+            // Read from the raw form rather than bound, so API clients need no antiforgery token: an upload needs an API
+            // key, the script header (which a form on another site cannot send) or the token (CheckUploadOriginAsync).
             .DisableAntiforgery();
         group.MapGet("/", List).WithSummary("The collection's documents with their states (queued, processing, ready, failed with a reason)");
         group.MapGet("/{document}", Get).WithSummary("One document's state");
@@ -55,6 +59,8 @@ public static class DocumentsEndpoints
             throw new OpenAiRequestException($"The upload could not be read: {e.Message}", "file", "invalid_upload");
         }
 
+        await CheckUploadOriginAsync(context);
+
         if (form.Files.Count == 0)
         {
             throw new OpenAiRequestException("The upload holds no file: send one or more 'file' fields.", "file", "missing_required_parameter");
@@ -75,6 +81,31 @@ public static class DocumentsEndpoints
         }
 
         return TypedResults.Accepted($"/api/collections/{name}/documents", documents);
+    }
+
+    /// <summary>
+    /// A multipart body is the one kind of upload that an HTML form on any site can send without asking the server
+    /// first. So an upload must show that it is not such a form: it carries an accepted API key, or the
+    /// <see cref="BrowserRequestGuard.ScriptHeader"/> header (a page can only add it through a CORS preflight, which the
+    /// server answers for its own pages and <c>Server:Cors:Origins</c> only), or the antiforgery token of a form this
+    /// server rendered. Checked after the form is read, so the token may come in the form.
+    /// </summary>
+    /// <exception cref="OpenAiRequestException">None of the three (403).</exception>
+    private static async Task CheckUploadOriginAsync(HttpContext context)
+    {
+        if (ApiKeyIdentity.Of(context) is { ByKey: true } || !StringValues.IsNullOrEmpty(context.Request.Headers[BrowserRequestGuard.ScriptHeader]))
+        {
+            return;
+        }
+
+        var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            throw new OpenAiRequestException(
+                $"An upload needs the header '{BrowserRequestGuard.ScriptHeader}: 1' (or an API key, or the antiforgery token of a form this server rendered): " +
+                "a plain HTML form on another site must not be able to add documents.",
+                BrowserRequestGuard.ScriptHeader, "missing_request_header", StatusCodes.Status403Forbidden);
+        }
     }
 
     private static Ok<List<DocumentView>> List(KnowledgeDocuments documents, string name) =>

@@ -60,6 +60,8 @@ public sealed class ErrorResponseMiddleware(RequestDelegate next, ILogger<ErrorR
         OpenAiRequestException request => (request.StatusCode, "invalid_request_error", request.Code, request.Param, request.Message),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             (413, "invalid_request_error", "request_too_large", null, "The request body is larger than this server accepts."),
+        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
+            (415, "invalid_request_error", "unsupported_media_type", null, "Send the request body as JSON with 'Content-Type: application/json'."),
         BadHttpRequestException { InnerException: System.Text.Json.JsonException json } =>
             (400, "invalid_request_error", "invalid_json", null, $"The request body does not fit this endpoint: {json.Message}"),
         BadHttpRequestException bad => (bad.StatusCode, "invalid_request_error", null, null, bad.StatusCode == 400 && bad.Message.Contains("anti-forgery", StringComparison.OrdinalIgnoreCase)

@@ -144,7 +144,10 @@ public sealed class DocumentsApiTests(KnowledgeServerFixture fixture) : IClassFi
             form.Add(content, "file", name);
         }
 
-        return Client.PostAsync(new Uri($"/api/collections/{collection}/documents", UriKind.Relative), form);
+        // As the web UI's script does: a multipart upload without an API key carries the script header.
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/collections/{collection}/documents") { Content = form };
+        request.Headers.Add("X-Strata-Request", "1");
+        return Client.SendAsync(request);
     }
 
     /// <summary>Polls the document until ingestion has finished with it, as the web UI does.</summary>

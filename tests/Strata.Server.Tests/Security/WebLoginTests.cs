@@ -59,7 +59,7 @@ public sealed partial class WebLoginTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SendAsync(bare)).StatusCode);
         using var scripted = new HttpRequestMessage(HttpMethod.Post, "/api/collections") { Content = new StringContent("""{"name":"c","dimension":2}""", System.Text.Encoding.UTF8, "application/json") };
         scripted.Headers.Add("Cookie", sessionCookie);
-        scripted.Headers.Add("X-Requested-With", "strata");
+        scripted.Headers.Add("X-Strata-Request", "1");
         Assert.Equal(HttpStatusCode.Created, (await browser.SendAsync(scripted)).StatusCode);
 
         using var forged = new HttpRequestMessage(HttpMethod.Get, "/api/collections");
