@@ -48,7 +48,18 @@ public static class CollectionsEndpoints
 
         collections.Exists(request.Name); // validates the name before a model is loaded
         var model = request.EmbeddingModel ?? models.DefaultEmbedding;
-        var dimension = request.Dimension ?? await CollectionIngestion.DimensionOfAsync(await catalog.GetEmbeddingGeneratorAsync(model, cancellationToken), cancellationToken);
+        CheckEmbeddingModel(catalog, model);
+        int dimension;
+        try
+        {
+            dimension = request.Dimension ?? await CollectionIngestion.DimensionOfAsync(await catalog.GetEmbeddingGeneratorAsync(model, cancellationToken), cancellationToken);
+        }
+        catch (Strata.Models.Store.ModelStoreException e)
+        {
+            throw new OpenAiRequestException(e.Message, "embeddingModel", e.Kind == Core.Errors.StrataErrorKind.NotFound ? "model_not_found" : "invalid_value",
+                e.Kind == Core.Errors.StrataErrorKind.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest);
+        }
+
         var spec = new CollectionSpec(request.Name, dimension, KnowledgeRequests.Distance(request.Distance), model);
         try
         {
@@ -61,6 +72,25 @@ public static class CollectionsEndpoints
 
         var created = collections.Create(spec);
         return TypedResults.Created($"/api/collections/{spec.Name}", Describe(created));
+    }
+
+    /// <summary>
+    /// The embedding model a new collection records must be one the catalog can resolve: a model name that is not even
+    /// valid (a file path, say) is a 400, an unknown one a 404, both naming the field, before anything is created.
+    /// </summary>
+    private static void CheckEmbeddingModel(ModelCatalog catalog, string model)
+    {
+        if (catalog.TryResolveRemote(model, out _, out _) || catalog.List().Any(entry => entry.Name == model))
+        {
+            return;
+        }
+
+        if (Strata.Models.Store.ModelName.Validate(model) is { } problem)
+        {
+            throw new OpenAiRequestException($"'embeddingModel' is not a model name ('{Strata.Models.Store.ModelName.Shown(model)}': {problem}).", "embeddingModel", "invalid_value");
+        }
+
+        throw new OpenAiRequestException($"No model named '{model}' is known; GET /api/models lists them.", "embeddingModel", "model_not_found", StatusCodes.Status404NotFound);
     }
 
     private static Results<NoContent, NotFound> Drop(OpenCollections collections, string name) =>

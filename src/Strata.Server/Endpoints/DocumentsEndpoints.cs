@@ -54,9 +54,10 @@ public static class DocumentsEndpoints
         {
             form = await context.Request.ReadFormAsync(context.RequestAborted);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or (IOException and not BadHttpRequestException) && !context.RequestAborted.IsCancellationRequested)
         {
-            throw new OpenAiRequestException($"The upload could not be read: {e.Message}", "file", "invalid_upload");
+            // A body that is not the multipart it claims (no boundary, cut short, headers that never end).
+            throw new OpenAiRequestException($"The upload is not a readable multipart/form-data body: {e.Message}", "file", "invalid_upload");
         }
 
         await CheckUploadOriginAsync(context);

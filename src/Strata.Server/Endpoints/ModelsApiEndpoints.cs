@@ -75,6 +75,11 @@ public static class ModelsApiEndpoints
 
     private static Results<NoContent, NotFound<OpenAiError>> Delete(ModelStore store, ImageGenerators images, string name)
     {
+        if (ModelName.Validate(name) is { } problem)
+        {
+            throw new OpenAiRequestException($"Invalid model name '{ModelName.Shown(name)}': {problem}.", "name", "invalid_value");
+        }
+
         if (!store.Remove(name))
         {
             return TypedResults.NotFound(new OpenAiError(new OpenAiErrorBody($"The model '{name}' does not exist.", "invalid_request_error", "name", "model_not_found")));

@@ -121,7 +121,19 @@ public sealed class IngestionQueue : BackgroundService
     /// <summary>Queues again the uploads a previous run of the server accepted but did not finish.</summary>
     private void RequeueUnfinished()
     {
-        foreach (var name in collections.Database.List())
+        IReadOnlyList<string> names;
+        try
+        {
+            names = collections.Database.List();
+        }
+        catch (Core.Errors.StrataException e)
+        {
+            // The backend is down (PostgreSQL not reachable): the server still starts and answers 503 until it is back.
+            logger.LogWarning("Could not look for unfinished uploads: {Reason}", e.Message);
+            return;
+        }
+
+        foreach (var name in names)
         {
             var ledgerPath = IngestionPaths.Ledger(paths, name);
             if (!File.Exists(ledgerPath))

@@ -66,7 +66,7 @@ public sealed class ErrorResponseMiddleware(RequestDelegate next, ILogger<ErrorR
             (400, "invalid_request_error", "invalid_json", null, $"The request body does not fit this endpoint: {json.Message}"),
         BadHttpRequestException bad => (bad.StatusCode, "invalid_request_error", null, null, bad.StatusCode == 400 && bad.Message.Contains("anti-forgery", StringComparison.OrdinalIgnoreCase)
             ? "The form's antiforgery token is missing or invalid; reload the page and try again." : "The request could not be read."),
-        StrataDataException data => (400, "invalid_request_error", "invalid_data", null, data.Message),
+        StrataDataException { Kind: StrataErrorKind.Invalid } data => (400, "invalid_request_error", "invalid_data", data.Param, data.Message),
         ContextWindowExceededException context => (400, "invalid_request_error", "context_length_exceeded", "messages", context.Message),
         ModelCatalogException or ModelNotFoundException => (404, "invalid_request_error", "model_not_found", "model", e.Message),
         NotSupportedException => (400, "invalid_request_error", "unsupported", null, e.Message),
