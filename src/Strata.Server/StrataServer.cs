@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Strata.Data;
 using Strata.Data.Collections;
@@ -62,6 +64,7 @@ public static class StrataServer
         builder.Services.AddSingleton(provider => new OpenCollections(provider.GetRequiredService<IVectorDatabase>(), paths));
         builder.Services.AddSingleton<UploadFolder>();
         builder.Services.AddSingleton<KnowledgeDocuments>();
+        builder.Services.AddSingleton<TextEmbeddingCheck>();
         builder.Services.AddSingleton<IngestionQueue>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestionQueue>());
         builder.Services.AddSingleton<ImageGenerators>();
@@ -71,6 +74,15 @@ public static class StrataServer
         // Malformed bodies become exceptions, so ErrorResponseMiddleware answers them in the API's error shape.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
+        // Antiforgery tokens and the like are sealed with keys kept under STRATA_HOME (not ~/.aspnet), so a server's
+        // forms survive its restarts and two homes never share keys.
+        var keyFolder = Directory.CreateDirectory(Path.Combine(paths.Home, "data-protection"));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keyFolder.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        builder.Services.AddDataProtection().SetApplicationName("Strata").PersistKeysToFileSystem(keyFolder);
         builder.Services.AddRazorComponents();
         builder.Services.AddStrata(builder.Configuration).AddStrataTelemetry(builder.Configuration).AddServerTelemetry();
         // Last, so that what a test registers is what gets resolved.
@@ -81,7 +93,19 @@ public static class StrataServer
         app.Lifetime.ApplicationStarted.Register(() => log.ServerStarted(
             string.Join(", ", app.Urls), paths.Home, apiKeys.IsEmpty ? "no API keys: loopback clients only" : "API keys required"));
         app.Lifetime.ApplicationStopping.Register(log.ServerStopping);
+        app.UseMiddleware<SecurityHeaders>();
         app.UseMiddleware<ErrorResponseMiddleware>();
+        // HEAD is answered as GET by every route (Kestrel still sends no body), before routing picks the endpoint.
+        app.Use((context, next) =>
+        {
+            if (HttpMethods.IsHead(context.Request.Method))
+            {
+                context.Request.Method = HttpMethods.Get;
+            }
+
+            return next(context);
+        });
+        app.UseRouting();
         app.UseMiddleware<BrowserRequestGuard>();
         app.UseCors();
         app.UseMiddleware<ApiKeyMiddleware>();
@@ -98,7 +122,7 @@ public static class StrataServer
         app.MapAskEndpoints();
         app.MapModelsApiEndpoints();
         app.MapLoginEndpoints();
-        app.MapApiReference();
+        app.MapApiReference(apiKeys);
         app.MapWebUi();
         app.MapMonitoringEndpoints();
         return app;

@@ -47,12 +47,17 @@ public static class CollectionsEndpoints
         }
 
         collections.Exists(request.Name); // validates the name before a model is loaded
-        var model = request.EmbeddingModel ?? models.DefaultEmbedding;
-        CheckEmbeddingModel(catalog, model);
+        // Only a dimension: the collection holds vectors from elsewhere and records no model (text then needs one that fits).
+        var model = request.EmbeddingModel ?? (request.Dimension is null ? models.DefaultEmbedding : null);
         int dimension;
         try
         {
-            dimension = request.Dimension ?? await CollectionIngestion.DimensionOfAsync(await catalog.GetEmbeddingGeneratorAsync(model, cancellationToken), cancellationToken);
+            if (model is not null)
+            {
+                CheckEmbeddingModel(catalog, model);
+            }
+
+            dimension = request.Dimension ?? await CollectionIngestion.DimensionOfAsync(await catalog.GetEmbeddingGeneratorAsync(model!, cancellationToken), cancellationToken);
         }
         catch (Strata.Models.Store.ModelStoreException e)
         {
@@ -97,12 +102,22 @@ public static class CollectionsEndpoints
         collections.Drop(name) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     private static async Task<Ok<WriteResult>> UpsertAsync(
-        string name, UpsertRecordsRequest request, OpenCollections collections, Retriever retriever, CancellationToken cancellationToken)
+        string name, UpsertRecordsRequest request, OpenCollections collections, Retriever retriever, TextEmbeddingCheck textCheck, CancellationToken cancellationToken)
     {
         var collection = collections.Get(name);
         if (request.Records is not { Count: > 0 })
         {
             throw new OpenAiRequestException("'records' must hold at least one record.", "records", "invalid_value");
+        }
+
+        foreach (var input in request.Records)
+        {
+            KnowledgeRequests.CheckVector(collection, input.Vector, "records");
+        }
+
+        if (request.Records.Any(input => input.Vector is null && input.Document is { Length: > 0 }))
+        {
+            await textCheck.EnsureAsync(collection, "records", cancellationToken);
         }
 
         var records = new List<VectorRecord>(request.Records.Count);
@@ -146,7 +161,7 @@ public static class CollectionsEndpoints
     }
 
     private static async Task<Ok<SearchResponse>> SearchAsync(
-        string name, SearchRequest request, OpenCollections collections, Retriever retriever, CancellationToken cancellationToken)
+        string name, SearchRequest request, OpenCollections collections, Retriever retriever, TextEmbeddingCheck textCheck, CancellationToken cancellationToken)
     {
         var collection = collections.Get(name);
         var mode = KnowledgeRequests.Mode(request.Mode, RetrievalMode.Dense);
@@ -170,6 +185,7 @@ public static class CollectionsEndpoints
         IReadOnlyList<SearchHit> hits;
         if (request.Vector is { } vector)
         {
+            KnowledgeRequests.CheckVector(collection, vector, "vector");
             hits = mode == RetrievalMode.Dense
                 ? collection.Search(vector, options)
                 : throw new OpenAiRequestException("A query 'vector' searches in dense mode only; send 'text' for bm25 or hybrid.", "mode", "invalid_value");
@@ -180,6 +196,11 @@ public static class CollectionsEndpoints
         }
         else
         {
+            if (mode != RetrievalMode.Bm25)
+            {
+                await textCheck.EnsureAsync(collection, "text", cancellationToken);
+            }
+
             hits = await retriever.SearchAsync(collection, request.Text, mode, options, cancellationToken);
         }
 

@@ -41,9 +41,9 @@ public static class DocumentsEndpoints
     }
 
     private static async Task<Accepted<List<DocumentView>>> UploadAsync(
-        HttpContext context, string name, OpenCollections collections, UploadFolder uploads, IngestionQueue queue, RequestLimits limits)
+        HttpContext context, string name, OpenCollections collections, UploadFolder uploads, IngestionQueue queue, RequestLimits limits, TextEmbeddingCheck text)
     {
-        collections.Get(name);
+        var collection = collections.Get(name);
         if (!context.Request.HasFormContentType)
         {
             throw new OpenAiRequestException("Send the documents as multipart/form-data with one or more 'file' fields.", "file", "invalid_content_type");
@@ -61,6 +61,7 @@ public static class DocumentsEndpoints
         }
 
         await CheckUploadOriginAsync(context);
+        await text.EnsureAsync(collection, "file", context.RequestAborted);
 
         if (form.Files.Count == 0)
         {

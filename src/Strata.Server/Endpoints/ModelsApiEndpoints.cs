@@ -80,6 +80,11 @@ public static class ModelsApiEndpoints
             throw new OpenAiRequestException($"Invalid model name '{ModelName.Shown(name)}': {problem}.", "name", "invalid_value");
         }
 
+        if (Strata.Models.Embeddings.BuiltInEmbeddingModels.IsBuiltIn(name))
+        {
+            throw new OpenAiRequestException($"'{name}' is built in: it cannot be deleted (it comes back with the next use).", "name", "builtin_model", StatusCodes.Status409Conflict);
+        }
+
         if (!store.Remove(name))
         {
             return TypedResults.NotFound(new OpenAiError(new OpenAiErrorBody($"The model '{name}' does not exist.", "invalid_request_error", "name", "model_not_found")));

@@ -41,7 +41,8 @@ public static class MonitoringEndpoints
 
             return next(context);
         });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        // GET (and HEAD, answered as GET) only: the exporter's own mapping takes every method.
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         var runs = app.MapGroup("/api/runs");
         runs.MapGet("/", (RunStore store, string? project) => TypedResults.Ok(store.List(project).Select(RunSummaryView.From)));
         runs.MapGet("/{id}", Results<Ok<RunDetails>, NotFound> (RunStore store, string id) =>
