@@ -10,4 +10,8 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Strata is stopping")]
     public static partial void ServerStopping(this ILogger logger);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning,
+        Message = "API keys and session cookies travel in clear text on {Urls}: serve https (Server:Certificate:Path) or put a TLS proxy in front")]
+    public static partial void KeysOverPlainHttp(this ILogger logger, string urls);
 }

@@ -42,6 +42,12 @@ public static class StrataServer
         var server = StrataOptionsBinder.Bind<ServerOptions>(configuration);
         var apiKeys = ApiKeySet.From(server);
         BindAddressGuard.EnsureSafe(server.Urls, apiKeys);
+        var certificate = ServerCertificate.Load(server.Certificate);
+        if (certificate is null && ServerCertificate.AnyHttps(server.Urls))
+        {
+            throw new ServerConfigurationException(
+                $"'{server.Urls}' asks for https, which needs a certificate: set Server:Certificate:Path (a PEM file with its key, or a .pfx with Server:Certificate:Password).");
+        }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -50,13 +56,31 @@ public static class StrataServer
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.AddConfiguration(configuration);
+        // A failed start (an address in use, a bad certificate) is thrown to the caller, which says it in one line
+        // ('strata serve' does); the host would also log it with a stack trace. A crashed background service is still
+        // logged (critical). Data Protection's keys stay unencrypted in a folder only the user can read: no warning.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        // Strata says itself when it serves and stops (ServerLog); the host's own lifetime lines would repeat it.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.WebHost.UseUrls(server.Urls);
         builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(server);
         builder.Services.AddSingleton(apiKeys);
         var limits = RequestLimits.From(server);
         builder.Services.AddSingleton(limits);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes;
+            if (certificate is not null)
+            {
+                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
+        });
+        // The antiforgery cookie is Secure over https, like the session cookie (UiSessions).
+        builder.Services.Configure<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>(antiforgery =>
+            antiforgery.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest);
         builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = limits.MaxUploadBytes + (1 << 20));
         builder.Services.AddSingleton(ModelAdmission.From(server));
         builder.Services.AddSingleton<UiSessions>();
@@ -90,9 +114,21 @@ public static class StrataServer
 
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Strata.Server");
-        app.Lifetime.ApplicationStarted.Register(() => log.ServerStarted(
-            string.Join(", ", app.Urls), paths.Home, apiKeys.IsEmpty ? "no API keys: loopback clients only" : "API keys required"));
-        app.Lifetime.ApplicationStopping.Register(log.ServerStopping);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            log.ServerStarted(string.Join(", ", app.Urls), paths.Home, apiKeys.IsEmpty ? "no API keys: loopback clients only" : "API keys required");
+            if (!apiKeys.IsEmpty && BindAddressGuard.PlainHttpBeyondLoopback(server.Urls) is { Count: > 0 } plain)
+            {
+                log.KeysOverPlainHttp(string.Join(", ", plain));
+            }
+        });
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            if (app.Lifetime.ApplicationStarted.IsCancellationRequested)
+            {
+                log.ServerStopping();
+            }
+        });
         app.UseMiddleware<SecurityHeaders>();
         app.UseMiddleware<ErrorResponseMiddleware>();
         // HEAD is answered as GET by every route (Kestrel still sends no body), before routing picks the endpoint.

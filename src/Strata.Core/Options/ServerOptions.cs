@@ -77,6 +77,25 @@ public sealed class ServerOptions : IStrataOptions<ServerOptions>
 
     /// <summary>Browser origins allowed to call the API.</summary>
     public ServerCorsOptions Cors { get; set; } = new();
+
+    /// <summary>The TLS certificate for https:// addresses in <see cref="Urls"/>.</summary>
+    public ServerCertificateOptions Certificate { get; set; } = new();
+}
+
+/// <summary><c>Server:Certificate:*</c>: the certificate <c>strata serve</c> presents on https:// addresses.</summary>
+public sealed class ServerCertificateOptions
+{
+    /// <summary>A PEM certificate (with its key in the same file or in <see cref="KeyPath"/>) or a PKCS#12 (.pfx/.p12) file.</summary>
+    [Description("TLS certificate for https:// URLs: a PEM file (key inside or in KeyPath) or a .pfx/.p12")]
+    public string? Path { get; set; }
+
+    /// <summary>The PEM private key, when it is not in the certificate file.</summary>
+    [Description("the PEM private key, when not in the certificate file")]
+    public string? KeyPath { get; set; }
+
+    /// <summary>The password of a .pfx file or of an encrypted PEM key.</summary>
+    [Description("password of the .pfx or of an encrypted PEM key")]
+    public string? Password { get; set; }
 }
 
 /// <summary><c>Server:RateLimit:*</c>.</summary>

@@ -85,9 +85,16 @@ public sealed class IngestionQueue : BackgroundService
     {
         await Task.Yield();
         RequeueUnfinished();
-        await foreach (var job in jobs.Reader.ReadAllAsync(stoppingToken))
+        try
         {
-            await IngestAsync(job, stoppingToken);
+            await foreach (var job in jobs.Reader.ReadAllAsync(stoppingToken))
+            {
+                await IngestAsync(job, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping (or the server never started listening): queued documents stay queued in their ledgers.
         }
     }
 
