@@ -62,6 +62,21 @@ public sealed class ServerOptions : IStrataOptions<ServerOptions>
     [Range(1, 1_000_000)]
     public int IngestionQueueLength { get; set; } = 256;
 
+    /// <summary>Uploaded documents ingested at once, so one huge document cannot hold up every small one.</summary>
+    [Description("uploaded documents ingested at once (one huge document cannot hold up the rest)")]
+    [Range(1, 64)]
+    public int IngestionWorkers { get; set; } = 2;
+
+    /// <summary>How long one document's ingestion may take before it is stopped (and retried, within <see cref="IngestionAttempts"/>).</summary>
+    [Description("seconds one document's ingestion may take before it is stopped and retried")]
+    [Range(1, 7 * 24 * 3600)]
+    public int IngestionTimeoutSeconds { get; set; } = 1800;
+
+    /// <summary>Tries per document: one that crashed the server or timed out this many times is marked failed, not retried.</summary>
+    [Description("tries per document before one that timed out or crashed the server is marked failed")]
+    [Range(1, 100)]
+    public int IngestionAttempts { get; set; } = 3;
+
     /// <summary>Requests running at once on one model (batched together by the runtime).</summary>
     [Description("requests running at once on one model")]
     [Range(1, 1024)]

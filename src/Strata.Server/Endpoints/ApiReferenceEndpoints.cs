@@ -18,6 +18,8 @@ public static class ApiReferenceEndpoints
         var openApi = routes.MapOpenApi();
         var scalar = routes.MapScalarApiReference((options, context) =>
         {
+            // Its default fonts come from a CDN: the page would reach out of the machine (and the policy refuses it).
+            options.DisableDefaultFonts();
             if (context.Items[SecurityHeaders.NonceItem] is string nonce)
             {
                 options.WithNonce(nonce);

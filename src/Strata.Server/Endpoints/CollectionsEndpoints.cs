@@ -98,8 +98,13 @@ public static class CollectionsEndpoints
         throw new OpenAiRequestException($"No model named '{model}' is known; GET /api/models lists them.", "embeddingModel", "model_not_found", StatusCodes.Status404NotFound);
     }
 
-    private static Results<NoContent, NotFound> Drop(OpenCollections collections, string name) =>
-        collections.Drop(name) ? TypedResults.NoContent() : TypedResults.NotFound();
+    private static async Task<Results<NoContent, NotFound>> Drop(OpenCollections collections, IngestionQueue queue, string name)
+    {
+        collections.Exists(name); // an invalid name is a 400
+        // Its documents' ingestion stops first, so nothing writes into the collection while it goes.
+        await queue.StopCollectionAsync(name);
+        return collections.Drop(name) ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
 
     private static async Task<Ok<WriteResult>> UpsertAsync(
         string name, UpsertRecordsRequest request, OpenCollections collections, Retriever retriever, TextEmbeddingCheck textCheck, CancellationToken cancellationToken)

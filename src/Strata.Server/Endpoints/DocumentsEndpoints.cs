@@ -36,6 +36,7 @@ public static class DocumentsEndpoints
             .DisableAntiforgery();
         group.MapGet("/", List).WithSummary("The collection's documents with their states (queued, processing, ready, failed with a reason)");
         group.MapGet("/{document}", Get).WithSummary("One document's state");
+        group.MapDelete("/{document}", DeleteAsync).WithSummary("Remove a document: its chunks, its upload and its record; stops its ingestion if it runs");
         group.MapGet("/{document}/chunks", Chunks).WithSummary("A document's stored chunks in order (what citations point at)");
         return routes;
     }
@@ -63,6 +64,11 @@ public static class DocumentsEndpoints
         await CheckUploadOriginAsync(context);
         await text.EnsureAsync(collection, "file", context.RequestAborted);
 
+        if (form.Files.FirstOrDefault(f => f.Name != "file") is { } stray)
+        {
+            throw new OpenAiRequestException($"Files are sent in fields named 'file', not '{Strata.Models.Store.ModelName.Shown(stray.Name)}'.", "file", "invalid_value");
+        }
+
         if (form.Files.Count == 0)
         {
             throw new OpenAiRequestException("The upload holds no file: send one or more 'file' fields.", "file", "missing_required_parameter");
@@ -74,14 +80,23 @@ public static class DocumentsEndpoints
                 "file", "request_too_large", StatusCodes.Status413PayloadTooLarge);
         }
 
-        var documents = new List<DocumentView>();
-        foreach (var file in form.Files)
+        // Staged first and moved into place only once the queue has taken them all: a refused upload replaces nothing.
+        var staged = new List<StagedUpload>(form.Files.Count);
+        try
         {
-            await using var content = file.OpenReadStream();
-            var saved = await uploads.SaveAsync(name, UploadFolder.SafeName(file.FileName), content, context.RequestAborted);
-            documents.Add(DocumentNames.View(queue.Enqueue(name, saved)));
+            foreach (var file in form.Files)
+            {
+                await using var content = file.OpenReadStream();
+                staged.Add(new StagedUpload(await uploads.StageAsync(name, content, context.RequestAborted), uploads.PathOf(name, UploadFolder.SafeName(file.FileName))));
+            }
+        }
+        catch
+        {
+            staged.ForEach(upload => UploadFolder.Discard(upload.Staged));
+            throw;
         }
 
+        var documents = queue.Enqueue(name, staged).Select(DocumentNames.View).ToList();
         return TypedResults.Accepted($"/api/collections/{name}/documents", documents);
     }
 
@@ -108,6 +123,15 @@ public static class DocumentsEndpoints
                 "a plain HTML form on another site must not be able to add documents.",
                 BrowserRequestGuard.ScriptHeader, "missing_request_header", StatusCodes.Status403Forbidden);
         }
+    }
+
+    private static async Task<NoContent> DeleteAsync(KnowledgeDocuments documents, IngestionQueue queue, string name, string document)
+    {
+        var source = documents.Find(name, document).Source;
+        await queue.StopDocumentAsync(name, source);
+        documents.Remove(name, source);
+        queue.Forget(name, source);
+        return TypedResults.NoContent();
     }
 
     private static Ok<List<DocumentView>> List(KnowledgeDocuments documents, string name) =>
