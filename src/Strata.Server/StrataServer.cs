@@ -85,6 +85,7 @@ public static class StrataServer
         builder.Services.AddSingleton(ModelAdmission.From(server));
         builder.Services.AddSingleton<UiSessions>();
         builder.Services.AddSingleton<FailedAuthentications>();
+        builder.Services.AddSingleton(RequestChecks.On);
         builder.Services.AddSingleton(provider => new OpenCollections(provider.GetRequiredService<IVectorDatabase>(), paths));
         builder.Services.AddSingleton<UploadFolder>();
         builder.Services.AddSingleton<KnowledgeDocuments>();
@@ -129,7 +130,12 @@ public static class StrataServer
                 log.ServerStopping();
             }
         });
-        app.UseMiddleware<SecurityHeaders>();
+        var checks = app.Services.GetRequiredService<RequestChecks>().Enabled;
+        if (checks)
+        {
+            app.UseMiddleware<SecurityHeaders>();
+        }
+
         app.UseMiddleware<ErrorResponseMiddleware>();
         // HEAD is answered as GET by every route (Kestrel still sends no body), before routing picks the endpoint.
         app.Use((context, next) =>
@@ -142,7 +148,11 @@ public static class StrataServer
             return next(context);
         });
         app.UseRouting();
-        app.UseMiddleware<BrowserRequestGuard>();
+        if (checks)
+        {
+            app.UseMiddleware<BrowserRequestGuard>();
+        }
+
         app.UseCors();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseRateLimiter();

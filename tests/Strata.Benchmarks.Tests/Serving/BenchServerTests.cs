@@ -10,7 +10,7 @@ public sealed class BenchServerTests
     {
         using var benchmark = new BenchmarkProcess();
 
-        var result = await benchmark.RunAsync("server", "--clients", "2", "--seconds", "1", "--max-tokens", "8", "--json");
+        var result = await benchmark.RunAsync("server", "--clients", "2", "--seconds", "1", "--max-tokens", "8", "--request-checks", "--json");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var report = JsonDocument.Parse(result.Stdout);
@@ -27,5 +27,13 @@ public sealed class BenchServerTests
         Assert.True(report.RootElement.GetProperty("streamingRatio").GetDouble() > 0);
         Assert.True(report.RootElement.GetProperty("httpCpuMsPerToken").GetDouble() > 0);
         Assert.True(report.RootElement.GetProperty("inProcessCpuMsPerToken").GetDouble() > 0);
+        var checks = report.RootElement.GetProperty("requestChecks").EnumerateArray().ToList();
+        Assert.Equal(["GET /v1/models", "embeddings (8 inputs)", "chat (streaming)"], checks.Select(c => c.GetProperty("workload").GetString()));
+        Assert.All(checks, c =>
+        {
+            Assert.True(c.GetProperty("withChecks").GetDouble() > 0);
+            Assert.True(c.GetProperty("withoutChecks").GetDouble() > 0);
+            Assert.True(c.GetProperty("ratio").GetDouble() > 0);
+        });
     }
 }
