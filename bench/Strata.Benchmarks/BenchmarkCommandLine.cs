@@ -37,7 +37,8 @@ internal static class BenchmarkCommandLine
             var options = new ServerBenchmarkOptions(
                 Math.Clamp(parse.GetValue(command.Clients), 1, 64),
                 TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(command.Seconds), 1, 300)),
-                Math.Clamp(parse.GetValue(command.MaxTokens), 1, 1024));
+                Math.Clamp(parse.GetValue(command.MaxTokens), 1, 1024),
+                parse.GetValue(command.RequestChecks));
             var report = await ServerBenchmark.RunAsync(options, message => Console.Error.WriteLine(message), cancellationToken);
             return parse.GetValue(command.Json) ? JsonOutput.Write(report) : ServerBenchmarkTable.Write(report);
         }));

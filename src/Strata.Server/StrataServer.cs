@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Strata.Data;
 using Strata.Data.Collections;
@@ -43,6 +45,12 @@ public static class StrataServer
         var server = StrataOptionsBinder.Bind<ServerOptions>(configuration);
         var apiKeys = ApiKeySet.From(server);
         BindAddressGuard.EnsureSafe(server.Urls, apiKeys);
+        var certificate = ServerCertificate.Load(server.Certificate);
+        if (certificate is null && ServerCertificate.AnyHttps(server.Urls))
+        {
+            throw new ServerConfigurationException(
+                $"'{server.Urls}' asks for https, which needs a certificate: set Server:Certificate:Path (a PEM file with its key, or a .pfx with Server:Certificate:Password).");
+        }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -51,19 +59,40 @@ public static class StrataServer
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.AddConfiguration(configuration);
+        // A failed start (an address in use, a bad certificate) is thrown to the caller, which says it in one line
+        // ('strata serve' does); the host would also log it with a stack trace. A crashed background service is still
+        // logged (critical). Data Protection's keys stay unencrypted in a folder only the user can read: no warning.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        // Strata says itself when it serves and stops (ServerLog); the host's own lifetime lines would repeat it.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.WebHost.UseUrls(server.Urls);
         builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(server);
         builder.Services.AddSingleton(apiKeys);
         var limits = RequestLimits.From(server);
         builder.Services.AddSingleton(limits);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes;
+            if (certificate is not null)
+            {
+                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
+        });
+        // The antiforgery cookie is Secure over https, like the session cookie (UiSessions).
+        builder.Services.Configure<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>(antiforgery =>
+            antiforgery.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest);
         builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = limits.MaxUploadBytes + (1 << 20));
         builder.Services.AddSingleton(ModelAdmission.From(server));
         builder.Services.AddSingleton<UiSessions>();
+        builder.Services.AddSingleton<FailedAuthentications>();
+        builder.Services.AddSingleton(RequestChecks.On);
         builder.Services.AddSingleton(provider => new OpenCollections(provider.GetRequiredService<IVectorDatabase>(), paths));
         builder.Services.AddSingleton<UploadFolder>();
         builder.Services.AddSingleton<KnowledgeDocuments>();
+        builder.Services.AddSingleton<TextEmbeddingCheck>();
         builder.Services.AddSingleton<IngestionQueue>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestionQueue>());
         builder.Services.AddSingleton<ImageGenerators>();
@@ -74,6 +103,15 @@ public static class StrataServer
         // Malformed bodies become exceptions, so ErrorResponseMiddleware answers them in the API's error shape.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
+        // Antiforgery tokens and the like are sealed with keys kept under STRATA_HOME (not ~/.aspnet), so a server's
+        // forms survive its restarts and two homes never share keys.
+        var keyFolder = Directory.CreateDirectory(Path.Combine(paths.Home, "data-protection"));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keyFolder.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        builder.Services.AddDataProtection().SetApplicationName("Strata").PersistKeysToFileSystem(keyFolder);
         builder.Services.AddRazorComponents();
         builder.Services.AddStrata(builder.Configuration).AddStrataTelemetry(builder.Configuration).AddServerTelemetry();
         // Last, so that what a test registers is what gets resolved.
@@ -81,10 +119,44 @@ public static class StrataServer
 
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Strata.Server");
-        app.Lifetime.ApplicationStarted.Register(() => log.ServerStarted(
-            string.Join(", ", app.Urls), paths.Home, apiKeys.IsEmpty ? "no API keys: loopback clients only" : "API keys required"));
-        app.Lifetime.ApplicationStopping.Register(log.ServerStopping);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            log.ServerStarted(string.Join(", ", app.Urls), paths.Home, apiKeys.IsEmpty ? "no API keys: loopback clients only" : "API keys required");
+            if (!apiKeys.IsEmpty && BindAddressGuard.PlainHttpBeyondLoopback(server.Urls) is { Count: > 0 } plain)
+            {
+                log.KeysOverPlainHttp(string.Join(", ", plain));
+            }
+        });
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            if (app.Lifetime.ApplicationStarted.IsCancellationRequested)
+            {
+                log.ServerStopping();
+            }
+        });
+        var checks = app.Services.GetRequiredService<RequestChecks>().Enabled;
+        if (checks)
+        {
+            app.UseMiddleware<SecurityHeaders>();
+        }
+
         app.UseMiddleware<ErrorResponseMiddleware>();
+        // HEAD is answered as GET by every route (Kestrel still sends no body), before routing picks the endpoint.
+        app.Use((context, next) =>
+        {
+            if (HttpMethods.IsHead(context.Request.Method))
+            {
+                context.Request.Method = HttpMethods.Get;
+            }
+
+            return next(context);
+        });
+        app.UseRouting();
+        if (checks)
+        {
+            app.UseMiddleware<BrowserRequestGuard>();
+        }
+
         app.UseCors();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseRateLimiter();
@@ -108,7 +180,7 @@ public static class StrataServer
         app.MapAskEndpoints();
         app.MapModelsApiEndpoints();
         app.MapLoginEndpoints();
-        app.MapApiReference();
+        app.MapApiReference(apiKeys);
         app.MapWebUi();
         app.MapMonitoringEndpoints();
         app.MapUnknownApiRoutes();

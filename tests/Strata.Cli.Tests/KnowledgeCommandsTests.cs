@@ -146,7 +146,7 @@ public sealed class KnowledgeCommandsTests
 
         Assert.True(disabled.ExitCode == 0, disabled.Stderr);
         Assert.StartsWith("0 added, 0 updated, 0 unchanged, 0 removed, 1 failed;", disabled.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"failed: {page}: URLs are disabled", disabled.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"failed: {page}: URLs are off: pass --allow-urls", disabled.Stdout, StringComparison.Ordinal);
         Assert.True(enabled.ExitCode == 0, enabled.Stderr);
         Assert.Contains($"failed: {page}: refused {page}", enabled.Stdout, StringComparison.Ordinal);
         Assert.Contains("loopback", enabled.Stdout, StringComparison.Ordinal);

@@ -27,6 +27,22 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task Serve_on_an_address_in_use_fails_with_one_clear_line()
+    {
+        using var strata = new StrataProcess();
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupant.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)occupant.LocalEndpoint).Port}";
+
+        var result = await strata.RunAsync("serve", "--urls", url);
+
+        Assert.Equal(1, result.ExitCode);
+        var output = (result.Stdout + result.Stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var line = Assert.Single(output);
+        Assert.Equal($"error: Failed to bind to address {url}: address already in use.", line);
+    }
+
+    [Fact]
     public async Task Serve_refuses_a_non_loopback_address_without_api_keys()
     {
         using var strata = new StrataProcess();

@@ -17,7 +17,8 @@ namespace Strata.Benchmarks.Serving;
 /// <param name="Clients">Concurrent clients per workload.</param>
 /// <param name="Duration">How long each workload runs.</param>
 /// <param name="MaxTokens">Tokens per chat request.</param>
-internal sealed record ServerBenchmarkOptions(int Clients, TimeSpan Duration, int MaxTokens);
+/// <param name="RequestChecks">Also compare requests/s with and without the server's per-request checks.</param>
+internal sealed record ServerBenchmarkOptions(int Clients, TimeSpan Duration, int MaxTokens, bool RequestChecks = false);
 
 /// <summary>One workload's outcome.</summary>
 internal sealed record ServerWorkloadResult(
@@ -27,7 +28,7 @@ internal sealed record ServerWorkloadResult(
 /// <summary>What <c>strata bench server</c> reports.</summary>
 internal sealed record ServerBenchmarkReport(
     IReadOnlyList<ServerWorkloadResult> Workloads, double HttpTokensPerSecond, double InProcessTokensPerSecond, double StreamingRatio, long ServerPeakMemoryBytes,
-    double HttpCpuMsPerToken, double InProcessCpuMsPerToken, IReadOnlyList<ProtocolStreamResult> Protocols);
+    double HttpCpuMsPerToken, double InProcessCpuMsPerToken, IReadOnlyList<ProtocolStreamResult> Protocols, IReadOnlyList<RequestChecksResult>? RequestChecks = null);
 
 /// <summary>One protocol's stream rate against the in-process rate measured in the same rounds.</summary>
 internal sealed record ProtocolStreamResult(string Protocol, double HttpTokensPerSecond, double InProcessTokensPerSecond, double Ratio);
@@ -96,8 +97,9 @@ internal static class ServerBenchmark
             var peak = PeakMemory(server.Id);
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync(cancellationToken);
+            var checks = options.RequestChecks ? await RequestChecksBenchmark.RunAsync(file, Model, options, log, cancellationToken) : null;
             return new ServerBenchmarkReport(results, streaming.HttpTokensPerSecond, streaming.InProcessTokensPerSecond, streaming.Ratio, peak,
-                streaming.HttpCpuMsPerToken, streaming.InProcessCpuMsPerToken, streaming.Protocols);
+                streaming.HttpCpuMsPerToken, streaming.InProcessCpuMsPerToken, streaming.Protocols, checks);
         }
         finally
         {

@@ -26,6 +26,16 @@ internal static class ServerBenchmarkTable
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"CPU per generated token: {report.HttpCpuMsPerToken:0.00} ms in the server over HTTP vs {report.InProcessCpuMsPerToken:0.00} ms in process"));
         Console.WriteLine($"server peak memory: {ByteSize.Format(report.ServerPeakMemoryBytes)}");
+        if (report.RequestChecks is { } checks)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{"request checks: workload",-28} {"with req/s",11} {"without",9} {"ratio",6} {"CPU ms with",12} {"without",8} {"ratio",6}  target >= 0.98");
+            foreach (var row in checks)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{row.Workload,-28} {row.WithChecks,11:0.0} {row.WithoutChecks,9:0.0} {row.Ratio,6:0.000} {row.CpuMsWith,12:0.000} {row.CpuMsWithout,8:0.000} {row.CpuRatio,6:0.000}"));
+            }
+        }
         return 0;
     }
 }

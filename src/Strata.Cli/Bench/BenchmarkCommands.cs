@@ -14,6 +14,7 @@ internal sealed class ServerBenchmarkCommand : Command
         Options.Add(Clients);
         Options.Add(Seconds);
         Options.Add(MaxTokens);
+        Options.Add(RequestChecks);
         Options.Add(Json);
     }
 
@@ -22,6 +23,11 @@ internal sealed class ServerBenchmarkCommand : Command
     public Option<int> Seconds { get; } = new("--seconds", "-t") { Description = "Seconds per workload (1-300)", DefaultValueFactory = _ => 10 };
 
     public Option<int> MaxTokens { get; } = new("--max-tokens") { Description = "Tokens per chat request", DefaultValueFactory = _ => 64 };
+
+    public Option<bool> RequestChecks { get; } = new("--request-checks")
+    {
+        Description = "Also measure what the per-request browser checks and security headers cost: the same workloads on two in-process servers, with and without them, in alternating rounds (target ratio >= 0.98)",
+    };
 
     public Option<bool> Json { get; } = CliOptions.Json();
 }

@@ -87,7 +87,7 @@ public sealed class DocumentLoader
         ArgumentNullException.ThrowIfNull(url);
         if (urlFetcher is null)
         {
-            return DocumentLoadResult.Failure(url.OriginalString, "URLs are disabled: enable them in the loader options to fetch web pages");
+            return DocumentLoadResult.Failure(url.OriginalString, "URLs are off: pass --allow-urls to 'strata ingest' (or set Ingestion:AllowUrls) to fetch web pages");
         }
 
         return await urlFetcher.LoadAsync(url, cancellationToken);

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 
@@ -18,7 +19,9 @@ public sealed class DocxParser : IDocumentParser
         try
         {
             using var stream = new MemoryStream(content.ToArray(), writable: false);
-            using var document = WordprocessingDocument.Open(stream, isEditable: false);
+            CheckExpandedSize(stream);
+            stream.Position = 0;
+            using var document = WordprocessingDocument.Open(stream, isEditable: false, new OpenSettings { MaxCharactersInPart = ExtractionLimits.MaxCharactersInPart });
             var body = document.MainDocumentPart?.Document?.Body
                 ?? throw new DocumentFormatException("the Word document has no body");
             return Read(body, document.PackageProperties.Title, source);
@@ -26,6 +29,25 @@ public sealed class DocxParser : IDocumentParser
         catch (Exception error) when (error is not DocumentFormatException and not OutOfMemoryException)
         {
             throw new DocumentFormatException($"corrupt or unreadable Word document: {error.Message}", error);
+        }
+    }
+
+    /// <summary>Refuses an archive with too many parts or too much XML before any part is parsed.</summary>
+    private static void CheckExpandedSize(Stream stream)
+    {
+        using var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        if (archive.Entries.Count > ExtractionLimits.MaxArchiveEntries)
+        {
+            throw new DocumentFormatException($"the Word document has {archive.Entries.Count:N0} parts; the limit is {ExtractionLimits.MaxArchiveEntries:N0}");
+        }
+
+        var xml = archive.Entries
+            .Where(entry => entry.FullName.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || entry.FullName.EndsWith(".rels", StringComparison.OrdinalIgnoreCase))
+            .Sum(entry => entry.Length);
+        if (xml > ExtractionLimits.MaxArchiveXmlBytes)
+        {
+            throw new DocumentFormatException(
+                $"the Word document expands to {xml:N0} bytes of XML; the limit is {ExtractionLimits.MaxArchiveXmlBytes:N0} (a file this small holding that much is usually a decompression bomb)");
         }
     }
 

@@ -21,6 +21,11 @@ internal sealed class LoadedDocumentBuilder
             return;
         }
 
+        if (text.Length + SectionSeparator.Length + trimmed.Length > ExtractionLimits.MaxCharacters)
+        {
+            throw new DocumentFormatException($"the document expands to more than {ExtractionLimits.MaxCharacters:N0} characters of text, the limit for one document");
+        }
+
         if (text.Length > 0)
         {
             text.Append(SectionSeparator);

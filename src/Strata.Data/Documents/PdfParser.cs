@@ -25,6 +25,11 @@ public sealed class PdfParser : IDocumentParser
         try
         {
             using var document = PdfDocument.Open(content);
+            if (document.NumberOfPages > ExtractionLimits.MaxPdfPages)
+            {
+                throw new DocumentFormatException($"the PDF has {document.NumberOfPages:N0} pages; the limit is {ExtractionLimits.MaxPdfPages:N0}");
+            }
+
             title = document.Information.Title;
             foreach (var page in document.GetPages())
             {

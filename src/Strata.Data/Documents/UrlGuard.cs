@@ -69,10 +69,19 @@ public sealed class UrlGuard
         {
             if (policy.RefusalReason(url, address) is { } reason)
             {
-                return UrlCheck.Refused(addresses.Length == 1 && address.ToString() == host.Trim('[', ']') ? reason : $"{host} resolves to {reason}");
+                return UrlCheck.Refused(literal is not null ? reason : Resolved(host, address, reason));
             }
         }
 
         return UrlCheck.Allowed(addresses[0]);
+    }
+
+    /// <summary>"mixed.test resolves to 127.0.0.1, a loopback address" from the policy's "127.0.0.1 is a loopback address".</summary>
+    private static string Resolved(string host, IPAddress address, string reason)
+    {
+        var shown = address.ToString();
+        return reason.StartsWith(shown + " is ", StringComparison.Ordinal) ? $"{host} resolves to {shown}, {reason[(shown.Length + 4)..]}"
+            : reason.StartsWith(shown + " carries ", StringComparison.Ordinal) ? $"{host} resolves to {shown}, which {reason[(shown.Length + 1)..]}"
+            : $"{host} resolves to {shown}: {reason}";
     }
 }

@@ -8,6 +8,13 @@ internal static class FilterParser
     // Deep nesting is never useful and would let a hostile filter exhaust the stack.
     private const int MaxDepth = 32;
 
+    /// <summary>
+    /// The most conditions and and/or/not nodes one filter may hold. SQLite parses a chain of N conditions into an
+    /// expression N deep and refuses past 1,000 (3,000 conditions failed inside SQLite); a person's filter holds a few,
+    /// and a long list of values for one field belongs in one 'in'.
+    /// </summary>
+    public const int MaxNodes = 256;
+
     private static readonly Dictionary<string, FilterOperator> Operators = new(StringComparer.Ordinal)
     {
         ["eq"] = FilterOperator.Eq, ["ne"] = FilterOperator.Ne, ["gt"] = FilterOperator.Gt, ["gte"] = FilterOperator.Gte,
@@ -17,6 +24,17 @@ internal static class FilterParser
 
     public static MetadataFilter Parse(JsonNode? node, int depth)
     {
+        var nodes = 0;
+        return Parse(node, depth, ref nodes);
+    }
+
+    private static MetadataFilter Parse(JsonNode? node, int depth, ref int nodes)
+    {
+        if (++nodes > MaxNodes)
+        {
+            throw new StrataDataException($"Invalid filter: more than {MaxNodes} conditions; put the values of one field in a single 'in' list.") { Param = "filter" };
+        }
+
         if (depth > MaxDepth)
         {
             throw new StrataDataException($"Invalid filter: nested deeper than {MaxDepth} levels.");
@@ -35,13 +53,18 @@ internal static class FilterParser
                 throw new StrataDataException($"Invalid filter: '{key}' takes a non-empty array of filters.");
             }
 
-            var children = array.Select(child => Parse(child, depth + 1)).ToArray();
+            var children = new MetadataFilter[array.Count];
+            for (var i = 0; i < children.Length; i++)
+            {
+                children[i] = Parse(array[i], depth + 1, ref nodes);
+            }
+
             return key == "and" ? new AndFilter(children) : new OrFilter(children);
         }
 
         if (obj.Count == 1 && obj.ContainsKey("not"))
         {
-            return new NotFilter(Parse(obj["not"], depth + 1));
+            return new NotFilter(Parse(obj["not"], depth + 1, ref nodes));
         }
 
         return ParseField(obj);

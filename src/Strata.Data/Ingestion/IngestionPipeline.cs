@@ -189,6 +189,12 @@ public sealed class IngestionPipeline(
             chunking?.SetTag("strata.chunks", chunks.Count);
         }
 
+        if (chunks.Count > ExtractionLimits.MaxChunks)
+        {
+            return PreparedDocument.Failure(Save(Record(source, hash, DocumentState.Failed,
+                $"the document splits into {chunks.Count:N0} chunks; the limit for one document is {ExtractionLimits.MaxChunks:N0}", loaded.Document!.Title, 0, ["extract"])));
+        }
+
         if (chunks.Count == 0)
         {
             return PreparedDocument.Failure(Save(Record(source, hash, DocumentState.Failed, "the document has no text to index", loaded.Document!.Title, 0, ["extract"])));

@@ -44,11 +44,19 @@ public static class ModelName
     }
 
     /// <summary>Throws when <paramref name="name"/> is not a valid model name.</summary>
-    /// <exception cref="ArgumentException">The name is not valid.</exception>
+    /// <exception cref="ModelStoreException">The name is not valid (an invalid-request error naming the model).</exception>
     public static string Require(string? name)
     {
         var problem = Validate(name);
-        return problem is null ? name! : throw new ArgumentException($"Invalid model name '{name}': {problem}.", nameof(name));
+        return problem is null ? name! : throw new ModelStoreException($"Invalid model name '{Shown(name)}': {problem}.") { Param = "model" };
+    }
+
+    /// <summary>A name as an error message shows it: at most 80 characters, control characters replaced.</summary>
+    public static string Shown(string? name)
+    {
+        name ??= "";
+        var shown = new string(name.Take(80).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return name.Length > 80 ? shown + "…" : shown;
     }
 
     /// <summary>Turns a free-form name (a Hugging Face repository, a file name) into a valid model name.</summary>

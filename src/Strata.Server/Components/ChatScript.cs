@@ -38,7 +38,7 @@ internal static class ChatScript
             const started = performance.now();
             let first = null, usage = null;
             try {
-              const response = await fetch('/v1/chat/completions', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'strata' },
+              const response = await fetch('/v1/chat/completions', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Strata-Request': '1' },
                                                                       body: JSON.stringify(body), signal: controller.signal });
               if (!response.ok) {
                 const error = await response.json().catch(() => ({}));

@@ -14,7 +14,7 @@ internal static class ImagesScript
             $('generate').disabled = true;
             $('images-status').textContent = 'Generating…';
             try {
-              const response = await fetch('/v1/images/generations', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'strata' }, body: JSON.stringify(body) });
+              const response = await fetch('/v1/images/generations', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Strata-Request': '1' }, body: JSON.stringify(body) });
               const result = await response.json().catch(() => ({}));
               if (!response.ok) throw new Error(result?.error?.message || ('HTTP ' + response.status));
               gallery.textContent = '';

@@ -11,7 +11,7 @@ internal static class KnowledgeScript
     public const string Source = """
         (() => {
           const $ = id => document.getElementById(id);
-          const headers = { 'X-Requested-With': 'strata' };
+          const headers = { 'X-Strata-Request': '1' };
           const collection = () => $('collection').value;
           const path = (...parts) => '/api/collections/' + parts.map(encodeURIComponent).join('/');
           let poller = null;
@@ -81,7 +81,7 @@ internal static class KnowledgeScript
             for (const file of $('files').files) form.append('file', file, file.name);
             const request = new XMLHttpRequest();
             request.open('POST', path(name, 'documents'));
-            request.setRequestHeader('X-Requested-With', 'strata');
+            request.setRequestHeader('X-Strata-Request', '1');
             const bar = $('upload-progress');
             bar.hidden = false; bar.value = 0;
             $('upload').disabled = true;

@@ -9,7 +9,7 @@ internal static class ModelsScript
     public const string Source = """
         (() => {
           const $ = id => document.getElementById(id);
-          const headers = { 'X-Requested-With': 'strata' };
+          const headers = { 'X-Strata-Request': '1' };
           const megabytes = bytes => (bytes / 1e6).toFixed(1) + ' MB';
           async function failure(response) {
             const error = await response.json().catch(() => ({}));

@@ -28,10 +28,15 @@ public static class AskEndpoints
 
     private static async Task AskAsync(
         HttpContext context, string name, AskRequest request, OpenCollections collections, RagService rag, ModelsOptions models,
-        ModelAdmission admission, RequestLimits limits)
+        ModelAdmission admission, RequestLimits limits, TextEmbeddingCheck text)
     {
         var options = Options(request, models.DefaultChat, limits);
         var collection = collections.Get(name);
+        if (options.Mode != RetrievalMode.Bm25)
+        {
+            await text.EnsureAsync(collection, "question", context.RequestAborted);
+        }
+
         using var turn = options.ChatModel is null ? null : await admission.EnterAsync(options.ChatModel, context.RequestAborted);
         var cancellationToken = context.RequestAborted;
         if (!request.Stream)

@@ -47,8 +47,24 @@ public static class CollectionsEndpoints
         }
 
         collections.Exists(request.Name); // validates the name before a model is loaded
-        var model = request.EmbeddingModel ?? models.DefaultEmbedding;
-        var dimension = request.Dimension ?? await CollectionIngestion.DimensionOfAsync(await catalog.GetEmbeddingGeneratorAsync(model, cancellationToken), cancellationToken);
+        // Only a dimension: the collection holds vectors from elsewhere and records no model (text then needs one that fits).
+        var model = request.EmbeddingModel ?? (request.Dimension is null ? models.DefaultEmbedding : null);
+        int dimension;
+        try
+        {
+            if (model is not null)
+            {
+                CheckEmbeddingModel(catalog, model);
+            }
+
+            dimension = request.Dimension ?? await CollectionIngestion.DimensionOfAsync(await catalog.GetEmbeddingGeneratorAsync(model!, cancellationToken), cancellationToken);
+        }
+        catch (Strata.Models.Store.ModelStoreException e)
+        {
+            throw new OpenAiRequestException(e.Message, "embeddingModel", e.Kind == Core.Errors.StrataErrorKind.NotFound ? "model_not_found" : "invalid_value",
+                e.Kind == Core.Errors.StrataErrorKind.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest);
+        }
+
         var spec = new CollectionSpec(request.Name, dimension, KnowledgeRequests.Distance(request.Distance), model);
         try
         {
@@ -63,16 +79,50 @@ public static class CollectionsEndpoints
         return TypedResults.Created($"/api/collections/{spec.Name}", Describe(created));
     }
 
-    private static Results<NoContent, NotFound> Drop(OpenCollections collections, string name) =>
-        collections.Drop(name) ? TypedResults.NoContent() : TypedResults.NotFound();
+    /// <summary>
+    /// The embedding model a new collection records must be one the catalog can resolve: a model name that is not even
+    /// valid (a file path, say) is a 400, an unknown one a 404, both naming the field, before anything is created.
+    /// </summary>
+    private static void CheckEmbeddingModel(ModelCatalog catalog, string model)
+    {
+        if (catalog.TryResolveRemote(model, out _, out _) || catalog.List().Any(entry => entry.Name == model))
+        {
+            return;
+        }
+
+        if (Strata.Models.Store.ModelName.Validate(model) is { } problem)
+        {
+            throw new OpenAiRequestException($"'embeddingModel' is not a model name ('{Strata.Models.Store.ModelName.Shown(model)}': {problem}).", "embeddingModel", "invalid_value");
+        }
+
+        throw new OpenAiRequestException($"No model named '{model}' is known; GET /api/models lists them.", "embeddingModel", "model_not_found", StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Results<NoContent, NotFound>> Drop(OpenCollections collections, IngestionQueue queue, string name)
+    {
+        collections.Exists(name); // an invalid name is a 400
+        // Its documents' ingestion stops first, so nothing writes into the collection while it goes.
+        await queue.StopCollectionAsync(name);
+        return collections.Drop(name) ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
 
     private static async Task<Ok<WriteResult>> UpsertAsync(
-        string name, UpsertRecordsRequest request, OpenCollections collections, Retriever retriever, CancellationToken cancellationToken)
+        string name, UpsertRecordsRequest request, OpenCollections collections, Retriever retriever, TextEmbeddingCheck textCheck, CancellationToken cancellationToken)
     {
         var collection = collections.Get(name);
         if (request.Records is not { Count: > 0 })
         {
             throw new OpenAiRequestException("'records' must hold at least one record.", "records", "invalid_value");
+        }
+
+        foreach (var input in request.Records)
+        {
+            KnowledgeRequests.CheckVector(collection, input.Vector, "records");
+        }
+
+        if (request.Records.Any(input => input.Vector is null && input.Document is { Length: > 0 }))
+        {
+            await textCheck.EnsureAsync(collection, "records", cancellationToken);
         }
 
         var records = new List<VectorRecord>(request.Records.Count);
@@ -116,7 +166,7 @@ public static class CollectionsEndpoints
     }
 
     private static async Task<Ok<SearchResponse>> SearchAsync(
-        string name, SearchRequest request, OpenCollections collections, Retriever retriever, CancellationToken cancellationToken)
+        string name, SearchRequest request, OpenCollections collections, Retriever retriever, TextEmbeddingCheck textCheck, CancellationToken cancellationToken)
     {
         var collection = collections.Get(name);
         var mode = KnowledgeRequests.Mode(request.Mode, RetrievalMode.Dense);
@@ -140,6 +190,7 @@ public static class CollectionsEndpoints
         IReadOnlyList<SearchHit> hits;
         if (request.Vector is { } vector)
         {
+            KnowledgeRequests.CheckVector(collection, vector, "vector");
             hits = mode == RetrievalMode.Dense
                 ? collection.Search(vector, options)
                 : throw new OpenAiRequestException("A query 'vector' searches in dense mode only; send 'text' for bm25 or hybrid.", "mode", "invalid_value");
@@ -150,6 +201,11 @@ public static class CollectionsEndpoints
         }
         else
         {
+            if (mode != RetrievalMode.Bm25)
+            {
+                await textCheck.EnsureAsync(collection, "text", cancellationToken);
+            }
+
             hits = await retriever.SearchAsync(collection, request.Text, mode, options, cancellationToken);
         }
 

@@ -1,10 +1,14 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Primitives;
 using Strata.Server.Knowledge;
 using Strata.Server.OpenAi;
+using Strata.Server.Security;
 
 namespace Strata.Server.Endpoints;
 
@@ -27,19 +31,20 @@ public static class DocumentsEndpoints
             .WithSummary("Upload documents as multipart/form-data (field 'file', repeatable); each is saved and queued for ingestion")
             .WithMetadata(new UploadSizeLimit(limits.MaxUploadBytes + MultipartOverhead))
             .Produces<OpenAiError>(StatusCodes.Status413PayloadTooLarge).Produces<OpenAiError>(StatusCodes.Status429TooManyRequests)
-            // Read from the raw form rather than bound, so API clients need no antiforgery token; the UI's cookie is
-            // SameSite=Strict and its unsafe requests carry a header a cross-site form cannot set.
+            // Read from the raw form rather than bound, so API clients need no antiforgery token: an upload needs an API
+            // key, the script header (which a form on another site cannot send) or the token (CheckUploadOriginAsync).
             .DisableAntiforgery();
         group.MapGet("/", List).WithSummary("The collection's documents with their states (queued, processing, ready, failed with a reason)");
         group.MapGet("/{document}", Get).WithSummary("One document's state");
+        group.MapDelete("/{document}", DeleteAsync).WithSummary("Remove a document: its chunks, its upload and its record; stops its ingestion if it runs");
         group.MapGet("/{document}/chunks", Chunks).WithSummary("A document's stored chunks in order (what citations point at)");
         return routes;
     }
 
     private static async Task<Accepted<List<DocumentView>>> UploadAsync(
-        HttpContext context, string name, OpenCollections collections, UploadFolder uploads, IngestionQueue queue, RequestLimits limits)
+        HttpContext context, string name, OpenCollections collections, UploadFolder uploads, IngestionQueue queue, RequestLimits limits, TextEmbeddingCheck text)
     {
-        collections.Get(name);
+        var collection = collections.Get(name);
         if (!context.Request.HasFormContentType)
         {
             throw new OpenAiRequestException("Send the documents as multipart/form-data with one or more 'file' fields.", "file", "invalid_content_type");
@@ -50,9 +55,18 @@ public static class DocumentsEndpoints
         {
             form = await context.Request.ReadFormAsync(context.RequestAborted);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or (IOException and not BadHttpRequestException) && !context.RequestAborted.IsCancellationRequested)
         {
-            throw new OpenAiRequestException($"The upload could not be read: {e.Message}", "file", "invalid_upload");
+            // A body that is not the multipart it claims (no boundary, cut short, headers that never end).
+            throw new OpenAiRequestException($"The upload is not a readable multipart/form-data body: {e.Message}", "file", "invalid_upload");
+        }
+
+        await CheckUploadOriginAsync(context);
+        await text.EnsureAsync(collection, "file", context.RequestAborted);
+
+        if (form.Files.FirstOrDefault(f => f.Name != "file") is { } stray)
+        {
+            throw new OpenAiRequestException($"Files are sent in fields named 'file', not '{Strata.Models.Store.ModelName.Shown(stray.Name)}'.", "file", "invalid_value");
         }
 
         if (form.Files.Count == 0)
@@ -66,15 +80,58 @@ public static class DocumentsEndpoints
                 "file", "request_too_large", StatusCodes.Status413PayloadTooLarge);
         }
 
-        var documents = new List<DocumentView>();
-        foreach (var file in form.Files)
+        // Staged first and moved into place only once the queue has taken them all: a refused upload replaces nothing.
+        var staged = new List<StagedUpload>(form.Files.Count);
+        try
         {
-            await using var content = file.OpenReadStream();
-            var saved = await uploads.SaveAsync(name, UploadFolder.SafeName(file.FileName), content, context.RequestAborted);
-            documents.Add(DocumentNames.View(queue.Enqueue(name, saved)));
+            foreach (var file in form.Files)
+            {
+                await using var content = file.OpenReadStream();
+                staged.Add(new StagedUpload(await uploads.StageAsync(name, content, context.RequestAborted), uploads.PathOf(name, UploadFolder.SafeName(file.FileName))));
+            }
+        }
+        catch
+        {
+            staged.ForEach(upload => UploadFolder.Discard(upload.Staged));
+            throw;
         }
 
+        var documents = queue.Enqueue(name, staged).Select(DocumentNames.View).ToList();
         return TypedResults.Accepted($"/api/collections/{name}/documents", documents);
+    }
+
+    /// <summary>
+    /// A multipart body is the one kind of upload that an HTML form on any site can send without asking the server
+    /// first. So an upload must show that it is not such a form: it carries an accepted API key, or the
+    /// <see cref="BrowserRequestGuard.ScriptHeader"/> header (a page can only add it through a CORS preflight, which the
+    /// server answers for its own pages and <c>Server:Cors:Origins</c> only), or the antiforgery token of a form this
+    /// server rendered. Checked after the form is read, so the token may come in the form.
+    /// </summary>
+    /// <exception cref="OpenAiRequestException">None of the three (403).</exception>
+    private static async Task CheckUploadOriginAsync(HttpContext context)
+    {
+        if (ApiKeyIdentity.Of(context) is { ByKey: true } || !StringValues.IsNullOrEmpty(context.Request.Headers[BrowserRequestGuard.ScriptHeader]))
+        {
+            return;
+        }
+
+        var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            throw new OpenAiRequestException(
+                $"An upload needs the header '{BrowserRequestGuard.ScriptHeader}: 1' (or an API key, or the antiforgery token of a form this server rendered): " +
+                "a plain HTML form on another site must not be able to add documents.",
+                BrowserRequestGuard.ScriptHeader, "missing_request_header", StatusCodes.Status403Forbidden);
+        }
+    }
+
+    private static async Task<NoContent> DeleteAsync(KnowledgeDocuments documents, IngestionQueue queue, string name, string document)
+    {
+        var source = documents.Find(name, document).Source;
+        await queue.StopDocumentAsync(name, source);
+        documents.Remove(name, source);
+        queue.Forget(name, source);
+        return TypedResults.NoContent();
     }
 
     private static Ok<List<DocumentView>> List(KnowledgeDocuments documents, string name) =>

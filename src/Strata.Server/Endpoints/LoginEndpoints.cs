@@ -38,7 +38,7 @@ public static class LoginEndpoints
 
     private static IResult SignIn([FromForm] string? key, [FromForm] string? returnUrl, ApiKeySet keys, UiSessions sessions, HttpContext context)
     {
-        var target = IsLocal(returnUrl) ? returnUrl! : "/";
+        var target = IsLocal(returnUrl) ? ForLocation(returnUrl!) : "/";
         if (keys.IsEmpty)
         {
             return Results.Redirect(target);
@@ -59,7 +59,44 @@ public static class LoginEndpoints
         return Results.Redirect("/login");
     }
 
-    /// <summary>Only paths on this server: "//host" and "/\host" are other hosts to a browser.</summary>
+    /// <summary>
+    /// <paramref name="url"/> as a Location header may carry it: ASCII only (Kestrel refuses anything else, which would
+    /// be a 500), so other characters and spaces are percent-encoded as UTF-8, as browsers do with a typed URL.
+    /// </summary>
+    internal static string ForLocation(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (url.All(c => c is > ' ' and < '\u007f'))
+        {
+            return url;
+        }
+
+        var builder = new System.Text.StringBuilder(url.Length + 16);
+        Span<byte> bytes = stackalloc byte[4];
+        foreach (var rune in url.EnumerateRunes())
+        {
+            if (rune.Value is > ' ' and < 0x7f)
+            {
+                builder.Append((char)rune.Value);
+                continue;
+            }
+
+            var length = rune.EncodeToUtf8(bytes);
+            foreach (var b in bytes[..length])
+            {
+                builder.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Only paths on this server. "//host" and "/\host" are other hosts to a browser, and browsers drop tabs and line
+    /// breaks from a URL before reading it, so "/&lt;TAB&gt;/host" is "//host" too: no control character and no backslash
+    /// anywhere, one leading slash and not two. (CR/LF would also make the Location header itself invalid.)
+    /// </summary>
     internal static bool IsLocal(string? url) =>
-        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || url[1] != '/')
+        && !url.Contains('\\', StringComparison.Ordinal) && !url.Any(char.IsControl);
 }

@@ -62,6 +62,16 @@ public static class ModelsApiEndpoints
 
     private static Results<NoContent, NotFound<OpenAiError>> Delete(ModelStore store, ImageGenerators images, string name)
     {
+        if (ModelName.Validate(name) is { } problem)
+        {
+            throw new OpenAiRequestException($"Invalid model name '{ModelName.Shown(name)}': {problem}.", "name", "invalid_value");
+        }
+
+        if (Strata.Models.Embeddings.BuiltInEmbeddingModels.IsBuiltIn(name))
+        {
+            throw new OpenAiRequestException($"'{name}' is built in: it cannot be deleted (it comes back with the next use).", "name", "builtin_model", StatusCodes.Status409Conflict);
+        }
+
         if (!store.Remove(name))
         {
             return TypedResults.NotFound(new OpenAiError(new OpenAiErrorBody($"The model '{name}' does not exist.", "invalid_request_error", "name", "model_not_found")));

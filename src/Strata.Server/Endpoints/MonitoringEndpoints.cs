@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,6 +9,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Strata.Monitoring.Runs;
 using Strata.Monitoring.Telemetry;
+using Strata.Server.Security;
 
 namespace Strata.Server.Endpoints;
 
@@ -32,20 +31,18 @@ public static class MonitoringEndpoints
     public static WebApplication MapMonitoringEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        // Runs after the API key check: only an accepted key is hashed into baggage, and never the key itself.
+        // Runs after the API key check: only an accepted key's id goes into baggage, never the key itself.
         app.Use((context, next) =>
         {
-            var header = context.Request.Headers.Authorization.ToString();
-            const string scheme = "Bearer ";
-            if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            if (ApiKeyIdentity.Of(context) is { ByKey: true } identity)
             {
-                var digest = SHA256.HashData(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim()));
-                Baggage.SetBaggage(TelemetryTags.ApiKey, "sha256:" + Convert.ToHexStringLower(digest)[..12]);
+                Baggage.SetBaggage(TelemetryTags.ApiKey, identity.Id);
             }
 
             return next(context);
         });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        // GET (and HEAD, answered as GET) only: the exporter's own mapping takes every method.
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         var runs = app.MapGroup("/api/runs");
         runs.MapGet("/", (RunStore store, string? project) => TypedResults.Ok(store.List(project).Select(RunSummaryView.From)));
         runs.MapGet("/{id}", Results<Ok<RunDetails>, NotFound> (RunStore store, string id) =>

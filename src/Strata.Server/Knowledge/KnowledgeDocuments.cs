@@ -24,6 +24,26 @@ public sealed class KnowledgeDocuments(OpenCollections collections, StrataPaths 
         List(collection).FirstOrDefault(d => DocumentNames.Of(d.Source) == document)
             ?? throw new OpenAiRequestException($"Collection '{collection}' has no document '{document}'.", "document", "document_not_found", StatusCodes.Status404NotFound);
 
+    /// <summary>
+    /// Deletes <paramref name="source"/>'s chunks and its ledger record, and its file when it is an upload (a document
+    /// that <c>strata ingest</c> read from elsewhere keeps its file: it is the user's).
+    /// </summary>
+    public void Remove(string collection, string source)
+    {
+        var store = collections.Get(collection);
+        store.Delete(MetadataFilter.Parse(new JsonObject { ["field"] = "source", ["eq"] = source }));
+        using (var ledger = new IngestionLedger(IngestionPaths.Ledger(paths, collection)))
+        {
+            ledger.Remove(source);
+        }
+
+        var uploads = Path.GetFullPath(IngestionPaths.Uploads(paths, collection)) + Path.DirectorySeparatorChar;
+        if (Path.GetFullPath(source).StartsWith(uploads, StringComparison.Ordinal))
+        {
+            File.Delete(source);
+        }
+    }
+
     /// <summary>The stored chunks of <paramref name="document"/>, in document order.</summary>
     public IReadOnlyList<ChunkView> Chunks(string collection, string document)
     {

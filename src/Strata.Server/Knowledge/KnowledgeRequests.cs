@@ -69,6 +69,20 @@ internal static class KnowledgeRequests
         _ => throw new OpenAiRequestException($"'distance' is '{distance}'; expected cosine, dot or l2.", "distance", "invalid_value"),
     };
 
+    /// <summary>
+    /// A vector a cosine collection can hold or search with: one of length zero has no direction, so its cosine with
+    /// anything is undefined (0/0). Other lengths and dimensions are the collection's own checks.
+    /// </summary>
+    /// <exception cref="OpenAiRequestException">An all-zero vector in a cosine collection (400 naming <paramref name="param"/>).</exception>
+    public static void CheckVector(IVectorCollection collection, float[]? vector, string param)
+    {
+        if (vector is { Length: > 0 } && collection.Spec.Distance == DistanceMetric.Cosine && !vector.Any(v => v != 0f))
+        {
+            throw new OpenAiRequestException(
+                $"A vector of zeros has no direction, so collection '{collection.Spec.Name}' (cosine distance) cannot store or search with it.", param, "zero_vector");
+        }
+    }
+
     public static RecordView View(VectorRecord record, bool includeVector) =>
         new(record.Id, record.Document, record.Metadata, includeVector ? record.Vector : null);
 }

@@ -41,7 +41,7 @@ public sealed class OpenCollections(IVectorDatabase database, StrataPaths paths)
         {
             return database.Exists(name);
         }
-        catch (Data.StrataDataException e)
+        catch (Data.StrataDataException e) when (e.Kind == Core.Errors.StrataErrorKind.Invalid)
         {
             throw new OpenAiRequestException(e.Message, "name", "invalid_collection_name");
         }

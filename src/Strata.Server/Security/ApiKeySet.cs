@@ -53,18 +53,27 @@ public sealed class ApiKeySet
     }
 
     /// <summary>Whether <paramref name="presentedKey"/> is one of the keys, compared in constant time.</summary>
-    public bool Accepts(string presentedKey)
+    public bool Accepts(string presentedKey) => Resolve(presentedKey) is not null;
+
+    /// <summary>
+    /// The id of the configured key that <paramref name="presentedKey"/> is, or null: the first 12 hex digits of the key's
+    /// SHA-256, the same however the key was sent, so rate limits and usage are per key and never name the key itself.
+    /// </summary>
+    public string? Resolve(string presentedKey)
     {
         ArgumentNullException.ThrowIfNull(presentedKey);
         var presented = Hash(presentedKey);
-        var match = false;
+        byte[]? matched = null;
         foreach (var hash in hashes)
         {
             // No early exit: the time taken does not depend on which key (if any) matched.
-            match |= CryptographicOperations.FixedTimeEquals(hash, presented);
+            if (CryptographicOperations.FixedTimeEquals(hash, presented))
+            {
+                matched = hash;
+            }
         }
 
-        return match;
+        return matched is null ? null : "sha256:" + Convert.ToHexStringLower(matched)[..12];
     }
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));

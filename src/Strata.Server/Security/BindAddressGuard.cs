@@ -13,6 +13,15 @@ public static class BindAddressGuard
         return urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(IsLoopback);
     }
 
+    /// <summary>The plain http:// URLs of <paramref name="urls"/> that reach beyond loopback: keys sent there travel in clear text.</summary>
+    public static IReadOnlyList<string> PlainHttpBeyondLoopback(string urls)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        return urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(url => url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !IsLoopback(url))
+            .ToList();
+    }
+
     /// <summary>Throws when <paramref name="urls"/> reach beyond loopback and <paramref name="keys"/> is empty.</summary>
     /// <exception cref="ServerConfigurationException">The bind is unsafe or a URL is invalid.</exception>
     public static void EnsureSafe(string urls, ApiKeySet keys)

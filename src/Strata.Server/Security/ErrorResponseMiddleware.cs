@@ -54,13 +54,15 @@ public sealed class ErrorResponseMiddleware(RequestDelegate next, ILogger<ErrorR
         OpenAiRequestException request => (request.StatusCode, "invalid_request_error", request.Code, request.Param, request.Message),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             (413, "invalid_request_error", "request_too_large", null, "The request body is larger than this server accepts."),
+        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
+            (415, "invalid_request_error", "unsupported_media_type", null, "Send the request body as JSON with 'Content-Type: application/json'."),
         BadHttpRequestException { InnerException: System.Text.Json.JsonException json } =>
             (400, "invalid_request_error", "invalid_json", null, $"The request body does not fit this endpoint: {json.Message}"),
         BadHttpRequestException bad => (bad.StatusCode, "invalid_request_error", null, null, bad.StatusCode == 400 && bad.Message.Contains("anti-forgery", StringComparison.OrdinalIgnoreCase)
             ? "The form's antiforgery token is missing or invalid; reload the page and try again." : "The request could not be read."),
         // The request was fine, but no answer the model gave validated against its schema.
         Strata.Models.StructuredOutput.StructuredOutputException invalid => (422, "invalid_request_error", "output_validation_failed", invalid.Param, invalid.Message),
-        StrataDataException data => (400, "invalid_request_error", "invalid_data", null, data.Message),
+        StrataDataException { Kind: StrataErrorKind.Invalid } data => (400, "invalid_request_error", "invalid_data", data.Param, data.Message),
         ContextWindowExceededException context => (400, "invalid_request_error", "context_length_exceeded", "messages", context.Message),
         ModelCatalogException or ModelNotFoundException => (404, "invalid_request_error", "model_not_found", "model", e.Message),
         NotSupportedException => (400, "invalid_request_error", "unsupported", null, e.Message),

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,8 +10,9 @@ using Strata.Server.Protocols;
 namespace Strata.Server.Security;
 
 /// <summary>
-/// Per-client request rate limits (ASP.NET Core rate limiting): a token bucket per API key (by its hash, never the key
-/// itself), or per remote address when no key is sent. Over the limit is 429 with <c>Retry-After</c>, in OpenAI's shape.
+/// Per-client request rate limits (ASP.NET Core rate limiting): a token bucket per configured API key (by its
+/// <see cref="ApiKeyIdentity"/>, the same whichever header or spelling carried it), or per remote address for requests
+/// without a key (keyless servers, the web UI's session). Over the limit is 429 with <c>Retry-After</c>, in OpenAI's shape.
 /// </summary>
 public static class ServerRateLimits
 {
@@ -46,11 +45,7 @@ public static class ServerRateLimits
         });
     }
 
-    private static string ClientKey(HttpContext context)
-    {
-        var authorization = context.Request.Headers.Authorization.ToString();
-        return authorization.Length > 0
-            ? "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(authorization)))[..16]
-            : "ip:" + context.Connection.RemoteIpAddress;
-    }
+    // Runs after ApiKeyMiddleware: one bucket per configured key however it was sent, else one per client address.
+    private static string ClientKey(HttpContext context) =>
+        ApiKeyIdentity.Of(context) is { ByKey: true } identity ? "key:" + identity.Id : "ip:" + context.Connection.RemoteIpAddress;
 }

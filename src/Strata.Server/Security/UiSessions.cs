@@ -15,9 +15,6 @@ public sealed class UiSessions
     /// <summary>The cookie's name.</summary>
     public const string CookieName = "strata_session";
 
-    /// <summary>The header the UI's scripts send on state-changing requests; a cross-site form cannot set it.</summary>
-    public const string ScriptHeader = "X-Requested-With";
-
     /// <summary>How long a session lasts.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
 
@@ -52,6 +49,13 @@ public sealed class UiSessions
         ArgumentNullException.ThrowIfNull(request);
         return request.Cookies.TryGetValue(CookieName, out var token) && token is { Length: > 0 }
             && sessions.TryGetValue(Digest(token), out var expires) && expires > DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>Whether <paramref name="request"/> carries a session cookie at all, live or not.</summary>
+    public static bool HasCookie(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Cookies.ContainsKey(CookieName);
     }
 
     /// <summary>Ends the request's session and clears its cookie.</summary>

@@ -10,7 +10,7 @@ public sealed class BenchServerTests
     {
         using var benchmark = new BenchmarkProcess();
 
-        var result = await benchmark.RunAsync("server", "--clients", "2", "--seconds", "1", "--max-tokens", "8", "--json");
+        var result = await benchmark.RunAsync("server", "--clients", "2", "--seconds", "1", "--max-tokens", "8", "--request-checks", "--json");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var report = JsonDocument.Parse(result.Stdout);
@@ -30,5 +30,13 @@ public sealed class BenchServerTests
         var protocols = report.RootElement.GetProperty("protocols").EnumerateArray().ToList();
         Assert.Equal(["chat completions", "responses", "anthropic messages", "ollama chat"], protocols.Select(p => p.GetProperty("protocol").GetString()));
         Assert.All(protocols, p => Assert.True(p.GetProperty("httpTokensPerSecond").GetDouble() > 0, p.GetProperty("protocol").GetString()));
+        var checks = report.RootElement.GetProperty("requestChecks").EnumerateArray().ToList();
+        Assert.Equal(["GET /v1/models", "embeddings (8 inputs)", "chat (streaming)"], checks.Select(c => c.GetProperty("workload").GetString()));
+        Assert.All(checks, c =>
+        {
+            Assert.True(c.GetProperty("withChecks").GetDouble() > 0);
+            Assert.True(c.GetProperty("withoutChecks").GetDouble() > 0);
+            Assert.True(c.GetProperty("ratio").GetDouble() > 0);
+        });
     }
 }

@@ -99,6 +99,6 @@ public sealed class LoaderFailureTests : IDisposable
     {
         var result = await new DocumentLoader().LoadUrlAsync(new Uri("https://example.com/"));
         Assert.False(result.IsSuccess);
-        Assert.Contains("URLs are disabled", result.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("URLs are off: pass --allow-urls", result.FailureReason, StringComparison.Ordinal);
     }
 }

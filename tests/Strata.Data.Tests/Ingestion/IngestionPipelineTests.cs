@@ -164,7 +164,7 @@ public sealed class IngestionPipelineTests : IAsyncLifetime
             var report = await pipeline.IngestAsync(["https://example.com/manual.html"]);
 
             var failure = Assert.Single(report.Failed);
-            Assert.Contains("URLs are disabled", failure.Reason, StringComparison.Ordinal);
+            Assert.Contains("--allow-urls", failure.Reason, StringComparison.Ordinal);
             Assert.Equal(0, collection.Count());
         }
     }

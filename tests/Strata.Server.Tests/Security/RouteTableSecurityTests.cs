@@ -10,7 +10,8 @@ public sealed class RouteTableSecurityTests
     [Fact]
     public async Task Every_route_not_labelled_public_answers_401_without_a_key()
     {
-        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Server:ApiKeys:0"] = "k-123" });
+        // Every route twice from one address: more failures than the per-address limit allows, which another test checks.
+        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Server:ApiKeys:0"] = "k-123", ["Server:RateLimit:FailedAuthPerMinute"] = "0" });
         var routes = server.Endpoints.OfType<RouteEndpoint>().ToList();
         var protectedRoutes = routes.Where(r => r.Metadata.GetMetadata<PublicRouteAttribute>() is null).ToList();
         Assert.Contains(routes, r => r.Metadata.GetMetadata<PublicRouteAttribute>() is not null);
@@ -45,7 +46,10 @@ public sealed class RouteTableSecurityTests
         await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Server:ApiKeys:0"] = "k-123" });
 
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
-        var openApi = await server.Client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync(new Uri("/login", UriKind.Relative))).StatusCode);
+        // With keys the API description is behind the key too (ServerHardeningTests); without keys it is public.
+        await using var keyless = await RunningServer.StartAsync();
+        var openApi = await keyless.Client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
         Assert.Contains("/v1/chat/completions", openApi, StringComparison.Ordinal);
     }
 

@@ -59,7 +59,7 @@ public sealed partial class WebLoginTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SendAsync(bare)).StatusCode);
         using var scripted = new HttpRequestMessage(HttpMethod.Post, "/api/collections") { Content = new StringContent("""{"name":"c","dimension":2}""", System.Text.Encoding.UTF8, "application/json") };
         scripted.Headers.Add("Cookie", sessionCookie);
-        scripted.Headers.Add("X-Requested-With", "strata");
+        scripted.Headers.Add("X-Strata-Request", "1");
         Assert.Equal(HttpStatusCode.Created, (await browser.SendAsync(scripted)).StatusCode);
 
         using var forged = new HttpRequestMessage(HttpMethod.Get, "/api/collections");
@@ -83,7 +83,34 @@ public sealed partial class WebLoginTests
     [InlineData("//evil.example/")]
     [InlineData("https://evil.example/")]
     [InlineData("/\\evil.example")]
+    [InlineData("/\t/evil.example")]
+    [InlineData("/\r\n/evil.example")]
+    [InlineData("/\n/evil.example")]
+    [InlineData("/\r/evil.example")]
+    [InlineData("/\r\nSet-Cookie: x=1")]
+    [InlineData("/a\\..\\\\evil.example")]
+    [InlineData("/\u001b/evil.example")]
+    [InlineData("\t//evil.example")]
     public async Task Login_redirects_only_to_this_server(string returnUrl)
+    {
+        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Server:ApiKeys:0"] = Key });
+        using var browser = Browser(server);
+        var (token, cookie) = await LoginFormAsync(browser);
+
+        var failed = await PostLoginAsync(browser, token, cookie, "wrong", returnUrl);
+        var response = await PostLoginAsync(browser, token, cookie, Key, returnUrl);
+
+        Assert.Equal(HttpStatusCode.Redirect, failed.StatusCode);
+        Assert.Equal("/login?failed=1&returnUrl=%2F", failed.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
+    }
+
+    [Theory]
+    [InlineData("/café?q=naïve", "/caf%C3%A9?q=na%C3%AFve")]
+    [InlineData("/a b", "/a%20b")]
+    [InlineData("/\u2028x", "/%E2%80%A8x")]
+    public async Task A_return_url_with_other_characters_is_sent_percent_encoded(string returnUrl, string location)
     {
         await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Server:ApiKeys:0"] = Key });
         using var browser = Browser(server);
@@ -91,8 +118,37 @@ public sealed partial class WebLoginTests
 
         var response = await PostLoginAsync(browser, token, cookie, Key, returnUrl);
 
-        Assert.Equal("/", response.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(location, response.Headers.Location!.OriginalString);
     }
+
+    [Theory]
+    [InlineData("%2F%09%2Fevil.example")]
+    [InlineData("%2F%0D%0A%2Fevil.example")]
+    [InlineData("%2F%5Cevil.example")]
+    public async Task The_login_form_never_carries_a_foreign_return_url(string escaped)
+    {
+        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Server:ApiKeys:0"] = Key });
+        using var browser = Browser(server);
+
+        var form = await browser.GetAsync(new Uri("/login?returnUrl=" + escaped, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, form.StatusCode);
+        Assert.Contains("name=\"returnUrl\" value=\"/\"", await form.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/knowledge", true)]
+    [InlineData("/", true)]
+    [InlineData("/runs?id=1#metrics", true)]
+    [InlineData("//evil.example", false)]
+    [InlineData("/\\evil.example", false)]
+    [InlineData("/\t/evil.example", false)]
+    [InlineData("/\u2028x", true)]
+    [InlineData("https://evil.example", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void Local_url_decisions(string? url, bool local) => Assert.Equal(local, Strata.Server.Endpoints.LoginEndpoints.IsLocal(url));
 
     private static HttpClient Browser(RunningServer server) =>
         new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = server.Client.BaseAddress };
