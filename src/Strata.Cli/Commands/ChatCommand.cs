@@ -23,7 +23,7 @@ internal static class ChatCommand
             var reference = ChatModelChoice.Resolve(parse.GetValue(model), context);
             var chatModel = await context.Catalog.GetChatClientAsync(reference, cancellationToken: cancellationToken);
             var client = new ChatClientBuilder(chatModel)
-                .UseChatReducer(CreateReducer(chatModel, context.Models.Llama))
+                .UseChatReducer(await CreateReducerAsync(chatModel, context.Models.Llama, cancellationToken))
                 .Build();
             var systemPrompt = parse.GetValue(system);
             var sessionName = parse.GetValue(session);
@@ -90,11 +90,13 @@ internal static class ChatCommand
     /// Long conversations are trimmed to three quarters of the model's context on each request (the rest is left for
     /// the answer); the stored history stays whole. A local model counts with its own tokenizer, a remote one by length.
     /// </summary>
-    private static ContextBudgetReducer CreateReducer(IChatClient model, LlamaOptions llama)
+    private static async Task<ContextBudgetReducer> CreateReducerAsync(IChatClient model, LlamaOptions llama, CancellationToken cancellationToken)
     {
-        if (model.GetService<LlamaModelHost>() is { } host)
+        // In process or in a runner, a local model counts with its own tokenizer and knows its real context size.
+        if (model.GetService<IChatTokenCounter>() is { } counter)
         {
-            return new ContextBudgetReducer(host.Options.ContextSize * 3 / 4, host.CountTokensAsync);
+            var contextSize = await counter.GetContextSizeAsync(cancellationToken);
+            return new ContextBudgetReducer(contextSize * 3 / 4, (text, token) => counter.CountTokensAsync(text, token));
         }
 
         return new ContextBudgetReducer(llama.ContextSize * 3 / 4);

@@ -11,7 +11,7 @@ namespace Strata.Models.Llama;
 /// An <see cref="IChatClient"/> that runs a local GGUF model through LLamaSharp (llama.cpp). Concurrent requests
 /// are decoded side by side in one batch; each keeps its own sampler. See the folder's README for the design.
 /// </summary>
-public sealed class LlamaChatClient : IChatClient
+public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
 {
     private readonly LlamaModelHost _host;
     private readonly bool _ownsHost;
@@ -148,6 +148,12 @@ public sealed class LlamaChatClient : IChatClient
             ModelId = _metadata.DefaultModelId,
         };
     }
+
+    /// <inheritdoc />
+    public Task<int> GetContextSizeAsync(CancellationToken cancellationToken = default) => Task.FromResult(_host.ContextSize);
+
+    /// <inheritdoc />
+    public Task<int> CountTokensAsync(string text, CancellationToken cancellationToken = default) => _host.CountTokensAsync(text, cancellationToken);
 
     /// <summary>
     /// Counts the tokens of the prompt <paramref name="messages"/> render to, tools included, as a request would send

@@ -17,6 +17,12 @@ public partial interface IModelRunner
     /// <summary>Streams one chat request's updates, each a <c>ChatResponseUpdate</c> as JSON; cancelling drops its sequence.</summary>
     IAsyncEnumerable<string> ChatAsync(string request, CancellationToken cancellationToken);
 
+    /// <summary>The tokens of <paramref name="text"/> with the chat model's tokenizer.</summary>
+    Task<int> CountTokensAsync(string text, CancellationToken cancellationToken);
+
+    /// <summary>The prompt tokens of one chat request (JSON as for <see cref="ChatAsync"/>), template and tools included.</summary>
+    Task<int> CountPromptTokensAsync(string request, CancellationToken cancellationToken);
+
     /// <summary>Embeds <paramref name="values"/>; returns the <c>GeneratedEmbeddings</c> as JSON.</summary>
     Task<string> EmbedAsync(string[] values, int? dimensions, CancellationToken cancellationToken);
 }
@@ -65,6 +71,9 @@ public sealed class RunnerModelInfo
 {
     /// <summary>The runner's process id.</summary>
     public int ProcessId { get; set; }
+
+    /// <summary>Tokens per request the chat model really has (configured, capped at its trained context).</summary>
+    public int? ContextSize { get; set; }
 
     /// <summary>The embedding width, for embedding models.</summary>
     public int? Dimensions { get; set; }

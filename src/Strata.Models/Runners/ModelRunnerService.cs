@@ -38,6 +38,7 @@ internal sealed class ModelRunnerService : IModelRunner, IDisposable
             // tokens also runs the tokenizer once, which some broken vocabularies abort on.
             await client.Host.CountTokensAsync("Hello, world", cancellationToken);
             info.ProviderName = "llama.cpp";
+            info.ContextSize = client.Host.ContextSize;
             return info;
         }
 
@@ -62,6 +63,17 @@ internal sealed class ModelRunnerService : IModelRunner, IDisposable
     }
 
     public IAsyncEnumerable<string> ChatAsync(string request, CancellationToken cancellationToken) => StreamChatAsync(request, cancellationToken);
+
+    public Task<int> CountTokensAsync(string text, CancellationToken cancellationToken) => ChatModel().CountTokensAsync(text, cancellationToken);
+
+    public Task<int> CountPromptTokensAsync(string request, CancellationToken cancellationToken)
+    {
+        var (messages, options) = RunnerJson.Read<RunnerChatRequest>(request).ToChat();
+        return ChatModel().CountPromptTokensAsync(messages, options, cancellationToken);
+    }
+
+    private LlamaChatClient ChatModel() =>
+        chat as LlamaChatClient ?? throw new InvalidOperationException("the runner has no chat model loaded");
 
     public async Task<string> EmbedAsync(string[] values, int? dimensions, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace Strata.Models.Runners;
 /// stopping reading, cancels its sequence in the runner. If the runner dies mid-request, the request fails with a
 /// <see cref="ModelRunnerException"/> naming the model and the runner's last native message; the next one starts a new runner.
 /// </summary>
-public sealed class RunnerChatClient : IChatClient
+public sealed class RunnerChatClient : IChatClient, Llama.IChatTokenCounter
 {
     private readonly SupervisedRunner runner;
     private readonly ChatClientMetadata metadata;
@@ -71,6 +71,39 @@ public sealed class RunnerChatClient : IChatClient
             {
                 // The request is over either way.
             }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<int> GetContextSizeAsync(CancellationToken cancellationToken = default)
+    {
+        // The runner reports the size when it loads; acquiring one starts it if none runs.
+        using var lease = await runner.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        return runner.Info?.ContextSize ?? throw new ModelRunnerException($"The runner of '{runner.Model}' did not report its context size.");
+    }
+
+    /// <inheritdoc />
+    public Task<int> CountTokensAsync(string text, CancellationToken cancellationToken = default) =>
+        CallAsync(model => model.CountTokensAsync(text, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> CountPromptTokensAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var request = RunnerJson.Write(RunnerChatRequest.From(messages, options));
+        return CallAsync(model => model.CountPromptTokensAsync(request, cancellationToken), cancellationToken);
+    }
+
+    private async Task<T> CallAsync<T>(Func<IModelRunner, Task<T>> call, CancellationToken cancellationToken)
+    {
+        using var lease = await runner.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await call(lease.Runner).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw await lease.TranslateAsync(e).ConfigureAwait(false);
         }
     }
 

@@ -8,7 +8,7 @@ internal static class PromptTokens
 {
     /// <summary>The count, or null for a model Strata does not run itself (a remote provider's).</summary>
     public static async Task<int?> TryCountAsync(IChatClient client, IEnumerable<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken) =>
-        client.GetService<LlamaChatClient>() is { } local
+        client.GetService<IChatTokenCounter>() is { } local
             ? await local.CountPromptTokensAsync(messages, options, cancellationToken)
             : null;
 }
