@@ -85,13 +85,6 @@ public sealed class ModelStore
     /// <summary>The manifest of <paramref name="name"/>, or null when no such model is stored.</summary>
     public ModelManifest? Find(string name)
     {
-        // A name that could never be stored (uppercase, "..", too long) is simply not there: callers answer
-        // "not found" instead of failing on the name (a client's typo must not become a 500).
-        if (ModelName.Validate(name) is not null)
-        {
-            return null;
-        }
-
         var path = ManifestPath(name);
         return File.Exists(path) ? ReadManifest(path) : null;
     }

@@ -47,17 +47,6 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal(manifest.Size, listed.Size);
     }
 
-    [Theory]
-    [InlineData("TINY")]
-    [InlineData("../../x")]
-    [InlineData("a b")]
-    public void A_name_that_could_never_be_stored_is_not_found_rather_than_an_error(string name)
-    {
-        Assert.Null(store.Find(name));
-        var error = Assert.Throws<ModelNotFoundException>(() => store.Get(name));
-        Assert.Equal(Strata.Core.Errors.StrataErrorKind.NotFound, error.Kind);
-    }
-
     [Fact]
     public async Task A_truncated_gguf_fails_clearly_and_leaves_the_store_unchanged()
     {
