@@ -23,6 +23,9 @@ public sealed class RunnerChatClient : IChatClient, Llama.IChatTokenCounter
     /// <summary>The runner's process id while one runs (null otherwise).</summary>
     public int? RunnerProcessId => runner.Current is { Exited.IsCompleted: false } process ? process.ProcessId : null;
 
+    /// <summary>The context size of the model while its runner runs (null when none runs).</summary>
+    public int? LoadedContextSize => RunnerProcessId is not null ? runner.Info?.ContextSize : null;
+
     /// <summary>Kills the running runner at once, as a native crash would (for tests of what a crash does).</summary>
     public void KillRunner() => runner.Current?.Kill();
 

@@ -22,6 +22,12 @@ public sealed class RunnerEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     {
         ArgumentNullException.ThrowIfNull(values);
         var texts = values.ToArray();
+        if (metadata.DefaultModelDimensions is { } width)
+        {
+            // Checked here as in process: the runner's own refusal would cross the channel as a remote error (a 500).
+            Embeddings.RequestedDimensions.Check(options, width, runner.Model);
+        }
+
         using var lease = await runner.AcquireAsync(cancellationToken).ConfigureAwait(false);
         string result;
         try

@@ -132,7 +132,15 @@ public static class AnthropicMessagesEndpoints
     }
 
     private static string? MatchedStop(AdditionalPropertiesDictionary? properties) =>
-        properties?.TryGetValue(LlamaChatOptionKeys.MatchedStopSequence, out var stop) == true ? stop as string : null;
+        properties?.TryGetValue(LlamaChatOptionKeys.MatchedStopSequence, out var stop) == true
+            ? stop switch
+            {
+                string text => text,
+                // Through a model runner the update crossed as JSON, so the value arrives as a JSON string.
+                System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } json => json.GetString(),
+                _ => null,
+            }
+            : null;
 
     private static string StopReason(ChatFinishReason? finish, IEnumerable<AIContent> contents, string? stopSequence) =>
         finish == ChatFinishReason.Length ? "max_tokens"

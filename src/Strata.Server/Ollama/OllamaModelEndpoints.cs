@@ -120,7 +120,7 @@ public static class OllamaModelEndpoints
                 ["digest"] = manifests.GetValueOrDefault(loaded.Reference)?.Files.FirstOrDefault()?.Digest.Replace("sha256:", "", StringComparison.Ordinal) ?? "",
                 ["expires_at"] = expires,
                 ["size_vram"] = 0,
-                ["context_length"] = loaded.Host.ContextSize,
+                ["context_length"] = loaded.ContextSize,
             }).ToList(),
         }, OllamaJson.Options);
     }
