@@ -35,20 +35,24 @@ public sealed class IngestionQueueTests
     [Fact]
     public async Task Dropping_a_collection_stops_its_running_ingestion()
     {
-        await using var server = await RunningServer.StartAsync();
+        // One worker: while the dropped collection's document still held it, nothing else would be ingested.
+        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Server:IngestionWorkers"] = "1" });
         await CreateAsync(server, "dropped");
-        await UploadAsync(server, "dropped", ("large.txt", Large()));
+        await UploadAsync(server, "dropped", ("large.txt", Large(6_000_000)));
         await WaitForAsync(server, "dropped", "large.txt", "processing");
 
-        var started = DateTime.UtcNow;
         Assert.Equal(HttpStatusCode.NoContent, (await server.Client.DeleteAsync(new Uri("/api/collections/dropped", UriKind.Relative))).StatusCode);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
         await CreateAsync(server, "dropped");
-        await Task.Delay(1000);
+        await UploadAsync(server, "dropped", ("small.md", Encoding.UTF8.GetBytes(Small)));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
 
+        // Minutes of embedding were left of the large document; the small one needs seconds.
+        Assert.Equal("ready", await WaitForAsync(server, "dropped", "small.md", "ready", "failed"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the small document waited {clock.Elapsed.TotalSeconds:0} s");
         var stats = await ApiAssert.OkAsync(await server.Client.GetAsync(new Uri("/api/collections/dropped", UriKind.Relative)));
-        Assert.Equal(0, stats.GetProperty("count").GetInt64());
-        Assert.Equal("[]", await server.Client.GetStringAsync(new Uri("/api/collections/dropped/documents", UriKind.Relative)));
+        Assert.Equal(1, stats.GetProperty("count").GetInt64());
+        Assert.Equal(["small.md"], (await ApiAssert.OkAsync(await server.Client.GetAsync(new Uri("/api/collections/dropped/documents", UriKind.Relative))))
+            .EnumerateArray().Select(d => d.GetProperty("document").GetString()));
     }
 
     [Fact]
@@ -166,13 +170,13 @@ public sealed class IngestionQueueTests
         Assert.Contains("'attachment'", message, StringComparison.Ordinal);
     }
 
-    /// <summary>About 3 MB of varied sentences: tens of seconds of embedding on a small machine.</summary>
-    private static byte[] Large()
+    /// <summary>About 3 MB of varied sentences (by default): tens of seconds of embedding on a small machine.</summary>
+    private static byte[] Large(int characters = 3_000_000)
     {
         var text = new StringBuilder();
         var random = new Random(17);
         string[] words = ["harbour", "pilot", "berth", "tide", "ferry", "quay", "lantern", "keeper", "granite", "island", "north", "south", "vessel", "cargo", "anchor", "storm"];
-        while (text.Length < 3_000_000)
+        while (text.Length < characters)
         {
             for (var i = 0; i < 12; i++)
             {
