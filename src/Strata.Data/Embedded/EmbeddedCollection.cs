@@ -23,6 +23,7 @@ public sealed partial class EmbeddedCollection : IVectorCollection
     private readonly ReaderWriterLockSlim indexLock = new(LockRecursionPolicy.NoRecursion);
     private readonly System.Collections.Concurrent.ConcurrentBag<SqliteConnection> readers = [];
     private Task compaction = Task.CompletedTask;
+    private bool compactionScheduled;
     private readonly ILogger logger;
     private HnswIndex index;
     private bool indexDirty;
@@ -247,15 +248,19 @@ public sealed partial class EmbeddedCollection : IVectorCollection
     /// </summary>
     private void ScheduleCompaction()
     {
-        if (!compaction.IsCompleted)
+        // Called under the gate. A flag, not compaction.IsCompleted: a task that has left the gate but not yet
+        // completed would otherwise swallow this request, and the graph would grow without bound.
+        if (compactionScheduled)
         {
             return;
         }
 
+        compactionScheduled = true;
         compaction = Task.Run(() =>
         {
             lock (gate)
             {
+                compactionScheduled = false;
                 if (disposed || !index.NeedsCompaction)
                 {
                     return;

@@ -116,6 +116,7 @@ public sealed class PersistenceTests : IDisposable
             collection.Upsert(SyntheticVectors.Records(latest));
         }
 
+        collection.WaitForCompaction();
         var index = collection.IndexForTests;
         Assert.Equal(100, index.Count);
         Assert.True(index.NodeCount <= (2 * index.Count) + 64, $"{index.NodeCount} nodes for {index.Count} records");
