@@ -21,6 +21,7 @@ internal static class SideBySideRunner
             new Strata.Benchmarks.Vectors.VectorSearchBenchmark(Strata.Benchmarks.Vectors.Datasets.VectorDatasetKind.Synthetic),
             new Strata.Benchmarks.Vectors.VectorSearchBenchmark(Strata.Benchmarks.Vectors.Datasets.VectorDatasetKind.MiniLm),
             new Strata.Benchmarks.Ingestion.IngestionBenchmark(),
+            new Strata.Benchmarks.Ingestion.IngestionWorkersBenchmark(),
             new Strata.Benchmarks.Retrieval.HybridSearchBenchmark(),
             new Strata.Benchmarks.Synthesis.GanTrainingBenchmark(),
             new Strata.Benchmarks.Synthesis.DiffusionTrainingBenchmark(),

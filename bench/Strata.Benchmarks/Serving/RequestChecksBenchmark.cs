@@ -30,8 +30,11 @@ internal sealed record RequestChecksResult(string Workload, double WithChecks, d
 /// </summary>
 internal static class RequestChecksBenchmark
 {
-    /// <summary>Rounds per workload and side (odd, so the median is one measurement).</summary>
-    private const int Rounds = 5;
+    /// <summary>
+    /// Rounds per workload and side (odd, so the median is one measurement). Many short rounds rather than a few long
+    /// ones: the ratio is the median of per-round ratios, so load that drifts on a shared machine falls on both sides.
+    /// </summary>
+    private const int Rounds = 11;
 
     public static async Task<IReadOnlyList<RequestChecksResult>> RunAsync(
         string modelFile, string model, ServerBenchmarkOptions options, Action<string> log, CancellationToken cancellationToken)

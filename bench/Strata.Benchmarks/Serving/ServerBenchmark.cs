@@ -77,7 +77,7 @@ internal static class ServerBenchmark
 
             var port = ServerHealth.FreeLoopbackPort();
             var url = $"http://127.0.0.1:{port}";
-            using var server = StartServer(home, url);
+            using var server = StrataServeProcess.Start(home, url, "Server:RateLimit:RequestsPerMinute=0", "Models:Llama:ContextSize=2048");
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
             await ServerHealth.WaitUntilHealthyAsync(http, server, TimeSpan.FromSeconds(60), cancellationToken);
             log($"server up at {url} (pid {server.Id})");
@@ -105,25 +105,6 @@ internal static class ServerBenchmark
         {
             TryDelete(home);
         }
-    }
-
-    /// <summary>Starts the strata command that this program was built with (a project reference puts it beside this assembly).</summary>
-    private static Process StartServer(string home, string url)
-    {
-        var dotnet = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
-        var info = new ProcessStartInfo(dotnet) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "strata.dll"));
-        foreach (var argument in new[] { "serve", "--urls", url, "--set", "Server:RateLimit:RequestsPerMinute=0", "--set", "Models:Llama:ContextSize=2048" })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["STRATA_HOME"] = home;
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start strata serve");
-        // Drain the pipes so the server never blocks on a full one.
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        return process;
     }
 
     private static async Task<ServerWorkloadResult> DriveAsync(string name, ServerBenchmarkOptions options, Func<LatencyRecorder, Task> once, CancellationToken cancellationToken)
