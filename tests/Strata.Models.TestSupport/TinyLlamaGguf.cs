@@ -39,7 +39,7 @@ public static class TinyLlamaGguf
         var writer = new GgufWriter()
             .Add("general.architecture", GgufValue.String("llama"))
             .Add("general.name", GgufValue.String(options.Name))
-            .Add("general.file_type", GgufValue.UInt32(0))
+            .Add("general.file_type", GgufValue.UInt32(FileType(options.TensorType)))
             // llama.cpp reads these with strict types: u32 counts, an f32 epsilon.
             .Add("llama.context_length", GgufValue.UInt32((uint)options.ContextLength))
             .Add("llama.embedding_length", GgufValue.UInt32((uint)options.EmbeddingLength))
@@ -103,8 +103,22 @@ public static class TinyLlamaGguf
         var keyValueWidth = embedding / (ulong)options.HeadCount * (ulong)options.KeyValueHeadCount;
         var feedForward = (ulong)options.FeedForwardLength;
 
-        void Matrix(string name, ulong inputs, ulong outputs) =>
-            writer.AddTensor(name, [inputs, outputs], Normal(random, checked((int)(inputs * outputs)), options.WeightScale));
+        var firstBlock = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        void Matrix(string name, ulong inputs, ulong outputs)
+        {
+            // blk.N.attn_q.weight shares blk.0.attn_q.weight's values when blocks repeat.
+            var role = name.StartsWith("blk.", StringComparison.Ordinal) ? name[(name.IndexOf('.', 4) + 1)..] : null;
+            var values = options.RepeatBlockWeights && role is not null && firstBlock.TryGetValue(role, out var repeated)
+                ? repeated
+                : Normal(random, checked((int)(inputs * outputs)), options.WeightScale);
+            if (options.RepeatBlockWeights && role is not null)
+            {
+                firstBlock.TryAdd(role, values);
+            }
+
+            writer.AddTensor(name, [inputs, outputs], values, options.TensorType);
+        }
+
         void Norm(string name) => writer.AddTensor(name, [embedding], Enumerable.Repeat(1f, (int)embedding).ToArray());
 
         // ggml's ne[0] is the input width: a Linear(in, out) weight is written as [in, out].
@@ -125,6 +139,14 @@ public static class TinyLlamaGguf
         Norm("output_norm.weight");
         Matrix("output.weight", embedding, vocabularySize);
     }
+
+    // llama.cpp's llama_ftype: ALL_F32, MOSTLY_F16, MOSTLY_Q8_0.
+    private static uint FileType(GgmlType type) => type switch
+    {
+        GgmlType.F16 => 1,
+        GgmlType.Q8_0 => 7,
+        _ => 0,
+    };
 
     // Box-Muller: System.Random has no normal distribution, and a seeded one keeps files reproducible.
     private static float[] Normal(Random random, int count, float scale)

@@ -35,6 +35,16 @@ public sealed record TinyLlamaOptions
     /// <summary>The hidden width of the SwiGLU feed-forward layer, <c>llama.feed_forward_length</c>.</summary>
     public int FeedForwardLength { get; init; } = 128;
 
+    /// <summary>How the matrices are stored: F32 (the default), F16 or Q8_0; norms stay F32, as llama.cpp's own files keep them.</summary>
+    public Strata.Models.Formats.Gguf.GgmlType TensorType { get; init; } = Strata.Models.Formats.Gguf.GgmlType.F32;
+
+    /// <summary>
+    /// Whether every block stores the first block's random matrices again. The file still holds each block's own copy
+    /// (a decode reads them all), but only one block's values are generated and held while writing: a model of real
+    /// size (hundreds of millions of weights) is written with a few hundred megabytes of memory, not gigabytes.
+    /// </summary>
+    public bool RepeatBlockWeights { get; init; }
+
     /// <summary>The standard deviation of the random weights; small, so activations stay tame.</summary>
     public float WeightScale { get; init; } = 0.02f;
 

@@ -14,15 +14,24 @@ namespace Strata.Benchmarks.Runners;
 /// child process, over JSON-RPC on a Unix socket) against the same catalog with it off (today's in-process
 /// <c>LlamaChatClient</c> and ONNX generator), same model, same middleware, measured in alternating rounds.
 /// Rows: streaming generation tokens/s for 1 and 4 concurrent streams, time to first token, MiniLM embeddings/s at
-/// batch 32, and the runner's cold start (spawn and load) against an in-process load.
+/// batch 32, the runner's cold start (spawn and load) against an in-process load, and decode of a 0.5 B model against
+/// the physical limit (<see cref="DecodeVersusBandwidth"/>).
 /// </summary>
 internal sealed class RunnerOverheadBenchmark : IBenchmark
 {
     public string Name => "runners";
 
-    public string Description => "local models in runner processes vs in process: streaming tokens/s (1 and 4 streams), TTFT, embeddings/s, cold start";
+    public string Description => "local models in runner processes vs in process: streaming tokens/s (1 and 4 streams), TTFT, embeddings/s, cold start; 0.5 B decode vs bandwidth ÷ model bytes";
 
     public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        var rows = new List<BenchmarkResult>(await CompareAsync(options, cancellationToken));
+        // Its own home and model, written and deleted after the comparison's are gone, so the disk holds one at a time.
+        rows.Add(await DecodeVersusBandwidth.MeasureAsync(options, cancellationToken));
+        return rows;
+    }
+
+    private static async Task<IReadOnlyList<BenchmarkResult>> CompareAsync(BenchmarkOptions options, CancellationToken cancellationToken)
     {
         var home = Path.Combine(Path.GetTempPath(), "strata-bench-runners-" + Guid.NewGuid().ToString("N"));
         try

@@ -49,11 +49,12 @@ internal static class ModelsCommand
                         quantization = model?.Metadata.Quantization,
                         source = model?.Source.Uri,
                         created = model?.Created,
+                        failing = entry.Failing,
                     };
                 }));
             }
 
-            var table = new Table().AddColumns("name", "format", "size", "where", "can", "architecture", "quantization");
+            var table = new Table().AddColumns("name", "format", "size", "where", "can", "architecture", "quantization", "state");
             foreach (var entry in entries)
             {
                 var model = stored.GetValueOrDefault(entry.Name);
@@ -64,10 +65,17 @@ internal static class ModelsCommand
                     entry.Location,
                     string.Join(", ", Capabilities(entry.Capabilities)),
                     Markup.Escape(model?.Metadata.Architecture ?? ""),
-                    Markup.Escape(model?.Metadata.Quantization ?? ""));
+                    Markup.Escape(model?.Metadata.Quantization ?? ""),
+                    entry.Failing is null ? "" : "[red]failing[/]");
             }
 
             AnsiConsole.Write(table);
+            // The reasons are too long for a column: one line each below the table.
+            foreach (var entry in entries.Where(entry => entry.Failing is not null))
+            {
+                AnsiConsole.MarkupLine($"[red]{Markup.Escape(entry.Name)} is failing[/]: {Markup.Escape(entry.Failing!)}");
+            }
+
             if (listing.Models.Count == 0)
             {
                 AnsiConsole.MarkupLine("No models stored yet. Import one with [bold]strata models import PATH --name NAME[/] or pull one with [bold]strata pull hf://OWNER/REPO[/].");

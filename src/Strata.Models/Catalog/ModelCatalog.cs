@@ -42,6 +42,7 @@ public sealed partial class ModelCatalog : IAsyncDisposable
         llama = LocalChatSettings.From(models.Llama);
         this.providers = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
         runners = models.Runners;
+        RunnerHealth = new ModelRunnerHealth(Path.Combine(store.Paths.Logs, "runners"));
     }
 
     /// <summary>Creates the catalog over <paramref name="store"/>, binding the options and providers from <paramref name="configuration"/> (for hosts without a container).</summary>
@@ -52,7 +53,7 @@ public sealed partial class ModelCatalog : IAsyncDisposable
     }
 
     /// <summary>The crash history of this process's model runners: which models are marked failing, and why.</summary>
-    public ModelRunnerHealth RunnerHealth { get; } = new();
+    public ModelRunnerHealth RunnerHealth { get; }
 
     /// <summary>The configured remote providers.</summary>
     public IReadOnlyCollection<RemoteProviderOptions> Providers => providers.Values;
@@ -83,7 +84,7 @@ public sealed partial class ModelCatalog : IAsyncDisposable
             model.Format.ToString().ToLowerInvariant(),
             model.Size,
             CapabilitiesOf(model.Format),
-            RunnerHealth.FailureOf(model.Name, VersionOf(model)))).ToList();
+            RunnerHealth.ListedFailureOf(model.Name, VersionOf(model)))).ToList();
         entries.AddRange(BuiltInEmbeddingModels.Names
             .Where(name => local.All(model => model.Name != name))
             .Select(name => new CatalogEntry(name, "builtin", "onnx", null, ModelCapabilities.Embeddings)));
@@ -143,6 +144,7 @@ public sealed partial class ModelCatalog : IAsyncDisposable
         pipelines.Clear();
         chats.Clear();
         embedders.Clear();
+        RunnerHealth.Dispose();
     }
 
     private static ModelCapabilities CapabilitiesOf(ModelFormat format) => format switch

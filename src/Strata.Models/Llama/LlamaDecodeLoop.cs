@@ -22,6 +22,7 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
     private readonly int _cacheTokens;
     private readonly Task _loop;
     private int _peakParallel;
+    private int _cancelled;
 
     public LlamaDecodeLoop(LLamaWeights weights, LLama.Abstractions.IContextParams contextParams, int maxParallel, int cacheTokens)
     {
@@ -34,6 +35,9 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
 
     /// <summary>The most sequences that shared one decode step since the last reset; shows batching at work.</summary>
     public int PeakParallelSequences => Volatile.Read(ref _peakParallel);
+
+    /// <summary>Sequences dropped because their caller cancelled them before they finished (their slots freed early).</summary>
+    public int CancelledSequences => Volatile.Read(ref _cancelled);
 
     public void ResetPeakParallelSequences() => Volatile.Write(ref _peakParallel, 0);
 
@@ -160,7 +164,7 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
             var next = waiting.Peek();
             if (next.IsDone)
             {
-                waiting.Dequeue().Dispose();
+                Drop(waiting.Dequeue());
                 continue;
             }
 
@@ -176,17 +180,27 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
         }
     }
 
-    private static void RemoveDone(List<LlamaSequence> active)
+    private void RemoveDone(List<LlamaSequence> active)
     {
         for (var i = active.Count - 1; i >= 0; i--)
         {
             if (active[i].IsDone)
             {
-                // Disposing the conversation also frees its KV cache cells for the next request.
-                active[i].Dispose();
+                Drop(active[i]);
                 active.RemoveAt(i);
             }
         }
+    }
+
+    private void Drop(LlamaSequence sequence)
+    {
+        if (sequence.WasCancelled)
+        {
+            Interlocked.Increment(ref _cancelled);
+        }
+
+        // Disposing the conversation also frees its KV cache cells for the next request.
+        sequence.Dispose();
     }
 
     private static void FailAll(List<LlamaSequence> active, Exception exception)

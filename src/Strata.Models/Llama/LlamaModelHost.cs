@@ -59,6 +59,9 @@ public sealed class LlamaModelHost : IAsyncDisposable
     /// <summary>The most requests decoded in one batch since the last reset (0 when unloaded).</summary>
     public int PeakParallelSequences => Volatile.Read(ref _loaded)?.Loop.PeakParallelSequences ?? 0;
 
+    /// <summary>Requests whose caller cancelled them before they finished, since the weights loaded (0 when unloaded).</summary>
+    public int CancelledSequences => Volatile.Read(ref _loaded)?.Loop.CancelledSequences ?? 0;
+
     /// <summary>Starts counting <see cref="PeakParallelSequences"/> afresh.</summary>
     public void ResetPeakParallelSequences() => Volatile.Read(ref _loaded)?.Loop.ResetPeakParallelSequences();
 

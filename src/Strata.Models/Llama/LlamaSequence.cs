@@ -40,6 +40,9 @@ internal sealed class LlamaSequence : IDisposable
 
     public bool IsDone => _done;
 
+    /// <summary>Whether its caller cancelled it before it finished (the loop counts these as released early).</summary>
+    public bool WasCancelled { get; private set; }
+
     public ChannelReader<GenerationUpdate> Updates => _output.Reader;
 
     private Conversation? Conversation { get; set; }
@@ -114,6 +117,7 @@ internal sealed class LlamaSequence : IDisposable
     /// <summary>Ends the request at once, from any thread; the loop drops the sequence before its next step.</summary>
     public void Cancel(CancellationToken token)
     {
+        WasCancelled |= !_done;
         _done = true;
         _output.Writer.TryComplete(new OperationCanceledException(token));
     }

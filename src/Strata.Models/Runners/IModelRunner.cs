@@ -23,6 +23,9 @@ public partial interface IModelRunner
     /// <summary>The prompt tokens of one chat request (JSON as for <see cref="ChatAsync"/>), template and tools included.</summary>
     Task<int> CountPromptTokensAsync(string request, CancellationToken cancellationToken);
 
+    /// <summary>Chat requests whose caller cancelled them before they finished, so the runner dropped their sequences early.</summary>
+    Task<int> CountCancelledSequencesAsync(CancellationToken cancellationToken);
+
     /// <summary>Embeds <paramref name="values"/>; returns the <c>GeneratedEmbeddings</c> as JSON.</summary>
     Task<string> EmbedAsync(string[] values, int? dimensions, CancellationToken cancellationToken);
 }

@@ -72,6 +72,8 @@ internal sealed class ModelRunnerService : IModelRunner, IDisposable
         return ChatModel().CountPromptTokensAsync(messages, options, cancellationToken);
     }
 
+    public Task<int> CountCancelledSequencesAsync(CancellationToken cancellationToken) => Task.FromResult(ChatModel().Host.CancelledSequences);
+
     private LlamaChatClient ChatModel() =>
         chat as LlamaChatClient ?? throw new InvalidOperationException("the runner has no chat model loaded");
 

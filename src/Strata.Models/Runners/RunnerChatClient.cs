@@ -97,6 +97,13 @@ public sealed class RunnerChatClient : IChatClient, Llama.IChatTokenCounter
         return CallAsync(model => model.CountPromptTokensAsync(request, cancellationToken), cancellationToken);
     }
 
+    /// <summary>
+    /// Requests the runner dropped because their caller cancelled them (a client that disconnected, a reader that
+    /// stopped): shows that a cancellation crossed the channel and freed its sequence. Starts the runner if none runs.
+    /// </summary>
+    public Task<int> CountCancelledSequencesAsync(CancellationToken cancellationToken = default) =>
+        CallAsync(model => model.CountCancelledSequencesAsync(cancellationToken), cancellationToken);
+
     private async Task<T> CallAsync<T>(Func<IModelRunner, Task<T>> call, CancellationToken cancellationToken)
     {
         using var lease = await runner.AcquireAsync(cancellationToken).ConfigureAwait(false);

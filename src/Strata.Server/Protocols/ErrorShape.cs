@@ -43,8 +43,8 @@ public static class ErrorShape
         return OpenAiError.Write(context, status, message, type, code, param);
     }
 
-    // Anthropic's error types, by the status its API answers them with.
-    private static string AnthropicType(int status) => status switch
+    /// <summary>Anthropic's error type for <paramref name="status"/>, as its API answers it.</summary>
+    internal static string AnthropicType(int status) => status switch
     {
         401 => "authentication_error",
         403 => "permission_error",

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Strata.Server.OpenAi;
 
 namespace Strata.Server.Responses;
@@ -10,7 +12,8 @@ namespace Strata.Server.Responses;
 /// <c>response.output_item.added</c>, <c>response.content_part.added</c>, <c>response.output_text.delta</c> …
 /// <c>.done</c>, for each function call <c>response.output_item.added</c>,
 /// <c>response.function_call_arguments.delta</c> and <c>.done</c>, then <c>response.completed</c> (or
-/// <c>response.incomplete</c>), each with its <c>sequence_number</c>.
+/// <c>response.incomplete</c>), each with its <c>sequence_number</c>. A model that fails once the stream has begun (its
+/// runner died) ends it with <c>response.failed</c>, whose response carries the error, as OpenAI's API does.
 /// </summary>
 internal static class ResponseStreaming
 {
@@ -19,6 +22,24 @@ internal static class ResponseStreaming
         var events = new Writer(new ServerSentEvents(context.Response), context.RequestAborted);
         await events.SendAsync("response.created", new JsonObject { ["response"] = answer.InProgress() });
         await events.SendAsync("response.in_progress", new JsonObject { ["response"] = answer.InProgress() });
+        try
+        {
+            await StreamOutputAsync(context, client, request, answer, events);
+        }
+        catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            var (status, type, code, _, message) = Security.ErrorResponseMiddleware.Describe(e);
+            if (status >= 500)
+            {
+                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ResponseStreaming)).StreamFailed(e, context.Request.Path.Value ?? "");
+            }
+
+            await events.SendAsync("response.failed", new JsonObject { ["response"] = answer.Failed(code ?? type, message) });
+        }
+    }
+
+    private static async Task StreamOutputAsync(HttpContext context, IChatClient client, ResponsesRequest request, ResponseBuilder answer, Writer events)
+    {
         var tally = new StreamTally();
         var text = new System.Text.StringBuilder();
         await foreach (var update in client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted))

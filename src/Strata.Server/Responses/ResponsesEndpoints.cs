@@ -92,6 +92,14 @@ internal sealed class ResponseBuilder(ResponsesRequest request)
         return Completed;
     }
 
+    /// <summary>The response as <c>response.failed</c> carries it: no output, and the error that ended it.</summary>
+    public JsonObject Failed(string code, string message)
+    {
+        var failed = Object("failed", [], null, null);
+        failed["error"] = new JsonObject { ["code"] = code, ["message"] = message };
+        return failed;
+    }
+
     private JsonObject Object(string status, JsonArray output, UsageDetails? usage, JsonObject? incomplete)
     {
         var response = new JsonObject

@@ -45,6 +45,18 @@ public sealed class ErrorResponseMiddleware(RequestDelegate next, ILogger<ErrorR
             // In the shape of the route's protocol: OpenAI's, Anthropic's or Ollama's.
             await ErrorShape.Write(context, status, message, type, code, param);
         }
+        catch (Exception e) when (context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            // A stream that has begun (a model's runner died mid-answer, say) cannot change its status: it ends with an
+            // error event in its protocol's shape. Any other started response can only be cut, as before.
+            var (status, type, code, param, message) = Describe(e);
+            if (!await StreamErrorEvent.TryWriteAsync(context, status, message, type, code, param))
+            {
+                throw;
+            }
+
+            logger.StreamFailed(e, context.Request.Path.Value ?? "");
+        }
     }
 
     /// <summary>The response an exception becomes: a pure mapping, table-tested apart from the HTTP writing.</summary>

@@ -6,13 +6,15 @@ using System.Text;
 namespace Strata.Models.Formats.Gguf;
 
 /// <summary>
-/// Builds a GGUF version 3 file from metadata and F32 tensors, laid out the way llama.cpp expects:
-/// the data section and every tensor start on the alignment (<c>general.alignment</c>, default 32).
+/// Builds a GGUF version 3 file from metadata and tensors, laid out the way llama.cpp expects:
+/// the data section and every tensor start on the alignment (<c>general.alignment</c>, default 32). Tensors are given
+/// as floats and stored as F32, F16 or Q8_0 (ggml's reference 8-bit quantization), so a model of real size can be
+/// written at a quarter of its F32 bytes.
 /// </summary>
 public sealed class GgufWriter
 {
     private readonly Dictionary<string, GgufValue> metadata = new(StringComparer.Ordinal);
-    private readonly List<(string Name, ulong[] Dimensions, float[] Data)> tensors = [];
+    private readonly List<(string Name, ulong[] Dimensions, float[] Data, GgmlType Type)> tensors = [];
 
     /// <summary>The metadata added so far, in the order it will be written.</summary>
     public IReadOnlyDictionary<string, GgufValue> Metadata => metadata;
@@ -60,8 +62,20 @@ public sealed class GgufWriter
 
     /// <summary>Adds an F32 tensor; <paramref name="dimensions"/> are fastest-varying first, as ggml's ne[].</summary>
     /// <exception cref="ArgumentException">The name is taken or too long, the shape is invalid, or the data does not match it.</exception>
-    public GgufWriter AddTensor(string name, ulong[] dimensions, float[] data)
+    public GgufWriter AddTensor(string name, ulong[] dimensions, float[] data) => AddTensor(name, dimensions, data, GgmlType.F32);
+
+    /// <summary>
+    /// Adds a tensor stored as <paramref name="type"/> (<see cref="GgmlType.F32"/>, <see cref="GgmlType.F16"/> or
+    /// <see cref="GgmlType.Q8_0"/>); <paramref name="data"/> is converted when the file is written.
+    /// </summary>
+    /// <exception cref="ArgumentException">As for F32; or the type is not one this writer encodes, or a row is not a whole number of its blocks.</exception>
+    public GgufWriter AddTensor(string name, ulong[] dimensions, float[] data, GgmlType type)
     {
+        if (type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.Q8_0))
+        {
+            throw new ArgumentException($"this writer stores F32, F16 and Q8_0 tensors, not {type}", nameof(type));
+        }
+
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(dimensions);
         ArgumentNullException.ThrowIfNull(data);
@@ -86,7 +100,13 @@ public sealed class GgufWriter
             throw new ArgumentException($"tensor '{name}' has shape [{string.Join(", ", dimensions)}] but {data.Length} values", nameof(data));
         }
 
-        tensors.Add((name, (ulong[])dimensions.Clone(), data));
+        var blockSize = (ulong)GgmlTypeTraits.Of(type).BlockSize;
+        if (dimensions[0] % blockSize != 0)
+        {
+            throw new ArgumentException($"tensor '{name}' has rows of {dimensions[0]} elements, not a multiple of the {type} block size {blockSize}", nameof(dimensions));
+        }
+
+        tensors.Add((name, (ulong[])dimensions.Clone(), data, type));
         return this;
     }
 
@@ -119,7 +139,7 @@ public sealed class GgufWriter
         }
 
         var offset = 0L;
-        foreach (var (name, dimensions, data) in tensors)
+        foreach (var (name, dimensions, data, type) in tensors)
         {
             WriteString(output, name);
             output.Write((uint)dimensions.Length);
@@ -128,19 +148,59 @@ public sealed class GgufWriter
                 output.Write(dimension);
             }
 
-            output.Write((uint)GgmlType.F32);
+            output.Write((uint)type);
             output.Write((ulong)offset);
-            offset = GgufReader.AlignUp(offset + ((long)data.Length * sizeof(float)), alignment);
+            offset = GgufReader.AlignUp(offset + GgmlTypeTraits.Of(type).ByteSizeOf(data.Length), alignment);
         }
 
         Pad(output, alignment);
-        foreach (var (_, _, data) in tensors)
+        foreach (var (_, _, data, type) in tensors)
         {
-            output.Write(MemoryMarshal.AsBytes(data.AsSpan()));
+            switch (type)
+            {
+                case GgmlType.F16:
+                    output.Write(MemoryMarshal.AsBytes(Array.ConvertAll(data, value => (Half)value).AsSpan()));
+                    break;
+                case GgmlType.Q8_0:
+                    output.Write(QuantizeQ8(data));
+                    break;
+                default:
+                    output.Write(MemoryMarshal.AsBytes(data.AsSpan()));
+                    break;
+            }
+
             Pad(output, alignment);
         }
 
         output.Flush();
+    }
+
+    // ggml's quantize_row_q8_0_ref: per block of 32, a half-precision scale (the largest magnitude / 127) and 32 signed
+    // bytes, each value divided by the scale and rounded half away from zero.
+    private static byte[] QuantizeQ8(float[] data)
+    {
+        const int Block = 32;
+        var bytes = new byte[data.Length / Block * 34];
+        for (var block = 0; block < data.Length / Block; block++)
+        {
+            var values = data.AsSpan(block * Block, Block);
+            var largest = 0f;
+            foreach (var value in values)
+            {
+                largest = Math.Max(largest, Math.Abs(value));
+            }
+
+            var scale = largest / 127f;
+            var inverse = scale != 0 ? 1f / scale : 0f;
+            var at = block * 34;
+            BitConverter.TryWriteBytes(bytes.AsSpan(at, 2), (Half)scale);
+            for (var i = 0; i < Block; i++)
+            {
+                bytes[at + 2 + i] = unchecked((byte)(sbyte)MathF.Round(values[i] * inverse, MidpointRounding.AwayFromZero));
+            }
+        }
+
+        return bytes;
     }
 
     private static void CheckAlignment(string key, GgufValue value)
