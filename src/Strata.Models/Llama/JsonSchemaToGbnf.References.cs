@@ -26,6 +26,27 @@ public sealed partial class JsonSchemaToGbnf
             return known;
         }
 
+        var target = Resolve(reference);
+        _refsInProgress.Push(reference);
+        try
+        {
+            return _resolved[(reference, depth)] = Visit(target, "ref-" + Sanitize(reference[local.Length..]), depth);
+        }
+        finally
+        {
+            _refsInProgress.Pop();
+        }
+    }
+
+    // The schema a local JSON pointer names.
+    private JsonElement Resolve(string reference)
+    {
+        const string local = "#/";
+        if (!reference.StartsWith(local, StringComparison.Ordinal) || _document.ValueKind != JsonValueKind.Object)
+        {
+            throw new NotSupportedException($"only local $refs are supported, not '{reference}'");
+        }
+
         var target = _document;
         foreach (var segment in reference[local.Length..].Split('/'))
         {
@@ -43,14 +64,6 @@ public sealed partial class JsonSchemaToGbnf
             }
         }
 
-        _refsInProgress.Push(reference);
-        try
-        {
-            return _resolved[(reference, depth)] = Visit(target, "ref-" + Sanitize(reference[local.Length..]), depth);
-        }
-        finally
-        {
-            _refsInProgress.Pop();
-        }
+        return target;
     }
 }
