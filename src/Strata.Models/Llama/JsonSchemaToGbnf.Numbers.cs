@@ -21,7 +21,7 @@ public sealed partial class JsonSchemaToGbnf
         {
             return integer
                 ? Primitive("integer", "\"-\"? integral-part space")
-                : Primitive("number", "\"-\"? integral-part (\".\" [0-9]{1,15})? ([eE] [-+]? [0-9]{1,2})? space");
+                : Primitive("number", "\"-\"? integral-part (\".\" [0-9]{1,15})? ([eE] [-+]? [0-9])? space");
         }
 
         var low = Bound(schema, "minimum", "exclusiveMinimum", lower: true);

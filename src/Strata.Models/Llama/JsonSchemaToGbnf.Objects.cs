@@ -153,8 +153,8 @@ public sealed partial class JsonSchemaToGbnf
         }
 
         int? Count(string keyword) =>
-            schema.TryGetProperty(keyword, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var count) && count >= 0
-                ? count
+            schema.TryGetProperty(keyword, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var count) && count >= 0
+                ? (int)Math.Min(Math.Floor(count), int.MaxValue)
                 : null;
     }
 

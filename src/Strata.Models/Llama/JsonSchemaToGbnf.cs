@@ -462,7 +462,8 @@ public sealed partial class JsonSchemaToGbnf
                 return null;
             }
 
-            return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && number >= 0
+            // 2020-12 counts 1.0 as an integer.
+            return value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number) && number >= 0 && number == Math.Floor(number)
                 ? (int)Math.Min(number, int.MaxValue)
                 : throw Wrong(keyword, "a non-negative integer", value);
         }
