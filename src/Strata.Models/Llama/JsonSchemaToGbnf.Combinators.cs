@@ -42,7 +42,10 @@ public sealed partial class JsonSchemaToGbnf
         if (rest["$ref"] is JsonValue reference && reference.GetValueKind() == JsonValueKind.String && rest.Any(keyword => keyword.Key != "$ref" && !Annotations.Contains(keyword.Key)))
         {
             rest.Remove("$ref");
-            parts.Add(Resolve(reference.GetValue<string>()));
+            if (TryResolve(reference.GetValue<string>()) is { } target)
+            {
+                parts.Add(target);
+            }
         }
 
         if (rest["allOf"] is JsonArray all)
@@ -54,13 +57,24 @@ public sealed partial class JsonSchemaToGbnf
         if (rest["if"] is { } condition)
         {
             // A value that satisfies both "if" and "then" satisfies the conditional, so the grammar asks for both; the
-            // "else" branch would need the negation of "if", which has no grammar form.
-            if (rest["then"] is { } then)
+            // "else" branch would need the negation of "if", which has no grammar form unless "if" is a boolean.
+            var branch = condition.GetValueKind() switch
+            {
+                JsonValueKind.False => rest["else"],
+                JsonValueKind.True => rest["then"],
+                _ when rest["then"] is { } then && then.GetValueKind() != JsonValueKind.False => then,
+                _ => null,
+            };
+            if (condition.GetValueKind() == JsonValueKind.Object && branch is not null)
             {
                 parts.Add(JsonSerializer.SerializeToElement(condition));
-                parts.Add(JsonSerializer.SerializeToElement(then));
             }
-            else if (rest["else"] is not null)
+
+            if (branch is not null)
+            {
+                parts.Add(JsonSerializer.SerializeToElement(branch));
+            }
+            else if (condition.GetValueKind() == JsonValueKind.Object && (rest["then"] is not null || rest["else"] is not null))
             {
                 _exact = false;
             }
@@ -135,26 +149,36 @@ public sealed partial class JsonSchemaToGbnf
         return kept.DeepClone();
     }
 
-    // additionalProperties false in one part forbids the properties only another part declares.
+    // A part's additionalProperties applies to the properties only other parts declare: false forbids them, a schema
+    // constrains them too ("additionalProperties does not look into applicators").
     private static void RestrictToDeclared(JsonObject merged, JsonObject part)
     {
-        if (part["additionalProperties"]?.GetValueKind() != JsonValueKind.False || part.ContainsKey("patternProperties"))
+        var additional = part["additionalProperties"];
+        if (additional is null || additional.GetValueKind() == JsonValueKind.True || part.ContainsKey("patternProperties"))
         {
             return;
         }
 
         var declared = part["properties"] as JsonObject;
+        var forbidden = additional.GetValueKind() == JsonValueKind.False;
         if (merged["properties"] is JsonObject properties)
         {
             foreach (var name in properties.Select(property => property.Key).Where(name => declared?.ContainsKey(name) != true).ToList())
             {
-                properties.Remove(name);
+                if (forbidden)
+                {
+                    properties.Remove(name);
+                }
+                else
+                {
+                    properties[name] = BothOf(properties[name] ?? true, additional);
+                }
             }
         }
 
-        if (merged["required"] is JsonArray required && required.Select(name => name!.GetValue<string>()).FirstOrDefault(name => declared?.ContainsKey(name) != true) is { } forbidden)
+        if (forbidden && merged["required"] is JsonArray required && required.Select(n => n!.GetValue<string>()).FirstOrDefault(n => declared?.ContainsKey(n) != true) is { } missing)
         {
-            throw new NotSupportedException($"'{forbidden}' is required, but another part of allOf forbids any property it does not declare");
+            throw new NotSupportedException($"'{missing}' is required, but another part of allOf forbids any property it does not declare");
         }
     }
 

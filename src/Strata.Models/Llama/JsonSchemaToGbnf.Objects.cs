@@ -166,12 +166,12 @@ public sealed partial class JsonSchemaToGbnf
         var additional = schema.TryGetProperty("additionalProperties", out var extra) ? extra : default;
         var names = schema.TryGetProperty("propertyNames", out var nameSchema) ? nameSchema : default;
         var counted = schema.TryGetProperty("minProperties", out _) || schema.TryGetProperty("maxProperties", out _);
-        if (additional.ValueKind is JsonValueKind.Undefined or JsonValueKind.True && names.ValueKind == JsonValueKind.Undefined && !counted)
+        if (additional.ValueKind is JsonValueKind.Undefined or JsonValueKind.True && names.ValueKind is JsonValueKind.Undefined or JsonValueKind.True && !counted)
         {
             return FreeObject(depth);
         }
 
-        if (additional.ValueKind == JsonValueKind.False)
+        if (additional.ValueKind == JsonValueKind.False || names.ValueKind == JsonValueKind.False)
         {
             return Define(name, "\"{\" space \"}\" space");
         }

@@ -14,9 +14,12 @@ public sealed partial class JsonSchemaToGbnf
             throw new NotSupportedException($"the schema refers to itself through '{reference}'; recursive schemas are not supported");
         }
 
-        if (!reference.StartsWith(local, StringComparison.Ordinal) || _document.ValueKind != JsonValueKind.Object)
+        // A remote $ref, or one this converter cannot follow ($id-relative, percent-encoded): any value, and the
+        // validator, which resolves what it can, decides.
+        if (TryResolve(reference) is not { } target)
         {
-            throw new NotSupportedException($"only local $refs are supported, not '{reference}'");
+            _exact = false;
+            return AnyValue(depth);
         }
 
         // A definition used many times is converted once per depth, so a chain of definitions that each use the next
@@ -26,7 +29,6 @@ public sealed partial class JsonSchemaToGbnf
             return known;
         }
 
-        var target = Resolve(reference);
         _refsInProgress.Push(reference);
         try
         {
@@ -38,13 +40,13 @@ public sealed partial class JsonSchemaToGbnf
         }
     }
 
-    // The schema a local JSON pointer names.
-    private JsonElement Resolve(string reference)
+    // The schema a local JSON pointer names; null for any other reference, or a pointer to nothing.
+    private JsonElement? TryResolve(string reference)
     {
         const string local = "#/";
         if (!reference.StartsWith(local, StringComparison.Ordinal) || _document.ValueKind != JsonValueKind.Object)
         {
-            throw new NotSupportedException($"only local $refs are supported, not '{reference}'");
+            return null;
         }
 
         var target = _document;
@@ -60,7 +62,7 @@ public sealed partial class JsonSchemaToGbnf
             };
             if (!found)
             {
-                throw new NotSupportedException($"the $ref '{reference}' points nowhere");
+                return null;
             }
         }
 
