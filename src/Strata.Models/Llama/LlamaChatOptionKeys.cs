@@ -33,4 +33,10 @@ public static class LlamaChatOptionKeys
 
     /// <summary>Not an option but a key of <see cref="ChatResponseUpdate.AdditionalProperties"/>: the tokens behind that update.</summary>
     public const string LogProbabilities = "strata_logprobs";
+
+    /// <summary>
+    /// An <see cref="int"/>: this request's context (prompt + output) in tokens, when smaller than the model's (Ollama's
+    /// <c>num_ctx</c>); a larger value changes nothing, since the loaded context cannot grow per request.
+    /// </summary>
+    public const string ContextLimit = "strata_context_limit";
 }
