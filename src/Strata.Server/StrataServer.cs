@@ -70,7 +70,7 @@ public static class StrataServer
         builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(server);
         builder.Services.AddSingleton(apiKeys);
-        var limits = RequestLimits.From(server);
+        var limits = RequestLimits.From(server) with { MaxChoices = StrataOptionsBinder.Bind<ModelsOptions>(configuration).Llama.MaxParallelSequences };
         builder.Services.AddSingleton(limits);
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>

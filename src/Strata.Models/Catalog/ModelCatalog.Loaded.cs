@@ -18,4 +18,33 @@ public sealed partial class ModelCatalog
             .Where(loaded => loaded.ContextSize is not null)
             .Select(loaded => (loaded.Key, loaded.ContextSize!.Value))
             .ToList();
+
+    /// <summary>
+    /// Sets how long the local chat model <paramref name="reference"/> stays loaded without requests, whether it runs
+    /// in a runner or in process (Ollama's <c>keep_alive</c>): null restores <c>Models:IdleSeconds</c>, zero unloads it as
+    /// soon as its last request ends, <see cref="Timeout.InfiniteTimeSpan"/> keeps it loaded. Returns false when the
+    /// model is not a local model that was ever loaded (nothing to keep).
+    /// </summary>
+    public bool KeepAlive(string reference, TimeSpan? idle)
+    {
+        if (!chats.TryGetValue(reference, out var lazy) || !lazy.IsValueCreated || !lazy.Value.IsCompletedSuccessfully)
+        {
+            return false;
+        }
+
+        var client = lazy.Value.Result;
+        if (client.GetService<RunnerChatClient>() is { } runner)
+        {
+            runner.KeepAlive(idle);
+            return true;
+        }
+
+        if (client.GetService<LlamaModelHost>() is { } host)
+        {
+            host.KeepAlive(idle);
+            return true;
+        }
+
+        return false;
+    }
 }

@@ -5,7 +5,9 @@ namespace Strata.Models.Llama;
 /// <param name="Finish">Set on the last update: why generation ended.</param>
 /// <param name="OutputTokens">Tokens generated so far.</param>
 /// <param name="StopSequence">On the last update, the stop sequence that ended generation, if one did.</param>
-internal sealed record GenerationUpdate(string Text, GenerationFinish? Finish, int OutputTokens, string? StopSequence = null);
+/// <param name="LogProbabilities">When the request asked for them, the tokens behind this update's text.</param>
+internal sealed record GenerationUpdate(string Text, GenerationFinish? Finish, int OutputTokens, string? StopSequence = null,
+    IReadOnlyList<TokenLogProbability>? LogProbabilities = null);
 
 /// <summary>Why a sequence stopped generating.</summary>
 internal enum GenerationFinish

@@ -30,7 +30,7 @@ public sealed partial class JsonSchemaToGbnf
         var alternatives = new List<string>
         {
             String(0, _limits.MaxStringLength),
-            Primitive("number", "\"-\"? integral-part (\".\" [0-9]{1,15})? ([eE] [-+]? [0-9]{1,2})? space"),
+            Primitive("number", "\"-\"? integral-part (\".\" [0-9]{1,15})? ([eE] [-+]? [0-9])? space"),
             Primitive("boolean", "(\"true\" | \"false\") space"),
             Primitive("null", "\"null\" space"),
         };

@@ -14,9 +14,12 @@ public sealed partial class JsonSchemaToGbnf
             throw new NotSupportedException($"the schema refers to itself through '{reference}'; recursive schemas are not supported");
         }
 
-        if (!reference.StartsWith(local, StringComparison.Ordinal) || _document.ValueKind != JsonValueKind.Object)
+        // A remote $ref, or one this converter cannot follow ($id-relative, percent-encoded): any value, and the
+        // validator, which resolves what it can, decides.
+        if (TryResolve(reference) is not { } target)
         {
-            throw new NotSupportedException($"only local $refs are supported, not '{reference}'");
+            _exact = false;
+            return AnyValue(depth);
         }
 
         // A definition used many times is converted once per depth, so a chain of definitions that each use the next
@@ -24,6 +27,26 @@ public sealed partial class JsonSchemaToGbnf
         if (_resolved.TryGetValue((reference, depth), out var known))
         {
             return known;
+        }
+
+        _refsInProgress.Push(reference);
+        try
+        {
+            return _resolved[(reference, depth)] = Visit(target, "ref-" + Sanitize(reference[local.Length..]), depth);
+        }
+        finally
+        {
+            _refsInProgress.Pop();
+        }
+    }
+
+    // The schema a local JSON pointer names; null for any other reference, or a pointer to nothing.
+    private JsonElement? TryResolve(string reference)
+    {
+        const string local = "#/";
+        if (!reference.StartsWith(local, StringComparison.Ordinal) || _document.ValueKind != JsonValueKind.Object)
+        {
+            return null;
         }
 
         var target = _document;
@@ -39,18 +62,10 @@ public sealed partial class JsonSchemaToGbnf
             };
             if (!found)
             {
-                throw new NotSupportedException($"the $ref '{reference}' points nowhere");
+                return null;
             }
         }
 
-        _refsInProgress.Push(reference);
-        try
-        {
-            return _resolved[(reference, depth)] = Visit(target, "ref-" + Sanitize(reference[local.Length..]), depth);
-        }
-        finally
-        {
-            _refsInProgress.Pop();
-        }
+        return target;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Strata.Models.Llama;
 
@@ -113,6 +114,22 @@ public sealed partial class JsonSchemaToGbnf
             throw new NotSupportedException($"a schema must be an object or a boolean, not {schema.ValueKind}");
         }
 
+        if (NeedsMerge(schema))
+        {
+            return Visit(Malformed(() => Flatten(schema, 0)), name, depth);
+        }
+
+        if (schema.TryGetProperty("not", out _) && Malformed(() => WithoutNot(schema)!.Value) is var typed)
+        {
+            return Visit(typed, name, depth);
+        }
+
+        if (schema.EnumerateObject().Any(keyword => !Handled.Contains(keyword.Name) && !Annotations.Contains(keyword.Name)))
+        {
+            // A keyword with no grammar form (contains, patternProperties, multipleOf, ...): the answer is validated.
+            _exact = false;
+        }
+
         if (schema.TryGetProperty("$ref", out var reference))
         {
             return Reference(reference.ValueKind == JsonValueKind.String ? reference.GetString()! : throw Wrong("$ref", "a string", reference), depth);
@@ -120,19 +137,34 @@ public sealed partial class JsonSchemaToGbnf
 
         if (schema.TryGetProperty("const", out var constant))
         {
+            if (!AllowedBySiblings(schema, constant))
+            {
+                throw new NotSupportedException("the schema's 'const' breaks its own other keywords, so no value can match");
+            }
+
             return Define(name, Literal(constant) + " space");
         }
 
         if (schema.TryGetProperty("enum", out var values) && values.ValueKind == JsonValueKind.Array)
         {
-            return Define(name, "(" + string.Join(" | ", NonEmpty(values, "enum").EnumerateArray().Select(Literal)) + ") space");
+            // Only the values the rest of the schema allows ({"type": "string", "enum": ["a", 1]} writes "a" alone).
+            var allowed = NonEmpty(values, "enum").EnumerateArray().Where(value => AllowedBySiblings(schema, value)).ToList();
+            return allowed.Count > 0
+                ? Define(name, "(" + string.Join(" | ", allowed.Select(Literal)) + ") space")
+                : throw new NotSupportedException("no value of the schema's 'enum' meets its other keywords");
         }
 
         foreach (var keyword in (string[])["anyOf", "oneOf"])
         {
             if (schema.TryGetProperty(keyword, out var options) && options.ValueKind == JsonValueKind.Array)
             {
-                var alternatives = NonEmpty(options, keyword).EnumerateArray().Select((option, i) => Visit(option, $"{name}-{i}", depth)).ToList();
+                // oneOf also asks that only one option matches, which a grammar of alternatives cannot promise.
+                _exact &= keyword == "anyOf";
+                var siblings = Siblings(schema, keyword);
+                var alternatives = NonEmpty(options, keyword).EnumerateArray()
+                    .Select((option, i) => Visit(siblings is null || option.ValueKind != JsonValueKind.Object ? option
+                        : Malformed(() => JsonSerializer.SerializeToElement(Merge(JsonObject.Create(siblings.Value)!, JsonObject.Create(option)!))), $"{name}-{i}", depth))
+                    .ToList();
                 return Define(name, string.Join(" | ", alternatives));
             }
         }
@@ -148,24 +180,46 @@ public sealed partial class JsonSchemaToGbnf
             return VisitType(schema, TypeName(type), name, depth);
         }
 
-        if (schema.TryGetProperty("properties", out _))
+        if (schema.TryGetProperty("properties", out _) || schema.TryGetProperty("required", out _))
         {
             return VisitType(schema, "object", name, depth);
         }
 
-        if (schema.TryGetProperty("items", out _))
+        if (schema.TryGetProperty("items", out _) || schema.TryGetProperty("prefixItems", out _))
         {
             return VisitType(schema, "array", name, depth);
+        }
+
+        // Keywords of one type constrain only values of that type; the grammar writes a value of that type (stricter).
+        foreach (var (keyword, impliedType) in ImpliedTypes)
+        {
+            if (schema.TryGetProperty(keyword, out _))
+            {
+                return VisitType(schema, impliedType, name, depth);
+            }
         }
 
         return AnyValue(depth);
     }
 
+    // Merging reads keywords as the types 2020-12 gives them; a keyword of another type is the schema's fault (a 400).
+    private static JsonElement Malformed(Func<JsonElement> merge)
+    {
+        try
+        {
+            return merge();
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException or JsonException or OverflowException)
+        {
+            throw new NotSupportedException($"allOf, $ref or if/then could not be merged: {e.Message}", e);
+        }
+    }
+
     private string VisitType(JsonElement schema, string type, string name, int depth) => type switch
     {
-        "string" => StringRule(schema),
-        "integer" => Primitive("integer", "\"-\"? integral-part space"),
-        "number" => Primitive("number", "\"-\"? integral-part (\".\" [0-9]{1,15})? ([eE] [-+]? [0-9]{1,2})? space"),
+        "string" => StringRule(schema, name),
+        "integer" => NumberRule(schema, integer: true, name),
+        "number" => NumberRule(schema, integer: false, name),
         "boolean" => Primitive("boolean", "(\"true\" | \"false\") space"),
         "null" => Primitive("null", "\"null\" space"),
         "array" => ArrayRule(schema, name, depth),
@@ -175,26 +229,37 @@ public sealed partial class JsonSchemaToGbnf
 
     private string ObjectRule(JsonElement schema, string name, int depth)
     {
-        if (!schema.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
+        var hasProperties = schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object;
+        var required = Required(schema);
+        if (!hasProperties && required.Count == 0)
         {
-            return FreeObject(depth);
+            return FreeObject(schema, name, depth);
         }
 
-        var required = Required(schema);
-        foreach (var property in properties.EnumerateObject())
+        RequireDependents(schema, required);
+        var declared = hasProperties ? properties.EnumerateObject().Select(p => (p.Name, Schema: p.Value)).ToList() : [];
+        // A required property the schema does not describe may hold any value.
+        var additional = schema.TryGetProperty("additionalProperties", out var extra) && extra.ValueKind == JsonValueKind.Object ? extra : default;
+        declared.AddRange(required.Where(r => !declared.Any(p => p.Name == r)).Select(r => (Name: r, Schema: additional)));
+        foreach (var property in declared)
         {
-            if (property.Value.ValueKind == JsonValueKind.False && required.Contains(property.Name))
+            if (property.Schema.ValueKind == JsonValueKind.False && required.Contains(property.Name))
             {
                 throw new NotSupportedException($"the required property '{property.Name}' has the schema 'false', so no object can match");
             }
         }
 
-        var pairs = properties.EnumerateObject()
-            // A property whose schema is false may not appear at all.
-            .Where(property => property.Value.ValueKind != JsonValueKind.False)
-            .Select(property => (property.Name, Required: required.Contains(property.Name),
-                Rule: Define($"{name}-{Sanitize(property.Name)}-kv",
-                    $"{Literal(JsonSerializer.SerializeToElement(property.Name))} space \":\" space {Visit(property.Value, $"{name}-{Sanitize(property.Name)}", depth + 1)}")))
+        // A property whose schema is false may not appear at all, nor may one whose name propertyNames refuses.
+        declared = declared.Where(p => p.Schema.ValueKind != JsonValueKind.False && NameAllowed(schema, p.Name, required.Contains(p.Name))).ToList();
+        var optional = declared.Where(p => !required.Contains(p.Name)).ToList();
+        var requiredCount = declared.Count - optional.Count;
+        CountProperties(schema, ref requiredCount, required, optional);
+
+        var pairs = declared
+            .Where(p => required.Contains(p.Name) || optional.Contains(p))
+            .Select(p => (p.Name, Required: required.Contains(p.Name),
+                Rule: Define($"{name}-{Sanitize(p.Name)}-kv",
+                    $"{Literal(JsonSerializer.SerializeToElement(p.Name))} space \":\" space {Visit(p.Schema, $"{name}-{Sanitize(p.Name)}", depth + 1)}")))
             .ToList();
         var requiredRules = pairs.Where(pair => pair.Required).Select(pair => pair.Rule).ToList();
         var optionalRules = pairs.Where(pair => !pair.Required).Select(pair => pair.Rule).ToList();
@@ -203,9 +268,9 @@ public sealed partial class JsonSchemaToGbnf
         if (requiredRules.Count > 0)
         {
             body.Append(string.Join(" \",\" space ", requiredRules));
-            foreach (var optional in optionalRules)
+            foreach (var rule in optionalRules)
             {
-                body.Append(CultureInfo.InvariantCulture, $" (\",\" space {optional})?");
+                body.Append(CultureInfo.InvariantCulture, $" (\",\" space {rule})?");
             }
         }
         else if (optionalRules.Count > 0)
@@ -251,14 +316,83 @@ public sealed partial class JsonSchemaToGbnf
     private string ArrayRule(JsonElement schema, string name, int depth)
     {
         var (min, max) = Bounds(schema, "minItems", "maxItems", _limits.MaxArrayItems);
-        if (schema.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.False)
+        if (schema.TryGetProperty("uniqueItems", out var unique) && unique.ValueKind == JsonValueKind.True)
+        {
+            // At most one item is always unique; longer arrays would need a grammar that remembers what it wrote.
+            if (min <= 1)
+            {
+                max = Math.Min(max, 1);
+            }
+            else
+            {
+                _exact = false;
+            }
+        }
+
+        var prefix = schema.TryGetProperty("prefixItems", out var prefixItems) && prefixItems.ValueKind == JsonValueKind.Array
+            ? prefixItems.EnumerateArray().ToList()
+            : [];
+        var hasItems = schema.TryGetProperty("items", out var items);
+        if (prefix.Count > 0)
+        {
+            return PrefixedArray(prefix, hasItems ? items : default, min, max, name, depth);
+        }
+
+        if (hasItems && items.ValueKind == JsonValueKind.False)
         {
             // No item is allowed: only the empty array matches.
             return min > 0 ? throw new NotSupportedException($"'items' is false, so no array has the {min} items minItems asks for") : Define(name, "\"[\" space \"]\" space");
         }
 
-        var item = items.ValueKind != JsonValueKind.Undefined ? Visit(items, $"{name}-item", depth + 1) : AnyValue(depth + 1);
+        var item = hasItems ? Visit(items, $"{name}-item", depth + 1) : AnyValue(depth + 1);
         return Define(name, $"\"[\" space {Sequence(item, min, max, name)} \"]\" space");
+    }
+
+    // prefixItems: the listed positions in order, then "items" for the rest. The grammar writes every listed position
+    // (up to maxItems): a shorter array is valid too, but never needed.
+    private string PrefixedArray(List<JsonElement> prefix, JsonElement rest, int min, int max, string name, int depth)
+    {
+        var written = Math.Min(prefix.Count, max);
+        if (prefix.Take(written).Any(position => position.ValueKind == JsonValueKind.False))
+        {
+            written = prefix.FindIndex(position => position.ValueKind == JsonValueKind.False);
+            if (written < min)
+            {
+                throw new NotSupportedException($"prefixItems allows no item at position {written}, and minItems asks for {min}");
+            }
+
+            max = written;
+        }
+
+        var positions = prefix.Take(written).Select((position, i) => Visit(position, $"{name}-{i}", depth + 1)).ToList();
+        var body = new StringBuilder("\"[\" space ");
+        body.Append(string.Join(" \",\" space ", positions));
+        var more = Math.Max(0, max - written);
+        var fewest = Math.Max(0, min - written);
+        if (rest.ValueKind == JsonValueKind.False)
+        {
+            if (fewest > 0)
+            {
+                throw new NotSupportedException($"'items' is false after {prefix.Count} prefixItems, so no array has the {min} items minItems asks for");
+            }
+
+            more = 0;
+        }
+
+        if (more > 0 && written > 0)
+        {
+            var item = rest.ValueKind == JsonValueKind.Undefined ? AnyValue(depth + 1) : Visit(rest, $"{name}-rest", depth + 1);
+            var tail = Define($"{name}-tail", $"\",\" space {item}");
+            body.Append(CultureInfo.InvariantCulture, $" {tail}{{{fewest},{more}}}");
+        }
+        else if (more > 0)
+        {
+            var item = rest.ValueKind == JsonValueKind.Undefined ? AnyValue(depth + 1) : Visit(rest, $"{name}-rest", depth + 1);
+            body.Append(Sequence(item, fewest, more, name));
+        }
+
+        body.Append(" \"]\" space");
+        return Define(name, body.ToString());
     }
 
     // Between min and max comma-separated items. An optional list is a rule of its own followed by "?", not a group:
@@ -275,10 +409,27 @@ public sealed partial class JsonSchemaToGbnf
         return min > 0 ? items : Define($"{name}-items", items) + "?";
     }
 
-    private string StringRule(JsonElement schema)
+    private string StringRule(JsonElement schema, string name)
     {
         var (min, max) = Bounds(schema, "minLength", "maxLength", _limits.MaxStringLength);
-        return String(min, max);
+        if (!schema.TryGetProperty("pattern", out var pattern))
+        {
+            return String(min, max);
+        }
+
+        var translation = pattern.ValueKind == JsonValueKind.String
+            ? RegexToGbnf.TryTranslate(pattern.GetString()!, min, max, max, (rule, body) => Define($"{name}-{rule}", body))
+            : null;
+        if (translation is null)
+        {
+            // Outside the safe subset: any string within the lengths, and the pattern is checked on the finished answer.
+            _exact = false;
+            return String(min, max);
+        }
+
+        // A pattern whose lengths the string bounds do not imply still constrains the text; validation checks the rest.
+        _exact &= translation.MinLength >= min && translation.MaxLength <= max;
+        return Define($"{name}-pattern", $"\"\\\"\" {translation.Expression} \"\\\"\" space");
     }
 
     private string String(int min, int max)
@@ -311,7 +462,8 @@ public sealed partial class JsonSchemaToGbnf
                 return null;
             }
 
-            return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && number >= 0
+            // 2020-12 counts 1.0 as an integer.
+            return value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number) && number >= 0 && number == Math.Floor(number)
                 ? (int)Math.Min(number, int.MaxValue)
                 : throw Wrong(keyword, "a non-negative integer", value);
         }

@@ -64,7 +64,8 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
         ArgumentNullException.ThrowIfNull(messages);
         using var lease = await _host.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var request = LlamaRequest.Prepare(lease.Model.Weights, _host, messages.ToList(), options);
-        var sequence = new LlamaSequence(request.PromptTokens, request.MaxOutputTokens, SamplingSettings.CreatePipeline(options, request.Grammar), options?.StopSequences?.ToList() ?? []);
+        var sequence = new LlamaSequence(request.PromptTokens, request.MaxOutputTokens, SamplingSettings.CreatePipeline(options, request.Grammar),
+            options?.StopSequences?.ToList() ?? [], TopLogProbabilities(options));
         using var registration = cancellationToken.Register(() => sequence.Cancel(cancellationToken));
         lease.Model.Loop.Enqueue(sequence);
 
@@ -73,6 +74,7 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
         var text = new System.Text.StringBuilder();
         var holdForToolCall = request.Tools.Count > 0 && !request.AllowPlainAnswer;
         var reader = sequence.Updates;
+        var pendingTokens = new List<TokenLogProbability>();
         try
         {
             while (await WaitAsync(reader, cancellationToken).ConfigureAwait(false))
@@ -82,6 +84,11 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
                     // Updates may already be buffered; a cancelled caller must not receive them.
                     cancellationToken.ThrowIfCancellationRequested();
                     text.Append(update.Text);
+                    if (update.LogProbabilities is { } tokens)
+                    {
+                        pendingTokens.AddRange(tokens);
+                    }
+
                     // With tools allowed, an answer that opens with "{" is a tool call: hold it back until it is complete.
                     if (request.Tools.Count > 0 && text.ToString().TrimStart().StartsWith('{'))
                     {
@@ -90,7 +97,7 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
 
                     if (!holdForToolCall && update.Text.Length > 0)
                     {
-                        yield return Update(new TextContent(update.Text));
+                        yield return WithTokens(Update(new TextContent(update.Text)));
                     }
 
                     if (update.Finish is { } finish)
@@ -105,7 +112,7 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
                         var unfinishedCall = finish == GenerationFinish.Length && text.ToString().TrimStart().StartsWith('{');
                         if (holdForToolCall && call is null && text.Length > 0 && !unfinishedCall)
                         {
-                            yield return Update(new TextContent(text.ToString()));
+                            yield return WithTokens(Update(new TextContent(text.ToString())));
                         }
 
                         var last = Update(new UsageContent(new UsageDetails
@@ -124,6 +131,8 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
                             (last.AdditionalProperties ??= [])[LlamaChatOptionKeys.MatchedStopSequence] = stop;
                         }
 
+                        WithTokens(last);
+
                         last.FinishReason = finish == GenerationFinish.Length ? ChatFinishReason.Length
                             : call is not null ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop;
                         yield return last;
@@ -140,6 +149,18 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
             }
         }
 
+        // An update carries the tokens generated since the previous one that was sent.
+        ChatResponseUpdate WithTokens(ChatResponseUpdate update)
+        {
+            if (sequence.ReportsLogProbabilities)
+            {
+                (update.AdditionalProperties ??= [])[LlamaChatOptionKeys.LogProbabilities] = pendingTokens.ToList();
+                pendingTokens.Clear();
+            }
+
+            return update;
+        }
+
         ChatResponseUpdate Update(AIContent content) => new(ChatRole.Assistant, [content])
         {
             ResponseId = responseId,
@@ -147,6 +168,19 @@ public sealed class LlamaChatClient : IChatClient, IChatTokenCounter
             CreatedAt = created,
             ModelId = _metadata.DefaultModelId,
         };
+    }
+
+    // The number of alternatives asked for per token, or null when log probabilities were not asked for.
+    private static int? TopLogProbabilities(ChatOptions? options)
+    {
+        if (options?.AdditionalProperties?.TryGetValue(LlamaChatOptionKeys.TopLogProbabilities, out int top) != true)
+        {
+            return null;
+        }
+
+        return top is >= 0 and <= LogitsReader.MaxTop
+            ? top
+            : throw new ArgumentOutOfRangeException(nameof(options), top, $"{LlamaChatOptionKeys.TopLogProbabilities} must be between 0 and {LogitsReader.MaxTop}");
     }
 
     /// <inheritdoc />

@@ -23,4 +23,20 @@ public static class LlamaChatOptionKeys
     /// the model continues it (what a text completion API asks for).
     /// </summary>
     public const string RawPrompt = "strata_raw_prompt";
+
+    /// <summary>
+    /// An <see cref="int"/> from 0 to 20: report each generated token's log probability and this many most likely
+    /// alternatives. Each update then carries its tokens under <see cref="LogProbabilities"/> in
+    /// <see cref="ChatResponseUpdate.AdditionalProperties"/> (a list of <see cref="TokenLogProbability"/>).
+    /// </summary>
+    public const string TopLogProbabilities = "strata_top_logprobs";
+
+    /// <summary>Not an option but a key of <see cref="ChatResponseUpdate.AdditionalProperties"/>: the tokens behind that update.</summary>
+    public const string LogProbabilities = "strata_logprobs";
+
+    /// <summary>
+    /// An <see cref="int"/>: this request's context (prompt + output) in tokens, when smaller than the model's (Ollama's
+    /// <c>num_ctx</c>); a larger value changes nothing, since the loaded context cannot grow per request.
+    /// </summary>
+    public const string ContextLimit = "strata_context_limit";
 }

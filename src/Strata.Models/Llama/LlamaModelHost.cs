@@ -15,6 +15,7 @@ public sealed class LlamaModelHost : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly LlamaChatClientOptions _options;
     private readonly Timer _idleTimer;
+    private TimeSpan? _idleOverride;
     private LoadedModel? _loaded;
     private int _inUse;
     private bool _disposed;
@@ -94,6 +95,23 @@ public sealed class LlamaModelHost : IAsyncDisposable
         return lease.Model.Weights.Tokenize(text, false, true, System.Text.Encoding.UTF8).Length;
     }
 
+    /// <summary>
+    /// How long the weights stay loaded without requests from now on, instead of <see cref="LlamaChatClientOptions.IdleUnloadTime"/>
+    /// (null restores it; zero unloads them as soon as the last request ends; <see cref="Timeout.InfiniteTimeSpan"/> keeps
+    /// them loaded). Ollama's <c>keep_alive</c>.
+    /// </summary>
+    public void KeepAlive(TimeSpan? idle)
+    {
+        _idleOverride = idle;
+        if (Volatile.Read(ref _loaded) is not null && !_disposed)
+        {
+            // Restart the countdown under the new time; a request that starts stops it again, and its end restarts it.
+            _idleTimer.Change(IdleTime, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private TimeSpan IdleTime => _idleOverride ?? _options.IdleUnloadTime;
+
     /// <summary>Unloads the weights now if no request is using them.</summary>
     public async Task UnloadIfIdleAsync()
     {
@@ -104,7 +122,7 @@ public sealed class LlamaModelHost : IAsyncDisposable
             {
                 _loaded = null;
                 await loaded.DisposeAsync().ConfigureAwait(false);
-                _options.Logger.ModelUnloadedIdle(ModelName, _options.IdleUnloadTime.TotalSeconds);
+                _options.Logger.ModelUnloadedIdle(ModelName, IdleTime.TotalSeconds);
             }
         }
         finally
@@ -145,7 +163,7 @@ public sealed class LlamaModelHost : IAsyncDisposable
         {
             if (--_inUse == 0 && !_disposed)
             {
-                _idleTimer.Change(_options.IdleUnloadTime, Timeout.InfiniteTimeSpan);
+                _idleTimer.Change(IdleTime, Timeout.InfiniteTimeSpan);
             }
         }
         finally

@@ -40,6 +40,11 @@ internal sealed record LlamaRequest(LLamaToken[] PromptTokens, int MaxOutputToke
         }
 
         var contextSize = host.ContextSize;
+        if (options?.AdditionalProperties?.TryGetValue(LlamaChatOptionKeys.ContextLimit, out int limit) == true && limit >= 1)
+        {
+            contextSize = Math.Min(contextSize, limit);
+        }
+
         var rest = contextSize - tokens.Length;
         if (options?.AdditionalProperties?.TryGetValue(LlamaChatOptionKeys.OutputTokenCeiling, out int ceiling) == true)
         {
@@ -50,7 +55,9 @@ internal sealed record LlamaRequest(LLamaToken[] PromptTokens, int MaxOutputToke
         ArgumentOutOfRangeException.ThrowIfLessThan(maxOutput, 1, nameof(ChatOptions.MaxOutputTokens));
         if (tokens.Length + maxOutput > contextSize)
         {
-            throw new ContextWindowExceededException(tokens.Length, maxOutput, contextSize, host.Options.ContextSize, host.TrainedContextSize);
+            // A request's own smaller context (num_ctx) is the configured size the message names.
+            throw new ContextWindowExceededException(tokens.Length, maxOutput, contextSize,
+                contextSize < host.ContextSize ? contextSize : host.Options.ContextSize, host.TrainedContextSize);
         }
 
         return new LlamaRequest(tokens, maxOutput, grammar, tools, allowPlainAnswer);

@@ -18,15 +18,20 @@ internal sealed class LlamaSequence : IDisposable
     private readonly Channel<GenerationUpdate> _output = Channel.CreateUnbounded<GenerationUpdate>(new() { SingleReader = true, SingleWriter = false });
     private StreamingTokenDecoder? _decoder;
     private int _prompted;
+    private readonly int? _topLogProbabilities;
+    private LogitsReader? _logits;
+    private List<TokenLogProbability>? _pendingLogProbabilities;
     private LLamaToken? _next;
     private volatile bool _done;
 
-    public LlamaSequence(LLamaToken[] prompt, int maxOutputTokens, DefaultSamplingPipeline sampler, IReadOnlyList<string> stopSequences)
+    // topLogProbabilities: when set, every token reports its log probability and this many alternatives.
+    public LlamaSequence(LLamaToken[] prompt, int maxOutputTokens, DefaultSamplingPipeline sampler, IReadOnlyList<string> stopSequences, int? topLogProbabilities = null)
     {
         _prompt = prompt;
         MaxOutputTokens = maxOutputTokens;
         _sampler = sampler;
         _stops = new StopSequenceMatcher(stopSequences);
+        _topLogProbabilities = topLogProbabilities;
     }
 
     public int PromptTokens => _prompt.Length;
@@ -37,6 +42,9 @@ internal sealed class LlamaSequence : IDisposable
     public int Reservation => _prompt.Length + MaxOutputTokens;
 
     public int OutputTokens { get; private set; }
+
+    /// <summary>Whether each token reports its log probability.</summary>
+    public bool ReportsLogProbabilities => _topLogProbabilities is not null;
 
     public bool IsDone => _done;
 
@@ -85,11 +93,23 @@ internal sealed class LlamaSequence : IDisposable
 
     public void SampleNext(SafeLlamaModelHandle model)
     {
+        if (_topLogProbabilities is { } top)
+        {
+            // The raw logits of this position, read before the sampler runs: the model's own distribution.
+            _logits ??= new LogitsReader(model, top);
+            _logits.Capture(Conversation!.Sample());
+        }
+
         var token = Conversation!.Sample(_sampler);
         if (token.IsEndOfGeneration(model))
         {
             Finish(_stops.Flush(), GenerationFinish.Stop);
             return;
+        }
+
+        if (_logits is not null)
+        {
+            (_pendingLogProbabilities ??= []).Add(_logits.Describe(token));
         }
 
         OutputTokens++;
@@ -107,7 +127,7 @@ internal sealed class LlamaSequence : IDisposable
         {
             if (text.Length > 0)
             {
-                _output.Writer.TryWrite(new GenerationUpdate(text, null, OutputTokens));
+                _output.Writer.TryWrite(new GenerationUpdate(text, null, OutputTokens, LogProbabilities: TakeLogProbabilities()));
             }
 
             _next = token;
@@ -138,8 +158,17 @@ internal sealed class LlamaSequence : IDisposable
 
     private void Finish(string text, GenerationFinish finish, string? stopSequence = null)
     {
-        _output.Writer.TryWrite(new GenerationUpdate(text, finish, OutputTokens, stopSequence));
+        _output.Writer.TryWrite(new GenerationUpdate(text, finish, OutputTokens, stopSequence, TakeLogProbabilities()));
         _done = true;
         _output.Writer.TryComplete();
+    }
+
+    // The tokens since the last update: their text goes out with this one (a token that ends inside a UTF-8 character,
+    // or inside a possible stop sequence, reports with the update that finally carries its text).
+    private List<TokenLogProbability>? TakeLogProbabilities()
+    {
+        var taken = _pendingLogProbabilities;
+        _pendingLogProbabilities = null;
+        return taken;
     }
 }

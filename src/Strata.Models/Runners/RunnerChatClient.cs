@@ -26,6 +26,9 @@ public sealed class RunnerChatClient : IChatClient, Llama.IChatTokenCounter
     /// <summary>The context size of the model while its runner runs (null when none runs).</summary>
     public int? LoadedContextSize => RunnerProcessId is not null ? runner.Info?.ContextSize : null;
 
+    /// <summary>How long the runner lives without requests from now on (null: <c>Models:IdleSeconds</c>; zero: it ends when idle).</summary>
+    public void KeepAlive(TimeSpan? idle) => runner.KeepAlive(idle);
+
     /// <summary>Kills the running runner at once, as a native crash would (for tests of what a crash does).</summary>
     public void KillRunner() => runner.Current?.Kill();
 

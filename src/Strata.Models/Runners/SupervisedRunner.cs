@@ -21,6 +21,7 @@ internal sealed class SupervisedRunner : IAsyncDisposable
     private RunnerProcess? current;
     private int active;
     private bool disposed;
+    private TimeSpan? idleOverride;
 
     public SupervisedRunner(RunnerLoadRequest load, string version, RunnerSettings settings)
     {
@@ -87,9 +88,25 @@ internal sealed class SupervisedRunner : IAsyncDisposable
     {
         if (Interlocked.Decrement(ref active) == 0 && !disposed)
         {
-            idleTimer.Change(settings.IdleUnload, Timeout.InfiniteTimeSpan);
+            idleTimer.Change(IdleTime, Timeout.InfiniteTimeSpan);
         }
     }
+
+    /// <summary>
+    /// How long the runner lives without requests from now on (Ollama's <c>keep_alive</c>): null restores
+    /// <see cref="RunnerSettings.IdleUnload"/>, zero ends it as soon as its last request ends, <see cref="Timeout.InfiniteTimeSpan"/>
+    /// keeps it.
+    /// </summary>
+    public void KeepAlive(TimeSpan? idle)
+    {
+        idleOverride = idle;
+        if (Volatile.Read(ref active) == 0 && Current is not null && !disposed)
+        {
+            idleTimer.Change(IdleTime, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private TimeSpan IdleTime => idleOverride ?? settings.IdleUnload;
 
     private void ThrowIfFailing()
     {
@@ -162,7 +179,7 @@ internal sealed class SupervisedRunner : IAsyncDisposable
             {
                 current = null;
                 await process.DisposeAsync().ConfigureAwait(false);
-                logger.RunnerEndedIdle(load.Name, settings.IdleUnload.TotalSeconds);
+                logger.RunnerEndedIdle(load.Name, IdleTime.TotalSeconds);
             }
         }
         finally

@@ -62,6 +62,12 @@ internal sealed class CompiledSchema
         {
             throw new NotSupportedException($"The schema cannot be evaluated: {e.Message}", e);
         }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            // JsonSchema.Net compares numbers as decimals and throws on one beyond their range (1e99): such an answer
+            // does not validate, and is generated again like any other that fails.
+            return [$"/: a number the validator cannot compare ({e.Message})"];
+        }
 
         if (results.IsValid)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Strata.Models.Llama;
 
 namespace Strata.Models.StructuredOutput;
 
@@ -9,32 +10,15 @@ namespace Strata.Models.StructuredOutput;
 /// </summary>
 internal static class GrammarCoverage
 {
-    // What the converter turns into grammar rules, plus keywords that never constrain a value (annotations, and
-    // "format", which draft 2020-12 treats as an annotation). additionalProperties is enforced as false, which is
-    // at least as strict as any value the schema gives it. Anything else (pattern, minimum, allOf, not, ...) is not.
-    private static readonly HashSet<string> Enforced = new(StringComparer.Ordinal)
-    {
-        "type", "properties", "required", "items", "minItems", "maxItems", "minLength", "maxLength", "enum", "const", "anyOf",
-        "$ref", "$defs", "definitions", "additionalProperties", "title", "description", "$schema", "$id", "$comment",
-        "default", "examples", "format", "deprecated", "readOnly", "writeOnly",
-    };
-
-    private static readonly HashSet<string> SubschemaMaps = new(StringComparer.Ordinal) { "properties", "$defs", "definitions" };
-
-    /// <summary>True when every keyword in <paramref name="schema"/>, at any depth, is enforced by the grammar.</summary>
+    /// <summary>
+    /// True when every value the grammar allows validates against <paramref name="schema"/>. The converter itself keeps
+    /// that record while it builds the grammar (a keyword without grammar form, a pattern outside its subset, oneOf),
+    /// so the two cannot disagree.
+    /// </summary>
     public static bool IsFullyEnforced(JsonElement schema) => schema.ValueKind switch
     {
         JsonValueKind.True or JsonValueKind.Undefined => true,
-        JsonValueKind.Object => schema.EnumerateObject().All(keyword => Enforced.Contains(keyword.Name) && SubschemasEnforced(keyword)),
+        JsonValueKind.Object => JsonSchemaToGbnf.EnforcesAll(schema),
         _ => false,
-    };
-
-    private static bool SubschemasEnforced(JsonProperty keyword) => keyword.Name switch
-    {
-        _ when SubschemaMaps.Contains(keyword.Name) => keyword.Value.ValueKind != JsonValueKind.Object
-            || keyword.Value.EnumerateObject().All(property => IsFullyEnforced(property.Value)),
-        "items" => keyword.Value.ValueKind is JsonValueKind.False || IsFullyEnforced(keyword.Value),
-        "anyOf" => keyword.Value.ValueKind == JsonValueKind.Array && keyword.Value.EnumerateArray().All(IsFullyEnforced),
-        _ => true,
     };
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.AI;
 using Strata.Models.Catalog;
+using Strata.Models.Llama;
 using Strata.Server.OpenAi;
 
 namespace Strata.Server.Endpoints;
@@ -34,9 +35,11 @@ public static class OpenAiCompletionsEndpoints
             return;
         }
 
-        var responses = await Task.WhenAll(request.Prompts.Select(prompt =>
-            client.GetResponseAsync([new ChatMessage(ChatRole.User, prompt)], request.Options.Clone(), context.RequestAborted)));
-        var choices = responses.Select((response, index) => Choice(index, (request.Echo ? request.Prompts[index] : "") + response.Text, response.FinishReason)).ToList();
+        var scored = await Task.WhenAll(request.Prompts.Select(prompt =>
+            ScoredResponses.GetAsync(client, [new ChatMessage(ChatRole.User, prompt)], request.Options.Clone(), request.LogProbabilities is not null, context.RequestAborted)));
+        var responses = scored.Select(s => s.Response).ToList();
+        var choices = scored.Select((answer, index) => Choice(index, (request.Echo ? request.Prompts[index] : "") + answer.Response.Text, answer.Response.FinishReason,
+            request.LogProbabilities is null ? null : CompletionLogProbabilities.From(answer.Tokens, 0))).ToList();
         await context.Response.WriteAsJsonAsync(
             new { id, @object = "text_completion", created, model = request.Model, choices, usage = Usage(responses.Select(r => r.Usage)) },
             context.RequestAborted);
@@ -54,12 +57,15 @@ public static class OpenAiCompletionsEndpoints
             }
 
             var tally = new StreamTally();
+            var offset = 0;
             await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, request.Prompts[index])], request.Options.Clone(), context.RequestAborted))
             {
                 tally.Observe(update);
-                if (update.Text is { Length: > 0 } text)
+                var tokens = request.LogProbabilities is null ? null : TokenLogProbability.Read(update.AdditionalProperties, LlamaChatOptionKeys.LogProbabilities);
+                if (update.Text is { Length: > 0 } || tokens is { Count: > 0 })
                 {
-                    await events.WriteAsync(Chunk(id, created, request.Model, Choice(index, text, null)), context.RequestAborted);
+                    await events.WriteAsync(Chunk(id, created, request.Model, Choice(index, update.Text, null, CompletionLogProbabilities.From(tokens, offset))), context.RequestAborted);
+                    offset += update.Text.Length;
                 }
             }
 
@@ -78,8 +84,8 @@ public static class OpenAiCompletionsEndpoints
     private static object Chunk(string id, long created, string model, object choice) =>
         new { id, @object = "text_completion", created, model, choices = new[] { choice } };
 
-    private static object Choice(int index, string text, ChatFinishReason? finish) =>
-        new { text, index, logprobs = (object?)null, finish_reason = OpenAiResponses.FinishReason(finish) };
+    private static object Choice(int index, string text, ChatFinishReason? finish, CompletionLogProbabilities? logprobs = null) =>
+        new { text, index, logprobs, finish_reason = OpenAiResponses.FinishReason(finish) };
 
     private static CompletionUsage Usage(IEnumerable<UsageDetails?> usages)
     {

@@ -21,6 +21,13 @@ internal sealed class OllamaAnswer(string model, bool chat, Stopwatch clock)
         return line;
     }
 
+    public Dictionary<string, object?> Unloaded()
+    {
+        var line = Loaded();
+        line["done_reason"] = "unload";
+        return line;
+    }
+
     public Dictionary<string, object?> Delta(string text)
     {
         var line = Text(text);

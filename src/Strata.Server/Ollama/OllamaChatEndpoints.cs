@@ -34,10 +34,13 @@ public static class OllamaChatEndpoints
         using var turn = await admission.EnterAsync(reference, context.RequestAborted);
         var client = await catalog.GetChatClientAsync(reference, invokeFunctions: false, context.RequestAborted);
         var answer = new OllamaAnswer(request.Model, chat, clock);
+        // keep_alive applies from the end of this request: the model's runner (or in-process weights) then waits this long.
+        var kept = catalog.KeepAlive(reference, request.KeepAlive);
         if (request.Messages.Count == 0 || (!chat && request.Messages[^1].Text.Length == 0))
         {
-            // Ollama's way to load a model: an empty prompt or no messages, answered with done_reason "load".
-            await OllamaJson.WriteAsync(context, answer.Loaded());
+            // Ollama's way to load a model (an empty prompt or no messages, done_reason "load"), or with keep_alive 0 to
+            // unload it ("unload"): a loaded model goes as soon as no request uses it.
+            await OllamaJson.WriteAsync(context, request.KeepAlive == TimeSpan.Zero && kept ? answer.Unloaded() : answer.Loaded());
             return;
         }
 

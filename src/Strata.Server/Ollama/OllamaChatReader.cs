@@ -10,7 +10,8 @@ namespace Strata.Server.Ollama;
 /// <param name="Messages">The conversation.</param>
 /// <param name="Options">Sampling, limits, format and tools.</param>
 /// <param name="Stream">Whether to answer as NDJSON lines (Ollama's default is true).</param>
-internal sealed record OllamaChatRequest(string Model, List<ChatMessage> Messages, ChatOptions Options, bool Stream);
+/// <param name="KeepAlive">How long the model stays loaded after the request (<c>keep_alive</c>); null for the server's default.</param>
+internal sealed record OllamaChatRequest(string Model, List<ChatMessage> Messages, ChatOptions Options, bool Stream, TimeSpan? KeepAlive = null);
 
 /// <summary>
 /// Reads Ollama's chat and generate requests. Field errors are <see cref="OpenAiRequestException"/>s; on Ollama's
@@ -77,7 +78,7 @@ internal static class OllamaChatReader
 
         var options = new ChatOptions { ModelId = model, ResponseFormat = Format(body) };
         OllamaOptions.Apply(body, options, limits);
-        KeepAlive(body);
+        var keepAlive = OllamaKeepAlive.Read(body);
         ChatCompletionRequestReader.ReadTools(body, options);
         // Ollama streams unless told otherwise.
         var stream = !body.TryGetProperty("stream", out var flag) || flag.ValueKind != JsonValueKind.False;
@@ -86,7 +87,7 @@ internal static class OllamaChatReader
             (options.AdditionalProperties ??= [])[LlamaChatOptionKeys.OutputTokenCeiling] = limits.MaxOutputTokens;
         }
 
-        return new OllamaChatRequest(model, messages, options, stream);
+        return new OllamaChatRequest(model, messages, options, stream, keepAlive);
     }
 
     private static ChatResponseFormat? Format(JsonElement body)
@@ -103,16 +104,6 @@ internal static class OllamaChatReader
             JsonValueKind.Object => ChatResponseFormat.ForJsonSchema(format.Clone(), "format"),
             _ => throw new OpenAiRequestException("'format' must be \"json\" or a JSON schema object.", "format", "invalid_value"),
         };
-    }
-
-    // Accepted for compatibility and checked: models stay loaded for Models:IdleSeconds whatever a request asks.
-    private static void KeepAlive(JsonElement body)
-    {
-        if (body.TryGetProperty("keep_alive", out var keepAlive) && keepAlive.ValueKind is not (JsonValueKind.Null or JsonValueKind.Number)
-            && !(keepAlive.ValueKind == JsonValueKind.String && OllamaOptions.IsDuration(keepAlive.GetString()!)))
-        {
-            throw new OpenAiRequestException("'keep_alive' must be a number of seconds or a duration such as \"5m\".", "keep_alive", "invalid_value");
-        }
     }
 
     private static ChatMessage ReadMessage(JsonElement item, string path, List<ChatMessage> earlier)

@@ -32,6 +32,12 @@ public static class OllamaModelEndpoints
         routes.MapGet("/api/version", () => Results.Json(new { version = ApiVersion })).WithTags("Ollama").WithName("OllamaVersion");
         routes.MapDelete("/api/delete", DeleteAsync).WithTags("Ollama").WithName("OllamaDelete");
         routes.MapPost("/api/copy", CopyAsync).WithTags("Ollama").WithName("OllamaCopy");
+        // Modelfiles and registry pushes have no counterpart in Strata's store: a clear refusal, not a 404 that reads
+        // like a wrong address.
+        routes.MapPost("/api/create", () => NotSupported("creating models from a Modelfile is not supported by Strata; import a GGUF with 'strata models import' or pull one with /api/pull"))
+            .WithTags("Ollama").WithName("OllamaCreate");
+        routes.MapPost("/api/push", () => NotSupported("pushing models to a registry is not supported by Strata"))
+            .WithTags("Ollama").WithName("OllamaPush");
         return routes;
     }
 
@@ -166,4 +172,7 @@ public static class OllamaModelEndpoints
         >= 1_000 => $"{count / 1e3:0.#}K",
         _ => count.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
+
+    private static IResult NotSupported(string message) =>
+        Results.Json(new { error = message }, OllamaJson.Options, statusCode: StatusCodes.Status501NotImplemented);
 }

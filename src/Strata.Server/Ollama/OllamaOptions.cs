@@ -7,9 +7,10 @@ namespace Strata.Server.Ollama;
 
 /// <summary>
 /// Ollama's <c>options</c> object: temperature, top_p, top_k, min_p, seed, num_predict, stop, frequency and presence
-/// penalties map onto <see cref="ChatOptions"/>. <c>num_ctx</c> is checked but the context stays the server's
-/// (<c>Models:Llama:ContextSize</c>, capped at the model's trained size); runner options Ollama itself ignores on
-/// other back ends (num_gpu, num_thread, ...) are ignored here too.
+/// penalties map onto <see cref="ChatOptions"/>. <c>num_ctx</c> limits this request's context (prompt + output) to
+/// fewer tokens than the model's context (<c>Models:Llama:ContextSize</c>, capped at the model's trained size); a larger
+/// value gets the model's context, as the model cannot hold more. Runner options Ollama itself ignores on other back
+/// ends (num_gpu, num_thread, ...) are ignored here too.
 /// </summary>
 internal static class OllamaOptions
 {
@@ -44,9 +45,11 @@ internal static class OllamaOptions
                 : throw new OpenAiRequestException($"'options.num_predict' must be -1, -2 or between 1 and {limits.MaxOutputTokens} on this server.", "options.num_predict", "invalid_value");
         }
 
-        if (JsonFields.Integer(values, "num_ctx") is < 1)
+        if (JsonFields.Integer(values, "num_ctx") is { } context)
         {
-            throw new OpenAiRequestException("'options.num_ctx' must be positive.", "options.num_ctx", "invalid_value");
+            (options.AdditionalProperties ??= [])[Strata.Models.Llama.LlamaChatOptionKeys.ContextLimit] = context >= 1
+                ? (int)Math.Min(context, int.MaxValue)
+                : throw new OpenAiRequestException("'options.num_ctx' must be positive.", "options.num_ctx", "invalid_value");
         }
 
         if (values.TryGetProperty("stop", out var stop) && stop.ValueKind != JsonValueKind.Null)

@@ -19,7 +19,8 @@ public sealed record ChatCompletion(
 public sealed record ChatCompletionChoice(
     [property: JsonPropertyName("index")] int Index,
     [property: JsonPropertyName("message")] ChatCompletionMessage Message,
-    [property: JsonPropertyName("finish_reason")] string? FinishReason);
+    [property: JsonPropertyName("finish_reason")] string? FinishReason,
+    [property: JsonPropertyName("logprobs")] ChatLogProbabilities? LogProbabilities = null);
 
 /// <summary>An assistant message with its text and tool calls.</summary>
 public sealed record ChatCompletionMessage(
@@ -66,7 +67,8 @@ public sealed record ChatCompletionChunk(
 public sealed record ChatCompletionChunkChoice(
     [property: JsonPropertyName("index")] int Index,
     [property: JsonPropertyName("delta")] ChatCompletionDelta Delta,
-    [property: JsonPropertyName("finish_reason")] string? FinishReason);
+    [property: JsonPropertyName("finish_reason")] string? FinishReason,
+    [property: JsonPropertyName("logprobs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ChatLogProbabilities? LogProbabilities = null);
 
 /// <summary>What a chunk adds to the message.</summary>
 public sealed record ChatCompletionDelta(

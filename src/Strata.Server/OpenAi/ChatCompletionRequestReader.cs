@@ -46,15 +46,12 @@ public static class ChatCompletionRequestReader
             (options.AdditionalProperties ??= [])[LlamaChatOptionKeys.OutputTokenCeiling] = limits.MaxOutputTokens;
         }
 
-        // Refused rather than dropped: a client that asked for token probabilities must not get an answer without them.
-        if (JsonFields.Boolean(body, "logprobs") || JsonFields.Integer(body, "top_logprobs") is > 0)
+        ReadLogProbabilities(body, options);
+        var choices = JsonFields.Integer(body, "n") ?? 1;
+        if (choices < 1 || choices > limits.MaxChoices)
         {
-            throw new OpenAiRequestException("'logprobs' and 'top_logprobs' are not available on this server yet.", JsonFields.Boolean(body, "logprobs") ? "logprobs" : "top_logprobs", "unsupported_parameter");
-        }
-
-        if (JsonFields.Integer(body, "n") is { } n && n != 1)
-        {
-            throw new OpenAiRequestException("Only n = 1 is supported.", "n", "unsupported_value");
+            // Choices are parallel sequences of one batch: more than the batch holds would queue behind each other.
+            throw new OpenAiRequestException($"'n' must be between 1 and {limits.MaxChoices} on this server (Models:Llama:MaxParallelSequences).", "n", "invalid_value");
         }
 
         ReadTools(body, options);
@@ -62,7 +59,28 @@ public static class ChatCompletionRequestReader
         var stream = JsonFields.Boolean(body, "stream");
         var includeUsage = body.TryGetProperty("stream_options", out var streamOptions) && streamOptions.ValueKind == JsonValueKind.Object
             && JsonFields.Boolean(streamOptions, "include_usage");
-        return new ChatCompletionRequest(model, messages, options, stream, includeUsage);
+        return new ChatCompletionRequest(model, messages, options, stream, includeUsage, (int)choices);
+    }
+
+    // logprobs and top_logprobs (0 to 20, and only with logprobs, as OpenAI's API checks) become the runtime's option.
+    private static void ReadLogProbabilities(JsonElement body, ChatOptions options)
+    {
+        var wanted = JsonFields.Boolean(body, "logprobs");
+        var top = JsonFields.Integer(body, "top_logprobs");
+        if (top is < 0 or > 20)
+        {
+            throw new OpenAiRequestException("'top_logprobs' must be between 0 and 20.", "top_logprobs", "invalid_value");
+        }
+
+        if (top is > 0 && !wanted)
+        {
+            throw new OpenAiRequestException("'top_logprobs' needs 'logprobs' set to true.", "top_logprobs", "invalid_value");
+        }
+
+        if (wanted)
+        {
+            (options.AdditionalProperties ??= [])[LlamaChatOptionKeys.TopLogProbabilities] = (int)(top ?? 0);
+        }
     }
 
     private static List<ChatMessage> ReadMessages(JsonElement body, RequestLimits limits)

@@ -11,11 +11,13 @@ namespace Strata.Server.OpenAi;
 /// <param name="Stream">Whether to answer with server-sent events.</param>
 /// <param name="Echo">Whether each completion starts with its prompt.</param>
 /// <param name="IncludeUsage">Whether a streamed answer ends with a usage chunk.</param>
-public sealed record CompletionRequest(string Model, IReadOnlyList<string> Prompts, ChatOptions Options, bool Stream, bool Echo, bool IncludeUsage);
+/// <param name="LogProbabilities">When set (<c>logprobs</c>, 0 to 5), each choice reports its tokens' log probabilities and this many alternatives.</param>
+public sealed record CompletionRequest(string Model, IReadOnlyList<string> Prompts, ChatOptions Options, bool Stream, bool Echo, bool IncludeUsage, int? LogProbabilities = null);
 
 /// <summary>
 /// Reads OpenAI's legacy text completion request. What cannot be honoured is refused by name with a 400, never
-/// dropped: <c>suffix</c>, <c>best_of</c> above 1, <c>n</c> above 1, <c>logprobs</c>, token-array prompts.
+/// dropped: <c>suffix</c>, <c>best_of</c> above 1, <c>n</c> above 1, <c>logprobs</c> with <c>echo</c> (the prompt's own tokens
+/// are not scored), token-array prompts.
 /// </summary>
 public static class CompletionRequestReader
 {
@@ -33,7 +35,6 @@ public static class CompletionRequestReader
         }
 
         Refuse(body, "suffix", value => value.ValueKind == JsonValueKind.String && value.GetString()!.Length == 0, "inserting text before a suffix is not supported");
-        Refuse(body, "logprobs", value => value.ValueKind == JsonValueKind.False || (value.ValueKind == JsonValueKind.Number && value.GetInt32() == 0), "log probabilities are not available yet");
         Refuse(body, "best_of", value => value.ValueKind == JsonValueKind.Number && value.GetInt32() == 1, "only best_of = 1 is supported");
         Refuse(body, "n", value => value.ValueKind == JsonValueKind.Number && value.GetInt32() == 1, "only n = 1 is supported");
         Refuse(body, "logit_bias", value => value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any(), "logit_bias is not supported");
@@ -54,7 +55,24 @@ public static class CompletionRequestReader
         };
         var includeUsage = body.TryGetProperty("stream_options", out var streamOptions) && streamOptions.ValueKind == JsonValueKind.Object
             && JsonFields.Boolean(streamOptions, "include_usage");
-        return new CompletionRequest(model, prompts, options, JsonFields.Boolean(body, "stream"), JsonFields.Boolean(body, "echo"), includeUsage);
+        var echo = JsonFields.Boolean(body, "echo");
+        var logProbabilities = JsonFields.Integer(body, "logprobs");
+        if (logProbabilities is < 0 or > 5)
+        {
+            throw new OpenAiRequestException("'logprobs' must be between 0 and 5.", "logprobs", "invalid_value");
+        }
+
+        if (logProbabilities is not null && echo)
+        {
+            throw new OpenAiRequestException("'logprobs' with 'echo': the prompt's own tokens are not scored on this server.", "logprobs", "unsupported_parameter");
+        }
+
+        if (logProbabilities is { } top)
+        {
+            options.AdditionalProperties[LlamaChatOptionKeys.TopLogProbabilities] = (int)top;
+        }
+
+        return new CompletionRequest(model, prompts, options, JsonFields.Boolean(body, "stream"), echo, includeUsage, (int?)logProbabilities);
     }
 
     private static List<string> Prompts(JsonElement body, RequestLimits limits)

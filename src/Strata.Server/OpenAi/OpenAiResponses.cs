@@ -8,17 +8,44 @@ namespace Strata.Server.OpenAi;
 public static class OpenAiResponses
 {
     /// <summary>A <c>chat.completion</c> for <paramref name="response"/>.</summary>
-    public static ChatCompletion ToChatCompletion(ChatResponse response, string model)
+    public static ChatCompletion ToChatCompletion(ChatResponse response, string model) => ToChatCompletion([response], model, null);
+
+    /// <summary>
+    /// A <c>chat.completion</c> with one choice per response (<c>n</c>), each with its tokens' log probabilities when
+    /// <paramref name="logProbabilities"/> has them; the prompt is counted once, the completions of all choices together.
+    /// </summary>
+    public static ChatCompletion ToChatCompletion(IReadOnlyList<ChatResponse> responses, string model, IReadOnlyList<IReadOnlyList<Strata.Models.Llama.TokenLogProbability>>? logProbabilities)
     {
-        ArgumentNullException.ThrowIfNull(response);
-        var contents = response.Messages.SelectMany(message => message.Contents).ToList();
-        var toolCalls = ToToolCalls(contents.OfType<FunctionCallContent>(), withIndex: false);
+        ArgumentNullException.ThrowIfNull(responses);
+        var first = responses[0];
+        var choices = responses.Select((response, index) =>
+        {
+            var contents = response.Messages.SelectMany(message => message.Contents).ToList();
+            var toolCalls = ToToolCalls(contents.OfType<FunctionCallContent>(), withIndex: false);
+            var logProbs = logProbabilities is null ? null : new ChatLogProbabilities(logProbabilities[index].Select(ChatTokenLogProbability.From).ToList());
+            return new ChatCompletionChoice(index, new ChatCompletionMessage("assistant", toolCalls is null ? response.Text : NullIfEmpty(response.Text), toolCalls),
+                FinishReason(response.FinishReason), logProbs);
+        }).ToList();
         return new ChatCompletion(
-            response.ResponseId ?? NewId(),
-            (response.CreatedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(),
-            response.ModelId ?? model,
-            [new ChatCompletionChoice(0, new ChatCompletionMessage("assistant", toolCalls is null ? response.Text : NullIfEmpty(response.Text), toolCalls), FinishReason(response.FinishReason))],
-            ToUsage(response.Usage));
+            first.ResponseId ?? NewId(),
+            (first.CreatedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(),
+            first.ModelId ?? model,
+            choices,
+            SumUsage(responses.Select(response => response.Usage).ToList()));
+    }
+
+    /// <summary>The usage of n choices of one prompt: the prompt once, every choice's completion tokens.</summary>
+    public static CompletionUsage? SumUsage(IReadOnlyList<UsageDetails?> usages)
+    {
+        ArgumentNullException.ThrowIfNull(usages);
+        if (usages.Count == 1 || usages.All(usage => usage is null))
+        {
+            return ToUsage(usages[0]);
+        }
+
+        var prompt = usages.FirstOrDefault(usage => usage is not null)?.InputTokenCount ?? 0;
+        var completion = usages.Sum(usage => usage?.OutputTokenCount ?? 0);
+        return new CompletionUsage(prompt, completion, prompt + completion);
     }
 
     /// <summary>OpenAI's name for a finish reason.</summary>

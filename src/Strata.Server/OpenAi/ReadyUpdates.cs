@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Strata.Server.OpenAi;
 
 /// <summary>
@@ -13,7 +11,7 @@ internal static class ReadyUpdates
     /// <param name="write">Writes one update unflushed; returns whether it wrote anything.</param>
     /// <param name="flush">Sends what is written.</param>
     /// <param name="cancellationToken">Stops the stream.</param>
-    public static async Task ForEachAsync(IAsyncEnumerable<ChatResponseUpdate> updates, Func<ChatResponseUpdate, Task<bool>> write, Func<Task> flush, CancellationToken cancellationToken)
+    public static async Task ForEachAsync<T>(IAsyncEnumerable<T> updates, Func<T, Task<bool>> write, Func<Task> flush, CancellationToken cancellationToken)
     {
         var unsent = false;
         await using var enumerator = updates.GetAsyncEnumerator(cancellationToken);

@@ -15,6 +15,9 @@ public sealed record RequestLimits(long MaxRequestBytes, int MaxOutputTokens, in
     /// <summary>How many uploaded documents may wait for ingestion (<c>Server:IngestionQueueLength</c>, default 256); more get 429.</summary>
     public int IngestionQueueLength { get; init; } = 256;
 
+    /// <summary>The most choices (<c>n</c>) one chat completion may ask for: <c>Models:Llama:MaxParallelSequences</c> (default 4).</summary>
+    public int MaxChoices { get; init; } = 4;
+
     /// <summary>Takes the limits from the bound server options (defaults and ranges live there).</summary>
     public static RequestLimits From(ServerOptions options)
     {

@@ -12,7 +12,8 @@ namespace Strata.Server.Protocols;
 public static class ErrorShape
 {
     private static readonly string[] OllamaRoutes =
-        ["/api/chat", "/api/generate", "/api/embed", "/api/embeddings", "/api/tags", "/api/show", "/api/ps", "/api/version", "/api/pull", "/api/delete", "/api/copy"];
+        ["/api/chat", "/api/generate", "/api/embed", "/api/embeddings", "/api/tags", "/api/show", "/api/ps", "/api/version", "/api/pull", "/api/delete", "/api/copy",
+            "/api/create", "/api/push"];
 
     /// <summary>Whether <paramref name="path"/> is one of Ollama's routes (they share <c>/api</c> with Strata's own).</summary>
     public static bool IsOllamaRoute(PathString path) => OllamaRoutes.Any(route => path.Equals(route, StringComparison.Ordinal));

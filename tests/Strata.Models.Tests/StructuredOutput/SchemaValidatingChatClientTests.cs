@@ -29,7 +29,7 @@ public sealed class SchemaValidatingChatClientTests(TinyModelFixture model) : IC
         var client = Validating(2);
 
         var error = await Assert.ThrowsAsync<StructuredOutputException>(() =>
-            client.GetResponseAsync(TinyModelFixture.Hello(), WithSchema("""{"type":"string","pattern":"^zzzzzz$","maxLength":6}""")));
+            client.GetResponseAsync(TinyModelFixture.Hello(), WithSchema("""{"type":"string","pattern":"^(z)\\1{5}$","maxLength":6}""")));
 
         Assert.Equal(2, error.Attempts);
         Assert.Contains("pattern", error.Message, StringComparison.Ordinal);
@@ -43,7 +43,7 @@ public sealed class SchemaValidatingChatClientTests(TinyModelFixture model) : IC
 
         await Assert.ThrowsAsync<StructuredOutputException>(async () =>
         {
-            await foreach (var update in client.GetStreamingResponseAsync(TinyModelFixture.Hello(), WithSchema("""{"type":"string","pattern":"^zzzzzz$","maxLength":6}""")))
+            await foreach (var update in client.GetStreamingResponseAsync(TinyModelFixture.Hello(), WithSchema("""{"type":"string","pattern":"^(z)\\1{5}$","maxLength":6}""")))
             {
                 received.Add(update);
             }

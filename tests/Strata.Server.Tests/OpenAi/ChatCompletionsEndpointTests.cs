@@ -63,7 +63,7 @@ public sealed class ChatCompletionsEndpointTests(ServerWithModelsFixture fixture
     [InlineData("""{"model":"tiny","messages":[{"role":"user","content":"x"}],"max_tokens":100000}""", "max_tokens")]
     [InlineData("""{"model":"tiny","messages":[]}""", "messages")]
     [InlineData("""{"model":"tiny","messages":[{"role":"wizard","content":"x"}]}""", "messages[0].role")]
-    [InlineData("""{"model":"tiny","messages":[{"role":"user","content":"x"}],"n":2}""", "n")]
+    [InlineData("""{"model":"tiny","messages":[{"role":"user","content":"x"}],"n":5}""", "n")]
     [InlineData("""{"model":"tiny","messages":[{"role":"user","content":"x"}],"response_format":{"type":"xml"}}""", "response_format.type")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}]}""", "model")]
     public async Task Invalid_requests_get_400_naming_the_field(string json, string param)

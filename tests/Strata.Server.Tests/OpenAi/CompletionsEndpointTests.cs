@@ -69,7 +69,6 @@ public sealed class CompletionsEndpointTests(ServerWithModelsFixture fixture) : 
     [InlineData("suffix", "\"the end\"")]
     [InlineData("best_of", "3")]
     [InlineData("n", "2")]
-    [InlineData("logprobs", "5")]
     [InlineData("prompt", "[1, 2, 3]")]
     public async Task What_is_not_supported_is_a_400_naming_the_field(string field, string value)
     {

@@ -56,19 +56,6 @@ public sealed class ProtocolFixesTests(ServerWithModelsFixture fixture) : IClass
         Assert.Equal("tool_choice", error.GetProperty("param").GetString());
     }
 
-    [Theory]
-    [InlineData("logprobs", "true")]
-    [InlineData("top_logprobs", "5")]
-    public async Task Log_probabilities_are_refused_by_name_not_silently_dropped(string field, string value)
-    {
-        var request = Chat(4);
-        request[field] = JsonDocument.Parse(value).RootElement;
-
-        var error = await OpenAiErrorOf(await fixture.Client.PostAsJsonAsync("/v1/chat/completions", request), HttpStatusCode.BadRequest);
-
-        Assert.Equal(field, error.GetProperty("param").GetString());
-    }
-
     [Fact]
     public async Task A_forced_tool_call_cut_short_by_max_tokens_is_a_tool_call_with_finish_reason_length()
     {

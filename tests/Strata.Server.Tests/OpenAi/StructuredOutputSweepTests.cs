@@ -65,8 +65,10 @@ public sealed class StructuredOutputSweepTests(ServerWithModelsFixture fixture, 
     public async Task As_forced_tool_parameters_no_call_is_a_5xx_or_finishes_invalid(string keyword, string schema)
     {
         // Tool parameters are objects: other schemas are the type of a required "value" argument.
-        var parsed = JsonNode.Parse(schema)!.AsObject();
-        var parameters = parsed["type"]?.GetValue<string>() == "object" ? schema : Wrapped(parsed);
+        var parsed = JsonNode.Parse(schema)!;
+        var parameters = parsed is JsonObject map && map["type"] is JsonValue type && type.GetValueKind() == JsonValueKind.String && type.GetValue<string>() == "object"
+            ? schema
+            : Wrapped(parsed);
         var request = Request();
         request["tools"] = new[] { new { type = "function", function = new { name = "answer", parameters = JsonNode.Parse(parameters) } } };
         request["tool_choice"] = new { type = "function", function = new { name = "answer" } };
@@ -82,38 +84,60 @@ public sealed class StructuredOutputSweepTests(ServerWithModelsFixture fixture, 
     [Fact]
     public async Task Most_requests_of_the_sweep_are_answered_with_valid_output()
     {
-        // Runs the whole sweep itself, so the rate does not depend on which other tests ran first.
+        // Runs the whole sweep itself, so the rate does not depend on which other tests ran first. With
+        // STRATA_SCHEMA_SUITE naming the draft2020-12 folder of a JSON-Schema-Test-Suite checkout, the sweep takes the
+        // suite's schemas for the keywords above instead of this table (the held-out measurement in docs/server.md).
+        var schemas = HeldOutSchemas.FromEnvironment() ?? Schemas.Select(row => ((string)row[0], (string)row[1])).ToList();
         var valid = 0;
         var total = 0;
-        foreach (var row in Schemas)
+        var failures = new List<string>();
+        var perKeyword = new SortedDictionary<string, (int Valid, int Total)>(StringComparer.Ordinal);
+        foreach (var (keyword, schema) in schemas)
         {
-            var (keyword, schema) = ((string)row[0], (string)row[1]);
             foreach (var asTool in new[] { false, true })
             {
                 Outcomes.Remove((keyword, asTool));
-                if (asTool)
+                try
                 {
-                    await As_forced_tool_parameters_no_call_is_a_5xx_or_finishes_invalid(keyword, schema);
+                    if (asTool)
+                    {
+                        await As_forced_tool_parameters_no_call_is_a_5xx_or_finishes_invalid(keyword, schema);
+                    }
+                    else
+                    {
+                        await As_response_format_no_answer_is_a_5xx_or_finishes_invalid(keyword, schema);
+                    }
                 }
-                else
+                catch (Xunit.Sdk.XunitException failure)
                 {
-                    await As_response_format_no_answer_is_a_5xx_or_finishes_invalid(keyword, schema);
+                    // A 5xx or an invalid finished answer: counted, and the sweep goes on so the report is complete.
+                    failures.Add(failure.Message);
                 }
 
                 total++;
-                valid += Outcomes[(keyword, asTool)] == true ? 1 : 0;
+                var ok = Outcomes.GetValueOrDefault((keyword, asTool)) == true;
+                valid += ok ? 1 : 0;
+                var group = keyword.Split(':')[0];
+                var (v, t) = perKeyword.GetValueOrDefault(group);
+                perKeyword[group] = (v + (ok ? 1 : 0), t + 1);
             }
         }
 
-        output.WriteLine($"valid answers: {valid} of {total} ({100.0 * valid / total:F0} %)");
+        foreach (var (group, (v, t)) in perKeyword)
+        {
+            output.WriteLine($"{group,-24} {v,3} of {t,3} valid");
+        }
+
+        output.WriteLine($"valid answers: {valid} of {total} ({100.0 * valid / total:F0} %); 5xx or invalid finished answers: {failures.Count}");
+        Assert.Empty(failures);
         Assert.True(valid >= 0.6 * total, $"only {valid} of {total} requests were answered with valid output");
     }
 
     // "#/$defs/..." points from the document's root, so definitions move up with the wrapping.
-    private static string Wrapped(JsonObject schema)
+    private static string Wrapped(JsonNode schema)
     {
-        var definitions = schema["$defs"];
-        schema.Remove("$defs");
+        var definitions = schema is JsonObject map ? map["$defs"] : null;
+        (schema as JsonObject)?.Remove("$defs");
         var wrapper = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["value"] = schema }, ["required"] = new JsonArray("value") };
         if (definitions is not null)
         {
