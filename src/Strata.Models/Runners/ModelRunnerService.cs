@@ -77,11 +77,11 @@ internal sealed class ModelRunnerService : IModelRunner, IDisposable
     private LlamaChatClient ChatModel() =>
         chat as LlamaChatClient ?? throw new InvalidOperationException("the runner has no chat model loaded");
 
-    public async Task<string> EmbedAsync(string[] values, int? dimensions, CancellationToken cancellationToken)
+    public async Task<RunnerEmbeddingBatch> EmbedAsync(string[] values, int? dimensions, CancellationToken cancellationToken)
     {
         var generator = embedder ?? throw new InvalidOperationException("the runner has no embedding model loaded");
         var result = await generator.GenerateAsync(values, dimensions is null ? null : new EmbeddingGenerationOptions { Dimensions = dimensions }, cancellationToken);
-        return RunnerJson.Write(RunnerEmbeddings.From(result));
+        return RunnerEmbeddings.Write(result);
     }
 
     private async IAsyncEnumerable<string> StreamChatAsync(string request, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -176,6 +176,34 @@ public sealed class RunnerChatTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_batch_of_MiniLM_embeddings_through_a_runner_is_bit_for_bit_the_in_process_batch()
+    {
+        // The vectors cross the channel as raw bytes, so nothing may round them; the rest of each embedding crosses as JSON.
+        var manifest = await Strata.Models.Embeddings.BuiltInEmbeddingModels.EnsureAsync(store, Strata.Models.Embeddings.BuiltInEmbeddingModels.MiniLm);
+        await using var catalog = Catalog();
+        var generator = await catalog.GetEmbeddingGeneratorAsync(manifest.Name);
+        // One intra-op thread, as the runner is given (the catalog's Threads), so both run the same kernels in the same order.
+        using var inProcess = Strata.Models.Embeddings.OnnxEmbeddingGenerator.FromManifest(manifest, store, new Strata.Models.Embeddings.OnnxEmbeddingOptions { IntraOpThreads = 1 });
+        var texts = Enumerable.Range(0, 32).Select(i => $"sentence {i}: " + string.Join(' ', Enumerable.Repeat("a tiny model embeds text", (i % 5) + 1))).ToArray();
+
+        var remote = await generator.GenerateAsync(texts);
+        var local = await inProcess.GenerateAsync(texts);
+
+        Assert.Equal(32, remote.Count);
+        Assert.Equal(local.Usage?.InputTokenCount, remote.Usage?.InputTokenCount);
+        for (var i = 0; i < 32; i++)
+        {
+            Assert.Equal(384, remote[i].Vector.Length);
+            Assert.Equal(System.Runtime.InteropServices.MemoryMarshal.AsBytes(local[i].Vector.Span).ToArray(), System.Runtime.InteropServices.MemoryMarshal.AsBytes(remote[i].Vector.Span).ToArray());
+            Assert.Equal(local[i].ModelId, remote[i].ModelId);
+            Assert.NotNull(remote[i].CreatedAt);
+            Assert.Equal(
+                System.Text.Json.JsonSerializer.Serialize(local[i].AdditionalProperties, AIJsonUtilities.DefaultOptions),
+                System.Text.Json.JsonSerializer.Serialize(remote[i].AdditionalProperties, AIJsonUtilities.DefaultOptions));
+        }
+    }
+
     public void Dispose() => folder.Dispose();
 
     private ModelCatalog Catalog(int idleSeconds = 300) => new(
