@@ -163,7 +163,8 @@ public sealed class RunnerChatTests : IDisposable
         await ImportTinyAsync("tiny");
         await using var catalog = Catalog();
         var generator = await catalog.GetEmbeddingGeneratorAsync("tiny");
-        using var inProcess = Strata.Models.Embeddings.LlamaEmbeddingGenerator.FromManifest(store.Get("tiny"), store, new Strata.Models.Embeddings.LlamaEmbeddingOptions { Threads = 1 });
+        // Default options, as the catalog builds it in process and the runner builds it.
+        using var inProcess = Strata.Models.Embeddings.LlamaEmbeddingGenerator.FromManifest(store.Get("tiny"), store);
 
         var remote = await generator.GenerateAsync(["hello world", "tiny model"]);
         var local = await inProcess.GenerateAsync(["hello world", "tiny model"]);
@@ -183,8 +184,8 @@ public sealed class RunnerChatTests : IDisposable
         var manifest = await Strata.Models.Embeddings.BuiltInEmbeddingModels.EnsureAsync(store, Strata.Models.Embeddings.BuiltInEmbeddingModels.MiniLm);
         await using var catalog = Catalog();
         var generator = await catalog.GetEmbeddingGeneratorAsync(manifest.Name);
-        // One intra-op thread, as the runner is given (the catalog's Threads), so both run the same kernels in the same order.
-        using var inProcess = Strata.Models.Embeddings.OnnxEmbeddingGenerator.FromManifest(manifest, store, new Strata.Models.Embeddings.OnnxEmbeddingOptions { IntraOpThreads = 1 });
+        // Default options, as the catalog builds it in process and the runner builds it.
+        using var inProcess = Strata.Models.Embeddings.OnnxEmbeddingGenerator.FromManifest(manifest, store);
         var texts = Enumerable.Range(0, 32).Select(i => $"sentence {i}: " + string.Join(' ', Enumerable.Repeat("a tiny model embeds text", (i % 5) + 1))).ToArray();
 
         var remote = await generator.GenerateAsync(texts);
