@@ -29,7 +29,7 @@ public sealed class RunnerEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         }
 
         using var lease = await runner.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        string result;
+        RunnerEmbeddingBatch result;
         try
         {
             result = await lease.Runner.EmbedAsync(texts, options?.Dimensions, cancellationToken).ConfigureAwait(false);
@@ -39,7 +39,7 @@ public sealed class RunnerEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             throw await lease.TranslateAsync(e).ConfigureAwait(false);
         }
 
-        return RunnerJson.Read<RunnerEmbeddings>(result).ToGenerated();
+        return RunnerEmbeddings.Read(result);
     }
 
     /// <inheritdoc />

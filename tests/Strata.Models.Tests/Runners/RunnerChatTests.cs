@@ -163,7 +163,8 @@ public sealed class RunnerChatTests : IDisposable
         await ImportTinyAsync("tiny");
         await using var catalog = Catalog();
         var generator = await catalog.GetEmbeddingGeneratorAsync("tiny");
-        using var inProcess = Strata.Models.Embeddings.LlamaEmbeddingGenerator.FromManifest(store.Get("tiny"), store, new Strata.Models.Embeddings.LlamaEmbeddingOptions { Threads = 1 });
+        // Default options, as the catalog builds it in process and the runner builds it.
+        using var inProcess = Strata.Models.Embeddings.LlamaEmbeddingGenerator.FromManifest(store.Get("tiny"), store);
 
         var remote = await generator.GenerateAsync(["hello world", "tiny model"]);
         var local = await inProcess.GenerateAsync(["hello world", "tiny model"]);
@@ -173,6 +174,34 @@ public sealed class RunnerChatTests : IDisposable
         for (var i = 0; i < 2; i++)
         {
             Assert.Equal(local[i].Vector.ToArray(), remote[i].Vector.ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_of_MiniLM_embeddings_through_a_runner_is_bit_for_bit_the_in_process_batch()
+    {
+        // The vectors cross the channel as raw bytes, so nothing may round them; the rest of each embedding crosses as JSON.
+        var manifest = await Strata.Models.Embeddings.BuiltInEmbeddingModels.EnsureAsync(store, Strata.Models.Embeddings.BuiltInEmbeddingModels.MiniLm);
+        await using var catalog = Catalog();
+        var generator = await catalog.GetEmbeddingGeneratorAsync(manifest.Name);
+        // Default options, as the catalog builds it in process and the runner builds it.
+        using var inProcess = Strata.Models.Embeddings.OnnxEmbeddingGenerator.FromManifest(manifest, store);
+        var texts = Enumerable.Range(0, 32).Select(i => $"sentence {i}: " + string.Join(' ', Enumerable.Repeat("a tiny model embeds text", (i % 5) + 1))).ToArray();
+
+        var remote = await generator.GenerateAsync(texts);
+        var local = await inProcess.GenerateAsync(texts);
+
+        Assert.Equal(32, remote.Count);
+        Assert.Equal(local.Usage?.InputTokenCount, remote.Usage?.InputTokenCount);
+        for (var i = 0; i < 32; i++)
+        {
+            Assert.Equal(384, remote[i].Vector.Length);
+            Assert.Equal(System.Runtime.InteropServices.MemoryMarshal.AsBytes(local[i].Vector.Span).ToArray(), System.Runtime.InteropServices.MemoryMarshal.AsBytes(remote[i].Vector.Span).ToArray());
+            Assert.Equal(local[i].ModelId, remote[i].ModelId);
+            Assert.NotNull(remote[i].CreatedAt);
+            Assert.Equal(
+                System.Text.Json.JsonSerializer.Serialize(local[i].AdditionalProperties, AIJsonUtilities.DefaultOptions),
+                System.Text.Json.JsonSerializer.Serialize(remote[i].AdditionalProperties, AIJsonUtilities.DefaultOptions));
         }
     }
 
