@@ -100,7 +100,9 @@ public sealed partial class EmbeddedCollection : IVectorCollection
     }
 
     /// <summary>Counts, sizes and the index state.</summary>
-    public CollectionStats Stats()
+    public Task<CollectionStats> StatsAsync(CancellationToken cancellationToken = default) => SynchronousWork.Run(Stats, cancellationToken);
+
+    private CollectionStats Stats()
     {
         lock (gate)
         {
