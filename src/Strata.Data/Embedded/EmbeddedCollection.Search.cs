@@ -81,20 +81,23 @@ public sealed partial class EmbeddedCollection
             }
             else
             {
-                var nodes = new List<int>(matching.Count);
-                foreach (var id in matching)
-                {
-                    if (current.TryGetNode(id, out var node))
-                    {
-                        nodes.Add(node);
-                    }
-                }
-
+                var nodes = AllowedNodes.From(NodesOf(current, matching), current.NodeCount);
                 neighbours = FilteredSearch.Run(current, vector, k, ef, nodes);
             }
 
             return neighbours.Select(n => (current.IdOf(n.Node), VectorDistance.ToScore(n.Distance, Spec.Distance))).ToList();
         });
+    }
+
+    private static IEnumerable<int> NodesOf(HnswIndex index, List<string> ids)
+    {
+        foreach (var id in ids)
+        {
+            if (index.TryGetNode(id, out var node))
+            {
+                yield return node;
+            }
+        }
     }
 
     private static List<(string Id, double Score)> Bm25(SqliteConnection readConnection, string text, int k, SearchOptions options)
