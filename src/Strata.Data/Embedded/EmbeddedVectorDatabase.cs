@@ -102,7 +102,10 @@ public sealed class EmbeddedVectorDatabase(string directory, ILogger? logger = n
     }
 
     private IReadOnlyList<string> List() => System.IO.Directory.Exists(Directory)
-        ? [.. System.IO.Directory.EnumerateFiles(Directory, "*.db").Select(path => Path.GetFileNameWithoutExtension(path)!).Order(StringComparer.Ordinal)]
+        ? [.. System.IO.Directory.EnumerateFiles(Directory, "*.db")
+            .Select(path => CollectionNames.FromFileStem(Path.GetFileNameWithoutExtension(path)!))
+            .OfType<string>()
+            .Order(StringComparer.Ordinal)]
         : [];
 
     private bool Drop(string name)
@@ -171,7 +174,7 @@ public sealed class EmbeddedVectorDatabase(string directory, ILogger? logger = n
     }
 
     /// <summary>The SQLite file of a collection.</summary>
-    public string DatabasePath(string name) => Path.Combine(Directory, name + ".db");
+    public string DatabasePath(string name) => Path.Combine(Directory, CollectionNames.FileStem(name) + ".db");
 
     private void DeleteFiles(string name)
     {

@@ -40,14 +40,7 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord> : VectorS
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        try
-        {
-            CollectionSpec.ValidateName(name);
-        }
-        catch (StrataDataException e)
-        {
-            throw new ArgumentException(e.Message, nameof(name), e);
-        }
+        CollectionSpec.ValidateName(name);
 
         this.database = database;
         this.model = model;

@@ -53,9 +53,10 @@ public sealed class OpenCollections(IVectorDatabase database, StrataPaths paths)
         {
             return await database.ExistsAsync(name, cancellationToken);
         }
-        catch (Data.StrataDataException e) when (e.Kind == Core.Errors.StrataErrorKind.Invalid)
+        catch (ArgumentException e)
         {
-            throw new OpenAiRequestException(e.Message, "name", "invalid_collection_name");
+            // The name itself is refused (a path separator, '..', a control character, too long): the client's mistake.
+            throw new OpenAiRequestException(e.Message.Split(" (Parameter", 2)[0], "name", "invalid_collection_name");
         }
     }
 

@@ -342,7 +342,7 @@ public abstract partial class VectorCollectionConformanceTests : IDisposable
     {
         var error = await Assert.ThrowsAsync<StrataDataException>(() => Database.OpenAsync("no-such-collection"));
         Assert.Contains("Unknown collection 'no-such-collection'", error.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<StrataDataException>(() => Database.OpenAsync("../escape"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Database.OpenAsync("../escape"));
         Assert.False(await Database.DropAsync("no-such-collection"));
     }
 

@@ -58,11 +58,13 @@ public sealed class CollectionDropTests : IDisposable
 
     [Theory]
     [InlineData("../escape")]
+    [InlineData("a/b")]
+    [InlineData("..")]
     [InlineData("")]
     public async Task An_invalid_name_is_refused_before_anything_is_deleted(string name)
     {
         var database = new EmbeddedVectorDatabase(Paths.Data);
 
-        await Assert.ThrowsAsync<StrataDataException>(() => database.DropWithIngestionFilesAsync(Paths, name));
+        await Assert.ThrowsAsync<ArgumentException>(() => database.DropWithIngestionFilesAsync(Paths, name));
     }
 }
