@@ -25,6 +25,9 @@ public sealed partial class EmbeddedCollection : IVectorCollection
     private Task compaction = Task.CompletedTask;
     private bool compactionScheduled;
     private readonly ILogger logger;
+
+    /// <summary>Threads that link a large catch-up into the graph (at most; fewer on smaller machines).</summary>
+    private const int MaxLinkingThreads = 4;
     private HnswIndex index;
     private bool indexDirty;
     private bool disposed;
@@ -220,10 +223,9 @@ public sealed partial class EmbeddedCollection : IVectorCollection
                     index.Delete(id);
                 }
 
-                foreach (var (id, vector) in rows)
-                {
-                    index.Upsert(id, vector);
-                }
+                // A large catch-up (bulk upserts, opening a collection whose index fell behind) links its nodes on
+                // several threads; searches wait for it either way, so it should take as little wall time as it can.
+                index.UpsertMany(rows, Math.Min(Environment.ProcessorCount, MaxLinkingThreads));
 
                 index.HighWaterMark = sequence;
             }

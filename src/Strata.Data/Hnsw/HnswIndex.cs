@@ -111,7 +111,7 @@ internal sealed partial class HnswIndex
 
         Delete(id);
         var node = AddNode(id, VectorDistance.Prepare(vector, Metric));
-        Link(node);
+        Link(node, EntryPoint, TopLevel);
         nodeById[id] = node;
     }
 
@@ -176,10 +176,11 @@ internal sealed partial class HnswIndex
     private Span<int> Links(int node, int layer) =>
         layer == 0 ? layerZeroLinks.AsSpan(node * layerZeroStride, layerZeroStride) : upperLinks[node][layer - 1];
 
-    private void Link(int node)
+    /// <summary>Links <paramref name="node"/> into the graph entered at <paramref name="entryPoint"/>, whose top layer is <paramref name="topLevel"/>.</summary>
+    private void Link(int node, int entryPoint, int topLevel)
     {
         var level = levels[node];
-        if (EntryPoint < 0)
+        if (entryPoint < 0)
         {
             EntryPoint = node;
             TopLevel = level;
@@ -187,14 +188,14 @@ internal sealed partial class HnswIndex
         }
 
         var query = VectorOf(node);
-        var current = EntryPoint;
+        var current = entryPoint;
         var currentDistance = Distance(query, current);
-        for (var layer = TopLevel; layer > level; layer--)
+        for (var layer = topLevel; layer > level; layer--)
         {
             (current, currentDistance) = GreedyClosest(query, current, currentDistance, layer);
         }
 
-        for (var layer = Math.Min(level, TopLevel); layer >= 0; layer--)
+        for (var layer = Math.Min(level, topLevel); layer >= 0; layer--)
         {
             var candidates = SearchLayer(query, current, Parameters.EfConstruction, layer, acceptResult: null)!;
             var limit = layer == 0 ? maxLinksLayer0 : maxLinks;
@@ -208,7 +209,7 @@ internal sealed partial class HnswIndex
             current = candidates[0].Node;
         }
 
-        if (level > TopLevel)
+        if (level > topLevel)
         {
             TopLevel = level;
             EntryPoint = node;
@@ -216,6 +217,21 @@ internal sealed partial class HnswIndex
     }
 
     private void AddBackLink(int from, int to, int layer, int limit)
+    {
+        if (linkLocks is { } locks)
+        {
+            lock (locks[from & (locks.Length - 1)])
+            {
+                AddBackLinkUnlocked(from, to, layer, limit);
+            }
+        }
+        else
+        {
+            AddBackLinkUnlocked(from, to, layer, limit);
+        }
+    }
+
+    private void AddBackLinkUnlocked(int from, int to, int layer, int limit)
     {
         var list = Links(from, layer);
         var count = list[0];
@@ -235,10 +251,25 @@ internal sealed partial class HnswIndex
         }
 
         candidates.Sort();
-        SetLinks(from, layer, SelectNeighbours(candidates, limit));
+        SetLinksUnlocked(from, layer, SelectNeighbours(candidates, limit));
     }
 
     private void SetLinks(int node, int layer, List<Neighbour> neighbours)
+    {
+        if (linkLocks is { } locks)
+        {
+            lock (locks[node & (locks.Length - 1)])
+            {
+                SetLinksUnlocked(node, layer, neighbours);
+            }
+        }
+        else
+        {
+            SetLinksUnlocked(node, layer, neighbours);
+        }
+    }
+
+    private void SetLinksUnlocked(int node, int layer, List<Neighbour> neighbours)
     {
         var list = Links(node, layer);
         list[0] = neighbours.Count;
