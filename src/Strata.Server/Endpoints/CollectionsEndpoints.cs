@@ -85,7 +85,8 @@ public static class CollectionsEndpoints
         }
 
         var created = await collections.CreateAsync(spec, cancellationToken);
-        return TypedResults.Created($"/api/collections/{spec.Name}", await DescribeAsync(created, cancellationToken));
+        // Escaped: a name may hold spaces and other letters, which a Location header cannot carry as they are.
+        return TypedResults.Created($"/api/collections/{Uri.EscapeDataString(spec.Name)}", await DescribeAsync(created, cancellationToken));
     }
 
     /// <summary>

@@ -97,7 +97,7 @@ public static class DocumentsEndpoints
         }
 
         var documents = queue.Enqueue(name, staged).Select(DocumentNames.View).ToList();
-        return TypedResults.Accepted($"/api/collections/{name}/documents", documents);
+        return TypedResults.Accepted($"/api/collections/{Uri.EscapeDataString(name)}/documents", documents);
     }
 
     /// <summary>
