@@ -200,7 +200,7 @@ internal sealed partial class HnswIndex
             var candidates = SearchLayer(query, current, Parameters.EfConstruction, layer, acceptResult: null)!;
             var limit = layer == 0 ? maxLinksLayer0 : maxLinks;
             var selected = SelectNeighbours(candidates, maxLinks);
-            SetLinks(node, layer, selected);
+            SetOwnLinks(node, layer, selected, limit);
             foreach (var neighbour in selected)
             {
                 AddBackLink(neighbour.Node, node, layer, limit);
@@ -254,18 +254,42 @@ internal sealed partial class HnswIndex
         SetLinksUnlocked(from, layer, SelectNeighbours(candidates, limit));
     }
 
-    private void SetLinks(int node, int layer, List<Neighbour> neighbours)
+    /// <summary>
+    /// Gives a node being inserted its neighbours on <paramref name="layer"/>. Linked on one thread, its list is still
+    /// empty here. Linked in parallel, another node may already have found it (through a layer above, where it is linked
+    /// already) and added itself to this list; overwriting would leave that node with no way in, so the two are merged and
+    /// pruned by the same heuristic.
+    /// </summary>
+    private void SetOwnLinks(int node, int layer, List<Neighbour> selected, int limit)
     {
-        if (linkLocks is { } locks)
+        if (linkLocks is not { } locks)
         {
-            lock (locks[node & (locks.Length - 1)])
-            {
-                SetLinksUnlocked(node, layer, neighbours);
-            }
+            SetLinksUnlocked(node, layer, selected);
+            return;
         }
-        else
+
+        lock (locks[node & (locks.Length - 1)])
         {
-            SetLinksUnlocked(node, layer, neighbours);
+            var list = Links(node, layer);
+            if (list[0] == 0)
+            {
+                SetLinksUnlocked(node, layer, selected);
+                return;
+            }
+
+            var origin = VectorOf(node);
+            var merged = new List<Neighbour>(selected);
+            var already = selected.Select(n => n.Node).ToHashSet();
+            for (var i = 1; i <= list[0]; i++)
+            {
+                if (already.Add(list[i]))
+                {
+                    merged.Add(new(list[i], Distance(origin, list[i])));
+                }
+            }
+
+            merged.Sort();
+            SetLinksUnlocked(node, layer, merged.Count <= limit ? merged : SelectNeighbours(merged, limit));
         }
     }
 

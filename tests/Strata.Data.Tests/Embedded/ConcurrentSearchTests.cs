@@ -34,7 +34,8 @@ public sealed class ConcurrentSearchTests : IDisposable
         // The writer churns records 2000 and up, so the stable records 0..1999 must always be found exactly.
         var writer = Task.Run(async () =>
         {
-            for (var round = 0; !stop.IsCancellationRequested && round < 200; round++)
+            // At least five rounds (every churned range written once, so the final count is known), then until the searchers finish.
+            for (var round = 0; round < 5 || (!stop.IsCancellationRequested && round < 200); round++)
             {
                 await collection.UpsertAsync([.. Enumerable.Range(2000 + (round % 5 * 100), 100).Select(Record)]);
                 await collection.DeleteAsync(Enumerable.Range(2000 + (round % 5 * 100), 50).Select(i => $"r{i}"));
