@@ -58,6 +58,12 @@ public sealed record VectorBenchmarkReport(int Count, int Dimension, int Queries
     /// <summary>Strata's unfiltered queries/s with one and with two searching threads, side by side in this run.</summary>
     public ThreadScaling? StrataThreads { get; init; }
 
+    /// <summary>Strata's index built by one thread and by two linking at once, one after the other in this run.</summary>
+    public ParallelBuild? StrataParallelBuild { get; init; }
+
+    /// <summary>Search latency of an embedded collection with two searching clients, alone and while a third upserts.</summary>
+    public MixedLoad? StrataMixed { get; init; }
+
     /// <summary>The result of <paramref name="system"/>, or null when it did not run.</summary>
     public VectorSystemResult? Find(string system) => Results.FirstOrDefault(r => r.System == system);
 }
@@ -69,4 +75,27 @@ public sealed record ThreadScaling(double OneThreadQps, double TwoThreadQps)
 {
     /// <summary>Two-thread over one-thread queries/s.</summary>
     public double Ratio => TwoThreadQps / OneThreadQps;
+}
+
+/// <summary>Build times of the same vectors into a fresh index, linked by one thread and by two.</summary>
+/// <param name="OneThreadSeconds">Build on one thread.</param>
+/// <param name="TwoThreadSeconds">Build on two threads.</param>
+/// <param name="TwoThreadRecallAt10">Recall@10 of the two-thread index at Strata's chosen search width.</param>
+public sealed record ParallelBuild(double OneThreadSeconds, double TwoThreadSeconds, double TwoThreadRecallAt10)
+{
+    /// <summary>One-thread over two-thread build time (the speed-up).</summary>
+    public double Ratio => OneThreadSeconds / TwoThreadSeconds;
+}
+
+/// <summary>Search latencies (milliseconds) of two clients searching an embedded collection, read-only and during upserts.</summary>
+/// <param name="ReadOnlyP50">Median latency with no writer.</param>
+/// <param name="ReadOnlyP99">99th percentile with no writer.</param>
+/// <param name="MixedP50">Median latency while a third client upserts batches.</param>
+/// <param name="MixedP99">99th percentile while a third client upserts batches.</param>
+/// <param name="BatchSize">Records per upsert.</param>
+/// <param name="Batches">Upserts committed during the mixed run.</param>
+public sealed record MixedLoad(double ReadOnlyP50, double ReadOnlyP99, double MixedP50, double MixedP99, int BatchSize, int Batches)
+{
+    /// <summary>Mixed over read-only 99th percentile.</summary>
+    public double P99Ratio => MixedP99 / ReadOnlyP99;
 }

@@ -112,6 +112,8 @@ public static class VectorBenchmarkRunner
             }
 
             var threads = MeasureThreads(strata, queries, options.Rounds, log);
+            var parallelBuild = StrataConcurrencyRuns.MeasureBuild(vectors, dimension, M, EfConstruction, strata.Ef, queries, truth, K, log);
+            var mixed = StrataConcurrencyRuns.MeasureMixed(vectors, dimension, strata.Ef, queries, K, log);
             var results = new List<VectorSystemResult>();
             foreach (var system in systems)
             {
@@ -123,7 +125,7 @@ public static class VectorBenchmarkRunner
             var bruteQueries = queries[..Math.Min(50, queries.Length)];
             results.Add(new VectorSystemResult("brute-force", 1.0, Qps(bruteQueries, q => LowRankVectors.BruteForce(q, vectors, K)), 0, null, dimension * (double)sizeof(float), null,
                 new Dictionary<string, double>(), new Dictionary<string, double>()));
-            return new VectorBenchmarkReport(count, dimension, queries.Length, results, skipped) { Dataset = dataset.Name, StrataThreads = threads };
+            return new VectorBenchmarkReport(count, dimension, queries.Length, results, skipped) { Dataset = dataset.Name, StrataThreads = threads, StrataParallelBuild = parallelBuild, StrataMixed = mixed };
         }
         finally
         {
@@ -408,7 +410,11 @@ public static class VectorBenchmarkRunner
         public void Dispose() => peer.Dispose();
     }
 
-    /// <summary>pgvector through Strata's PostgreSQL backend: the same API and SQL an application gets.</summary>
+    /// <summary>
+    /// pgvector through Strata's PostgreSQL backend: the same API and SQL an application gets. The harness times every
+    /// system with one synchronous loop per thread (the in-process indexes have no asynchronous API), so this one waits on
+    /// each call; a query's time is the same as an awaiting caller would see.
+    /// </summary>
     private sealed class PostgresSystem : ISystem, IDisposable
     {
         private readonly LocalPostgresCluster? cluster;
@@ -428,11 +434,11 @@ public static class VectorBenchmarkRunner
             try
             {
                 database = new PostgresVectorDatabase(connectionString ?? cluster!.CreateDatabase("strata_bench"));
-                collection = database.Create(new CollectionSpec($"bench-{Guid.NewGuid():N}"[..20], dimension, DistanceMetric.Cosine, Hnsw: new HnswParameters(M, EfConstruction, 40)));
+                collection = database.CreateAsync(new CollectionSpec($"bench-{Guid.NewGuid():N}"[..20], dimension, DistanceMetric.Cosine, Hnsw: new HnswParameters(M, EfConstruction, 40))).GetAwaiter().GetResult();
                 var watch = Stopwatch.StartNew();
                 foreach (var batch in Enumerable.Range(0, count).Chunk(1000))
                 {
-                    collection.Upsert([.. batch.Select(i => new VectorRecord(Key(i), vectors[i], null, new JsonObject { ["bucket"] = i % 1000 }))]);
+                    collection.UpsertAsync([.. batch.Select(i => new VectorRecord(Key(i), vectors[i], null, new JsonObject { ["bucket"] = i % 1000 }))]).GetAwaiter().GetResult();
                 }
 
                 BuildSeconds = watch.Elapsed.TotalSeconds;
@@ -455,12 +461,12 @@ public static class VectorBenchmarkRunner
 
         public int Ef { get; set; }
 
-        public QueryRun SearchAll(float[][] queries, int ef) => Timed(queries, query => Ids(collection.Search(query, new SearchOptions { K = K, Ef = ef })));
+        public QueryRun SearchAll(float[][] queries, int ef) => Timed(queries, query => Ids(collection.SearchAsync(query, new SearchOptions { K = K, Ef = ef }).GetAwaiter().GetResult()));
 
         public int[] SearchFiltered(float[] query, int ef, int buckets, int[] allowed) =>
-            Ids(collection.Search(query, new SearchOptions { K = K, Ef = ef, Filter = new FieldFilter("bucket", FilterOperator.Lt, [new FilterValue(null, buckets, null)]) }));
+            Ids(collection.SearchAsync(query, new SearchOptions { K = K, Ef = ef, Filter = new FieldFilter("bucket", FilterOperator.Lt, [new FilterValue(null, buckets, null)]) }).GetAwaiter().GetResult());
 
-        public double? DiskBytesPerVector() => collection.Stats().BytesOnDisk / (double)count;
+        public double? DiskBytesPerVector() => collection.StatsAsync().GetAwaiter().GetResult().BytesOnDisk / (double)count;
 
         public void Dispose()
         {
@@ -468,7 +474,7 @@ public static class VectorBenchmarkRunner
             {
                 if (collection is not null && cluster is null)
                 {
-                    database.Drop(collection.Spec.Name);
+                    database.DropAsync(collection.Spec.Name).GetAwaiter().GetResult();
                 }
             }
             finally

@@ -39,7 +39,7 @@ public sealed class VectorCommandsOnPostgresTests : IDisposable
         Assert.Empty(Directory.Exists(Path.Combine(strata.Home, "data")) ? Directory.GetFiles(Path.Combine(strata.Home, "data"), "*.db") : []);
 
         using var direct = new PostgresVectorDatabase(strata.Environment["STRATA__Data__ConnectionString"]);
-        Assert.Equal(["docs"], direct.List());
+        Assert.Equal(["docs"], await direct.ListAsync());
     }
 
     [Fact]

@@ -18,10 +18,10 @@ var (database, rest) = args[0] switch
 var name = rest[0];
 var first = int.Parse(rest[1], CultureInfo.InvariantCulture);
 var batchSize = int.Parse(rest[2], CultureInfo.InvariantCulture);
-using var collection = database.Exists(name) ? database.Open(name) : database.Create(new CollectionSpec(name, CrashRecords.Dimension));
+using var collection = await database.ExistsAsync(name) ? await database.OpenAsync(name) : await database.CreateAsync(new CollectionSpec(name, CrashRecords.Dimension));
 for (var start = first; ; start += batchSize)
 {
-    collection.Upsert([.. Enumerable.Range(start, batchSize).Select(CrashRecords.Record)]);
+    await collection.UpsertAsync([.. Enumerable.Range(start, batchSize).Select(CrashRecords.Record)]);
     Console.Out.WriteLine($"acked {start + batchSize}");
     Console.Out.Flush();
 }

@@ -15,7 +15,7 @@ public sealed class CompositionTests
     {
         using var elsewhere = new TemporaryFolder();
         var database = new EmbeddedVectorDatabase(elsewhere.Path);
-        database.Create(new CollectionSpec("replaced", 3)).Dispose();
+        (await database.CreateAsync(new CollectionSpec("replaced", 3))).Dispose();
 
         await using var server = await RunningServer.StartAsync(replace: services => services.AddSingleton<IVectorDatabase>(database));
         using var response = await server.Client.GetAsync(new Uri("/api/collections", UriKind.Relative));

@@ -60,7 +60,7 @@ internal sealed class IngestionBenchmark : IBenchmark
             async Task<double> PipelineAsync()
             {
                 var name = $"round{round++}";
-                using var collection = database.Create(new CollectionSpec(name, dimension, EmbeddingModel: BuiltInEmbeddingModels.MiniLm));
+                using var collection = await database.CreateAsync(new CollectionSpec(name, dimension, EmbeddingModel: BuiltInEmbeddingModels.MiniLm), cancellationToken);
                 using var ledger = new IngestionLedger(IngestionPaths.Ledger(paths, name));
                 var pipeline = new IngestionPipeline(collection, ledger, embedder, loader, chunker);
                 var started = Stopwatch.GetTimestamp();

@@ -36,14 +36,14 @@ internal sealed class HybridSearchBenchmark : IBenchmark
         var paths = StrataPaths.FromEnvironment();
         var name = Environment.GetEnvironmentVariable("STRATA_BENCH_COLLECTION") is { Length: > 0 } configured ? configured : "pylib";
         var database = new EmbeddedVectorDatabase(paths.Data);
-        if (!database.Exists(name))
+        if (!await database.ExistsAsync(name, cancellationToken))
         {
             throw new InvalidOperationException(
                 $"No collection '{name}' in {paths.Data}: ingest the Python library reference first (docs/retrieval.md), e.g. " +
                 $"strata ingest /usr/share/doc/python3.11/html/library/*.html -c {name}, or set STRATA_BENCH_COLLECTION.");
         }
 
-        using var collection = database.Open(name);
+        using var collection = await database.OpenAsync(name, cancellationToken);
         var store = new ModelStore(paths);
         using var embedder = OnnxEmbeddingGenerator.FromManifest(await BuiltInEmbeddingModels.EnsureAsync(store, BuiltInEmbeddingModels.MiniLm, cancellationToken), store);
         var questions = Questions(options.Quick ? 40 : 169);
@@ -56,7 +56,7 @@ internal sealed class HybridSearchBenchmark : IBenchmark
             foreach (var question in questions)
             {
                 var vector = (await embedder.GenerateAsync([question], cancellationToken: cancellationToken))[0].Vector.ToArray();
-                var hits = collection.SearchHybrid(vector, question, rerank ? search with { K = RerankCandidates } : search);
+                var hits = await collection.SearchHybridAsync(vector, question, rerank ? search with { K = RerankCandidates } : search, cancellationToken);
                 if (rerank)
                 {
                     // The cross-encoder's work: one encoder pass over each (query, passage) pair.
@@ -70,7 +70,7 @@ internal sealed class HybridSearchBenchmark : IBenchmark
         // Warm both paths (graph preparation, SQLite pages, HNSW) outside the rounds.
         await HybridAsync(weighted, rerank: false);
         await HybridAsync(reciprocal, rerank: false);
-        var workload = $"{questions.Count} questions, '{name}' ({collection.Count()} chunks), k = {K}";
+        var workload = $"{questions.Count} questions, '{name}' ({await collection.CountAsync(cancellationToken: cancellationToken)} chunks), k = {K}";
         var (now, before) = await Measure.AlternatingAsync(options.Rounds, () => HybridAsync(weighted, false), () => HybridAsync(reciprocal, false));
         var (reranked, plain) = await Measure.AlternatingAsync(options.Rounds, () => HybridAsync(weighted, true), () => HybridAsync(weighted, false));
         Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,

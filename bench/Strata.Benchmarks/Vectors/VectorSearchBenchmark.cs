@@ -46,6 +46,24 @@ internal static class VectorBenchmarkRows
         {
             rows.Add(new($"Strata search on 2 threads vs 1 ({report.Dataset}, N={n}, ef {strata.Ef})", "queries/s", threads.TwoThreadQps, "Strata, 1 thread", threads.OneThreadQps, 1.8));
         }
+
+        if (report.StrataParallelBuild is { } build)
+        {
+            rows.Add(new($"Strata build on 2 threads vs 1 ({report.Dataset}, N={n}, recall@10 {build.TwoThreadRecallAt10:0.000} at ef {strata.Ef})", "vectors/s",
+                report.Count / build.TwoThreadSeconds, "Strata, 1 thread", report.Count / build.OneThreadSeconds, 1.7));
+        }
+
+        if (report.StrataMixed is { } mixed)
+        {
+            // Inverse latency, so that higher is better as in every other row: the ratio is read-only p99 over mixed p99.
+            rows.Add(new($"Strata search p99, 2 clients while a third upserts batches of {mixed.BatchSize} ({mixed.Batches} batches)", "1/s (1/p99)",
+                1000 / mixed.MixedP99, "same, read-only", 1000 / mixed.ReadOnlyP99, null));
+        }
+
+        if (strata.FilteredQps.TryGetValue("50%", out var halfPassing))
+        {
+            rows.Add(new($"Strata filtered search at 50% passing vs unfiltered ({report.Dataset}, N={n})", "queries/s", halfPassing, "Strata, unfiltered", strata.Qps, 1.0));
+        }
         foreach (var (peerName, peer) in new[] { ("USearch .NET", report.Find("usearch-dotnet")), ("hnswlib-node 3.0", report.Find("hnswlib-node")), ("pgvector 0.8", report.Find("pgvector")) })
         {
             if (peer is null)

@@ -26,7 +26,7 @@ internal static class AskCommand
             }
 
             var context = CliContext.Create(parse);
-            using var target = DataCommandSupport.Database(context).Open(parse.GetRequiredValue(collection));
+            using var target = await DataCommandSupport.Database(context).OpenAsync(parse.GetRequiredValue(collection), cancellationToken);
             var options = new RagOptions
             {
                 ChatModel = parse.GetValue(model) ?? context.Models.DefaultChat,

@@ -19,9 +19,9 @@ internal static class CollectionsCommand
     {
         var json = CliOptions.Json();
         var command = new Command("list", "List collections") { json };
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
-            var names = DataCommandSupport.Database(CliContext.Create(parse)).List();
+            var names = await DataCommandSupport.Database(CliContext.Create(parse)).ListAsync(cancellationToken);
             if (parse.GetValue(json))
             {
                 return JsonOutput.Write(names);
@@ -47,7 +47,7 @@ internal static class CollectionsCommand
         var efConstruction = new Option<int>("--ef-construction") { Description = "HNSW build beam width", DefaultValueFactory = _ => 200 };
         var efSearch = new Option<int>("--ef-search") { Description = "HNSW default search beam width", DefaultValueFactory = _ => 64 };
         var command = new Command("create", "Create a collection") { name, dimension, distance, model, m, efConstruction, efSearch };
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
             var metric = parse.GetValue(distance)!.ToLowerInvariant() switch
             {
@@ -58,7 +58,7 @@ internal static class CollectionsCommand
             };
             var spec = new CollectionSpec(parse.GetRequiredValue(name), parse.GetValue(dimension), metric, parse.GetValue(model),
                 new HnswParameters(parse.GetValue(m), parse.GetValue(efConstruction), parse.GetValue(efSearch)));
-            using var collection = DataCommandSupport.Database(CliContext.Create(parse)).Create(spec);
+            using var collection = await DataCommandSupport.Database(CliContext.Create(parse)).CreateAsync(spec, cancellationToken);
             Console.WriteLine($"created {spec.Name} ({spec.Dimension} dims, {metric.ToString().ToLowerInvariant()})");
             return 0;
         }));
@@ -69,11 +69,11 @@ internal static class CollectionsCommand
     {
         var name = new Argument<string>("name") { Description = "The collection's name" };
         var command = new Command("drop", "Delete a collection with its files, ingestion ledger and uploads") { name };
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
             var collection = parse.GetRequiredValue(name);
             var context = CliContext.Create(parse);
-            if (!DataCommandSupport.Database(context).DropWithIngestionFiles(context.Paths, collection))
+            if (!await DataCommandSupport.Database(context).DropWithIngestionFilesAsync(context.Paths, collection, cancellationToken))
             {
                 throw new CliUsageException($"Unknown collection '{collection}'.");
             }
@@ -89,10 +89,10 @@ internal static class CollectionsCommand
         var name = new Argument<string>("name") { Description = "The collection's name" };
         var json = CliOptions.Json();
         var command = new Command("stats", "Count, size on disk and index state") { name, json };
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
-            using var collection = DataCommandSupport.Database(CliContext.Create(parse)).Open(parse.GetRequiredValue(name));
-            var stats = collection.Stats();
+            using var collection = await DataCommandSupport.Database(CliContext.Create(parse)).OpenAsync(parse.GetRequiredValue(name), cancellationToken);
+            var stats = await collection.StatsAsync(cancellationToken);
             var spec = collection.Spec;
             if (parse.GetValue(json))
             {
@@ -120,10 +120,10 @@ internal static class CollectionsCommand
         var name = new Argument<string>("name") { Description = "The collection's name" };
         var file = new Argument<string>("file") { Description = "Where to write the snapshot (a SQLite file; the index goes beside it as .hnsw)" };
         var command = new Command("snapshot", "Write a consistent copy of a collection, even while writes go on") { name, file };
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
-            using var collection = DataCommandSupport.Database(CliContext.Create(parse)).Open(parse.GetRequiredValue(name));
-            collection.Snapshot(parse.GetRequiredValue(file));
+            using var collection = await DataCommandSupport.Database(CliContext.Create(parse)).OpenAsync(parse.GetRequiredValue(name), cancellationToken);
+            await collection.SnapshotAsync(parse.GetRequiredValue(file), cancellationToken);
             Console.WriteLine($"snapshot of {collection.Spec.Name} written to {parse.GetRequiredValue(file)}");
             return 0;
         }));
@@ -135,9 +135,9 @@ internal static class CollectionsCommand
         var name = new Argument<string>("name") { Description = "The collection to replace or create" };
         var file = new Argument<string>("file") { Description = "A snapshot written by 'collections snapshot'" };
         var command = new Command("restore", "Replace a collection with a snapshot (no process may have it open)") { name, file };
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
-            DataCommandSupport.Database(CliContext.Create(parse)).Restore(parse.GetRequiredValue(name), parse.GetRequiredValue(file));
+            await DataCommandSupport.Database(CliContext.Create(parse)).RestoreAsync(parse.GetRequiredValue(name), parse.GetRequiredValue(file), cancellationToken);
             Console.WriteLine($"restored {parse.GetRequiredValue(name)}");
             return 0;
         }));

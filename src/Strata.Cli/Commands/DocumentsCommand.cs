@@ -13,11 +13,11 @@ internal static class DocumentsCommand
         var collection = new Option<string>("--collection", "-c") { Description = "The collection", Required = true };
         var json = CliOptions.Json();
         var list = new Command("list", "List a collection's documents with their state (queued, processing, ready, failed) and reason") { collection, json };
-        list.SetAction(parse => CliAction.Run(() =>
+        list.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
             var context = CliContext.Create(parse);
             var name = parse.GetRequiredValue(collection);
-            if (!DataCommandSupport.Database(context).Exists(name))
+            if (!await DataCommandSupport.Database(context).ExistsAsync(name, cancellationToken))
             {
                 throw new CliUsageException($"No collection named '{name}'.");
             }

@@ -30,10 +30,10 @@ internal static class EvalRetrievalCommand
                 throw new CliUsageException($"The question file '{file.FullName}' does not exist.");
             }
 
-            using var target = DataCommandSupport.Database(context).Open(parse.GetRequiredValue(collection));
+            using var target = await DataCommandSupport.Database(context).OpenAsync(parse.GetRequiredValue(collection), cancellationToken);
             var all = RetrievalEvaluator.ReadJsonLines(file.FullName);
             // One question file serves a corpus and its subsets: questions about documents not ingested are left out.
-            var questions = RetrievalEvaluator.Answerable(target, all);
+            var questions = await RetrievalEvaluator.AnswerableAsync(target, all, cancellationToken);
             if (questions.Count == 0)
             {
                 throw new CliUsageException($"None of the documents that '{file.Name}' names is in the collection.");
@@ -41,7 +41,7 @@ internal static class EvalRetrievalCommand
 
             var scores = await context.Get<RetrievalEvaluator>().EvaluateAsync(target, questions, Math.Clamp(parse.GetValue(k), 1, 100), cancellationToken);
             var runId = parse.GetValue(noLog) ? null
-                : RetrievalRunLog.Log(context.Get<RunStore>(), target.Spec.Name, file.FullName, questions.Count, target.Count(), scores);
+                : RetrievalRunLog.Log(context.Get<RunStore>(), target.Spec.Name, file.FullName, questions.Count, await target.CountAsync(cancellationToken: cancellationToken), scores);
             if (parse.GetValue(json))
             {
                 return JsonOutput.Write(new

@@ -12,10 +12,10 @@ internal static class RecordsCommands
         var ids = new Argument<string[]>("id") { Description = "Record ids", Arity = ArgumentArity.OneOrMore };
         var json = CliOptions.Json();
         var command = new Command("get", "Show records by id") { collectionName, ids, json };
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
-            using var collection = DataCommandSupport.Database(CliContext.Create(parse)).Open(parse.GetRequiredValue(collectionName));
-            var records = collection.Get(parse.GetRequiredValue(ids));
+            using var collection = await DataCommandSupport.Database(CliContext.Create(parse)).OpenAsync(parse.GetRequiredValue(collectionName), cancellationToken);
+            var records = await collection.GetAsync(parse.GetRequiredValue(ids), cancellationToken);
             if (parse.GetValue(json))
             {
                 return JsonOutput.Write(records.Select(r => DataCommandSupport.Describe(r, includeVector: true)));
@@ -37,7 +37,7 @@ internal static class RecordsCommands
         var ids = new Argument<string[]>("id") { Description = "Record ids", Arity = ArgumentArity.ZeroOrMore };
         var filter = new Option<string?>("--filter") { Description = "Delete every record matching this JSON filter" };
         var command = new Command("delete", "Delete records by id or by filter") { collectionName, ids, filter };
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
             var idList = parse.GetValue(ids) ?? [];
             var filterJson = parse.GetValue(filter);
@@ -46,8 +46,10 @@ internal static class RecordsCommands
                 throw new CliUsageException("Give either ids or --filter (not both).");
             }
 
-            using var collection = DataCommandSupport.Database(CliContext.Create(parse)).Open(parse.GetRequiredValue(collectionName));
-            var deleted = filterJson is null ? collection.Delete(idList) : collection.Delete(DataCommandSupport.Filter(filterJson)!);
+            using var collection = await DataCommandSupport.Database(CliContext.Create(parse)).OpenAsync(parse.GetRequiredValue(collectionName), cancellationToken);
+            var deleted = filterJson is null
+                ? await collection.DeleteAsync(idList, cancellationToken)
+                : await collection.DeleteAsync(DataCommandSupport.Filter(filterJson)!, cancellationToken);
             Console.WriteLine($"deleted {deleted}");
             return 0;
         }));

@@ -34,7 +34,7 @@ internal static class SearchCommand
             }
 
             var context = CliContext.Create(parse);
-            using var collection = DataCommandSupport.Database(context).Open(parse.GetRequiredValue(collectionName));
+            using var collection = await DataCommandSupport.Database(context).OpenAsync(parse.GetRequiredValue(collectionName), cancellationToken);
             var queryText = parse.GetValue(text);
             var vectorJson = parse.GetValue(vector);
             var rerankModel = parse.GetValue(rerank);
@@ -72,9 +72,9 @@ internal static class SearchCommand
 
             IReadOnlyList<SearchHit> hits = parse.GetValue(mode) switch
             {
-                "dense" => collection.Search(await QueryVector(), options),
-                "bm25" => collection.SearchText(queryText ?? throw new CliUsageException("bm25 search needs query TEXT."), options),
-                "hybrid" => collection.SearchHybrid(await QueryVector(), queryText ?? throw new CliUsageException("hybrid search needs query TEXT."), options),
+                "dense" => await collection.SearchAsync(await QueryVector(), options, cancellationToken),
+                "bm25" => await collection.SearchTextAsync(queryText ?? throw new CliUsageException("bm25 search needs query TEXT."), options, cancellationToken),
+                "hybrid" => await collection.SearchHybridAsync(await QueryVector(), queryText ?? throw new CliUsageException("hybrid search needs query TEXT."), options, cancellationToken),
                 var other => throw new CliUsageException($"--mode must be dense, bm25 or hybrid, got '{other}'."),
             };
             if (rerankModel is not null)

@@ -14,7 +14,7 @@ internal static class UpsertCommand
         var file = new Argument<string>("file") { Description = "JSON lines: {\"id\":..,\"vector\":[..],\"document\":..,\"metadata\":{..}} ('-' for standard input)" };
         var batchSize = new Option<int>("--batch-size") { Description = "Records per transaction", DefaultValueFactory = _ => 256 };
         var command = new Command("upsert", "Insert or replace records from a JSONL file; prints 'acked N' (running total) after each durable batch") { collectionName, file, batchSize };
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
             var size = parse.GetValue(batchSize);
             if (size < 1)
@@ -22,15 +22,15 @@ internal static class UpsertCommand
                 throw new CliUsageException("--batch-size must be at least 1.");
             }
 
-            using var collection = DataCommandSupport.Database(CliContext.Create(parse)).Open(parse.GetRequiredValue(collectionName));
+            using var collection = await DataCommandSupport.Database(CliContext.Create(parse)).OpenAsync(parse.GetRequiredValue(collectionName), cancellationToken);
             var path = parse.GetRequiredValue(file);
             using var reader = path == "-" ? Console.In : new StreamReader(path);
             var batch = new List<VectorRecord>(size);
             var acked = 0L;
             var lineNumber = 0;
-            void Flush()
+            async Task FlushAsync()
             {
-                collection.Upsert(batch);
+                await collection.UpsertAsync(batch, cancellationToken);
                 acked += batch.Count;
                 batch.Clear();
                 // Only now is the batch committed: the line tells a caller exactly what is safe.
@@ -46,14 +46,14 @@ internal static class UpsertCommand
                     batch.Add(Parse(line, lineNumber));
                     if (batch.Count == size)
                     {
-                        Flush();
+                        await FlushAsync();
                     }
                 }
             }
 
             if (batch.Count > 0)
             {
-                Flush();
+                await FlushAsync();
             }
 
             return 0;

@@ -17,7 +17,7 @@ internal static class CollectionFile
     /// built under a temporary name, flushed and renamed, so the file is whole or absent. The HNSW index is left out: the
     /// embedded store builds it from the rows when it opens the file.
     /// </summary>
-    public static void Write(string path, CollectionSpec spec, IEnumerable<(VectorRecord Record, string Metadata)> records)
+    public static async Task WriteAsync(string path, CollectionSpec spec, IAsyncEnumerable<(VectorRecord Record, string Metadata)> records, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -32,7 +32,8 @@ internal static class CollectionFile
                     SqliteStore.Execute(connection, CollectionSchema.Create, transaction);
                     using var inserter = new RecordInserter(connection, transaction);
                     long sequence = 0;
-                    foreach (var (record, metadata) in records)
+                    // The rows come from a server; the file is local, so its inserts stay synchronous.
+                    await foreach (var (record, metadata) in records.WithCancellation(cancellationToken).ConfigureAwait(false))
                     {
                         inserter.Insert(++sequence, record, metadata);
                     }

@@ -11,7 +11,21 @@ public sealed partial class EmbeddedCollection
     private const string RecordColumns = "id, vector, document, metadata";
 
     /// <summary>The records with these ids, in the order asked (missing ids are skipped).</summary>
-    public IReadOnlyList<VectorRecord> Get(IEnumerable<string> ids)
+    public Task<IReadOnlyList<VectorRecord>> GetAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(() => Get(ids), cancellationToken);
+
+    /// <summary>How many records match <paramref name="filter"/> (all when null).</summary>
+    public Task<long> CountAsync(MetadataFilter? filter = null, CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(() => Count(filter), cancellationToken);
+
+    /// <summary>
+    /// One page of records matching <paramref name="filter"/>, in id order, after <paramref name="cursor"/> (from the previous
+    /// page; null for the first). Ids are stable keys, so pages never skip or repeat a record that stays put.
+    /// </summary>
+    public Task<ScrollPage> ScrollAsync(MetadataFilter? filter = null, string? cursor = null, int limit = 100, CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(() => Scroll(filter, cursor, limit), cancellationToken);
+
+    private IReadOnlyList<VectorRecord> Get(IEnumerable<string> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
         lock (gate)
@@ -21,8 +35,7 @@ public sealed partial class EmbeddedCollection
         }
     }
 
-    /// <summary>How many records match <paramref name="filter"/> (all when null).</summary>
-    public long Count(MetadataFilter? filter = null)
+    private long Count(MetadataFilter? filter)
     {
         lock (gate)
         {
@@ -31,11 +44,7 @@ public sealed partial class EmbeddedCollection
         }
     }
 
-    /// <summary>
-    /// One page of records matching <paramref name="filter"/>, in id order, after <paramref name="cursor"/> (from the previous
-    /// page; null for the first). Ids are stable keys, so pages never skip or repeat a record that stays put.
-    /// </summary>
-    public ScrollPage Scroll(MetadataFilter? filter = null, string? cursor = null, int limit = 100)
+    private ScrollPage Scroll(MetadataFilter? filter, string? cursor, int limit)
     {
         if (limit is < 1 or > 10_000)
         {

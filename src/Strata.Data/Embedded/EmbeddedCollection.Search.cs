@@ -10,29 +10,45 @@ namespace Strata.Data.Embedded;
 public sealed partial class EmbeddedCollection
 {
     /// <summary>The <c>K</c> nearest records to <paramref name="vector"/>, best first, scored by the collection's metric.</summary>
-    public IReadOnlyList<SearchHit> Search(float[] vector, SearchOptions? options = null)
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(float[] vector, SearchOptions? options = null, CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(() => Search(vector, options, cancellationToken), cancellationToken);
+
+    /// <summary>Full-text search ranked by BM25 (FTS5). Words of <paramref name="text"/> are matched with OR; operators are not interpreted.</summary>
+    public Task<IReadOnlyList<SearchHit>> SearchTextAsync(string text, SearchOptions? options = null, CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(() => SearchText(text, options, cancellationToken), cancellationToken);
+
+    /// <summary>Hybrid search: dense and BM25 candidates fused by <see cref="SearchOptions.Fusion"/> with the configured weights.</summary>
+    public Task<IReadOnlyList<SearchHit>> SearchHybridAsync(float[] vector, string text, SearchOptions? options = null, CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(() => SearchHybrid(vector, text, options, cancellationToken), cancellationToken);
+
+    private IReadOnlyList<SearchHit> Search(float[] vector, SearchOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(vector);
         using var activity = CollectionCallStart.Search(Spec, "dense", vector, ref options);
         SearchOptions resolved = options;
         return Read(reader =>
         {
-            var hits = Hydrate(reader, Nearest(reader, vector, resolved.DenseCandidates, resolved), resolved.FetchVectors);
+            var nearest = Nearest(reader, vector, resolved.DenseCandidates, resolved, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            var hits = Hydrate(reader, nearest, resolved.FetchVectors);
             return MaximalMarginalRelevance.Apply(hits, resolved);
         });
     }
 
-    /// <summary>Full-text search ranked by BM25 (FTS5). Words of <paramref name="text"/> are matched with OR; operators are not interpreted.</summary>
-    public IReadOnlyList<SearchHit> SearchText(string text, SearchOptions? options = null)
+    private IReadOnlyList<SearchHit> SearchText(string text, SearchOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(text);
         using var activity = CollectionCallStart.Search(Spec, "bm25", vector: null, ref options);
         SearchOptions resolved = options;
-        return Read(reader => Hydrate(reader, Bm25(reader, text, resolved.K, resolved), resolved.IncludeVectors));
+        return Read(reader =>
+        {
+            var ranked = Bm25(reader, text, resolved.K, resolved);
+            cancellationToken.ThrowIfCancellationRequested();
+            return Hydrate(reader, ranked, resolved.IncludeVectors);
+        });
     }
 
-    /// <summary>Hybrid search: dense and BM25 candidates fused by <see cref="SearchOptions.Fusion"/> with the configured weights.</summary>
-    public IReadOnlyList<SearchHit> SearchHybrid(float[] vector, string text, SearchOptions? options = null)
+    private IReadOnlyList<SearchHit> SearchHybrid(float[] vector, string text, SearchOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(vector);
         ArgumentNullException.ThrowIfNull(text);
@@ -41,18 +57,21 @@ public sealed partial class EmbeddedCollection
         return Read(reader =>
         {
             var candidates = resolved.HybridCandidates;
-            var dense = Nearest(reader, vector, candidates, resolved);
+            var dense = Nearest(reader, vector, candidates, resolved, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
             var sparse = Bm25(reader, text, candidates, resolved);
+            cancellationToken.ThrowIfCancellationRequested();
             var fused = ScoreFusion.Fuse([(dense, resolved.DenseWeight), (sparse, resolved.TextWeight)], resolved.Fusion, resolved.K, resolved.RrfK);
             return Hydrate(reader, fused, resolved.IncludeVectors);
         });
     }
 
     /// <summary>The nearest records' ids and scores; the filter runs in SQLite first, the walk under the index's read lock.</summary>
-    private List<(string Id, double Score)> Nearest(SqliteConnection reader, float[] vector, int k, SearchOptions options)
+    private List<(string Id, double Score)> Nearest(SqliteConnection reader, float[] vector, int k, SearchOptions options, CancellationToken cancellationToken)
     {
         var ef = Math.Max(options.Ef ?? Spec.IndexParameters.EfSearch, k);
         var matching = options.Filter is null ? null : MatchingIds(options.Filter, readConnection: reader);
+        cancellationToken.ThrowIfCancellationRequested();
         return WithIndex(current =>
         {
             List<HnswIndex.Neighbour> neighbours;
@@ -62,20 +81,23 @@ public sealed partial class EmbeddedCollection
             }
             else
             {
-                var nodes = new List<int>(matching.Count);
-                foreach (var id in matching)
-                {
-                    if (current.TryGetNode(id, out var node))
-                    {
-                        nodes.Add(node);
-                    }
-                }
-
+                var nodes = AllowedNodes.From(NodesOf(current, matching), current.NodeCount);
                 neighbours = FilteredSearch.Run(current, vector, k, ef, nodes);
             }
 
             return neighbours.Select(n => (current.IdOf(n.Node), VectorDistance.ToScore(n.Distance, Spec.Distance))).ToList();
         });
+    }
+
+    private static IEnumerable<int> NodesOf(HnswIndex index, List<string> ids)
+    {
+        foreach (var id in ids)
+        {
+            if (index.TryGetNode(id, out var node))
+            {
+                yield return node;
+            }
+        }
     }
 
     private static List<(string Id, double Score)> Bm25(SqliteConnection readConnection, string text, int k, SearchOptions options)

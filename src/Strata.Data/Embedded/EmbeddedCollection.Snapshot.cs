@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Strata.Data.Collections;
 
 namespace Strata.Data.Embedded;
 
@@ -9,7 +10,10 @@ public sealed partial class EmbeddedCollection
     /// Writes a consistent copy of the collection to <paramref name="snapshotPath"/> (a SQLite file) and the index beside it
     /// (<c>.hnsw</c>) when the index matches the copy. Written to temporary files and renamed, so a snapshot is whole or absent.
     /// </summary>
-    public void Snapshot(string snapshotPath)
+    public Task SnapshotAsync(string snapshotPath, CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(() => Snapshot(snapshotPath), cancellationToken);
+
+    private void Snapshot(string snapshotPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(snapshotPath);
         var full = Path.GetFullPath(snapshotPath);

@@ -8,8 +8,22 @@ namespace Strata.Data.Embedded;
 /// <summary>Writes: each call is one SQLite transaction, so a batch is stored whole or not at all.</summary>
 public sealed partial class EmbeddedCollection
 {
-    /// <summary>Inserts or replaces <paramref name="records"/> in one transaction; returns how many were written. Durable on return.</summary>
-    public int Upsert(IReadOnlyList<VectorRecord> records)
+    /// <summary>
+    /// Inserts or replaces <paramref name="records"/> in one transaction; returns how many were written. Durable on return.
+    /// The token is checked between records inside the transaction, so a cancelled call rolls back and changes nothing.
+    /// </summary>
+    public Task<int> UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(() => Upsert(records, cancellationToken), cancellationToken);
+
+    /// <summary>Deletes the records with these ids in one transaction; returns how many existed.</summary>
+    public Task<int> DeleteAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(() => Delete(ids, cancellationToken), cancellationToken);
+
+    /// <summary>Deletes every record whose metadata matches <paramref name="filter"/> in one transaction; returns how many.</summary>
+    public Task<int> DeleteAsync(MetadataFilter filter, CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(() => Delete(filter, cancellationToken), cancellationToken);
+
+    private int Upsert(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken)
     {
         using var activity = CollectionCallStart.Upsert(Spec, records, out var metadata);
         if (records.Count == 0)
@@ -27,42 +41,48 @@ public sealed partial class EmbeddedCollection
                 using var inserter = new CollectionFile.RecordInserter(connection, transaction);
                 for (var i = 0; i < records.Count; i++)
                 {
+                    if (i % 64 == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+
                     removeId.Value = records[i].Id;
                     remove.ExecuteNonQuery();
                     inserter.Insert(sequence + i, records[i], metadata[i]);
                 }
+
+                cancellationToken.ThrowIfCancellationRequested();
             });
             return records.Count;
         }
     }
 
-    /// <summary>Deletes the records with these ids in one transaction; returns how many existed.</summary>
-    public int Delete(IEnumerable<string> ids)
+    private int Delete(IEnumerable<string> ids, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
         var unique = ids.Distinct(StringComparer.Ordinal).ToArray();
         lock (gate)
         {
             var deleted = 0;
-            Write(transaction => deleted = DeleteUnlocked(unique, transaction));
+            Write(transaction => deleted = DeleteUnlocked(unique, transaction, cancellationToken));
             return deleted;
         }
     }
 
-    /// <summary>Deletes every record whose metadata matches <paramref name="filter"/> in one transaction; returns how many.</summary>
-    public int Delete(MetadataFilter filter)
+    private int Delete(MetadataFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         lock (gate)
         {
             var deleted = 0;
-            Write(transaction => deleted = DeleteUnlocked(MatchingIds(filter, transaction), transaction));
+            Write(transaction => deleted = DeleteUnlocked(MatchingIds(filter, transaction), transaction, cancellationToken));
             return deleted;
         }
     }
 
-    private int DeleteUnlocked(IReadOnlyList<string> ids, SqliteTransaction transaction)
+    private int DeleteUnlocked(IReadOnlyList<string> ids, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var existing = new List<string>();
         using (var find = SqliteStore.Command(connection, "SELECT 1 FROM records WHERE id = @id", transaction))
         {
@@ -92,6 +112,8 @@ public sealed partial class EmbeddedCollection
             remove.ExecuteNonQuery();
         }
 
+        // Last check before the caller commits: a cancelled delete rolls back whole.
+        cancellationToken.ThrowIfCancellationRequested();
         return existing.Count;
     }
 

@@ -25,6 +25,12 @@ public sealed partial class EmbeddedCollection : IVectorCollection
     private Task compaction = Task.CompletedTask;
     private bool compactionScheduled;
     private readonly ILogger logger;
+
+    /// <summary>Threads that link a large catch-up into the graph (at most; fewer on smaller machines).</summary>
+    private const int MaxLinkingThreads = 4;
+
+    /// <summary>Rows linked per hold of the write lock during a catch-up.</summary>
+    private const int LinkChunk = 256;
     private HnswIndex index;
     private bool indexDirty;
     private bool disposed;
@@ -100,7 +106,9 @@ public sealed partial class EmbeddedCollection : IVectorCollection
     }
 
     /// <summary>Counts, sizes and the index state.</summary>
-    public CollectionStats Stats()
+    public Task<CollectionStats> StatsAsync(CancellationToken cancellationToken = default) => SynchronousWork.Run(Stats, cancellationToken);
+
+    private CollectionStats Stats()
     {
         lock (gate)
         {
@@ -210,25 +218,25 @@ public sealed partial class EmbeddedCollection : IVectorCollection
 
             transaction.Commit();
             // Searches wait only while the committed changes go into the graph, not while SQLite reads them.
-            indexLock.EnterWriteLock();
-            try
+            UnderWriteLock(() =>
             {
                 foreach (var id in deletedIds)
                 {
                     index.Delete(id);
                 }
+            });
 
-                foreach (var (id, vector) in rows)
-                {
-                    index.Upsert(id, vector);
-                }
-
-                index.HighWaterMark = sequence;
-            }
-            finally
+            // Rows go in by chunks, the write lock released between them, so a search waits for one chunk's linking at
+            // most, not for a whole batch (measured: 500-record upserts put a search's p99 at 1 s when it waited for all).
+            // A search running meanwhile may see part of the batch; the batch's records are all in SQLite already.
+            // A chunk's nodes are linked on several threads, so bulk catch-ups (opening a collection whose index fell
+            // behind, large upserts) also take less wall time.
+            foreach (var chunk in rows.Chunk(LinkChunk))
             {
-                indexLock.ExitWriteLock();
+                UnderWriteLock(() => index.UpsertMany(chunk, Math.Min(Environment.ProcessorCount, MaxLinkingThreads)));
             }
+
+            UnderWriteLock(() => index.HighWaterMark = sequence);
 
             indexDirty = true;
             if (index.NeedsCompaction)
@@ -311,12 +319,19 @@ public sealed partial class EmbeddedCollection : IVectorCollection
         {
             using (var command = SqliteStore.Command(reader, "SELECT value FROM settings WHERE key = @k", null, ("@k", CollectionSchema.SequenceKey)))
             {
-                // Changes committed by another process (or handle) are applied first, under the gate, as before.
-                if (long.Parse((string)command.ExecuteScalar()!, CultureInfo.InvariantCulture) > WithIndex(current => current.HighWaterMark))
+                // Changes committed by another process (or handle) are applied first, under the gate. When the gate is
+                // busy (a writer of this process applying its batch, which its caller is still waiting for), the search
+                // goes on over the graph as it stands rather than waiting for the whole batch to be linked.
+                if (long.Parse((string)command.ExecuteScalar()!, CultureInfo.InvariantCulture) > WithIndex(current => current.HighWaterMark)
+                    && gate.TryEnter())
                 {
-                    lock (gate)
+                    try
                     {
                         CatchUp();
+                    }
+                    finally
+                    {
+                        gate.Exit();
                     }
                 }
             }
@@ -326,6 +341,20 @@ public sealed partial class EmbeddedCollection : IVectorCollection
         finally
         {
             readers.Add(reader);
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> with searches held back (they wait for the write lock's release).</summary>
+    private void UnderWriteLock(Action body)
+    {
+        indexLock.EnterWriteLock();
+        try
+        {
+            body();
+        }
+        finally
+        {
+            indexLock.ExitWriteLock();
         }
     }
 

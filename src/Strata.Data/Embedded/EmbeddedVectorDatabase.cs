@@ -12,7 +12,39 @@ public sealed class EmbeddedVectorDatabase(string directory, ILogger? logger = n
     public string Directory { get; } = directory;
 
     /// <summary>Creates a collection; fails if one with that name exists.</summary>
-    public EmbeddedCollection Create(CollectionSpec spec)
+    public Task<EmbeddedCollection> CreateAsync(CollectionSpec spec, CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(() => Create(spec), cancellationToken);
+
+    /// <summary>Opens an existing collection (its index caught up from SQLite); the caller disposes it.</summary>
+    public Task<EmbeddedCollection> OpenAsync(string name, CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(() => Open(name), cancellationToken);
+
+    async Task<IVectorCollection> IVectorDatabase.CreateAsync(CollectionSpec spec, CancellationToken cancellationToken) =>
+        await CreateAsync(spec, cancellationToken).ConfigureAwait(false);
+
+    async Task<IVectorCollection> IVectorDatabase.OpenAsync(string name, CancellationToken cancellationToken) =>
+        await OpenAsync(name, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Whether the collection exists.</summary>
+    public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(() => Exists(name), cancellationToken);
+
+    /// <summary>The names of all collections, sorted.</summary>
+    public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(List, cancellationToken);
+
+    /// <summary>Deletes a collection's files; returns false when it did not exist.</summary>
+    public Task<bool> DropAsync(string name, CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(() => Drop(name), cancellationToken);
+
+    /// <summary>
+    /// Replaces (or creates) collection <paramref name="name"/> with a snapshot written by <see cref="EmbeddedCollection.SnapshotAsync"/>.
+    /// The snapshot is validated first, copied beside the target and renamed over it; no process may have the collection open.
+    /// </summary>
+    public Task RestoreAsync(string name, string snapshotPath, CancellationToken cancellationToken = default) =>
+        SynchronousWork.Run(() => Restore(name, snapshotPath), cancellationToken);
+
+    private EmbeddedCollection Create(CollectionSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
@@ -51,8 +83,7 @@ public sealed class EmbeddedVectorDatabase(string directory, ILogger? logger = n
         return EmbeddedCollection.Open(path, spec.Name, logger);
     }
 
-    /// <summary>Opens an existing collection; the caller disposes it.</summary>
-    public EmbeddedCollection Open(string name)
+    private EmbeddedCollection Open(string name)
     {
         CollectionSpec.ValidateName(name);
         var path = DatabasePath(name);
@@ -64,24 +95,20 @@ public sealed class EmbeddedVectorDatabase(string directory, ILogger? logger = n
         return EmbeddedCollection.Open(path, name, logger);
     }
 
-    IVectorCollection IVectorDatabase.Create(CollectionSpec spec) => Create(spec);
-
-    IVectorCollection IVectorDatabase.Open(string name) => Open(name);
-
-    /// <summary>Whether the collection exists.</summary>
-    public bool Exists(string name)
+    private bool Exists(string name)
     {
         CollectionSpec.ValidateName(name);
         return File.Exists(DatabasePath(name));
     }
 
-    /// <summary>The names of all collections, sorted.</summary>
-    public IReadOnlyList<string> List() => System.IO.Directory.Exists(Directory)
-        ? [.. System.IO.Directory.EnumerateFiles(Directory, "*.db").Select(path => Path.GetFileNameWithoutExtension(path)!).Order(StringComparer.Ordinal)]
+    private IReadOnlyList<string> List() => System.IO.Directory.Exists(Directory)
+        ? [.. System.IO.Directory.EnumerateFiles(Directory, "*.db")
+            .Select(path => CollectionNames.FromFileStem(Path.GetFileNameWithoutExtension(path)!))
+            .OfType<string>()
+            .Order(StringComparer.Ordinal)]
         : [];
 
-    /// <summary>Deletes a collection's files; returns false when it did not exist.</summary>
-    public bool Drop(string name)
+    private bool Drop(string name)
     {
         CollectionSpec.ValidateName(name);
         var existed = File.Exists(DatabasePath(name));
@@ -89,11 +116,7 @@ public sealed class EmbeddedVectorDatabase(string directory, ILogger? logger = n
         return existed;
     }
 
-    /// <summary>
-    /// Replaces (or creates) collection <paramref name="name"/> with a snapshot written by <see cref="EmbeddedCollection.Snapshot"/>.
-    /// The snapshot is validated first, copied beside the target and renamed over it; no process may have the collection open.
-    /// </summary>
-    public void Restore(string name, string snapshotPath)
+    private void Restore(string name, string snapshotPath)
     {
         CollectionSpec.ValidateName(name);
         if (!File.Exists(snapshotPath))
@@ -151,7 +174,7 @@ public sealed class EmbeddedVectorDatabase(string directory, ILogger? logger = n
     }
 
     /// <summary>The SQLite file of a collection.</summary>
-    public string DatabasePath(string name) => Path.Combine(Directory, name + ".db");
+    public string DatabasePath(string name) => Path.Combine(Directory, CollectionNames.FileStem(name) + ".db");
 
     private void DeleteFiles(string name)
     {

@@ -20,37 +20,61 @@ internal static class FilteredSearch
     /// </summary>
     private const double DistancesPerWidthPerM = 1.3;
 
+    /// <summary>
+    /// Passing nodes the collecting walk wants among its width, per answer asked for. Its width holds about share × width
+    /// passing nodes; the true k nearest passing ones rank about k / share overall, so a width of 2k / share keeps them
+    /// well inside what the walk meets (at 50 % passing, k = 10: 40).
+    /// </summary>
+    public const double CollectingMargin = 2.0;
+
     /// <summary>The <paramref name="k"/> nearest of <paramref name="allowedNodes"/> (live nodes that pass the filter).</summary>
-    public static List<HnswIndex.Neighbour> Run(HnswIndex index, ReadOnlySpan<float> query, int k, int ef, IReadOnlyCollection<int> allowedNodes)
+    public static List<HnswIndex.Neighbour> Run(HnswIndex index, ReadOnlySpan<float> query, int k, int ef, IReadOnlyCollection<int> allowedNodes) =>
+        Run(index, query, k, ef, AllowedNodes.From(allowedNodes, index.NodeCount));
+
+    /// <summary>
+    /// The <paramref name="k"/> nearest of <paramref name="allowed"/>, by the cheapest of three plans. A broad filter
+    /// (half passing, say) takes the unfiltered walk and collects the passing nodes it meets, at the cost of an unfiltered
+    /// query; a narrow one scans the passing vectors exactly; in between, a walk that only accepts passing nodes, or the
+    /// scan, whichever is expected to compute fewer distances (Qdrant chooses between filtered graph walk and scan alike).
+    /// </summary>
+    public static List<HnswIndex.Neighbour> Run(HnswIndex index, ReadOnlySpan<float> query, int k, int ef, AllowedNodes allowed)
     {
-        if (allowedNodes.Count <= ef || index.Count == 0)
+        if (allowed.Count <= ef || index.Count == 0)
         {
-            return index.SearchExact(query, k, allowedNodes);
+            return index.SearchExact(query, k, allowed.Nodes());
         }
 
-        var selectivity = Math.Min(1.0, (double)allowedNodes.Count / index.Count);
+        var selectivity = Math.Min(1.0, (double)allowed.Count / index.Count);
+        var collectingWidth = CollectingWidth(ef, k, selectivity);
+        if (collectingWidth <= 2 * ef)
+        {
+            var collected = index.SearchCollecting(query, k, collectingWidth, allowed);
+            if (collected.Count >= k)
+            {
+                return collected;
+            }
+        }
+
         var width = WalkWidth(ef, selectivity);
         // A walk reaches as many accepted nodes as an unfiltered one of the same width only after looking at about
         // 1/√selectivity times more nodes (rejected neighbours are still looked at, but each expansion finds more of them).
         var expectedWalk = DistancesPerWidthPerM * index.Parameters.M * width / Math.Sqrt(selectivity);
-        var exactCost = allowedNodes.Count / WalkDistanceCost;
+        var exactCost = allowed.Count / WalkDistanceCost;
         if (expectedWalk >= exactCost)
         {
-            return index.SearchExact(query, k, allowedNodes);
-        }
-
-        var allowed = new bool[index.NodeCount];
-        foreach (var node in allowedNodes)
-        {
-            allowed[node] = true;
+            return index.SearchExact(query, k, allowed.Nodes());
         }
 
         // The estimate can be wrong for a given query (the matching nodes may sit far from it): a walk that would cost more
         // than the exact scan stops there, so no query costs more than about twice the cheaper plan.
-        return index.TrySearch(query, k, width, node => allowed[node], (int)Math.Ceiling(exactCost), out var found)
+        return index.TrySearch(query, k, width, allowed.Contains, (int)Math.Ceiling(exactCost), out var found)
             ? found
-            : index.SearchExact(query, k, allowedNodes);
+            : index.SearchExact(query, k, allowed.Nodes());
     }
+
+    /// <summary>The width of the collecting walk: the query's own, or wider when few of the nodes it meets would pass.</summary>
+    public static int CollectingWidth(int ef, int k, double selectivity) =>
+        (int)Math.Min(10_000, Math.Max(ef, Math.Ceiling(CollectingMargin * k / selectivity)));
 
     /// <summary>
     /// The search width of a filtered walk. A filter that rejects most nodes leaves fewer good routes to the accepted ones,

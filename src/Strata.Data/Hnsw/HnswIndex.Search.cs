@@ -98,10 +98,11 @@ internal sealed partial class HnswIndex
     private (int Node, float Distance) GreedyClosest(ReadOnlySpan<float> query, int current, float currentDistance, int layer)
     {
         var improved = true;
+        Span<int> copy = stackalloc int[layerZeroStride];
         while (improved)
         {
             improved = false;
-            var list = Links(current, layer);
+            var list = ReadLinks(current, layer, copy);
             for (var i = 1; i <= list[0]; i++)
             {
                 var distance = Distance(query, list[i]);
@@ -162,6 +163,7 @@ internal sealed partial class HnswIndex
 
     private List<Neighbour>? SearchLayer(ReadOnlySpan<float> query, int entry, int ef, int layer, Func<int, bool>? acceptResult, int maxDistances, VisitedList visited)
     {
+        Span<int> copy = stackalloc int[layerZeroStride];
         var frontier = new PriorityQueue<int, float>();
         var results = new PriorityQueue<Neighbour, float>();
         var entryDistance = Distance(query, entry);
@@ -180,7 +182,7 @@ internal sealed partial class HnswIndex
                 break;
             }
 
-            var list = Links(node, layer);
+            var list = ReadLinks(node, layer, copy);
             PrefetchUnvisited(list, visited);
             for (var i = 1; i <= list[0]; i++)
             {

@@ -111,7 +111,7 @@ internal sealed partial class HnswIndex
 
         Delete(id);
         var node = AddNode(id, VectorDistance.Prepare(vector, Metric));
-        Link(node);
+        Link(node, EntryPoint, TopLevel);
         nodeById[id] = node;
     }
 
@@ -176,10 +176,11 @@ internal sealed partial class HnswIndex
     private Span<int> Links(int node, int layer) =>
         layer == 0 ? layerZeroLinks.AsSpan(node * layerZeroStride, layerZeroStride) : upperLinks[node][layer - 1];
 
-    private void Link(int node)
+    /// <summary>Links <paramref name="node"/> into the graph entered at <paramref name="entryPoint"/>, whose top layer is <paramref name="topLevel"/>.</summary>
+    private void Link(int node, int entryPoint, int topLevel)
     {
         var level = levels[node];
-        if (EntryPoint < 0)
+        if (entryPoint < 0)
         {
             EntryPoint = node;
             TopLevel = level;
@@ -187,19 +188,19 @@ internal sealed partial class HnswIndex
         }
 
         var query = VectorOf(node);
-        var current = EntryPoint;
+        var current = entryPoint;
         var currentDistance = Distance(query, current);
-        for (var layer = TopLevel; layer > level; layer--)
+        for (var layer = topLevel; layer > level; layer--)
         {
             (current, currentDistance) = GreedyClosest(query, current, currentDistance, layer);
         }
 
-        for (var layer = Math.Min(level, TopLevel); layer >= 0; layer--)
+        for (var layer = Math.Min(level, topLevel); layer >= 0; layer--)
         {
             var candidates = SearchLayer(query, current, Parameters.EfConstruction, layer, acceptResult: null)!;
             var limit = layer == 0 ? maxLinksLayer0 : maxLinks;
             var selected = SelectNeighbours(candidates, maxLinks);
-            SetLinks(node, layer, selected);
+            SetOwnLinks(node, layer, selected, limit);
             foreach (var neighbour in selected)
             {
                 AddBackLink(neighbour.Node, node, layer, limit);
@@ -208,7 +209,7 @@ internal sealed partial class HnswIndex
             current = candidates[0].Node;
         }
 
-        if (level > TopLevel)
+        if (level > topLevel)
         {
             TopLevel = level;
             EntryPoint = node;
@@ -216,6 +217,21 @@ internal sealed partial class HnswIndex
     }
 
     private void AddBackLink(int from, int to, int layer, int limit)
+    {
+        if (linkLocks is { } locks)
+        {
+            lock (locks[from & (locks.Length - 1)])
+            {
+                AddBackLinkUnlocked(from, to, layer, limit);
+            }
+        }
+        else
+        {
+            AddBackLinkUnlocked(from, to, layer, limit);
+        }
+    }
+
+    private void AddBackLinkUnlocked(int from, int to, int layer, int limit)
     {
         var list = Links(from, layer);
         var count = list[0];
@@ -235,10 +251,49 @@ internal sealed partial class HnswIndex
         }
 
         candidates.Sort();
-        SetLinks(from, layer, SelectNeighbours(candidates, limit));
+        SetLinksUnlocked(from, layer, SelectNeighbours(candidates, limit));
     }
 
-    private void SetLinks(int node, int layer, List<Neighbour> neighbours)
+    /// <summary>
+    /// Gives a node being inserted its neighbours on <paramref name="layer"/>. Linked on one thread, its list is still
+    /// empty here. Linked in parallel, another node may already have found it (through a layer above, where it is linked
+    /// already) and added itself to this list; overwriting would leave that node with no way in, so the two are merged and
+    /// pruned by the same heuristic.
+    /// </summary>
+    private void SetOwnLinks(int node, int layer, List<Neighbour> selected, int limit)
+    {
+        if (linkLocks is not { } locks)
+        {
+            SetLinksUnlocked(node, layer, selected);
+            return;
+        }
+
+        lock (locks[node & (locks.Length - 1)])
+        {
+            var list = Links(node, layer);
+            if (list[0] == 0)
+            {
+                SetLinksUnlocked(node, layer, selected);
+                return;
+            }
+
+            var origin = VectorOf(node);
+            var merged = new List<Neighbour>(selected);
+            var already = selected.Select(n => n.Node).ToHashSet();
+            for (var i = 1; i <= list[0]; i++)
+            {
+                if (already.Add(list[i]))
+                {
+                    merged.Add(new(list[i], Distance(origin, list[i])));
+                }
+            }
+
+            merged.Sort();
+            SetLinksUnlocked(node, layer, merged.Count <= limit ? merged : SelectNeighbours(merged, limit));
+        }
+    }
+
+    private void SetLinksUnlocked(int node, int layer, List<Neighbour> neighbours)
     {
         var list = Links(node, layer);
         list[0] = neighbours.Count;

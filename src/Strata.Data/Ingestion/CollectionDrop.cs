@@ -14,13 +14,17 @@ public static class CollectionDrop
     /// records which documents the dropped records came from, by content hash: left behind, it would make a new
     /// collection of the same name skip those documents as unchanged although it holds none of their chunks.
     /// </summary>
+    /// <param name="database">The database holding the collection.</param>
+    /// <param name="paths">Where the ledgers and uploads live.</param>
+    /// <param name="name">The collection.</param>
+    /// <param name="cancellationToken">Cancels the drop before it reaches the database.</param>
     /// <returns>False when no such collection existed; then nothing is deleted.</returns>
-    public static bool DropWithIngestionFiles(this IVectorDatabase database, StrataPaths paths, string name)
+    public static async Task<bool> DropWithIngestionFilesAsync(this IVectorDatabase database, StrataPaths paths, string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(paths);
         // Collection first: a failure after it leaves at worst an orphaned ledger, never records without their ledger.
-        if (!database.Drop(name))
+        if (!await database.DropAsync(name, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }

@@ -13,7 +13,7 @@ public static class IngestionPaths
     {
         ArgumentNullException.ThrowIfNull(paths);
         Collections.CollectionSpec.ValidateName(collection);
-        return Path.Combine(paths.Home, "ingest", collection + ".db");
+        return Path.Combine(paths.Home, "ingest", Collections.CollectionNames.FileStem(collection) + ".db");
     }
 
     /// <summary>The folder of the documents uploaded for collection <paramref name="collection"/>.</summary>
@@ -21,6 +21,6 @@ public static class IngestionPaths
     {
         ArgumentNullException.ThrowIfNull(paths);
         Collections.CollectionSpec.ValidateName(collection);
-        return Path.Combine(paths.Home, "uploads", collection);
+        return Path.Combine(paths.Home, "uploads", Collections.CollectionNames.FileStem(collection));
     }
 }

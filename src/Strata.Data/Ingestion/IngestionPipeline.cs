@@ -67,7 +67,7 @@ public sealed class IngestionPipeline(
 
         files = files.Distinct(StringComparer.Ordinal).ToList();
         var known = ledger.List().ToDictionary(d => d.Source, StringComparer.Ordinal);
-        var removed = RemoveVanished(known, roots, files);
+        var removed = await RemoveVanishedAsync(known, roots, files, cancellationToken);
 
         int added = 0, updated = 0, unchanged = 0, chunkCount = 0, done = 0;
         var failed = new List<IngestedDocument>();
@@ -244,12 +244,12 @@ public sealed class IngestionPipeline(
             storing?.SetTag("strata.chunks", records.Count);
             try
             {
-                collection.Upsert(records);
+                await collection.UpsertAsync(records, cancellationToken);
                 // Chunks beyond the new count belonged to the previous version of the document.
                 var stale = Enumerable.Range(records.Count, Math.Max(0, document.PreviousChunks - records.Count)).Select(i => ChunkId(document.Record.Source, i)).ToList();
                 if (stale.Count > 0)
                 {
-                    collection.Delete(stale);
+                    await collection.DeleteAsync(stale, cancellationToken);
                 }
 
                 outcomes.Add(Save(document.Record with { State = DocumentState.Ready, Steps = StepNames, Updated = DateTimeOffset.UtcNow }));
@@ -263,13 +263,13 @@ public sealed class IngestionPipeline(
         return outcomes;
     }
 
-    private int RemoveVanished(Dictionary<string, IngestedDocument> known, List<string> roots, List<string> files)
+    private async Task<int> RemoveVanishedAsync(Dictionary<string, IngestedDocument> known, List<string> roots, List<string> files, CancellationToken cancellationToken)
     {
         var present = files.ToHashSet(StringComparer.Ordinal);
         var vanished = known.Keys.Where(source => !present.Contains(source) && roots.Any(root => source.StartsWith(root, StringComparison.Ordinal))).ToList();
         foreach (var source in vanished)
         {
-            collection.Delete(SourceFilter(source));
+            await collection.DeleteAsync(SourceFilter(source), cancellationToken);
             ledger.Remove(source);
             known.Remove(source);
         }

@@ -95,17 +95,17 @@ public sealed partial class PostgresCollection
     /// statistics for expressions over jsonb and assumes a fixed share; an exact count costs a full scan per query, as
     /// much as the exact search it would decide about.
     /// </summary>
-    private FilterSample SampleFilter(NpgsqlConnection connection, NpgsqlTransaction transaction, MetadataFilter filter)
+    private async Task<FilterSample> SampleFilterAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MetadataFilter filter, CancellationToken cancellationToken)
     {
-        var (sample, pages) = SampleFilter(connection, transaction, filter, SamplePages);
+        var (sample, pages) = await SampleFilterAsync(connection, transaction, filter, SamplePages, cancellationToken).ConfigureAwait(false);
         var wider = WiderSamplePages(sample, pages);
-        return wider == 0 ? sample : SampleFilter(connection, transaction, filter, wider).Sample;
+        return wider == 0 ? sample : (await SampleFilterAsync(connection, transaction, filter, wider, cancellationToken).ConfigureAwait(false)).Sample;
     }
 
-    private (FilterSample Sample, long Pages) SampleFilter(NpgsqlConnection connection, NpgsqlTransaction transaction, MetadataFilter filter, int samplePages)
+    private async Task<(FilterSample Sample, long Pages)> SampleFilterAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MetadataFilter filter, int samplePages, CancellationToken cancellationToken)
     {
         var (where, parameters) = JsonbFilterTranslator.Translate(filter);
-        using var command = new NpgsqlCommand(
+        await using var command = new NpgsqlCommand(
             $"""
             WITH size AS (SELECT greatest(1, pg_relation_size('{table}'::regclass) / current_setting('block_size')::bigint) AS pages)
             SELECT (SELECT pages FROM size), count(*) FILTER (WHERE {where}), count(*)
@@ -113,8 +113,8 @@ public sealed partial class PostgresCollection
             """, connection, transaction);
         command.Parameters.AddRange(parameters.ToArray());
         command.Parameters.AddWithValue("pages", samplePages);
-        using var reader = command.ExecuteReader();
-        reader.Read();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         var pages = reader.GetInt64(0);
         var matching = reader.GetInt64(1);
         var sampled = reader.GetInt64(2);

@@ -12,52 +12,56 @@ namespace Strata.Data.Postgres;
 public sealed partial class PostgresCollection
 {
     /// <summary>The <c>K</c> nearest records to <paramref name="vector"/>, best first, scored by the collection's metric.</summary>
-    public IReadOnlyList<SearchHit> Search(float[] vector, SearchOptions? options = null)
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(float[] vector, SearchOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(vector);
         using var activity = CollectionCallStart.Search(Spec, "dense", vector, ref options);
-        var hits = Run(connection =>
+        SearchOptions resolved = options;
+        var hits = await RunAsync(async connection =>
         {
-            using var transaction = connection.BeginTransaction();
-            return Nearest(connection, transaction, vector, options.DenseCandidates, options, options.FetchVectors);
-        });
-        return MaximalMarginalRelevance.Apply(hits, options);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            return await NearestAsync(connection, transaction, vector, resolved.DenseCandidates, resolved, resolved.FetchVectors, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return MaximalMarginalRelevance.Apply(hits, resolved);
     }
 
     /// <summary>
     /// Full-text search. PostgreSQL has no BM25: this ranks with <c>ts_rank_cd</c> (cover density, normalised by document
     /// length), the closest built-in. Words of <paramref name="text"/> are matched with OR; operators are not interpreted.
     /// </summary>
-    public IReadOnlyList<SearchHit> SearchText(string text, SearchOptions? options = null)
+    public async Task<IReadOnlyList<SearchHit>> SearchTextAsync(string text, SearchOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         using var activity = CollectionCallStart.Search(Spec, "bm25", vector: null, ref options);
-        return Run(connection => TextSearch(connection, null, text, options.K, options, withDetails: true));
+        SearchOptions resolved = options;
+        return await RunAsync(connection => TextSearchAsync(connection, null, text, resolved.K, resolved, withDetails: true, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Hybrid search: dense and full-text candidates fused by <see cref="SearchOptions.Fusion"/> with the configured weights.</summary>
-    public IReadOnlyList<SearchHit> SearchHybrid(float[] vector, string text, SearchOptions? options = null)
+    public async Task<IReadOnlyList<SearchHit>> SearchHybridAsync(float[] vector, string text, SearchOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(vector);
         ArgumentNullException.ThrowIfNull(text);
         using var activity = CollectionCallStart.Search(Spec, "hybrid", vector, ref options);
-        return Run(connection =>
+        SearchOptions resolved = options;
+        return await RunAsync<IReadOnlyList<SearchHit>>(async connection =>
         {
-            using var transaction = connection.BeginTransaction();
-            var candidates = options.HybridCandidates;
-            var dense = Nearest(connection, transaction, vector, candidates, options, withVectors: false);
-            var sparse = TextSearch(connection, transaction, text, candidates, options, withDetails: false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var candidates = resolved.HybridCandidates;
+            var dense = await NearestAsync(connection, transaction, vector, candidates, resolved, withVectors: false, cancellationToken).ConfigureAwait(false);
+            var sparse = await TextSearchAsync(connection, transaction, text, candidates, resolved, withDetails: false, cancellationToken).ConfigureAwait(false);
             var fused = ScoreFusion.Fuse(
-                [(dense.Select(h => (h.Id, h.Score)).ToList(), options.DenseWeight), (sparse.Select(h => (h.Id, h.Score)).ToList(), options.TextWeight)],
-                options.Fusion, options.K, options.RrfK);
-            var records = ReadRecords(connection, transaction, $"SELECT {RecordColumns} FROM {table} WHERE id = ANY(@ids)", new NpgsqlParameter("ids", fused.Select(f => f.Id).ToArray()))
+                [(dense.Select(h => (h.Id, h.Score)).ToList(), resolved.DenseWeight), (sparse.Select(h => (h.Id, h.Score)).ToList(), resolved.TextWeight)],
+                resolved.Fusion, resolved.K, resolved.RrfK);
+            var records = (await ReadRecordsAsync(connection, transaction, $"SELECT {RecordColumns} FROM {table} WHERE id = ANY(@ids)",
+                    [new NpgsqlParameter("ids", fused.Select(f => f.Id).ToArray())], cancellationToken).ConfigureAwait(false))
                 .ToDictionary(r => r.Id, StringComparer.Ordinal);
-            return (IReadOnlyList<SearchHit>)[.. fused.Where(f => records.ContainsKey(f.Id)).Select(f =>
+            return [.. fused.Where(f => records.ContainsKey(f.Id)).Select(f =>
             {
                 var record = records[f.Id];
-                return new SearchHit(f.Id, f.Score, record.Document, record.Metadata, options.IncludeVectors ? record.Vector : null);
+                return new SearchHit(f.Id, f.Score, record.Document, record.Metadata, resolved.IncludeVectors ? record.Vector : null);
             })];
-        });
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -65,51 +69,51 @@ public sealed partial class PostgresCollection
     /// HNSW index with pgvector 0.8's iterative scan (it keeps walking the graph until k rows pass the filter); a selective
     /// filter (judged from a sample, see <see cref="IndexScanPays"/>) or a short index answer is searched exactly.
     /// </summary>
-    private List<SearchHit> Nearest(NpgsqlConnection connection, NpgsqlTransaction transaction, float[] vector, int k, SearchOptions options, bool withVectors)
+    private async Task<List<SearchHit>> NearestAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, float[] vector, int k, SearchOptions options, bool withVectors, CancellationToken cancellationToken)
     {
         if (Spec.Dimension > PostgresSchema.MaxIndexedDimension)
         {
-            return NearestExact(connection, transaction, vector, k, options, withVectors);
+            return await NearestExactAsync(connection, transaction, vector, k, options, withVectors, cancellationToken).ConfigureAwait(false);
         }
 
         var ef = Math.Max(options.Ef ?? Spec.IndexParameters.EfSearch, k);
         if (options.Filter is not null)
         {
-            var sample = SampleFilter(connection, transaction, options.Filter);
+            var sample = await SampleFilterAsync(connection, transaction, options.Filter, cancellationToken).ConfigureAwait(false);
             if (FilteredPlan == FilteredSearchPlan.Auto && !IndexScanPays(sample, k))
             {
-                return NearestExact(connection, transaction, vector, k, options, withVectors);
+                return await NearestExactAsync(connection, transaction, vector, k, options, withVectors, cancellationToken).ConfigureAwait(false);
             }
 
             ef = (int)Math.Min(int.MaxValue, ef * FilteredWidthFactor(sample));
         }
 
-        using (var settings = new NpgsqlCommand(
+        await using (var settings = new NpgsqlCommand(
             "SELECT set_config('hnsw.ef_search', @ef, true), set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.max_scan_tuples', @tuples, true)",
             connection, transaction))
         {
             settings.Parameters.AddWithValue("ef", Math.Clamp(ef, 1, PostgresSchema.MaxEfSearch).ToString(CultureInfo.InvariantCulture));
             settings.Parameters.AddWithValue("tuples", MaxScanTuples.ToString(CultureInfo.InvariantCulture));
-            settings.ExecuteNonQuery();
+            await settings.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var (where, parameters) = Filters(options);
-        var hits = ReadHits(connection, transaction,
-            $"SELECT {HitColumns(withVectors)} FROM {table} WHERE {where} ORDER BY embedding {Operator} @query LIMIT @k", parameters, vector, k);
+        var hits = await ReadHitsAsync(connection, transaction,
+            $"SELECT {HitColumns(withVectors)} FROM {table} WHERE {where} ORDER BY embedding {Operator} @query LIMIT @k", parameters, vector, k, cancellationToken).ConfigureAwait(false);
         // relaxed_order may return rows slightly out of order; sort them by the distance it reported.
         hits.Sort((a, b) => b.Score.CompareTo(a.Score));
         // Fewer than k: the filter passes fewer than k records, or the walk gave up after MaxScanTuples. Exact search settles both.
-        return hits.Count >= k ? hits : NearestExact(connection, transaction, vector, k, options, withVectors);
+        return hits.Count >= k ? hits : await NearestExactAsync(connection, transaction, vector, k, options, withVectors, cancellationToken).ConfigureAwait(false);
     }
 
     // MATERIALIZED keeps the planner from pushing the ORDER BY into the HNSW index: the filter runs first, then every
     // remaining distance is computed.
-    private List<SearchHit> NearestExact(NpgsqlConnection connection, NpgsqlTransaction transaction, float[] vector, int k, SearchOptions options, bool withVectors)
+    private Task<List<SearchHit>> NearestExactAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, float[] vector, int k, SearchOptions options, bool withVectors, CancellationToken cancellationToken)
     {
         var (where, parameters) = Filters(options);
-        return ReadHits(connection, transaction,
+        return ReadHitsAsync(connection, transaction,
             $"WITH candidates AS MATERIALIZED (SELECT * FROM {table} WHERE {where}) SELECT {HitColumns(withVectors)} FROM candidates ORDER BY 2 LIMIT @k",
-            parameters, vector, k);
+            parameters, vector, k, cancellationToken);
     }
 
     private string Operator => PostgresSchema.DistanceOperator(Spec.Distance);
@@ -120,15 +124,15 @@ public sealed partial class PostgresCollection
     private static (string Where, IReadOnlyList<NpgsqlParameter> Parameters) Filters(SearchOptions options) =>
         JsonbFilterTranslator.Translate(options.Filter);
 
-    private List<SearchHit> ReadHits(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, IReadOnlyList<NpgsqlParameter> parameters, float[] vector, int k)
+    private async Task<List<SearchHit>> ReadHitsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, IReadOnlyList<NpgsqlParameter> parameters, float[] vector, int k, CancellationToken cancellationToken)
     {
-        using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddRange(parameters.ToArray());
         command.Parameters.AddWithValue("query", new Vector(vector));
         command.Parameters.AddWithValue("k", k);
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var hits = new List<SearchHit>();
-        while (reader.Read())
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var distance = reader.GetDouble(1);
             // Scores are higher-is-better everywhere in Strata: cosine similarity, dot product, or −euclidean distance.
@@ -140,7 +144,7 @@ public sealed partial class PostgresCollection
         return hits;
     }
 
-    private List<SearchHit> TextSearch(NpgsqlConnection connection, NpgsqlTransaction? transaction, string text, int k, SearchOptions options, bool withDetails)
+    private async Task<List<SearchHit>> TextSearchAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string text, int k, SearchOptions options, bool withDetails, CancellationToken cancellationToken)
     {
         var query = TsQuery(text);
         if (query.Length == 0)
@@ -151,7 +155,7 @@ public sealed partial class PostgresCollection
         var (where, parameters) = Filters(options);
         var columns = withDetails ? $"document, metadata::text{(options.IncludeVectors ? ", embedding" : "")}" : "NULL, '{}'";
         // Normalisation 1 divides by 1 + log(document length), the length damping BM25 also applies.
-        using var command = new NpgsqlCommand(
+        await using var command = new NpgsqlCommand(
             $"""
             SELECT id, ts_rank_cd(document_terms, query, 1) AS score, {columns}
             FROM {table}, to_tsquery('{PostgresSchema.TextConfiguration}', @terms) AS query
@@ -161,9 +165,9 @@ public sealed partial class PostgresCollection
         command.Parameters.AddRange(parameters.ToArray());
         command.Parameters.AddWithValue("terms", query);
         command.Parameters.AddWithValue("k", k);
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var hits = new List<SearchHit>();
-        while (reader.Read())
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             hits.Add(new SearchHit(reader.GetString(0), reader.GetFloat(1), reader.IsDBNull(2) ? null : reader.GetString(2),
                 JsonNode.Parse(reader.GetString(3)) as JsonObject, reader.FieldCount > 4 ? reader.GetFieldValue<Vector>(4).ToArray() : null));

@@ -13,7 +13,7 @@ public sealed partial class PostgresCollection
     /// embedded store's rules; then binary COPY into a temporary table and one INSERT … ON CONFLICT, in one transaction.
     /// Durable on return (PostgreSQL commits after the WAL is flushed, with its default synchronous_commit).
     /// </summary>
-    public int Upsert(IReadOnlyList<VectorRecord> records)
+    public async Task<int> UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
     {
         using var activity = CollectionCallStart.Upsert(Spec, records, out var metadata);
         if (records.Count == 0)
@@ -21,45 +21,46 @@ public sealed partial class PostgresCollection
             return 0;
         }
 
-        return Run(connection =>
+        return await RunAsync(async connection =>
         {
-            using var transaction = connection.BeginTransaction();
-            PostgresVectorDatabase.Execute(connection, transaction,
-                $"CREATE TEMP TABLE strata_upsert (id text COLLATE \"C\", embedding vector({Spec.Dimension.ToString(CultureInfo.InvariantCulture)}), document text, metadata jsonb) ON COMMIT DROP");
-            CopyInto(connection, "strata_upsert", records, metadata);
-            PostgresVectorDatabase.Execute(connection, transaction,
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await PostgresVectorDatabase.ExecuteAsync(connection, transaction,
+                $"CREATE TEMP TABLE strata_upsert (id text COLLATE \"C\", embedding vector({Spec.Dimension.ToString(CultureInfo.InvariantCulture)}), document text, metadata jsonb) ON COMMIT DROP",
+                cancellationToken).ConfigureAwait(false);
+            await CopyIntoAsync(connection, "strata_upsert", records, metadata, cancellationToken).ConfigureAwait(false);
+            await PostgresVectorDatabase.ExecuteAsync(connection, transaction,
                 $"""
                 INSERT INTO {table} (id, embedding, document, metadata) SELECT id, embedding, document, metadata FROM strata_upsert
                 ON CONFLICT (id) DO UPDATE SET embedding = EXCLUDED.embedding, document = EXCLUDED.document, metadata = EXCLUDED.metadata
-                """);
-            transaction.Commit();
+                """, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return records.Count;
-        });
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the records with these ids in one transaction; returns how many existed.</summary>
-    public int Delete(IEnumerable<string> ids)
+    public Task<int> DeleteAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
         var unique = ids.Distinct(StringComparer.Ordinal).ToArray();
-        return unique.Length == 0 ? 0 : Run(connection =>
+        return unique.Length == 0 ? Task.FromResult(0) : RunAsync(async connection =>
         {
-            using var command = new NpgsqlCommand($"DELETE FROM {table} WHERE id = ANY(@ids)", connection);
+            await using var command = new NpgsqlCommand($"DELETE FROM {table} WHERE id = ANY(@ids)", connection);
             command.Parameters.AddWithValue("ids", unique);
-            return command.ExecuteNonQuery();
-        });
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     /// <summary>Deletes every record whose metadata matches <paramref name="filter"/> in one statement; returns how many.</summary>
-    public int Delete(MetadataFilter filter)
+    public Task<int> DeleteAsync(MetadataFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         var (where, parameters) = JsonbFilterTranslator.Translate(filter);
-        return Run(connection =>
+        return RunAsync(async connection =>
         {
-            using var command = new NpgsqlCommand($"DELETE FROM {table} WHERE {where}", connection);
+            await using var command = new NpgsqlCommand($"DELETE FROM {table} WHERE {where}", connection);
             command.Parameters.AddRange(parameters.ToArray());
-            return command.ExecuteNonQuery();
-        });
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 }

@@ -38,20 +38,22 @@ public sealed partial class PostgresCollection : IVectorCollection
     internal long TableId { get; }
 
     /// <summary>The records with these ids, in the order asked (missing ids are skipped).</summary>
-    public IReadOnlyList<VectorRecord> Get(IEnumerable<string> ids)
+    public async Task<IReadOnlyList<VectorRecord>> GetAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
         var wanted = ids.Distinct(StringComparer.Ordinal).ToArray();
-        var found = Run(connection => ReadRecords(connection, null, $"SELECT {RecordColumns} FROM {table} WHERE id = ANY(@ids)", new NpgsqlParameter("ids", wanted)))
+        var found = (await RunAsync(connection => ReadRecordsAsync(connection, null, $"SELECT {RecordColumns} FROM {table} WHERE id = ANY(@ids)",
+                [new NpgsqlParameter("ids", wanted)], cancellationToken), cancellationToken).ConfigureAwait(false))
             .ToDictionary(r => r.Id, StringComparer.Ordinal);
         return [.. wanted.Where(found.ContainsKey).Select(id => found[id])];
     }
 
     /// <summary>How many records match <paramref name="filter"/> (all when null).</summary>
-    public long Count(MetadataFilter? filter = null) => Run(connection => CountMatching(connection, null, filter));
+    public Task<long> CountAsync(MetadataFilter? filter = null, CancellationToken cancellationToken = default) =>
+        RunAsync(connection => CountMatchingAsync(connection, null, filter, cancellationToken), cancellationToken);
 
     /// <summary>One page of records matching <paramref name="filter"/>, in id order (code points), after <paramref name="cursor"/>.</summary>
-    public ScrollPage Scroll(MetadataFilter? filter = null, string? cursor = null, int limit = 100)
+    public async Task<ScrollPage> ScrollAsync(MetadataFilter? filter = null, string? cursor = null, int limit = 100, CancellationToken cancellationToken = default)
     {
         if (limit is < 1 or > 10_000)
         {
@@ -59,9 +61,9 @@ public sealed partial class PostgresCollection : IVectorCollection
         }
 
         var (where, parameters) = JsonbFilterTranslator.Translate(filter);
-        var records = Run(connection => ReadRecords(connection, null,
+        var records = await RunAsync(connection => ReadRecordsAsync(connection, null,
             $"SELECT {RecordColumns} FROM {table} WHERE id > @cursor AND {where} ORDER BY id LIMIT @limit",
-            [.. parameters, new NpgsqlParameter("cursor", cursor ?? ""), new NpgsqlParameter("limit", limit + 1)]));
+            [.. parameters, new NpgsqlParameter("cursor", cursor ?? ""), new NpgsqlParameter("limit", limit + 1)], cancellationToken), cancellationToken).ConfigureAwait(false);
         var more = records.Count > limit;
         if (more)
         {
@@ -75,43 +77,43 @@ public sealed partial class PostgresCollection : IVectorCollection
     /// Count, bytes on disk (table, TOAST and indexes), dead rows awaiting vacuum (as index tombstones) and the index state:
     /// pgvector maintains its HNSW index inside every write transaction, so it is "current" unless PostgreSQL marks it invalid.
     /// </summary>
-    public CollectionStats Stats() => Run(connection =>
+    public Task<CollectionStats> StatsAsync(CancellationToken cancellationToken = default) => RunAsync(async connection =>
     {
-        var count = CountMatching(connection, null, null);
-        using var command = new NpgsqlCommand(
+        var count = await CountMatchingAsync(connection, null, null, cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
             $"""
             SELECT pg_total_relation_size('{table}'::regclass),
                    coalesce((SELECT n_dead_tup FROM pg_stat_user_tables WHERE relid = '{table}'::regclass), 0),
                    coalesce((SELECT bool_and(indisvalid AND indisready) FROM pg_index WHERE indrelid = '{table}'::regclass), true)
             """, connection);
-        using var reader = command.ExecuteReader();
-        reader.Read();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         var bytes = reader.GetInt64(0);
         var dead = reader.GetInt64(1);
         var valid = reader.GetBoolean(2);
         return new CollectionStats(Name, count, bytes, (int)Math.Min(count, int.MaxValue), (int)Math.Min(dead, int.MaxValue), valid ? 0 : -1, 0);
-    });
+    }, cancellationToken);
 
     /// <summary>
     /// Writes the collection to <paramref name="snapshotPath"/> in the collection file format (a SQLite file that either
     /// backend restores). Read in one REPEATABLE READ transaction, so writes going on meanwhile are either wholly in the
-    /// snapshot or wholly out of it; the file is written under a temporary name and renamed.
+    /// snapshot or wholly out of it; the file is written under a temporary name and renamed (a cancelled snapshot leaves none).
     /// </summary>
-    public void Snapshot(string snapshotPath)
+    public Task SnapshotAsync(string snapshotPath, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(snapshotPath);
-        Run(connection =>
+        return RunAsync(async connection =>
         {
-            using var transaction = connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
-            using var command = new NpgsqlCommand($"SELECT {RecordColumns} FROM {table} ORDER BY id", connection, transaction);
-            using var reader = command.ExecuteReader();
-            CollectionFile.Write(snapshotPath, Spec, Stream(reader));
+            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand($"SELECT {RecordColumns} FROM {table} ORDER BY id", connection, transaction);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await CollectionFile.WriteAsync(snapshotPath, Spec, Stream(reader, cancellationToken), cancellationToken).ConfigureAwait(false);
             return 0;
-        });
+        }, cancellationToken);
 
-        static IEnumerable<(VectorRecord, string)> Stream(NpgsqlDataReader reader)
+        static async IAsyncEnumerable<(VectorRecord, string)> Stream(NpgsqlDataReader reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            while (reader.Read())
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var metadata = reader.GetString(3);
                 yield return (ReadRecord(reader), metadata);
@@ -123,50 +125,50 @@ public sealed partial class PostgresCollection : IVectorCollection
     public void Dispose() => disposed = true;
 
     /// <summary>Bulk-loads records with binary COPY into <paramref name="target"/> (a table with the same four columns).</summary>
-    internal static void CopyInto(NpgsqlConnection connection, string target, IReadOnlyList<VectorRecord> records, IReadOnlyList<string> metadata)
+    internal static async Task CopyIntoAsync(NpgsqlConnection connection, string target, IReadOnlyList<VectorRecord> records, IReadOnlyList<string> metadata, CancellationToken cancellationToken)
     {
-        using var writer = connection.BeginBinaryImport($"COPY {target} (id, embedding, document, metadata) FROM STDIN (FORMAT BINARY)");
+        await using var writer = await connection.BeginBinaryImportAsync($"COPY {target} (id, embedding, document, metadata) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < records.Count; i++)
         {
-            writer.StartRow();
-            writer.Write(records[i].Id, NpgsqlDbType.Text);
-            writer.Write(new Vector(records[i].Vector));
+            await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(records[i].Id, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(new Vector(records[i].Vector), cancellationToken).ConfigureAwait(false);
             if (records[i].Document is { } document)
             {
-                writer.Write(document, NpgsqlDbType.Text);
+                await writer.WriteAsync(document, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                writer.WriteNull();
+                await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            writer.Write(metadata[i], NpgsqlDbType.Jsonb);
+            await writer.WriteAsync(metadata[i], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
         }
 
-        writer.Complete();
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private T Run<T>(Func<NpgsqlConnection, T> body)
+    private Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> body, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        return database.Run(Name, body);
+        return database.RunAsync(Name, body, cancellationToken);
     }
 
-    private long CountMatching(NpgsqlConnection connection, NpgsqlTransaction? transaction, MetadataFilter? filter)
+    private async Task<long> CountMatchingAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, MetadataFilter? filter, CancellationToken cancellationToken)
     {
         var (where, parameters) = JsonbFilterTranslator.Translate(filter);
-        using var command = new NpgsqlCommand($"SELECT count(*) FROM {table} WHERE {where}", connection, transaction);
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table} WHERE {where}", connection, transaction);
         command.Parameters.AddRange(parameters.ToArray());
-        return (long)command.ExecuteScalar()!;
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    private static List<VectorRecord> ReadRecords(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params NpgsqlParameter[] parameters)
+    private static async Task<List<VectorRecord>> ReadRecordsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
     {
-        using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddRange(parameters);
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var records = new List<VectorRecord>();
-        while (reader.Read())
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             records.Add(ReadRecord(reader));
         }

@@ -10,13 +10,13 @@ namespace Strata.Data.Postgres;
 /// The scale-out store: collections in PostgreSQL with pgvector (0.8 or later). A catalog table names the collections;
 /// each has its own table with the vector in a <c>vector(N)</c> column under an HNSW index, metadata in <c>jsonb</c> and
 /// the document's terms in a generated <c>tsvector</c>. Safe to share between threads and processes: every operation is
-/// one PostgreSQL transaction on a pooled connection.
+/// one PostgreSQL transaction on a pooled connection, called asynchronously.
 /// </summary>
 public sealed class PostgresVectorDatabase : IVectorDatabase, IDisposable
 {
     private readonly NpgsqlDataSource dataSource;
-    private readonly Lock schemaGate = new();
-    private bool schemaReady;
+    private readonly SemaphoreSlim schemaGate = new(1, 1);
+    private volatile bool schemaReady;
 
     /// <summary>Connects lazily: the first operation creates the pgvector extension and the catalog if missing.</summary>
     /// <param name="connectionString">An Npgsql connection string (<c>Host=…;Port=…;Database=…;Username=…;Password=…</c>).</param>
@@ -42,7 +42,7 @@ public sealed class PostgresVectorDatabase : IVectorDatabase, IDisposable
     internal NpgsqlConnectionStringBuilder Server { get; }
 
     /// <summary>Creates a collection (its table and indexes, in one transaction); fails if it exists.</summary>
-    public PostgresCollection Create(CollectionSpec spec)
+    public async Task<PostgresCollection> CreateAsync(CollectionSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
@@ -51,87 +51,90 @@ public sealed class PostgresVectorDatabase : IVectorDatabase, IDisposable
             throw new StrataDataException($"Collection dimension {spec.Dimension} is over pgvector's limit of {PostgresSchema.MaxDimension}.");
         }
 
-        var tableId = Run(spec.Name, connection =>
+        var tableId = await RunAsync(spec.Name, async connection =>
         {
-            using var transaction = connection.BeginTransaction();
-            LockSchema(connection, transaction);
-            var id = CreateCollection(connection, transaction, spec) ?? throw new StrataDataException($"Collection '{spec.Name}' already exists.");
-            Execute(connection, transaction, PostgresSchema.CreateIndexes(id, spec));
-            transaction.Commit();
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            var id = await CreateCollectionAsync(connection, transaction, spec, cancellationToken).ConfigureAwait(false)
+                ?? throw new StrataDataException($"Collection '{spec.Name}' already exists.");
+            await ExecuteAsync(connection, transaction, PostgresSchema.CreateIndexes(id, spec), cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return id;
-        });
+        }, cancellationToken).ConfigureAwait(false);
         return new PostgresCollection(this, spec, tableId);
     }
 
     /// <summary>Opens an existing collection; the caller disposes it.</summary>
-    public PostgresCollection Open(string name)
+    public async Task<PostgresCollection> OpenAsync(string name, CancellationToken cancellationToken = default)
     {
         CollectionSpec.ValidateName(name);
-        var (tableId, spec) = Run(name, connection =>
+        var (tableId, spec) = await RunAsync(name, async connection =>
         {
-            using var command = new NpgsqlCommand($"SELECT table_id, spec::text FROM {PostgresSchema.Catalog} WHERE name = @name", connection);
+            await using var command = new NpgsqlCommand($"SELECT table_id, spec::text FROM {PostgresSchema.Catalog} WHERE name = @name", connection);
             command.Parameters.AddWithValue("name", name);
-            using var reader = command.ExecuteReader();
-            if (!reader.Read())
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 throw new StrataDataException($"Unknown collection '{name}'. Create it with 'strata collections create {name} --dim N'.");
             }
 
             return (reader.GetInt64(0), ParseSpec(reader.GetString(1), name));
-        });
+        }, cancellationToken).ConfigureAwait(false);
         return new PostgresCollection(this, spec, tableId);
     }
 
-    IVectorCollection IVectorDatabase.Create(CollectionSpec spec) => Create(spec);
+    async Task<IVectorCollection> IVectorDatabase.CreateAsync(CollectionSpec spec, CancellationToken cancellationToken) =>
+        await CreateAsync(spec, cancellationToken).ConfigureAwait(false);
 
-    IVectorCollection IVectorDatabase.Open(string name) => Open(name);
+    async Task<IVectorCollection> IVectorDatabase.OpenAsync(string name, CancellationToken cancellationToken) =>
+        await OpenAsync(name, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Whether the collection exists.</summary>
-    public bool Exists(string name)
+    public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default)
     {
         CollectionSpec.ValidateName(name);
-        return Run(name, connection =>
+        return RunAsync(name, async connection =>
         {
-            using var command = new NpgsqlCommand($"SELECT 1 FROM {PostgresSchema.Catalog} WHERE name = @name", connection);
+            await using var command = new NpgsqlCommand($"SELECT 1 FROM {PostgresSchema.Catalog} WHERE name = @name", connection);
             command.Parameters.AddWithValue("name", name);
-            return command.ExecuteScalar() is not null;
-        });
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        }, cancellationToken);
     }
 
     /// <summary>All collection names, sorted by code point.</summary>
-    public IReadOnlyList<string> List() => Run(null, connection =>
+    public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken = default) => RunAsync(null, async connection =>
     {
-        using var command = new NpgsqlCommand($"SELECT name FROM {PostgresSchema.Catalog} ORDER BY name", connection);
-        using var reader = command.ExecuteReader();
+        await using var command = new NpgsqlCommand($"SELECT name FROM {PostgresSchema.Catalog} ORDER BY name", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var names = new List<string>();
-        while (reader.Read())
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             names.Add(reader.GetString(0));
         }
 
         return (IReadOnlyList<string>)names;
-    });
+    }, cancellationToken);
 
     /// <summary>Deletes a collection (catalog row and table, in one transaction); false when it did not exist.</summary>
-    public bool Drop(string name)
+    public Task<bool> DropAsync(string name, CancellationToken cancellationToken = default)
     {
         CollectionSpec.ValidateName(name);
-        return Run(name, connection =>
+        return RunAsync(name, async connection =>
         {
-            using var transaction = connection.BeginTransaction();
-            LockSchema(connection, transaction);
-            var dropped = DropCollection(connection, transaction, name);
-            transaction.Commit();
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            var dropped = await DropCollectionAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return dropped;
-        });
+        }, cancellationToken);
     }
 
     /// <summary>
     /// Replaces (or creates) collection <paramref name="name"/> from a snapshot file (the collection file format both
     /// backends write, so an embedded snapshot restores here too). Validated record by record; one transaction, so a
-    /// failed restore leaves the old collection as it was.
+    /// failed or cancelled restore leaves the old collection as it was.
     /// </summary>
-    public void Restore(string name, string snapshotPath)
+    public async Task RestoreAsync(string name, string snapshotPath, CancellationToken cancellationToken = default)
     {
         CollectionSpec.ValidateName(name);
         ArgumentException.ThrowIfNullOrEmpty(snapshotPath);
@@ -141,103 +144,118 @@ public sealed class PostgresVectorDatabase : IVectorDatabase, IDisposable
             throw new StrataDataException($"Snapshot dimension {spec.Dimension} is over pgvector's limit of {PostgresSchema.MaxDimension}.");
         }
 
-        Run(name, connection =>
+        await RunAsync(name, async connection =>
         {
-            using var transaction = connection.BeginTransaction();
-            LockSchema(connection, transaction);
-            DropCollection(connection, transaction, name);
-            var tableId = CreateCollection(connection, transaction, spec)!.Value;
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await DropCollectionAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
+            var tableId = (await CreateCollectionAsync(connection, transaction, spec, cancellationToken).ConfigureAwait(false))!.Value;
+            // The snapshot is a local SQLite file: reading it is synchronous, the server round trips are not.
             foreach (var batch in CollectionFile.ReadRecords(snapshotPath).Chunk(1000))
             {
                 var metadata = RecordValidator.Validate(batch, spec.Dimension, name);
-                PostgresCollection.CopyInto(connection, PostgresSchema.Table(tableId), batch, metadata);
+                await PostgresCollection.CopyIntoAsync(connection, PostgresSchema.Table(tableId), batch, metadata, cancellationToken).ConfigureAwait(false);
             }
 
             // Indexes built after the bulk load: much faster than maintaining them row by row.
-            Execute(connection, transaction, PostgresSchema.CreateIndexes(tableId, spec));
-            transaction.Commit();
+            await ExecuteAsync(connection, transaction, PostgresSchema.CreateIndexes(tableId, spec), cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return 0;
-        });
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Closes the pooled connections.</summary>
     public void Dispose() => dataSource.Dispose();
 
-    /// <summary>Runs <paramref name="body"/> on a pooled connection, translating failures into clear errors.</summary>
-    internal T Run<T>(string? collection, Func<NpgsqlConnection, T> body)
+    /// <summary>
+    /// Runs <paramref name="body"/> on a connection of its own from the data source's pool (so concurrent calls, searches of
+    /// one collection included, run side by side on separate connections), translating failures into clear errors.
+    /// </summary>
+    internal async Task<T> RunAsync<T>(string? collection, Func<NpgsqlConnection, Task<T>> body, CancellationToken cancellationToken)
     {
         try
         {
-            EnsureSchema();
-            using var connection = dataSource.OpenConnection();
-            return body(connection);
+            await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await body(connection).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
+            // A command cancelled by the token is not caught here: Npgsql reports it as an OperationCanceledException.
             throw PostgresErrors.Explain(e, collection, Server);
         }
     }
 
-    internal static void Execute(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql)
+    internal static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken)
     {
-        using var command = new NpgsqlCommand(sql, connection, transaction);
-        command.ExecuteNonQuery();
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private void EnsureSchema()
+    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
-        lock (schemaGate)
+        if (schemaReady)
+        {
+            return;
+        }
+
+        await schemaGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
             if (schemaReady)
             {
                 return;
             }
 
-            using var connection = dataSource.OpenConnection();
-            using var transaction = connection.BeginTransaction();
-            LockSchema(connection, transaction);
-            Execute(connection, transaction, PostgresSchema.CreateCatalog);
-            transaction.Commit();
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, PostgresSchema.CreateCatalog, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             // CREATE EXTENSION may have added the vector type after the connection loaded its types.
-            connection.ReloadTypes();
+            await connection.ReloadTypesAsync(cancellationToken).ConfigureAwait(false);
             schemaReady = true;
+        }
+        finally
+        {
+            schemaGate.Release();
         }
     }
 
     // Concurrent CREATE TABLE IF NOT EXISTS (and create/drop of one name) race in PostgreSQL; a transaction-scoped
     // advisory lock serialises schema changes across processes and is released at commit or rollback.
-    private static void LockSchema(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    private static async Task LockSchemaAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction);
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction);
         command.Parameters.AddWithValue("key", PostgresSchema.SchemaLockKey);
-        command.ExecuteNonQuery();
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Adds the catalog row and creates the table (no indexes); null when the name is taken.</summary>
-    private static long? CreateCollection(NpgsqlConnection connection, NpgsqlTransaction transaction, CollectionSpec spec)
+    private static async Task<long?> CreateCollectionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CollectionSpec spec, CancellationToken cancellationToken)
     {
-        using var insert = new NpgsqlCommand($"INSERT INTO {PostgresSchema.Catalog}(name, spec) VALUES (@name, @spec::jsonb) ON CONFLICT (name) DO NOTHING RETURNING table_id", connection, transaction);
+        await using var insert = new NpgsqlCommand($"INSERT INTO {PostgresSchema.Catalog}(name, spec) VALUES (@name, @spec::jsonb) ON CONFLICT (name) DO NOTHING RETURNING table_id", connection, transaction);
         insert.Parameters.AddWithValue("name", spec.Name);
         insert.Parameters.AddWithValue("spec", JsonSerializer.Serialize(spec));
-        if (insert.ExecuteScalar() is not long tableId)
+        if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long tableId)
         {
             return null;
         }
 
-        Execute(connection, transaction, PostgresSchema.CreateTable(tableId, spec.Dimension));
+        await ExecuteAsync(connection, transaction, PostgresSchema.CreateTable(tableId, spec.Dimension), cancellationToken).ConfigureAwait(false);
         return tableId;
     }
 
-    private static bool DropCollection(NpgsqlConnection connection, NpgsqlTransaction transaction, string name)
+    private static async Task<bool> DropCollectionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
     {
-        using var delete = new NpgsqlCommand($"DELETE FROM {PostgresSchema.Catalog} WHERE name = @name RETURNING table_id", connection, transaction);
+        await using var delete = new NpgsqlCommand($"DELETE FROM {PostgresSchema.Catalog} WHERE name = @name RETURNING table_id", connection, transaction);
         delete.Parameters.AddWithValue("name", name);
-        if (delete.ExecuteScalar() is not long tableId)
+        if (await delete.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long tableId)
         {
             return false;
         }
 
-        Execute(connection, transaction, $"DROP TABLE IF EXISTS {PostgresSchema.Table(tableId)}");
+        await ExecuteAsync(connection, transaction, $"DROP TABLE IF EXISTS {PostgresSchema.Table(tableId)}", cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -14,31 +14,38 @@ internal sealed class CollectionHandles
     private static readonly ConditionalWeakTable<IVectorDatabase, CollectionHandles> ByDatabase = [];
 
     private readonly Dictionary<string, IVectorCollection> open = new(StringComparer.Ordinal);
-    private readonly Lock gate = new();
+    // Opening, creating and dropping are awaited while the gate is held, so it is a semaphore, not a lock.
+    private readonly SemaphoreSlim gate = new(1, 1);
 
     public static CollectionHandles For(IVectorDatabase database) => ByDatabase.GetValue(database, _ => new CollectionHandles());
 
     /// <summary>The handle for <paramref name="name"/>, opening it on first use.</summary>
-    public IVectorCollection Get(IVectorDatabase database, string name)
+    public async Task<IVectorCollection> GetAsync(IVectorDatabase database, string name, CancellationToken cancellationToken)
     {
-        lock (gate)
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
             if (!open.TryGetValue(name, out var handle))
             {
-                handle = database.Open(name);
+                handle = await database.OpenAsync(name, cancellationToken).ConfigureAwait(false);
                 open[name] = handle;
             }
 
             return handle;
         }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     /// <summary>Creates the collection unless it exists (another writer may win the race; that is not an error).</summary>
-    public void Ensure(IVectorDatabase database, CollectionSpec spec)
+    public async Task EnsureAsync(IVectorDatabase database, CollectionSpec spec, CancellationToken cancellationToken)
     {
-        lock (gate)
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            if (database.Exists(spec.Name))
+            if (await database.ExistsAsync(spec.Name, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -46,21 +53,34 @@ internal sealed class CollectionHandles
             try
             {
                 Forget(spec.Name);
-                open[spec.Name] = database.Create(spec);
+                open[spec.Name] = await database.CreateAsync(spec, cancellationToken).ConfigureAwait(false);
             }
-            catch (StrataDataException) when (database.Exists(spec.Name))
+            catch (StrataDataException)
             {
+                if (!await database.ExistsAsync(spec.Name, cancellationToken).ConfigureAwait(false))
+                {
+                    throw;
+                }
             }
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
     /// <summary>Closes the handle and drops the collection; no error when it does not exist.</summary>
-    public void Drop(IVectorDatabase database, string name)
+    public async Task DropAsync(IVectorDatabase database, string name, CancellationToken cancellationToken)
     {
-        lock (gate)
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
             Forget(name);
-            database.Drop(name);
+            await database.DropAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 

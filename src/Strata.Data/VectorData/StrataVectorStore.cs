@@ -37,32 +37,29 @@ public sealed class StrataVectorStore : VectorStore
     /// <inheritdoc/>
     public override async IAsyncEnumerable<string> ListCollectionNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        foreach (var name in Run("ListCollectionNames", null, database.List))
+        foreach (var name in await RunAsync("ListCollectionNames", null, () => database.ListAsync(cancellationToken)).ConfigureAwait(false))
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return name;
         }
-
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public override Task<bool> CollectionExistsAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return Task.FromResult(Run("CollectionExists", name, () => database.Exists(name)));
+        return RunAsync("CollectionExists", name, () => database.ExistsAsync(name, cancellationToken));
     }
 
     /// <inheritdoc/>
     public override Task EnsureCollectionDeletedAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        Run("EnsureCollectionDeleted", name, () =>
+        return RunAsync("EnsureCollectionDeleted", name, async () =>
         {
-            CollectionHandles.For(database).Drop(database, name);
+            await CollectionHandles.For(database).DropAsync(database, name, cancellationToken).ConfigureAwait(false);
             return true;
         });
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc/>
@@ -76,11 +73,11 @@ public sealed class StrataVectorStore : VectorStore
             : null;
     }
 
-    private static T Run<T>(string operation, string? collection, Func<T> action)
+    private static async Task<T> RunAsync<T>(string operation, string? collection, Func<Task<T>> action)
     {
         try
         {
-            return action();
+            return await action().ConfigureAwait(false);
         }
         catch (StrataDataException e)
         {

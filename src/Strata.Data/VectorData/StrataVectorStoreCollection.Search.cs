@@ -23,7 +23,7 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord>
         var property = model.GetVectorPropertyOrSingle(options);
         var vector = await QueryVectorAsync(searchValue, property, cancellationToken).ConfigureAwait(false);
         var filter = options.Filter is null ? null : ExpressionFilterTranslator.Translate(options.Filter, model);
-        var hits = Search(property, vector, filter, top + options.Skip, includeVectors);
+        var hits = await SearchAsync(property, vector, filter, top + options.Skip, includeVectors, cancellationToken).ConfigureAwait(false);
         foreach (var result in Page(hits, property, options.ScoreThreshold, options.Skip, top, includeVectors))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -52,7 +52,8 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord>
         var vector = await QueryVectorAsync(searchValue, property, cancellationToken).ConfigureAwait(false);
         var filter = options.Filter is null ? null : ExpressionFilterTranslator.Translate(options.Filter, model);
         var text = string.Join(' ', keywords);
-        var hits = Run("HybridSearch", () => Handle().SearchHybrid(vector, text, new SearchOptions { K = top + options.Skip, Filter = filter, IncludeVectors = includeVectors }));
+        var hits = await RunAsync("HybridSearch", async () => await (await HandleAsync(cancellationToken).ConfigureAwait(false))
+            .SearchHybridAsync(vector, text, new SearchOptions { K = top + options.Skip, Filter = filter, IncludeVectors = includeVectors }, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         foreach (var hit in hits.Skip(options.Skip).Take(top))
         {
             // The fused score is a ranking score (higher is better) with no distance meaning, so a threshold is a minimum.
@@ -76,37 +77,58 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord>
         var includeVectors = CheckIncludeVectors(options.IncludeVectors);
         var condition = ExpressionFilterTranslator.Translate(filter, model);
         var orderBy = options.OrderBy?.Invoke(new()).Values;
-        IEnumerable<TRecord> records = Scroll(condition).Select(stored => mapper.FromStored<TRecord>(stored, includeVectors));
-        if (orderBy is { Count: > 0 })
+        if (orderBy is not { Count: > 0 })
         {
-            // Strata scrolls in id order only, so another order sorts the matching records here.
-            var sorts = orderBy.Select(sort => (Property: model.GetDataOrKeyProperty(sort.PropertySelector), sort.Ascending)).ToList();
-            var sorted = records.OrderBy(_ => 0);
-            foreach (var (property, ascending) in sorts)
+            // Id order is the scroll's own: the first Skip + top matching records are all that is read.
+            var skipped = 0;
+            var returned = 0;
+            await foreach (var stored in ScrollAsync(condition, cancellationToken).ConfigureAwait(false))
             {
-                sorted = ascending
-                    ? sorted.ThenBy(r => property.GetValueAsObject(r), Comparer<object?>.Default)
-                    : sorted.ThenByDescending(r => property.GetValueAsObject(r), Comparer<object?>.Default);
+                if (skipped++ < options.Skip)
+                {
+                    continue;
+                }
+
+                yield return mapper.FromStored<TRecord>(stored, includeVectors);
+                if (++returned == top)
+                {
+                    yield break;
+                }
             }
 
-            records = sorted;
+            yield break;
         }
 
-        foreach (var record in records.Skip(options.Skip).Take(top))
+        var all = new List<TRecord>();
+        await foreach (var stored in ScrollAsync(condition, cancellationToken).ConfigureAwait(false))
+        {
+            all.Add(mapper.FromStored<TRecord>(stored, includeVectors));
+        }
+
+        // Strata scrolls in id order only, so another order sorts the matching records here.
+        var sorts = orderBy.Select(sort => (Property: model.GetDataOrKeyProperty(sort.PropertySelector), sort.Ascending)).ToList();
+        var sorted = all.OrderBy(_ => 0);
+        foreach (var (property, ascending) in sorts)
+        {
+            sorted = ascending
+                ? sorted.ThenBy(r => property.GetValueAsObject(r), Comparer<object?>.Default)
+                : sorted.ThenByDescending(r => property.GetValueAsObject(r), Comparer<object?>.Default);
+        }
+
+        foreach (var record in sorted.Skip(options.Skip).Take(top))
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return record;
         }
-
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    private IEnumerable<VectorRecord> Scroll(MetadataFilter? filter)
+    private async IAsyncEnumerable<VectorRecord> ScrollAsync(MetadataFilter? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? cursor = null;
         do
         {
-            var page = Run("Get", () => Handle().Scroll(filter, cursor, 500));
+            var page = await RunAsync("Get", async () => await (await HandleAsync(cancellationToken).ConfigureAwait(false))
+                .ScrollAsync(filter, cursor, 500, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             foreach (var record in page.Records)
             {
                 yield return record;
@@ -131,7 +153,7 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord>
         };
 
     // Strata's scores: cosine similarity, dot product, or −(Euclidean distance), higher better.
-    private IReadOnlyList<(VectorRecord Record, double Score)> Search(VectorPropertyModel property, float[] vector, MetadataFilter? filter, int k, bool includeVectors)
+    private async Task<IReadOnlyList<(VectorRecord Record, double Score)>> SearchAsync(VectorPropertyModel property, float[] vector, MetadataFilter? filter, int k, bool includeVectors, CancellationToken cancellationToken)
     {
         if (vector.Length != property.Dimensions)
         {
@@ -140,13 +162,20 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord>
 
         if (property == mapper.Primary)
         {
-            var hits = Run("Search", () => Handle().Search(vector, new SearchOptions { K = k, Filter = filter, IncludeVectors = includeVectors }));
+            var hits = await RunAsync("Search", async () => await (await HandleAsync(cancellationToken).ConfigureAwait(false))
+                .SearchAsync(vector, new SearchOptions { K = k, Filter = filter, IncludeVectors = includeVectors }, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             return [.. hits.Select(hit => (Stored(hit), hit.Score))];
         }
 
         // A second or later vector is not indexed: the passing records are scanned and scored exactly.
         var metric = DistanceOf(property);
-        return [.. Scroll(filter)
+        var passing = new List<VectorRecord>();
+        await foreach (var record in ScrollAsync(filter, cancellationToken).ConfigureAwait(false))
+        {
+            passing.Add(record);
+        }
+
+        return [.. passing
             .Select(record => (Record: record, Vector: RecordMapper.ExtraVector(record, property)))
             .Where(pair => pair.Vector is not null)
             .Select(pair => (pair.Record, Score: StrataScore(metric, vector, pair.Vector!)))

@@ -40,14 +40,7 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord> : VectorS
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        try
-        {
-            CollectionSpec.ValidateName(name);
-        }
-        catch (StrataDataException e)
-        {
-            throw new ArgumentException(e.Message, nameof(name), e);
-        }
+        CollectionSpec.ValidateName(name);
 
         this.database = database;
         this.model = model;
@@ -71,21 +64,15 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord> : VectorS
 
     /// <inheritdoc/>
     public override Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(Run("CollectionExists", () => database.Exists(Name)));
+        RunAsync("CollectionExists", () => database.ExistsAsync(Name, cancellationToken));
 
     /// <inheritdoc/>
-    public override Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default)
-    {
-        Run("EnsureCollectionExists", () => handles.Ensure(database, spec));
-        return Task.CompletedTask;
-    }
+    public override Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default) =>
+        RunAsync("EnsureCollectionExists", () => handles.EnsureAsync(database, spec, cancellationToken));
 
     /// <inheritdoc/>
-    public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default)
-    {
-        Run("EnsureCollectionDeleted", () => handles.Drop(database, Name));
-        return Task.CompletedTask;
-    }
+    public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) =>
+        RunAsync("EnsureCollectionDeleted", () => handles.DropAsync(database, Name, cancellationToken));
 
     /// <inheritdoc/>
     public override async Task<TRecord?> GetAsync(TKey key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
@@ -105,14 +92,12 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord> : VectorS
         ArgumentNullException.ThrowIfNull(keys);
         var includeVectors = CheckIncludeVectors(options?.IncludeVectors ?? false);
         var ids = keys.Select(key => ValueCodec.IdOf(key)).ToList();
-        var found = ids.Count == 0 ? [] : Run("Get", () => Handle().Get(ids));
+        var found = ids.Count == 0 ? [] : await RunAsync("Get", async () => await (await HandleAsync(cancellationToken).ConfigureAwait(false)).GetAsync(ids, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         foreach (var stored in found)
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return mapper.FromStored<TRecord>(stored, includeVectors);
         }
-
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -123,16 +108,14 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord> : VectorS
     }
 
     /// <inheritdoc/>
-    public override Task DeleteAsync(IEnumerable<TKey> keys, CancellationToken cancellationToken = default)
+    public override async Task DeleteAsync(IEnumerable<TKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
         var ids = keys.Select(key => ValueCodec.IdOf(key)).ToList();
         if (ids.Count > 0)
         {
-            Run("Delete", () => Handle().Delete(ids));
+            await RunAsync("Delete", async () => await (await HandleAsync(cancellationToken).ConfigureAwait(false)).DeleteAsync(ids, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         }
-
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc/>
@@ -172,8 +155,7 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord> : VectorS
             }
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        Run("Upsert", () => Handle().Upsert(stored));
+        await RunAsync("Upsert", async () => await (await HandleAsync(cancellationToken).ConfigureAwait(false)).UpsertAsync(stored, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -222,7 +204,7 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord> : VectorS
         ? throw new NotSupportedException(VectorDataStrings.IncludeVectorsNotSupportedWithEmbeddingGeneration)
         : includeVectors;
 
-    private IVectorCollection Handle() => handles.Get(database, Name);
+    private Task<IVectorCollection> HandleAsync(CancellationToken cancellationToken) => handles.GetAsync(database, Name, cancellationToken);
 
     private static DistanceMetric DistanceOf(VectorPropertyModel vector) => vector.DistanceFunction switch
     {
@@ -232,18 +214,18 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord> : VectorS
         var other => throw new NotSupportedException($"Distance function '{other}' of '{vector.ModelName}' is not supported by Strata (use CosineSimilarity, CosineDistance, DotProductSimilarity or EuclideanDistance)."),
     };
 
-    private void Run(string operation, Action action) => Run(operation, () =>
+    private Task RunAsync(string operation, Func<Task> action) => RunAsync(operation, async () =>
     {
-        action();
+        await action().ConfigureAwait(false);
         return true;
     });
 
     // Backend failures reach the caller as the contract's VectorStoreException, naming the collection and the operation.
-    private T Run<T>(string operation, Func<T> action)
+    private async Task<T> RunAsync<T>(string operation, Func<Task<T>> action)
     {
         try
         {
-            return action();
+            return await action().ConfigureAwait(false);
         }
         catch (Exception e) when (e is StrataDataException or SqliteException or NpgsqlException or IOException)
         {

@@ -56,22 +56,17 @@ public sealed class RetrievalEvaluator(Retriever retriever)
     /// The questions that <paramref name="collection"/> can answer: each keeps the relevant sources the collection holds,
     /// and a question left with none is dropped, so one question file serves a corpus and any subset of it.
     /// </summary>
-    public static IReadOnlyList<RetrievalQuestion> Answerable(IVectorCollection collection, IReadOnlyList<RetrievalQuestion> questions)
+    public static async Task<IReadOnlyList<RetrievalQuestion>> AnswerableAsync(IVectorCollection collection, IReadOnlyList<RetrievalQuestion> questions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(collection);
         ArgumentNullException.ThrowIfNull(questions);
         var held = new Dictionary<string, bool>(StringComparer.Ordinal);
-        bool Holds(string source)
+        foreach (var source in questions.SelectMany(q => q.Relevant).Distinct(StringComparer.Ordinal))
         {
-            if (!held.TryGetValue(source, out var found))
-            {
-                held[source] = found = collection.Count(IngestionPipeline.SourceFilter(source)) > 0;
-            }
-
-            return found;
+            held[source] = await collection.CountAsync(IngestionPipeline.SourceFilter(source), cancellationToken) > 0;
         }
 
-        return [.. questions.Select(q => q with { Relevant = [.. q.Relevant.Where(Holds)] }).Where(q => q.Relevant.Count > 0)];
+        return [.. questions.Select(q => q with { Relevant = [.. q.Relevant.Where(source => held[source])] }).Where(q => q.Relevant.Count > 0)];
     }
 
     /// <summary>Scores each mode on <paramref name="questions"/>.</summary>

@@ -29,9 +29,9 @@ public static class CollectionIngestion
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(catalog);
-        if (database.Exists(name))
+        if (await database.ExistsAsync(name, cancellationToken))
         {
-            var existing = database.Open(name);
+            var existing = await database.OpenAsync(name, cancellationToken);
             try
             {
                 return (existing, await EmbedderForAsync(catalog, existing, embeddingModel, cancellationToken));
@@ -45,7 +45,7 @@ public static class CollectionIngestion
 
         var embedder = await catalog.GetEmbeddingGeneratorAsync(embeddingModel, cancellationToken);
         var dimension = await DimensionOfAsync(embedder, cancellationToken);
-        return (database.Create(new CollectionSpec(name, dimension, EmbeddingModel: embeddingModel)), embedder);
+        return (await database.CreateAsync(new CollectionSpec(name, dimension, EmbeddingModel: embeddingModel), cancellationToken), embedder);
     }
 
     /// <summary>The model that embeds <paramref name="collection"/>'s chunks: its own, else <paramref name="fallbackModel"/>.</summary>

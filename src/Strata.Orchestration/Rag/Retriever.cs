@@ -53,11 +53,13 @@ public sealed class Retriever
         ArgumentNullException.ThrowIfNull(options);
         if (mode == RetrievalMode.Bm25)
         {
-            return collection.SearchText(text, options);
+            return await collection.SearchTextAsync(text, options, cancellationToken);
         }
 
         var vector = await EmbedQueryAsync(collection, text, cancellationToken);
-        return mode == RetrievalMode.Dense ? collection.Search(vector, options) : collection.SearchHybrid(vector, text, options);
+        return mode == RetrievalMode.Dense
+            ? await collection.SearchAsync(vector, options, cancellationToken)
+            : await collection.SearchHybridAsync(vector, text, options, cancellationToken);
     }
 
     /// <summary>Embeds <paramref name="text"/> with the collection's own model (the default embedding model when it names none).</summary>

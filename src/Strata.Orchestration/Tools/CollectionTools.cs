@@ -32,11 +32,12 @@ public static class CollectionTools
             "search_documents",
             $"Searches the '{collection.Spec.Name}' collection and returns the best matching passages with their sources.");
         var count = AIFunctionFactory.Create(
-            () => collection.Count(),
+            (CancellationToken cancellationToken) => collection.CountAsync(cancellationToken: cancellationToken),
             "count_documents",
             $"Counts the chunks stored in the '{collection.Spec.Name}' collection.");
         var delete = new ApprovalRequiredAIFunction(AIFunctionFactory.Create(
-            ([Description("The source path whose chunks are deleted")] string source) => collection.Delete(IngestionPipeline.SourceFilter(source)),
+            ([Description("The source path whose chunks are deleted")] string source, CancellationToken cancellationToken) =>
+                collection.DeleteAsync(IngestionPipeline.SourceFilter(source), cancellationToken),
             "delete_source",
             $"Deletes every chunk of one source document from the '{collection.Spec.Name}' collection. Changes data: needs approval."));
         return [search, count, delete];

@@ -31,7 +31,7 @@ public static class AskEndpoints
         ModelAdmission admission, RequestLimits limits, TextEmbeddingCheck text)
     {
         var options = Options(request, models.DefaultChat, limits);
-        var collection = collections.Get(name);
+        var collection = await collections.GetAsync(name, context.RequestAborted);
         if (options.Mode != RetrievalMode.Bm25)
         {
             await text.EnsureAsync(collection, "question", context.RequestAborted);

@@ -24,7 +24,8 @@ public static class CollectionsEndpoints
         group.MapGet("/", List).WithSummary("List collections with their sizes");
         group.MapPost("/", CreateAsync).WithSummary("Create a collection (dimension probed from its embedding model when omitted)")
             .Produces<OpenAiError>(StatusCodes.Status409Conflict);
-        group.MapGet("/{name}", (OpenCollections collections, string name) => TypedResults.Ok(Describe(collections.Get(name))))
+        group.MapGet("/{name}", async (OpenCollections collections, string name, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await DescribeAsync(await collections.GetAsync(name, cancellationToken), cancellationToken)))
             .WithSummary("A collection's count, size and index state");
         group.MapDelete("/{name}", Drop).WithSummary("Delete a collection with its documents and uploads");
         group.MapPost("/{name}/records", UpsertAsync).WithSummary("Insert or replace records, all or nothing (text without a vector is embedded)");
@@ -35,8 +36,16 @@ public static class CollectionsEndpoints
         return routes;
     }
 
-    private static Ok<List<CollectionInfo>> List(OpenCollections collections) =>
-        TypedResults.Ok(collections.Database.List().Select(name => Describe(collections.Get(name))).ToList());
+    private static async Task<Ok<List<CollectionInfo>>> List(OpenCollections collections, CancellationToken cancellationToken)
+    {
+        var infos = new List<CollectionInfo>();
+        foreach (var name in await collections.Database.ListAsync(cancellationToken))
+        {
+            infos.Add(await DescribeAsync(await collections.GetAsync(name, cancellationToken), cancellationToken));
+        }
+
+        return TypedResults.Ok(infos);
+    }
 
     private static async Task<Created<CollectionInfo>> CreateAsync(
         CreateCollectionRequest request, OpenCollections collections, ModelCatalog catalog, ModelsOptions models, CancellationToken cancellationToken)
@@ -46,7 +55,7 @@ public static class CollectionsEndpoints
             throw new OpenAiRequestException("'name' is required.", "name", "missing_required_parameter");
         }
 
-        collections.Exists(request.Name); // validates the name before a model is loaded
+        await collections.ExistsAsync(request.Name, cancellationToken); // validates the name before a model is loaded
         // Only a dimension: the collection holds vectors from elsewhere and records no model (text then needs one that fits).
         var model = request.EmbeddingModel ?? (request.Dimension is null ? models.DefaultEmbedding : null);
         int dimension;
@@ -75,8 +84,9 @@ public static class CollectionsEndpoints
             throw new OpenAiRequestException(e.Message, "dimension", "invalid_value");
         }
 
-        var created = collections.Create(spec);
-        return TypedResults.Created($"/api/collections/{spec.Name}", Describe(created));
+        var created = await collections.CreateAsync(spec, cancellationToken);
+        // Escaped: a name may hold spaces and other letters, which a Location header cannot carry as they are.
+        return TypedResults.Created($"/api/collections/{Uri.EscapeDataString(spec.Name)}", await DescribeAsync(created, cancellationToken));
     }
 
     /// <summary>
@@ -98,18 +108,19 @@ public static class CollectionsEndpoints
         throw new OpenAiRequestException($"No model named '{model}' is known; GET /api/models lists them.", "embeddingModel", "model_not_found", StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Results<NoContent, NotFound>> Drop(OpenCollections collections, IngestionQueue queue, string name)
+    private static async Task<Results<NoContent, NotFound>> Drop(OpenCollections collections, IngestionQueue queue, string name, CancellationToken cancellationToken)
     {
-        collections.Exists(name); // an invalid name is a 400
-        // Its documents' ingestion stops first, so nothing writes into the collection while it goes.
+        await collections.ExistsAsync(name, cancellationToken); // an invalid name is a 400
+        // Its documents' ingestion stops first, so nothing writes into the collection while it goes; from there on the
+        // drop finishes even if the client goes away, so a collection is never left without its ledger.
         await queue.StopCollectionAsync(name);
-        return collections.Drop(name) ? TypedResults.NoContent() : TypedResults.NotFound();
+        return await collections.DropAsync(name, CancellationToken.None) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
     private static async Task<Ok<WriteResult>> UpsertAsync(
         string name, UpsertRecordsRequest request, OpenCollections collections, Retriever retriever, TextEmbeddingCheck textCheck, CancellationToken cancellationToken)
     {
-        var collection = collections.Get(name);
+        var collection = await collections.GetAsync(name, cancellationToken);
         if (request.Records is not { Count: > 0 })
         {
             throw new OpenAiRequestException("'records' must hold at least one record.", "records", "invalid_value");
@@ -135,25 +146,31 @@ public static class CollectionsEndpoints
             records.Add(new VectorRecord(input.Id, vector, input.Document, input.Metadata));
         }
 
-        return TypedResults.Ok(new WriteResult(collection.Upsert(records)));
+        return TypedResults.Ok(new WriteResult(await collection.UpsertAsync(records, cancellationToken)));
     }
 
-    private static Ok<List<RecordView>> Get(OpenCollections collections, string name, string[] ids, bool? includeVectors) =>
-        TypedResults.Ok(collections.Get(name).Get(ids).Select(r => KnowledgeRequests.View(r, includeVectors == true)).ToList());
-
-    private static Ok<WriteResult> Delete(OpenCollections collections, string name, DeleteRecordsRequest request)
+    private static async Task<Ok<List<RecordView>>> Get(OpenCollections collections, string name, string[] ids, bool? includeVectors, CancellationToken cancellationToken)
     {
-        var collection = collections.Get(name);
+        var collection = await collections.GetAsync(name, cancellationToken);
+        var records = await collection.GetAsync(ids, cancellationToken);
+        return TypedResults.Ok(records.Select(r => KnowledgeRequests.View(r, includeVectors == true)).ToList());
+    }
+
+    private static async Task<Ok<WriteResult>> Delete(OpenCollections collections, string name, DeleteRecordsRequest request, CancellationToken cancellationToken)
+    {
+        var collection = await collections.GetAsync(name, cancellationToken);
         var filter = KnowledgeRequests.Filter(request.Filter);
         if ((request.Ids is not { Count: > 0 }) == (filter is null))
         {
             throw new OpenAiRequestException("Give either 'ids' or 'filter' (not both).", "ids", "invalid_value");
         }
 
-        return TypedResults.Ok(new WriteResult(filter is null ? collection.Delete(request.Ids!) : collection.Delete(filter)));
+        return TypedResults.Ok(new WriteResult(filter is null
+            ? await collection.DeleteAsync(request.Ids!, cancellationToken)
+            : await collection.DeleteAsync(filter, cancellationToken)));
     }
 
-    private static Ok<ScrollResult> Scroll(OpenCollections collections, string name, ScrollRequest request)
+    private static async Task<Ok<ScrollResult>> Scroll(OpenCollections collections, string name, ScrollRequest request, CancellationToken cancellationToken)
     {
         var limit = request.Limit ?? 100;
         if (limit is < 1 or > 1000)
@@ -161,14 +178,15 @@ public static class CollectionsEndpoints
             throw new OpenAiRequestException("'limit' must be between 1 and 1000.", "limit", "invalid_value");
         }
 
-        var page = collections.Get(name).Scroll(KnowledgeRequests.Filter(request.Filter), request.Cursor, limit);
+        var collection = await collections.GetAsync(name, cancellationToken);
+        var page = await collection.ScrollAsync(KnowledgeRequests.Filter(request.Filter), request.Cursor, limit, cancellationToken);
         return TypedResults.Ok(new ScrollResult(page.Records.Select(r => KnowledgeRequests.View(r, request.IncludeVectors)).ToList(), page.NextCursor));
     }
 
     private static async Task<Ok<SearchResponse>> SearchAsync(
         string name, SearchRequest request, OpenCollections collections, Retriever retriever, TextEmbeddingCheck textCheck, CancellationToken cancellationToken)
     {
-        var collection = collections.Get(name);
+        var collection = await collections.GetAsync(name, cancellationToken);
         var mode = KnowledgeRequests.Mode(request.Mode, RetrievalMode.Dense);
         var options = new SearchOptions
         {
@@ -192,7 +210,7 @@ public static class CollectionsEndpoints
         {
             KnowledgeRequests.CheckVector(collection, vector, "vector");
             hits = mode == RetrievalMode.Dense
-                ? collection.Search(vector, options)
+                ? await collection.SearchAsync(vector, options, cancellationToken)
                 : throw new OpenAiRequestException("A query 'vector' searches in dense mode only; send 'text' for bm25 or hybrid.", "mode", "invalid_value");
         }
         else if (string.IsNullOrWhiteSpace(request.Text))
@@ -212,9 +230,9 @@ public static class CollectionsEndpoints
         return TypedResults.Ok(new SearchResponse(hits.Select(h => new SearchResultView(h.Id, h.Score, h.Document, h.Metadata, h.Vector)).ToList()));
     }
 
-    private static CollectionInfo Describe(IVectorCollection collection)
+    private static async Task<CollectionInfo> DescribeAsync(IVectorCollection collection, CancellationToken cancellationToken)
     {
-        var stats = collection.Stats();
+        var stats = await collection.StatsAsync(cancellationToken);
         var spec = collection.Spec;
         return new CollectionInfo(spec.Name, stats.Count, spec.Dimension, spec.Distance.ToString().ToLowerInvariant(), spec.EmbeddingModel,
             stats.BytesOnDisk, stats.IndexState, stats.IndexNodes, stats.IndexTombstones);

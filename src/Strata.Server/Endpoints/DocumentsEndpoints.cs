@@ -44,7 +44,7 @@ public static class DocumentsEndpoints
     private static async Task<Accepted<List<DocumentView>>> UploadAsync(
         HttpContext context, string name, OpenCollections collections, UploadFolder uploads, IngestionQueue queue, RequestLimits limits, TextEmbeddingCheck text)
     {
-        var collection = collections.Get(name);
+        var collection = await collections.GetAsync(name, context.RequestAborted);
         if (!context.Request.HasFormContentType)
         {
             throw new OpenAiRequestException("Send the documents as multipart/form-data with one or more 'file' fields.", "file", "invalid_content_type");
@@ -97,7 +97,7 @@ public static class DocumentsEndpoints
         }
 
         var documents = queue.Enqueue(name, staged).Select(DocumentNames.View).ToList();
-        return TypedResults.Accepted($"/api/collections/{name}/documents", documents);
+        return TypedResults.Accepted($"/api/collections/{Uri.EscapeDataString(name)}/documents", documents);
     }
 
     /// <summary>
@@ -125,23 +125,24 @@ public static class DocumentsEndpoints
         }
     }
 
-    private static async Task<NoContent> DeleteAsync(KnowledgeDocuments documents, IngestionQueue queue, string name, string document)
+    private static async Task<NoContent> DeleteAsync(KnowledgeDocuments documents, IngestionQueue queue, string name, string document, CancellationToken cancellationToken)
     {
-        var source = documents.Find(name, document).Source;
+        var source = (await documents.FindAsync(name, document, cancellationToken)).Source;
         await queue.StopDocumentAsync(name, source);
-        documents.Remove(name, source);
+        // Not the request's token: once ingestion has stopped, a client that goes away must not leave half a removal.
+        await documents.RemoveAsync(name, source, CancellationToken.None);
         queue.Forget(name, source);
         return TypedResults.NoContent();
     }
 
-    private static Ok<List<DocumentView>> List(KnowledgeDocuments documents, string name) =>
-        TypedResults.Ok(documents.List(name).Select(DocumentNames.View).ToList());
+    private static async Task<Ok<List<DocumentView>>> List(KnowledgeDocuments documents, string name, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await documents.ListAsync(name, cancellationToken)).Select(DocumentNames.View).ToList());
 
-    private static Ok<DocumentView> Get(KnowledgeDocuments documents, string name, string document) =>
-        TypedResults.Ok(DocumentNames.View(documents.Find(name, document)));
+    private static async Task<Ok<DocumentView>> Get(KnowledgeDocuments documents, string name, string document, CancellationToken cancellationToken) =>
+        TypedResults.Ok(DocumentNames.View(await documents.FindAsync(name, document, cancellationToken)));
 
-    private static Ok<IReadOnlyList<ChunkView>> Chunks(KnowledgeDocuments documents, string name, string document) =>
-        TypedResults.Ok(documents.Chunks(name, document));
+    private static async Task<Ok<IReadOnlyList<ChunkView>>> Chunks(KnowledgeDocuments documents, string name, string document, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await documents.ChunksAsync(name, document, cancellationToken));
 
     /// <summary>Raises Kestrel's body limit for this route only: uploads are larger than API requests.</summary>
     private sealed class UploadSizeLimit(long bytes) : IRequestSizeLimitMetadata

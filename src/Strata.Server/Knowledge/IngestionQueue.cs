@@ -158,7 +158,7 @@ public sealed class IngestionQueue : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        RequeueUnfinished();
+        await RequeueUnfinishedAsync(stoppingToken);
         await Task.WhenAll(Enumerable.Range(0, options.IngestionWorkers).Select(_ => WorkAsync(stoppingToken)));
     }
 
@@ -199,7 +199,7 @@ public sealed class IngestionQueue : BackgroundService
         try
         {
             await run.Previous;
-            if (!collections.Exists(job.Collection) || !File.Exists(job.File))
+            if (!await collections.ExistsAsync(job.Collection, stoppingToken) || !File.Exists(job.File))
             {
                 return; // Dropped (with its uploads) while the document waited.
             }
@@ -232,7 +232,7 @@ public sealed class IngestionQueue : BackgroundService
         run.Cancellation.CancelAfter(TimeSpan.FromSeconds(options.IngestionTimeoutSeconds));
         try
         {
-            var collection = collections.Get(job.Collection);
+            var collection = await collections.GetAsync(job.Collection, run.Cancellation.Token);
             var embedder = await CollectionIngestion.EmbedderForAsync(catalog, collection, defaultEmbeddingModel, run.Cancellation.Token);
             await CollectionIngestion.Pipeline(collection, ledger, embedder, logger: logger).IngestAsync([job.File], cancellationToken: run.Cancellation.Token);
             attempts.Clear(job.Collection, job.File);
@@ -289,12 +289,12 @@ public sealed class IngestionQueue : BackgroundService
     }
 
     /// <summary>Queues again the uploads a previous run of the server accepted but did not finish (the queue's length does not apply).</summary>
-    private void RequeueUnfinished()
+    private async Task RequeueUnfinishedAsync(CancellationToken stoppingToken)
     {
         IReadOnlyList<string> names;
         try
         {
-            names = collections.Database.List();
+            names = await collections.Database.ListAsync(stoppingToken);
         }
         catch (Core.Errors.StrataException e)
         {

@@ -11,27 +11,27 @@ namespace Strata.Server.Knowledge;
 public sealed class KnowledgeDocuments(OpenCollections collections, StrataPaths paths)
 {
     /// <summary>Every document of <paramref name="collection"/> with its state.</summary>
-    public IReadOnlyList<IngestedDocument> List(string collection)
+    public async Task<IReadOnlyList<IngestedDocument>> ListAsync(string collection, CancellationToken cancellationToken = default)
     {
-        collections.Get(collection);
+        await collections.GetAsync(collection, cancellationToken);
         using var ledger = new IngestionLedger(IngestionPaths.Ledger(paths, collection));
         return ledger.List();
     }
 
     /// <summary>The document named <paramref name="document"/>.</summary>
     /// <exception cref="OpenAiRequestException">No such collection or document (404).</exception>
-    public IngestedDocument Find(string collection, string document) =>
-        List(collection).FirstOrDefault(d => DocumentNames.Of(d.Source) == document)
+    public async Task<IngestedDocument> FindAsync(string collection, string document, CancellationToken cancellationToken = default) =>
+        (await ListAsync(collection, cancellationToken)).FirstOrDefault(d => DocumentNames.Of(d.Source) == document)
             ?? throw new OpenAiRequestException($"Collection '{collection}' has no document '{document}'.", "document", "document_not_found", StatusCodes.Status404NotFound);
 
     /// <summary>
     /// Deletes <paramref name="source"/>'s chunks and its ledger record, and its file when it is an upload (a document
     /// that <c>strata ingest</c> read from elsewhere keeps its file: it is the user's).
     /// </summary>
-    public void Remove(string collection, string source)
+    public async Task RemoveAsync(string collection, string source, CancellationToken cancellationToken = default)
     {
-        var store = collections.Get(collection);
-        store.Delete(MetadataFilter.Parse(new JsonObject { ["field"] = "source", ["eq"] = source }));
+        var store = await collections.GetAsync(collection, cancellationToken);
+        await store.DeleteAsync(MetadataFilter.Parse(new JsonObject { ["field"] = "source", ["eq"] = source }), cancellationToken);
         using (var ledger = new IngestionLedger(IngestionPaths.Ledger(paths, collection)))
         {
             ledger.Remove(source);
@@ -45,16 +45,16 @@ public sealed class KnowledgeDocuments(OpenCollections collections, StrataPaths 
     }
 
     /// <summary>The stored chunks of <paramref name="document"/>, in document order.</summary>
-    public IReadOnlyList<ChunkView> Chunks(string collection, string document)
+    public async Task<IReadOnlyList<ChunkView>> ChunksAsync(string collection, string document, CancellationToken cancellationToken = default)
     {
-        var source = Find(collection, document).Source;
-        var store = collections.Get(collection);
+        var source = (await FindAsync(collection, document, cancellationToken)).Source;
+        var store = await collections.GetAsync(collection, cancellationToken);
         var filter = MetadataFilter.Parse(new JsonObject { ["field"] = "source", ["eq"] = source });
         var chunks = new List<ChunkView>();
         string? cursor = null;
         do
         {
-            var page = store.Scroll(filter, cursor, 1000);
+            var page = await store.ScrollAsync(filter, cursor, 1000, cancellationToken);
             chunks.AddRange(page.Records.Select(r => new ChunkView(r.Id, DocumentNames.Number(r.Metadata, "chunk") ?? 0,
                 DocumentNames.Number(r.Metadata, "page"), DocumentNames.Text(r.Metadata, "section"), r.Document ?? "")));
             cursor = page.NextCursor;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Strata.Data.Collections;
 using Strata.Data.Ingestion;
@@ -9,59 +8,78 @@ namespace Strata.Server.Knowledge;
 
 /// <summary>
 /// The server's open collections, one instance per name shared by all requests and the ingestion queue: opening loads
-/// the HNSW index, too slow to repeat per request, and collections serialise their own calls.
+/// the HNSW index, too slow to repeat per request. The gate covers only opening, creating and dropping; the collections
+/// themselves take concurrent calls.
 /// </summary>
 public sealed class OpenCollections(IVectorDatabase database, StrataPaths paths) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<IVectorCollection>> open = new(StringComparer.Ordinal);
-    private readonly Lock gate = new();
+    private readonly Dictionary<string, IVectorCollection> open = new(StringComparer.Ordinal);
+    // Held across awaited database calls, so a semaphore rather than a lock.
+    private readonly SemaphoreSlim gate = new(1, 1);
 
     /// <summary>The underlying database.</summary>
     public IVectorDatabase Database => database;
 
     /// <summary>Collection <paramref name="name"/>.</summary>
     /// <exception cref="OpenAiRequestException">No such collection (404) or an invalid name (400).</exception>
-    public IVectorCollection Get(string name)
+    public async Task<IVectorCollection> GetAsync(string name, CancellationToken cancellationToken = default)
     {
-        lock (gate)
+        await gate.WaitAsync(cancellationToken);
+        try
         {
-            if (!Exists(name))
+            if (!await ExistsAsync(name, cancellationToken))
             {
                 throw new OpenAiRequestException($"Unknown collection '{name}'.", "name", "collection_not_found", StatusCodes.Status404NotFound);
             }
 
-            return open.GetOrAdd(name, n => new Lazy<IVectorCollection>(() => database.Open(n))).Value;
+            if (!open.TryGetValue(name, out var collection))
+            {
+                collection = await database.OpenAsync(name, cancellationToken);
+                open[name] = collection;
+            }
+
+            return collection;
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
     /// <summary>Whether collection <paramref name="name"/> exists (an invalid name is a 400).</summary>
-    public bool Exists(string name)
+    public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default)
     {
         try
         {
-            return database.Exists(name);
+            return await database.ExistsAsync(name, cancellationToken);
         }
-        catch (Data.StrataDataException e) when (e.Kind == Core.Errors.StrataErrorKind.Invalid)
+        catch (ArgumentException e)
         {
-            throw new OpenAiRequestException(e.Message, "name", "invalid_collection_name");
+            // The name itself is refused (a path separator, '..', a control character, too long): the client's mistake.
+            throw new OpenAiRequestException(e.Message.Split(" (Parameter", 2)[0], "name", "invalid_collection_name");
         }
     }
 
     /// <summary>Creates a collection and keeps it open.</summary>
     /// <exception cref="OpenAiRequestException">It exists already (409).</exception>
-    public IVectorCollection Create(CollectionSpec spec)
+    public async Task<IVectorCollection> CreateAsync(CollectionSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        lock (gate)
+        await gate.WaitAsync(cancellationToken);
+        try
         {
-            if (Exists(spec.Name))
+            if (await ExistsAsync(spec.Name, cancellationToken))
             {
                 throw new OpenAiRequestException($"Collection '{spec.Name}' already exists.", "name", "collection_exists", StatusCodes.Status409Conflict);
             }
 
-            var created = database.Create(spec);
-            open[spec.Name] = new Lazy<IVectorCollection>(created);
+            var created = await database.CreateAsync(spec, cancellationToken);
+            open[spec.Name] = created;
             return created;
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
@@ -69,27 +87,40 @@ public sealed class OpenCollections(IVectorDatabase database, StrataPaths paths)
     /// Closes and deletes collection <paramref name="name"/> with its ingestion ledger and uploads (as <c>strata collections
     /// drop</c> does); false when it did not exist.
     /// </summary>
-    public bool Drop(string name)
+    public async Task<bool> DropAsync(string name, CancellationToken cancellationToken = default)
     {
-        lock (gate)
+        await gate.WaitAsync(cancellationToken);
+        try
         {
-            if (open.TryRemove(name, out var collection) && collection.IsValueCreated)
+            if (open.Remove(name, out var collection))
             {
-                collection.Value.Dispose();
+                collection.Dispose();
             }
 
-            return database.DropWithIngestionFiles(paths, name);
+            return await database.DropWithIngestionFilesAsync(paths, name, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var collection in open.Values.Where(c => c.IsValueCreated))
+        gate.Wait();
+        try
         {
-            collection.Value.Dispose();
-        }
+            foreach (var collection in open.Values)
+            {
+                collection.Dispose();
+            }
 
-        open.Clear();
+            open.Clear();
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 }

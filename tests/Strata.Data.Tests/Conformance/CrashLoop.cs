@@ -33,7 +33,7 @@ internal static class CrashLoop
             var database = open();
             try
             {
-                Verify(database, acked);
+                await VerifyAsync(database, acked);
             }
             finally
             {
@@ -93,24 +93,24 @@ internal static class CrashLoop
         return Volatile.Read(ref acked);
     }
 
-    private static void Verify(IVectorDatabase database, int acked)
+    private static async Task VerifyAsync(IVectorDatabase database, int acked)
     {
-        if (!database.Exists(Collection))
+        if (!await database.ExistsAsync(Collection))
         {
             Assert.Equal(0, acked);
             return;
         }
 
-        using var collection = database.Open(Collection);
-        var count = collection.Count();
+        using var collection = await database.OpenAsync(Collection);
+        var count = await collection.CountAsync();
         Assert.True(count >= acked, $"{count} records but {acked} acknowledged");
         Assert.Equal(0, count % BatchSize);
-        var all = VectorCollectionConformanceTests.Scroll(collection, null, 500);
+        var all = await VectorCollectionConformanceTests.ScrollAsync(collection, null, 500);
         Assert.Equal(count, all.Count);
         Assert.Equal(all.Count, all.Distinct(StringComparer.Ordinal).Count());
         Assert.Equal(Enumerable.Range(0, (int)count).Select(CrashRecords.Id), all);
 
-        var stored = collection.Get(Enumerable.Range(0, acked).Select(CrashRecords.Id)).ToDictionary(r => r.Id);
+        var stored = (await collection.GetAsync(Enumerable.Range(0, acked).Select(CrashRecords.Id))).ToDictionary(r => r.Id);
         for (var n = 0; n < acked; n++)
         {
             var expected = CrashRecords.Record(n);
@@ -121,14 +121,14 @@ internal static class CrashLoop
         }
 
         var even = MetadataFilter.Parse("""{"field":"even","eq":true}""");
-        var evenScrolled = VectorCollectionConformanceTests.Scroll(collection, even, 77).Count;
-        Assert.Equal(collection.Count(even), evenScrolled);
+        var evenScrolled = (await VectorCollectionConformanceTests.ScrollAsync(collection, even, 77)).Count;
+        Assert.Equal(await collection.CountAsync(even), evenScrolled);
         Assert.Equal((count + 1) / 2, evenScrolled);
 
         if (count > 0)
         {
             var probe = CrashRecords.Record((int)count - 1);
-            Assert.Equal(probe.Id, collection.Search(probe.Vector, new SearchOptions { K = 1 })[0].Id);
+            Assert.Equal(probe.Id, (await collection.SearchAsync(probe.Vector, new SearchOptions { K = 1 }))[0].Id);
         }
     }
 }

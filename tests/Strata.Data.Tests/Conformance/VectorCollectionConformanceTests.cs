@@ -10,7 +10,7 @@ namespace Strata.Data.Tests.Conformance;
 /// What every vector backend must do, with the same inputs and the same answers. A backend's test class derives from
 /// this and supplies <see cref="CreateDatabase"/>; the embedded store runs it in <see cref="EmbeddedConformanceTests"/>.
 /// </summary>
-public abstract class VectorCollectionConformanceTests : IDisposable
+public abstract partial class VectorCollectionConformanceTests : IDisposable
 {
     private const int Dimension = 8;
 
@@ -33,9 +33,9 @@ public abstract class VectorCollectionConformanceTests : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private IVectorCollection NewCollection(DistanceMetric distance = DistanceMetric.Cosine)
+    private async Task<IVectorCollection> NewCollectionAsync(DistanceMetric distance = DistanceMetric.Cosine)
     {
-        var collection = Database.Create(new CollectionSpec("c" + Guid.NewGuid().ToString("N")[..12], Dimension, distance));
+        var collection = await Database.CreateAsync(new CollectionSpec("c" + Guid.NewGuid().ToString("N")[..12], Dimension, distance));
         opened.Add(collection);
         return collection;
     }
@@ -60,54 +60,54 @@ public abstract class VectorCollectionConformanceTests : IDisposable
     ];
 
     [Fact]
-    public void Upsert_then_get_returns_the_exact_vector_document_and_metadata()
+    public async Task Upsert_then_get_returns_the_exact_vector_document_and_metadata()
     {
-        var collection = NewCollection();
+        var collection = await NewCollectionAsync();
         var records = Library();
-        Assert.Equal(records.Length, collection.Upsert(records));
-        var got = collection.Get(["c", "a", "missing", "f"]);
+        Assert.Equal(records.Length, await collection.UpsertAsync(records));
+        var got = await collection.GetAsync(["c", "a", "missing", "f"]);
         Assert.Equal(["c", "a", "f"], got.Select(r => r.Id));
         Assert.Equal(records[2].Vector, got[0].Vector);
         Assert.Equal(records[2].Document, got[0].Document);
         Assert.Equal(records[2].Metadata!.ToJsonString(), got[0].Metadata!.ToJsonString());
         Assert.Null(got[2].Document);
         Assert.Empty(got[2].Metadata!);
-        Assert.Equal(6, collection.Count());
+        Assert.Equal(6, await collection.CountAsync());
     }
 
     [Fact]
-    public void Upsert_of_an_existing_id_replaces_it_everywhere()
+    public async Task Upsert_of_an_existing_id_replaces_it_everywhere()
     {
-        var collection = NewCollection();
-        collection.Upsert(Library());
-        collection.Upsert([new VectorRecord("a", Axis(7), "completely different words", new JsonObject { ["lang"] = "xx" })]);
-        Assert.Equal(6, collection.Count());
-        Assert.Equal("xx", collection.Get(["a"])[0].Metadata!["lang"]!.GetValue<string>());
-        Assert.Equal("a", collection.Search(Axis(7), new SearchOptions { K = 1 })[0].Id);
-        Assert.DoesNotContain(collection.SearchText("fox"), hit => hit.Id == "a");
-        Assert.Contains(collection.SearchText("completely"), hit => hit.Id == "a");
+        var collection = await NewCollectionAsync();
+        await collection.UpsertAsync(Library());
+        await collection.UpsertAsync([new VectorRecord("a", Axis(7), "completely different words", new JsonObject { ["lang"] = "xx" })]);
+        Assert.Equal(6, await collection.CountAsync());
+        Assert.Equal("xx", (await collection.GetAsync(["a"]))[0].Metadata!["lang"]!.GetValue<string>());
+        Assert.Equal("a", (await collection.SearchAsync(Axis(7), new SearchOptions { K = 1 }))[0].Id);
+        Assert.DoesNotContain(await collection.SearchTextAsync("fox"), hit => hit.Id == "a");
+        Assert.Contains(await collection.SearchTextAsync("completely"), hit => hit.Id == "a");
     }
 
     [Fact]
-    public void Delete_by_ids_and_by_filter_removes_from_reads_and_searches()
+    public async Task Delete_by_ids_and_by_filter_removes_from_reads_and_searches()
     {
-        var collection = NewCollection();
-        collection.Upsert(Library());
-        Assert.Equal(2, collection.Delete(["a", "b", "nope"]));
-        Assert.Equal(1, collection.Delete(MetadataFilter.Parse("""{"field":"lang","eq":"de"}""")));
-        Assert.Equal(3, collection.Count());
-        Assert.Empty(collection.Get(["a", "b", "c"]));
-        var hits = collection.Search(Axis(0), new SearchOptions { K = 10 });
+        var collection = await NewCollectionAsync();
+        await collection.UpsertAsync(Library());
+        Assert.Equal(2, await collection.DeleteAsync(["a", "b", "nope"]));
+        Assert.Equal(1, await collection.DeleteAsync(MetadataFilter.Parse("""{"field":"lang","eq":"de"}""")));
+        Assert.Equal(3, await collection.CountAsync());
+        Assert.Empty(await collection.GetAsync(["a", "b", "c"]));
+        var hits = await collection.SearchAsync(Axis(0), new SearchOptions { K = 10 });
         Assert.Equal(["d", "e", "f"], hits.Select(h => h.Id).Order());
-        Assert.Empty(collection.SearchText("fox dog"));
+        Assert.Empty(await collection.SearchTextAsync("fox dog"));
     }
 
     [Fact]
-    public void Dense_search_ranks_nearest_first_with_similarity_scores()
+    public async Task Dense_search_ranks_nearest_first_with_similarity_scores()
     {
-        var collection = NewCollection();
-        collection.Upsert(Library());
-        var hits = collection.Search(Axis(3), new SearchOptions { K = 3 });
+        var collection = await NewCollectionAsync();
+        await collection.UpsertAsync(Library());
+        var hits = await collection.SearchAsync(Axis(3), new SearchOptions { K = 3 });
         Assert.Equal("d", hits[0].Id);
         Assert.Equal(1.0, hits[0].Score, 4);
         Assert.True(hits[0].Score >= hits[1].Score && hits[1].Score >= hits[2].Score);
@@ -132,24 +132,24 @@ public abstract class VectorCollectionConformanceTests : IDisposable
     [InlineData("""{"or":[{"field":"lang","eq":"fr"},{"field":"tags","in":["tech"]}]}""", "d,e")]
     [InlineData("""{"not":{"field":"lang","eq":"en"}}""", "c,e,f")]
     [InlineData("""{"field":"lang","gte":"en"}""", "a,b,d,e")]
-    public void Every_filter_operator_selects_the_expected_records(string filterJson, string expected)
+    public async Task Every_filter_operator_selects_the_expected_records(string filterJson, string expected)
     {
-        var collection = NewCollection();
+        var collection = await NewCollectionAsync();
         var records = Library();
-        collection.Upsert(records);
+        await collection.UpsertAsync(records);
         var filter = MetadataFilter.Parse(filterJson);
         var expectedIds = expected.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.Equal(expectedIds, Scroll(collection, filter).Order());
-        Assert.Equal(expectedIds.Length, collection.Count(filter));
+        Assert.Equal(expectedIds, (await ScrollAsync(collection, filter)).Order());
+        Assert.Equal(expectedIds.Length, await collection.CountAsync(filter));
         Assert.Equal(expectedIds, records.Where(r => FilterPredicate.Matches(filter, r.Metadata)).Select(r => r.Id).Order());
-        Assert.Equal(expectedIds, collection.Search(Axis(0), new SearchOptions { K = 10, Filter = filter }).Select(h => h.Id).Order());
+        Assert.Equal(expectedIds, (await collection.SearchAsync(Axis(0), new SearchOptions { K = 10, Filter = filter })).Select(h => h.Id).Order());
     }
 
     [Fact]
-    public void Random_filters_select_exactly_what_the_in_memory_predicate_selects()
+    public async Task Random_filters_select_exactly_what_the_in_memory_predicate_selects()
     {
-        var collection = NewCollection();
+        var collection = await NewCollectionAsync();
         var random = new Random(20240601);
         JsonNode Scalar() => random.Next(4) switch
         {
@@ -178,7 +178,7 @@ public abstract class VectorCollectionConformanceTests : IDisposable
 
             return new VectorRecord($"r{i:D2}", Axis(i), null, metadata);
         }).ToArray();
-        collection.Upsert(records);
+        await collection.UpsertAsync(records);
 
         string Operand() => Scalar().ToJsonString();
         string Leaf()
@@ -211,8 +211,8 @@ public abstract class VectorCollectionConformanceTests : IDisposable
             var json = Node(0);
             var filter = MetadataFilter.Parse(json);
             var expected = records.Where(r => FilterPredicate.Matches(filter, r.Metadata)).Select(r => r.Id).ToList();
-            Assert.True(expected.SequenceEqual(Scroll(collection, filter, pageSize: 100)), json);
-            Assert.Equal(expected.Count, collection.Count(filter));
+            Assert.True(expected.SequenceEqual(await ScrollAsync(collection, filter, pageSize: 100)), json);
+            Assert.Equal(expected.Count, await collection.CountAsync(filter));
             discriminating += expected.Count is > 0 and < 60 ? 1 : 0;
         }
 
@@ -221,10 +221,10 @@ public abstract class VectorCollectionConformanceTests : IDisposable
     }
 
     [Fact]
-    public void A_filter_value_holding_sql_injection_is_only_a_value()
+    public async Task A_filter_value_holding_sql_injection_is_only_a_value()
     {
-        var collection = NewCollection();
-        collection.Upsert(Library());
+        var collection = await NewCollectionAsync();
+        await collection.UpsertAsync(Library());
         foreach (var json in new[]
         {
             """{"field":"lang","eq":"en' OR '1'='1"}""",
@@ -233,11 +233,11 @@ public abstract class VectorCollectionConformanceTests : IDisposable
         })
         {
             var filter = MetadataFilter.Parse(json);
-            Assert.Equal(0, collection.Count(filter));
-            Assert.Equal(0, collection.Delete(filter));
+            Assert.Equal(0, await collection.CountAsync(filter));
+            Assert.Equal(0, await collection.DeleteAsync(filter));
         }
 
-        Assert.Equal(6, collection.Count());
+        Assert.Equal(6, await collection.CountAsync());
         Assert.Throws<StrataDataException>(() => MetadataFilter.Parse("""{"field":"a\"b","eq":1}"""));
     }
 
@@ -247,72 +247,72 @@ public abstract class VectorCollectionConformanceTests : IDisposable
     [InlineData("""{"field":"x","gt":true}""")]
     [InlineData("""{"field":"x","eq":{"nested":1}}""")]
     [InlineData("not json")]
-    public void An_invalid_filter_is_refused_with_a_clear_error(string json) =>
+    public async Task An_invalid_filter_is_refused_with_a_clear_error(string json) =>
         Assert.StartsWith("Invalid filter", Assert.Throws<StrataDataException>(() => MetadataFilter.Parse(json)).Message);
 
     [Fact]
-    public void Hybrid_search_ranks_a_record_strong_in_both_lists_first()
+    public async Task Hybrid_search_ranks_a_record_strong_in_both_lists_first()
     {
-        var collection = NewCollection();
-        collection.Upsert(Library());
+        var collection = await NewCollectionAsync();
+        await collection.UpsertAsync(Library());
         // "d" is closest to the query vector; "a" is the only text match for "fox jumps" in English; a vector halfway
         // between them with text matching "a" must put "a" at the top only when text has weight.
         var query = Axis(3);
         foreach (var fusion in new[] { FusionMethod.ReciprocalRank, FusionMethod.WeightedScore })
         {
-            var textHeavy = collection.SearchHybrid(query, "quick fox jumps", new SearchOptions { K = 3, Fusion = fusion, DenseWeight = 0.01, TextWeight = 1 });
+            var textHeavy = await collection.SearchHybridAsync(query, "quick fox jumps", new SearchOptions { K = 3, Fusion = fusion, DenseWeight = 0.01, TextWeight = 1 });
             Assert.Equal("a", textHeavy[0].Id);
-            var denseHeavy = collection.SearchHybrid(query, "quick fox jumps", new SearchOptions { K = 3, Fusion = fusion, DenseWeight = 1, TextWeight = 0.01 });
+            var denseHeavy = await collection.SearchHybridAsync(query, "quick fox jumps", new SearchOptions { K = 3, Fusion = fusion, DenseWeight = 1, TextWeight = 0.01 });
             Assert.Equal("d", denseHeavy[0].Id);
         }
     }
 
     [Fact]
-    public void Bm25_ranks_the_document_with_more_matching_terms_first()
+    public async Task Bm25_ranks_the_document_with_more_matching_terms_first()
     {
-        var collection = NewCollection();
-        collection.Upsert(Library());
-        var hits = collection.SearchText("brown fox quick");
+        var collection = await NewCollectionAsync();
+        await collection.UpsertAsync(Library());
+        var hits = await collection.SearchTextAsync("brown fox quick");
         Assert.Equal("a", hits[0].Id);
         Assert.True(hits[0].Score > 0);
-        Assert.Empty(collection.SearchText("\" NEAR( * -- "));
+        Assert.Empty(await collection.SearchTextAsync("\" NEAR( * -- "));
     }
 
     [Fact]
-    public void Mmr_prefers_diverse_results_over_near_duplicates()
+    public async Task Mmr_prefers_diverse_results_over_near_duplicates()
     {
-        var collection = NewCollection();
-        collection.Upsert([
+        var collection = await NewCollectionAsync();
+        await collection.UpsertAsync([
             new VectorRecord("x1", [1, 0.01f, 0, 0, 0, 0, 0, 0]),
             new VectorRecord("x2", [1, 0.02f, 0, 0, 0, 0, 0, 0]),
             new VectorRecord("y", [0.7f, 0.7f, 0, 0, 0, 0, 0, 0]),
         ]);
-        var plain = collection.Search([1, 0, 0, 0, 0, 0, 0, 0], new SearchOptions { K = 2 });
+        var plain = await collection.SearchAsync([1, 0, 0, 0, 0, 0, 0, 0], new SearchOptions { K = 2 });
         Assert.Equal(["x1", "x2"], plain.Select(h => h.Id));
-        var diverse = collection.Search([1, 0, 0, 0, 0, 0, 0, 0], new SearchOptions { K = 2, MmrLambda = 0.3 });
+        var diverse = await collection.SearchAsync([1, 0, 0, 0, 0, 0, 0, 0], new SearchOptions { K = 2, MmrLambda = 0.3 });
         Assert.Equal(["x1", "y"], diverse.Select(h => h.Id));
     }
 
     [Fact]
-    public void Scroll_pages_through_every_record_once_in_id_order()
+    public async Task Scroll_pages_through_every_record_once_in_id_order()
     {
-        var collection = NewCollection();
-        collection.Upsert([.. Enumerable.Range(0, 250).Select(i => new VectorRecord($"id{i:D3}", Axis(i), null, new JsonObject { ["odd"] = i % 2 == 1 }))]);
-        var seen = Scroll(collection, null, pageSize: 40);
+        var collection = await NewCollectionAsync();
+        await collection.UpsertAsync([.. Enumerable.Range(0, 250).Select(i => new VectorRecord($"id{i:D3}", Axis(i), null, new JsonObject { ["odd"] = i % 2 == 1 }))]);
+        var seen = await ScrollAsync(collection, null, pageSize: 40);
         Assert.Equal(Enumerable.Range(0, 250).Select(i => $"id{i:D3}"), seen);
         var odd = MetadataFilter.Parse("""{"field":"odd","eq":true}""");
-        Assert.Equal(collection.Count(odd), Scroll(collection, odd, pageSize: 7).Count);
-        Assert.Equal(125, collection.Count(odd));
+        Assert.Equal(await collection.CountAsync(odd), (await ScrollAsync(collection, odd, pageSize: 7)).Count);
+        Assert.Equal(125, await collection.CountAsync(odd));
     }
 
     public static TheoryData<string> BadBatches => new() { "dimension", "nan", "infinity", "metadata-size", "metadata-object", "duplicate-id", "empty-id" };
 
     [Theory]
     [MemberData(nameof(BadBatches))]
-    public void A_bad_record_fails_the_whole_batch_and_writes_nothing(string problem)
+    public async Task A_bad_record_fails_the_whole_batch_and_writes_nothing(string problem)
     {
-        var collection = NewCollection();
-        collection.Upsert([new VectorRecord("keep", Axis(0))]);
+        var collection = await NewCollectionAsync();
+        await collection.UpsertAsync([new VectorRecord("keep", Axis(0))]);
         var bad = problem switch
         {
             "dimension" => new VectorRecord("bad", new float[Dimension + 1]),
@@ -323,56 +323,56 @@ public abstract class VectorCollectionConformanceTests : IDisposable
             "duplicate-id" => new VectorRecord("good-1", Axis(1)),
             _ => new VectorRecord("", Axis(1)),
         };
-        var error = Assert.Throws<StrataDataException>(() => collection.Upsert([new VectorRecord("good-1", Axis(2)), new VectorRecord("good-2", Axis(3)), bad]));
+        var error = await Assert.ThrowsAsync<StrataDataException>(() => collection.UpsertAsync([new VectorRecord("good-1", Axis(2)), new VectorRecord("good-2", Axis(3)), bad]));
         Assert.False(string.IsNullOrWhiteSpace(error.Message));
-        Assert.Equal(1, collection.Count());
-        Assert.Empty(collection.Get(["good-1", "good-2", "bad"]));
-        Assert.Single(collection.Search(Axis(2), new SearchOptions { K = 10 }));
+        Assert.Equal(1, await collection.CountAsync());
+        Assert.Empty(await collection.GetAsync(["good-1", "good-2", "bad"]));
+        Assert.Single(await collection.SearchAsync(Axis(2), new SearchOptions { K = 10 }));
     }
 
     [Fact]
-    public void A_query_vector_of_the_wrong_dimension_is_refused()
+    public async Task A_query_vector_of_the_wrong_dimension_is_refused()
     {
-        var collection = NewCollection();
-        Assert.Contains("dimensions", Assert.Throws<StrataDataException>(() => collection.Search(new float[3])).Message, StringComparison.Ordinal);
+        var collection = await NewCollectionAsync();
+        Assert.Contains("dimensions", (await Assert.ThrowsAsync<StrataDataException>(() => collection.SearchAsync(new float[3]))).Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void An_unknown_collection_is_a_clear_error()
+    public async Task An_unknown_collection_is_a_clear_error()
     {
-        var error = Assert.Throws<StrataDataException>(() => Database.Open("no-such-collection"));
+        var error = await Assert.ThrowsAsync<StrataDataException>(() => Database.OpenAsync("no-such-collection"));
         Assert.Contains("Unknown collection 'no-such-collection'", error.Message, StringComparison.Ordinal);
-        Assert.Throws<StrataDataException>(() => Database.Open("../escape"));
-        Assert.False(Database.Drop("no-such-collection"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Database.OpenAsync("../escape"));
+        Assert.False(await Database.DropAsync("no-such-collection"));
     }
 
     [Fact]
-    public void Collections_are_listed_created_once_and_dropped()
+    public async Task Collections_are_listed_created_once_and_dropped()
     {
-        var collection = NewCollection(DistanceMetric.L2);
+        var collection = await NewCollectionAsync(DistanceMetric.L2);
         var name = collection.Spec.Name;
-        Assert.Contains(name, Database.List());
-        Assert.Throws<StrataDataException>(() => Database.Create(new CollectionSpec(name, Dimension)));
-        Assert.Throws<StrataDataException>(() => Database.Create(new CollectionSpec("zero-dim", 0)));
-        collection.Upsert(Library());
-        var stats = collection.Stats();
+        Assert.Contains(name, await Database.ListAsync());
+        await Assert.ThrowsAsync<StrataDataException>(() => Database.CreateAsync(new CollectionSpec(name, Dimension)));
+        await Assert.ThrowsAsync<StrataDataException>(() => Database.CreateAsync(new CollectionSpec("zero-dim", 0)));
+        await collection.UpsertAsync(Library());
+        var stats = await collection.StatsAsync();
         Assert.Equal(6, stats.Count);
         Assert.True(stats.BytesOnDisk > 0);
         Assert.Equal("current", stats.IndexState);
-        Assert.Equal("a", collection.Search(Axis(0), new SearchOptions { K = 1 })[0].Id);
+        Assert.Equal("a", (await collection.SearchAsync(Axis(0), new SearchOptions { K = 1 }))[0].Id);
         collection.Dispose();
-        Assert.True(Database.Drop(name));
-        Assert.DoesNotContain(name, Database.List());
+        Assert.True(await Database.DropAsync(name));
+        Assert.DoesNotContain(name, await Database.ListAsync());
     }
 
     /// <summary>Every id a filtered scroll returns, page by page; the crash loop compares it with a filtered count too.</summary>
-    internal static List<string> Scroll(IVectorCollection collection, MetadataFilter? filter, int pageSize = 2)
+    internal static async Task<List<string>> ScrollAsync(IVectorCollection collection, MetadataFilter? filter, int pageSize = 2)
     {
         var ids = new List<string>();
         string? cursor = null;
         do
         {
-            var page = collection.Scroll(filter, cursor, pageSize);
+            var page = await collection.ScrollAsync(filter, cursor, pageSize);
             ids.AddRange(page.Records.Select(r => r.Id));
             cursor = page.NextCursor;
         }
@@ -387,15 +387,15 @@ public abstract class VectorCollectionConformanceTests : IDisposable
         using var directory = new TemporaryFolder();
         var live = "live" + Guid.NewGuid().ToString("N")[..12];
         var restoredName = "restored" + Guid.NewGuid().ToString("N")[..12];
-        Database.Create(new CollectionSpec(live, CrashRecords.Dimension)).Dispose();
-        using var writer = Database.Open(live);
-        using var reader = Database.Open(live);
+        (await Database.CreateAsync(new CollectionSpec(live, CrashRecords.Dimension))).Dispose();
+        using var writer = await Database.OpenAsync(live);
+        using var reader = await Database.OpenAsync(live);
         var batches = 0;
-        var writing = Task.Run(() =>
+        var writing = Task.Run(async () =>
         {
             for (var b = 0; b < 60; b++)
             {
-                writer.Upsert([.. Enumerable.Range(b * batchSize, batchSize).Select(CrashRecords.Record)]);
+                await writer.UpsertAsync([.. Enumerable.Range(b * batchSize, batchSize).Select(CrashRecords.Record)]);
                 Volatile.Write(ref batches, b + 1);
             }
         });
@@ -406,17 +406,17 @@ public abstract class VectorCollectionConformanceTests : IDisposable
 
         var snapshot = Path.Combine(directory.Path, "snapshots", "live.snapshot");
         var ackedBeforeSnapshot = Volatile.Read(ref batches) * batchSize;
-        reader.Snapshot(snapshot);
+        await reader.SnapshotAsync(snapshot);
         var ackedAfterSnapshot = Volatile.Read(ref batches) * batchSize;
         await writing;
 
-        Database.Restore(restoredName, snapshot);
-        using var restored = Database.Open(restoredName);
-        var count = restored.Count();
+        await Database.RestoreAsync(restoredName, snapshot);
+        using var restored = await Database.OpenAsync(restoredName);
+        var count = await restored.CountAsync();
         // Whole batches only, at least those acknowledged before the snapshot began.
         Assert.InRange(count, ackedBeforeSnapshot, ackedAfterSnapshot + batchSize);
         Assert.Equal(0, count % batchSize);
-        var records = restored.Get(Enumerable.Range(0, (int)count + batchSize).Select(CrashRecords.Id));
+        var records = await restored.GetAsync(Enumerable.Range(0, (int)count + batchSize).Select(CrashRecords.Id));
         Assert.Equal(count, records.Count);
         foreach (var record in records)
         {
@@ -427,8 +427,8 @@ public abstract class VectorCollectionConformanceTests : IDisposable
         }
 
         var last = CrashRecords.Record((int)count - 1);
-        Assert.Equal(last.Id, restored.Search(last.Vector, new SearchOptions { K = 1 })[0].Id);
+        Assert.Equal(last.Id, (await restored.SearchAsync(last.Vector, new SearchOptions { K = 1 }))[0].Id);
         Assert.Equal(restoredName, restored.Spec.Name);
-        Assert.Equal(60 * batchSize, writer.Count());
+        Assert.Equal(60 * batchSize, await writer.CountAsync());
     }
 }

@@ -8,22 +8,22 @@ namespace Strata.Data.Tests.Embedded;
 public sealed class SnapshotTests
 {
     [Fact]
-    public void Restoring_over_an_existing_collection_replaces_it()
+    public async Task Restoring_over_an_existing_collection_replaces_it()
     {
         using var directory = new TemporaryFolder();
         var database = new EmbeddedVectorDatabase(directory.Path);
         var snapshot = Path.Combine(directory.Path, "one.snapshot");
-        using (var collection = database.Create(new CollectionSpec("target", CrashRecords.Dimension)))
+        using (var collection = await database.CreateAsync(new CollectionSpec("target", CrashRecords.Dimension)))
         {
-            collection.Upsert([CrashRecords.Record(1)]);
-            collection.Snapshot(snapshot);
-            collection.Upsert([CrashRecords.Record(2), CrashRecords.Record(3)]);
+            await collection.UpsertAsync([CrashRecords.Record(1)]);
+            await collection.SnapshotAsync(snapshot);
+            await collection.UpsertAsync([CrashRecords.Record(2), CrashRecords.Record(3)]);
         }
 
-        database.Restore("target", snapshot);
-        using var restored = database.Open("target");
-        Assert.Equal(1, restored.Count());
-        Assert.Equal("r0000001", restored.Search(CrashRecords.Record(2).Vector, new SearchOptions { K = 5 }).Single().Id);
-        Assert.Throws<StrataDataException>(() => database.Restore("target", Path.Combine(directory.Path, "missing.snapshot")));
+        await database.RestoreAsync("target", snapshot);
+        using var restored = await database.OpenAsync("target");
+        Assert.Equal(1, await restored.CountAsync());
+        Assert.Equal("r0000001", (await restored.SearchAsync(CrashRecords.Record(2).Vector, new SearchOptions { K = 5 })).Single().Id);
+        await Assert.ThrowsAsync<StrataDataException>(() => database.RestoreAsync("target", Path.Combine(directory.Path, "missing.snapshot")));
     }
 }

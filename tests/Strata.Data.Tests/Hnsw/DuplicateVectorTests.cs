@@ -17,18 +17,18 @@ public sealed class DuplicateVectorTests : IDisposable
     public void Dispose() => directory.Dispose();
 
     [Fact]
-    public void Records_reinserted_with_the_same_vector_are_all_found()
+    public async Task Records_reinserted_with_the_same_vector_are_all_found()
     {
-        using var collection = new EmbeddedVectorDatabase(directory.Path).Create(new CollectionSpec("same", 3));
+        using var collection = await new EmbeddedVectorDatabase(directory.Path).CreateAsync(new CollectionSpec("same", 3));
         for (var round = 0; round < 60; round++)
         {
-            collection.Delete(["1", "2", "3"]);
+            await collection.DeleteAsync(["1", "2", "3"]);
             var count = round % 3 == 0 ? 2 : 3;
-            collection.Upsert([.. Enumerable.Range(1, count).Select(i => new VectorRecord(i.ToString(System.Globalization.CultureInfo.InvariantCulture), [1, 2, 3], null, new JsonObject { ["i"] = i }))]);
+            await collection.UpsertAsync([.. Enumerable.Range(1, count).Select(i => new VectorRecord(i.ToString(System.Globalization.CultureInfo.InvariantCulture), [1, 2, 3], null, new JsonObject { ["i"] = i }))]);
 
             // Before live nodes won ties, rounds 12, 37 and 62 found one record fewer than they held.
-            Assert.Equal(count, collection.Search([1, 2, 3], new SearchOptions { K = count }).Count);
-            Assert.Single(collection.Search([1, 2, 3], new SearchOptions { K = 1, Filter = new FieldFilter("i", FilterOperator.Eq, [FilterValue.Of(1)]) }));
+            Assert.Equal(count, (await collection.SearchAsync([1, 2, 3], new SearchOptions { K = count })).Count);
+            Assert.Single(await collection.SearchAsync([1, 2, 3], new SearchOptions { K = 1, Filter = new FieldFilter("i", FilterOperator.Eq, [FilterValue.Of(1)]) }));
         }
     }
 }

@@ -39,15 +39,15 @@ public sealed class HnswRecallTests
     [InlineData(1)]
     [InlineData(10)]
     [InlineData(50)]
-    public void Filtered_recall_at_10_is_at_least_0_95_at_every_selectivity(int percent)
+    public async Task Filtered_recall_at_10_is_at_least_0_95_at_every_selectivity(int percent)
     {
         using var directory = new TemporaryFolder();
         var vectors = SyntheticVectors.LowRank(Count + Queries, Dimension, seed: 13);
-        using var collection = new EmbeddedVectorDatabase(directory.Path).Create(new CollectionSpec("filtered", Dimension, Hnsw: new HnswParameters(16, 100, 64)));
+        using var collection = await new EmbeddedVectorDatabase(directory.Path).CreateAsync(new CollectionSpec("filtered", Dimension, Hnsw: new HnswParameters(16, 100, 64)));
         var records = SyntheticVectors.Records(vectors[..Count], i => new JsonObject { ["bucket"] = i % 100 });
         foreach (var batch in records.Chunk(1000))
         {
-            collection.Upsert(batch);
+            await collection.UpsertAsync(batch);
         }
 
         var filter = MetadataFilter.Parse($$"""{"field":"bucket","lt":{{percent}}}""");
@@ -57,7 +57,7 @@ public sealed class HnswRecallTests
         for (var q = Count; q < Count + Queries; q++)
         {
             var truth = SyntheticVectors.BruteForce(vectors[q], passing, K);
-            var found = collection.Search(vectors[q], new SearchOptions { K = K, Filter = filter });
+            var found = await collection.SearchAsync(vectors[q], new SearchOptions { K = K, Filter = filter });
             Assert.All(found, hit => Assert.True(hit.Metadata!["bucket"]!.GetValue<int>() < percent));
             hits += found.Count(hit => truth.Contains(hit.Id));
         }

@@ -15,12 +15,12 @@ public sealed class CollectionDropTests : IDisposable
     public void Dispose() => home.Dispose();
 
     [Fact]
-    public void Dropping_a_collection_deletes_its_ledger_and_uploads_and_nothing_of_another_collection()
+    public async Task Dropping_a_collection_deletes_its_ledger_and_uploads_and_nothing_of_another_collection()
     {
         var database = new EmbeddedVectorDatabase(Paths.Data);
         foreach (var name in new[] { "notes", "other" })
         {
-            database.Create(new CollectionSpec(name, 4)).Dispose();
+            (await database.CreateAsync(new CollectionSpec(name, 4))).Dispose();
             using (var ledger = new IngestionLedger(IngestionPaths.Ledger(Paths, name)))
             {
                 ledger.Save(new IngestedDocument("a.txt", "hash", DocumentState.Ready, null, "A", 1, IngestionPipeline.StepNames, DateTimeOffset.UtcNow));
@@ -30,12 +30,12 @@ public sealed class CollectionDropTests : IDisposable
             File.WriteAllText(Path.Combine(IngestionPaths.Uploads(Paths, name), "a.txt"), "text");
         }
 
-        Assert.True(database.DropWithIngestionFiles(Paths, "notes"));
+        Assert.True(await database.DropWithIngestionFilesAsync(Paths, "notes"));
 
-        Assert.False(database.Exists("notes"));
+        Assert.False(await database.ExistsAsync("notes"));
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(IngestionPaths.Ledger(Paths, "notes"))!, "notes.db*"));
         Assert.False(Directory.Exists(IngestionPaths.Uploads(Paths, "notes")));
-        Assert.True(database.Exists("other"));
+        Assert.True(await database.ExistsAsync("other"));
         using (var ledger = new IngestionLedger(IngestionPaths.Ledger(Paths, "other")))
         {
             Assert.Equal("a.txt", Assert.Single(ledger.List()).Source);
@@ -45,24 +45,26 @@ public sealed class CollectionDropTests : IDisposable
     }
 
     [Fact]
-    public void Dropping_an_unknown_collection_deletes_nothing()
+    public async Task Dropping_an_unknown_collection_deletes_nothing()
     {
         var database = new EmbeddedVectorDatabase(Paths.Data);
         Directory.CreateDirectory(IngestionPaths.Uploads(Paths, "ghost"));
         File.WriteAllText(Path.Combine(IngestionPaths.Uploads(Paths, "ghost"), "a.txt"), "text");
 
-        Assert.False(database.DropWithIngestionFiles(Paths, "ghost"));
+        Assert.False(await database.DropWithIngestionFilesAsync(Paths, "ghost"));
 
         Assert.True(File.Exists(Path.Combine(IngestionPaths.Uploads(Paths, "ghost"), "a.txt")));
     }
 
     [Theory]
     [InlineData("../escape")]
+    [InlineData("a/b")]
+    [InlineData("..")]
     [InlineData("")]
-    public void An_invalid_name_is_refused_before_anything_is_deleted(string name)
+    public async Task An_invalid_name_is_refused_before_anything_is_deleted(string name)
     {
         var database = new EmbeddedVectorDatabase(Paths.Data);
 
-        Assert.Throws<StrataDataException>(() => database.DropWithIngestionFiles(Paths, name));
+        await Assert.ThrowsAsync<ArgumentException>(() => database.DropWithIngestionFilesAsync(Paths, name));
     }
 }

@@ -34,7 +34,7 @@ public sealed class IngestionLoggingTests : IAsyncLifetime
     {
         var logger = new ListLogger(level);
         var file = home.Write($"notes-{level}.txt", Secret);
-        using var collection = new EmbeddedVectorDatabase(home.Combine("data", level.ToString())).Create(new CollectionSpec("notes", 384, EmbeddingModel: "minilm"));
+        using var collection = await new EmbeddedVectorDatabase(home.Combine("data", level.ToString())).CreateAsync(new CollectionSpec("notes", 384, EmbeddingModel: "minilm"));
         using var ledger = new IngestionLedger(home.Combine($"ledger-{level}.db"));
         var pipeline = new IngestionPipeline(collection, ledger, embedder, new DocumentLoader(), new RecursiveChunker(new MiniLmTokenCounter()), logger: logger);
 

@@ -38,9 +38,9 @@ public sealed class IngestionPipelineTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private (IngestionPipeline Pipeline, IVectorCollection Collection, IngestionLedger Ledger) Open(DocumentLoaderOptions? loaderOptions = null, UrlGuard? urlGuard = null)
+    private async Task<(IngestionPipeline Pipeline, IVectorCollection Collection, IngestionLedger Ledger)> OpenAsync(DocumentLoaderOptions? loaderOptions = null, UrlGuard? urlGuard = null)
     {
-        var collection = database.Exists("deb") ? database.Open("deb") : database.Create(new CollectionSpec("deb", 384, EmbeddingModel: "minilm"));
+        var collection = await database.ExistsAsync("deb") ? await database.OpenAsync("deb") : await database.CreateAsync(new CollectionSpec("deb", 384, EmbeddingModel: "minilm"));
         var ledger = new IngestionLedger(Path.Combine(home.Path, "ingest", "deb.db"));
         var chunker = new RecursiveChunker(new MiniLmTokenCounter(), new ChunkingOptions { MaxTokens = 200, OverlapTokens = 20 });
         return (new IngestionPipeline(collection, ledger, embedder, new DocumentLoader(loaderOptions, urlGuard), chunker), collection, ledger);
@@ -49,7 +49,7 @@ public sealed class IngestionPipelineTests : IAsyncLifetime
     [Fact]
     public async Task Ingest_reingest_change_and_delete_keep_the_collection_equal_to_the_ledger()
     {
-        var (pipeline, collection, ledger) = Open();
+        var (pipeline, collection, ledger) = await OpenAsync();
         using (collection)
         using (ledger)
         {
@@ -58,7 +58,7 @@ public sealed class IngestionPipelineTests : IAsyncLifetime
             Assert.Empty(first.Failed);
             Assert.All(ledger.List(), d => Assert.Equal(DocumentState.Ready, d.State));
             Assert.All(ledger.List(), d => Assert.Equal(IngestionPipeline.StepNames, d.Steps));
-            Assert.Equal(ledger.List().Sum(d => d.Chunks), collection.Count());
+            Assert.Equal(ledger.List().Sum(d => d.Chunks), await collection.CountAsync());
 
             var again = await pipeline.IngestAsync([corpus.Path]);
             Assert.Equal((0, 0, 3, 0), (again.Added, again.Updated, again.Unchanged, again.Chunks));
@@ -72,11 +72,11 @@ public sealed class IngestionPipelineTests : IAsyncLifetime
             var third = await pipeline.IngestAsync([corpus.Path]);
 
             Assert.Equal((1, 1, 1), (third.Updated, third.Unchanged, third.Removed));
-            Assert.Equal(1, collection.Count(IngestionPipeline.SourceFilter(changed)));
-            Assert.Equal(0, collection.Count(IngestionPipeline.SourceFilter(deleted)));
+            Assert.Equal(1, await collection.CountAsync(IngestionPipeline.SourceFilter(changed)));
+            Assert.Equal(0, await collection.CountAsync(IngestionPipeline.SourceFilter(deleted)));
             Assert.Null(ledger.Find(deleted));
-            Assert.Equal(ledger.List().Sum(d => d.Chunks), collection.Count());
-            var hit = Assert.Single(collection.SearchText("sudo paragraph remains", new Search.SearchOptions { K = 1 }));
+            Assert.Equal(ledger.List().Sum(d => d.Chunks), await collection.CountAsync());
+            var hit = Assert.Single(await collection.SearchTextAsync("sudo paragraph remains", new Search.SearchOptions { K = 1 }));
             Assert.Equal(changed, hit.Metadata!["source"]!.GetValue<string>());
         }
     }
@@ -93,7 +93,7 @@ public sealed class IngestionPipelineTests : IAsyncLifetime
             stream.SetLength((50L * 1024 * 1024) + 1);
         }
 
-        var (pipeline, collection, ledger) = Open();
+        var (pipeline, collection, ledger) = await OpenAsync();
         using (collection)
         using (ledger)
         {
@@ -122,7 +122,7 @@ public sealed class IngestionPipelineTests : IAsyncLifetime
         const string refused = "http://localhost:1/page.html";
         server.Article = "<html><head><title>Backups</title></head><body><main><h1>Backups</h1><p>Rotate the backup tapes every Tuesday.</p></main></body></html>";
         // The test server is on loopback, which the default policy refuses: this guard lets exactly its port through.
-        var (pipeline, collection, ledger) = Open(new DocumentLoaderOptions { AllowUrls = true }, new UrlGuard(new TestServerOnly(server.BaseAddress.Port)));
+        var (pipeline, collection, ledger) = await OpenAsync(new DocumentLoaderOptions { AllowUrls = true }, new UrlGuard(new TestServerOnly(server.BaseAddress.Port)));
         using (collection)
         using (ledger)
         {
@@ -131,7 +131,7 @@ public sealed class IngestionPipelineTests : IAsyncLifetime
 
             Assert.Equal(2, first.Added);
             Assert.Equal(DocumentState.Ready, ledger.Find(page)!.State);
-            var hit = Assert.Single(collection.SearchText("backup tapes Tuesday", new Search.SearchOptions { K = 1 }));
+            var hit = Assert.Single(await collection.SearchTextAsync("backup tapes Tuesday", new Search.SearchOptions { K = 1 }));
             Assert.Equal(page, hit.Metadata!["source"]!.GetValue<string>());
             Assert.Equal("Backups", hit.Metadata!["title"]!.GetValue<string>());
 
@@ -142,8 +142,8 @@ public sealed class IngestionPipelineTests : IAsyncLifetime
             server.Article = "<html><head><title>Backups</title></head><body><main><p>Backups now go to the cloud bucket nightly.</p></main></body></html>";
             var changed = await pipeline.IngestAsync([page]);
             Assert.Equal(1, changed.Updated);
-            Assert.Empty(collection.SearchText("tapes Tuesday", new Search.SearchOptions { K = 5, Filter = IngestionPipeline.SourceFilter(page) }));
-            Assert.Single(collection.SearchText("cloud bucket nightly", new Search.SearchOptions { K = 5, Filter = IngestionPipeline.SourceFilter(page) }));
+            Assert.Empty(await collection.SearchTextAsync("tapes Tuesday", new Search.SearchOptions { K = 5, Filter = IngestionPipeline.SourceFilter(page) }));
+            Assert.Single(await collection.SearchTextAsync("cloud bucket nightly", new Search.SearchOptions { K = 5, Filter = IngestionPipeline.SourceFilter(page) }));
 
             // A page the guard refuses fails alone with the reason, and the rest of the batch goes on.
             var mixed = await pipeline.IngestAsync([refused, chapter]);
@@ -157,7 +157,7 @@ public sealed class IngestionPipelineTests : IAsyncLifetime
     [Fact]
     public async Task Web_pages_fail_with_a_reason_while_urls_are_disabled()
     {
-        var (pipeline, collection, ledger) = Open();
+        var (pipeline, collection, ledger) = await OpenAsync();
         using (collection)
         using (ledger)
         {
@@ -165,7 +165,7 @@ public sealed class IngestionPipelineTests : IAsyncLifetime
 
             var failure = Assert.Single(report.Failed);
             Assert.Contains("--allow-urls", failure.Reason, StringComparison.Ordinal);
-            Assert.Equal(0, collection.Count());
+            Assert.Equal(0, await collection.CountAsync());
         }
     }
 }

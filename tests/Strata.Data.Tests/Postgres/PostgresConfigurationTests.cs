@@ -20,9 +20,9 @@ public sealed class PostgresConfigurationTests(PostgresFixture fixture)
         using var services = Services(("Data:Provider", "postgres"), ("Data:ConnectionString", fixture.NewDatabase()));
         var database = services.GetRequiredService<IVectorDatabase>();
         Assert.IsType<PostgresVectorDatabase>(database);
-        using (var collection = database.Create(new CollectionSpec("configured", 3)))
+        using (var collection = await database.CreateAsync(new CollectionSpec("configured", 3)))
         {
-            collection.Upsert([new VectorRecord("x", [1, 0, 0])]);
+            await collection.UpsertAsync([new VectorRecord("x", [1, 0, 0])]);
         }
 
         var store = services.GetRequiredService<VectorStore>();
@@ -30,11 +30,11 @@ public sealed class PostgresConfigurationTests(PostgresFixture fixture)
     }
 
     [Fact]
-    public void ConnectionStrings_Strata_is_accepted_too()
+    public async Task ConnectionStrings_Strata_is_accepted_too()
     {
         using var services = Services(("Data:Provider", "postgres"), ("ConnectionStrings:Strata", fixture.NewDatabase()));
         var database = services.GetRequiredService<IVectorDatabase>();
-        Assert.Empty(database.List());
+        Assert.Empty(await database.ListAsync());
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class PostgresConfigurationTests(PostgresFixture fixture)
     }
 
     [Fact]
-    public void A_server_that_cannot_be_reached_is_a_clear_error_without_the_password()
+    public async Task A_server_that_cannot_be_reached_is_a_clear_error_without_the_password()
     {
         var port = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         port.Start();
@@ -57,13 +57,13 @@ public sealed class PostgresConfigurationTests(PostgresFixture fixture)
         var unreachable = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = closedPort, Database = "strata", Username = "someone", Password = "hunter2-secret", Timeout = 3 }.ConnectionString;
         using var services = Services(("Data:Provider", "postgres"), ("Data:ConnectionString", unreachable));
         var database = services.GetRequiredService<IVectorDatabase>();
-        var error = Assert.Throws<StrataDataException>(() => database.List());
+        var error = await Assert.ThrowsAsync<StrataDataException>(() => database.ListAsync());
         Assert.StartsWith($"Cannot connect to PostgreSQL at 127.0.0.1:{closedPort} (database 'strata', user 'someone')", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
 
         var wrongPassword = new NpgsqlConnectionStringBuilder(fixture.Cluster.ConnectionString()) { Password = "wrong-password-secret" }.ConnectionString;
         using var rejected = new PostgresVectorDatabase(wrongPassword);
-        var refused = Assert.Throws<StrataDataException>(() => rejected.List());
+        var refused = await Assert.ThrowsAsync<StrataDataException>(() => rejected.ListAsync());
         Assert.Contains("password authentication failed", refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-password", refused.Message, StringComparison.Ordinal);
     }

@@ -14,16 +14,16 @@ public sealed class PostgresFilteredSearchTests(PostgresFixture fixture)
     private const int Dimension = 32;
 
     [Fact]
-    public void Filtered_search_matches_filtered_brute_force_at_every_selectivity_on_both_paths()
+    public async Task Filtered_search_matches_filtered_brute_force_at_every_selectivity_on_both_paths()
     {
         using var database = new PostgresVectorDatabase(fixture.SharedConnectionString);
-        using var collection = database.Create(new CollectionSpec("filtered-" + Guid.NewGuid().ToString("N")[..8], Dimension, Hnsw: new HnswParameters(16, 64, 40)));
+        using var collection = await database.CreateAsync(new CollectionSpec("filtered-" + Guid.NewGuid().ToString("N")[..8], Dimension, Hnsw: new HnswParameters(16, 64, 40)));
         var vectors = SyntheticVectors.LowRank(Count, Dimension, seed: 11);
         // bucket is i mod 1000, so "bucket lt P" passes P/10 percent of the records.
         var records = SyntheticVectors.Records(vectors, i => new JsonObject { ["bucket"] = i % 1000 });
         foreach (var batch in records.Chunk(1000))
         {
-            collection.Upsert(batch);
+            await collection.UpsertAsync(batch);
         }
 
         var queries = SyntheticVectors.LowRank(30, Dimension, seed: 12);
@@ -39,7 +39,7 @@ public sealed class PostgresFilteredSearchTests(PostgresFixture fixture)
                 foreach (var query in queries)
                 {
                     var truth = SyntheticVectors.BruteForce(query, allowed, 10);
-                    var hits = collection.Search(query, new SearchOptions { K = 10, Filter = filter });
+                    var hits = await collection.SearchAsync(query, new SearchOptions { K = 10, Filter = filter });
                     Assert.Equal(wanted, hits.Count);
                     Assert.All(hits, hit => Assert.True(FilterPredicate.Matches(filter, hit.Metadata)));
                     Assert.True(hits.Zip(hits.Skip(1)).All(pair => pair.First.Score >= pair.Second.Score));

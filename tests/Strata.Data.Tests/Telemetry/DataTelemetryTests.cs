@@ -10,7 +10,7 @@ namespace Strata.Data.Tests.Telemetry;
 public sealed class DataTelemetryTests
 {
     [Fact]
-    public void Vector_writes_and_searches_are_spans_of_the_strata_data_source_without_content()
+    public async Task Vector_writes_and_searches_are_spans_of_the_strata_data_source_without_content()
     {
         var spans = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
@@ -22,11 +22,11 @@ public sealed class DataTelemetryTests
         ActivitySource.AddActivityListener(listener);
         using var folder = new TemporaryFolder();
         var name = "telemetry-" + Guid.NewGuid().ToString("N")[..8];
-        using var collection = new EmbeddedVectorDatabase(folder.Path).Create(new CollectionSpec(name, 3));
+        using var collection = await new EmbeddedVectorDatabase(folder.Path).CreateAsync(new CollectionSpec(name, 3));
 
-        collection.Upsert([new VectorRecord("a", [1, 0, 0], "secret document text"), new VectorRecord("b", [0, 1, 0])]);
-        collection.Search([1, 0, 0], new SearchOptions { K = 1 });
-        collection.SearchText("secret", new SearchOptions { K = 1 });
+        await collection.UpsertAsync([new VectorRecord("a", [1, 0, 0], "secret document text"), new VectorRecord("b", [0, 1, 0])]);
+        await collection.SearchAsync([1, 0, 0], new SearchOptions { K = 1 });
+        await collection.SearchTextAsync("secret", new SearchOptions { K = 1 });
 
         var mine = spans.Where(s => (string?)s.GetTagItem("db.collection.name") == name).ToList();
         Assert.Contains(mine, s => s.OperationName == "vector.upsert" && (int?)s.GetTagItem("strata.records") == 2);

@@ -35,14 +35,14 @@ public sealed class CollectionToolsTests(DebianCorpusFixture corpus) : IClassFix
     public async Task A_tool_that_changes_data_runs_only_after_approval()
     {
         var (chat, tools) = await ToolChatAsync();
-        var before = corpus.Collection.Count();
+        var before = await corpus.Collection.CountAsync();
         List<ChatMessage> messages = [new(ChatRole.User, "Remove the sudo chapter.")];
 
         var asked = await chat.GetResponseAsync(messages, Require("delete_source", tools));
 
         var request = Assert.Single(ToolChat.ApprovalRequests(asked));
         Assert.DoesNotContain(asked.Messages.SelectMany(m => m.Contents), c => c is FunctionResultContent);
-        Assert.Equal(before, corpus.Collection.Count());
+        Assert.Equal(before, await corpus.Collection.CountAsync());
 
         messages.AddRange(asked.Messages);
         messages.Add(new ChatMessage(ChatRole.User, [request.CreateResponse(approved: true)]));

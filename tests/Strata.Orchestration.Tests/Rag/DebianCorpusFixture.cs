@@ -49,7 +49,7 @@ public class DebianCorpusFixture : IAsyncLifetime
             ["Models:Llama:ContextSize"] = "4096",
         }).Build());
 
-        Collection = new EmbeddedVectorDatabase(paths.Data).Create(new CollectionSpec("debian", 384, EmbeddingModel: "minilm"));
+        Collection = await new EmbeddedVectorDatabase(paths.Data).CreateAsync(new CollectionSpec("debian", 384, EmbeddingModel: "minilm"));
         using var ledger = new IngestionLedger(IngestionPaths.Ledger(paths, "debian"));
         var pipeline = new IngestionPipeline(
             Collection, ledger, await Catalog.GetEmbeddingGeneratorAsync("minilm"), new DocumentLoader(), new RecursiveChunker(new MiniLmTokenCounter()));

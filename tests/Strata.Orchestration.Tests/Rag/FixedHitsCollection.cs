@@ -25,31 +25,31 @@ internal sealed class FixedHitsCollection(params SearchHit[] hits) : IVectorColl
         return new SearchHit(id, 1.0, text, metadata);
     }
 
-    public IReadOnlyList<SearchHit> Search(float[] vector, SearchOptions? options = null) => Top(options);
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(float[] vector, SearchOptions? options = null, CancellationToken cancellationToken = default) => Top(options);
 
-    public IReadOnlyList<SearchHit> SearchText(string text, SearchOptions? options = null) => Top(options);
+    public Task<IReadOnlyList<SearchHit>> SearchTextAsync(string text, SearchOptions? options = null, CancellationToken cancellationToken = default) => Top(options);
 
-    public IReadOnlyList<SearchHit> SearchHybrid(float[] vector, string text, SearchOptions? options = null) => Top(options);
+    public Task<IReadOnlyList<SearchHit>> SearchHybridAsync(float[] vector, string text, SearchOptions? options = null, CancellationToken cancellationToken = default) => Top(options);
 
-    public int Upsert(IReadOnlyList<VectorRecord> records) => throw new NotSupportedException();
+    public Task<int> UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public IReadOnlyList<VectorRecord> Get(IEnumerable<string> ids) => throw new NotSupportedException();
+    public Task<IReadOnlyList<VectorRecord>> GetAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public int Delete(IEnumerable<string> ids) => throw new NotSupportedException();
+    public Task<int> DeleteAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public int Delete(MetadataFilter filter) => throw new NotSupportedException();
+    public Task<int> DeleteAsync(MetadataFilter filter, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public long Count(MetadataFilter? filter = null) => hits.Length;
+    public Task<long> CountAsync(MetadataFilter? filter = null, CancellationToken cancellationToken = default) => Task.FromResult((long)hits.Length);
 
-    public ScrollPage Scroll(MetadataFilter? filter = null, string? cursor = null, int limit = 100) => throw new NotSupportedException();
+    public Task<ScrollPage> ScrollAsync(MetadataFilter? filter = null, string? cursor = null, int limit = 100, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public CollectionStats Stats() => throw new NotSupportedException();
+    public Task<CollectionStats> StatsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public void Snapshot(string snapshotPath) => throw new NotSupportedException();
+    public Task SnapshotAsync(string snapshotPath, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public void Dispose()
     {
     }
 
-    private SearchHit[] Top(SearchOptions? options) => hits.Take(options?.K ?? 10).ToArray();
+    private Task<IReadOnlyList<SearchHit>> Top(SearchOptions? options) => Task.FromResult<IReadOnlyList<SearchHit>>(hits.Take(options?.K ?? 10).ToArray());
 }

@@ -36,7 +36,7 @@ public sealed class RagOnDebianCorpusTests(DebianManualFixture corpus) : IClassF
     }
 
     [Fact]
-    public void Questions_keep_only_the_documents_the_collection_holds_and_drop_those_left_with_none()
+    public async Task Questions_keep_only_the_documents_the_collection_holds_and_drop_those_left_with_none()
     {
         RetrievalQuestion[] questions =
         [
@@ -45,7 +45,7 @@ public sealed class RagOnDebianCorpusTests(DebianManualFixture corpus) : IClassF
             new("none held", ["/nowhere/ch99.en.html"]),
         ];
 
-        var answerable = RetrievalEvaluator.Answerable(corpus.Collection, questions);
+        var answerable = await RetrievalEvaluator.AnswerableAsync(corpus.Collection, questions);
 
         Assert.Equal(["both held", "one held"], answerable.Select(q => q.Question));
         Assert.Equal([DebianCorpusFixture.PathOf("ch04")], answerable[1].Relevant);

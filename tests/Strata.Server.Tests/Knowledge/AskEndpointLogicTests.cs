@@ -16,27 +16,28 @@ namespace Strata.Server.Tests.Knowledge;
 /// The ask endpoint's own logic (request checks, the options it answers with, the response it writes) over a real
 /// collection, with a callback-driven fake in the model's place: no server, no model, milliseconds.
 /// </summary>
-public sealed class AskEndpointLogicTests : IDisposable
+public sealed class AskEndpointLogicTests : IAsyncLifetime
 {
     private static readonly RequestLimits Limits = RequestLimits.From(new Strata.Core.Options.ServerOptions());
 
     private readonly TemporaryFolder folder = new("strata-ask-logic-");
-    private readonly IVectorCollection manuals;
+    private IVectorCollection manuals = null!;
 
-    public AskEndpointLogicTests()
+    public async Task InitializeAsync()
     {
-        manuals = new EmbeddedVectorDatabase(folder.Path).Create(new CollectionSpec("manuals", 2));
-        manuals.Upsert(
+        manuals = await new EmbeddedVectorDatabase(folder.Path).CreateAsync(new CollectionSpec("manuals", 2));
+        await manuals.UpsertAsync(
         [
             Chunk("a", "uploads/manuals/1a2b/sudo guide.md", 0, "sudo asks for your own password before running a command as root."),
             Chunk("b", "uploads/manuals/3c4d/handbook.pdf", 4, "Members of the sudo group may use sudo.", page: 9),
         ]);
     }
 
-    public void Dispose()
+    public Task DisposeAsync()
     {
         manuals.Dispose();
         folder.Dispose();
+        return Task.CompletedTask;
     }
 
     [Theory]

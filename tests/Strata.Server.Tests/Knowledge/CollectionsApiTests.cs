@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 
 namespace Strata.Server.Tests.Knowledge;
 
@@ -28,8 +29,27 @@ public sealed class CollectionsApiTests(KnowledgeServerFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.NotFound, (await Client.DeleteAsync(new Uri("/api/collections/lifecycle", UriKind.Relative))).StatusCode);
     }
 
+    [Fact]
+    public async Task A_name_with_spaces_dots_and_other_letters_works_through_the_api()
+    {
+        const string name = "field notes v2.ü";
+        var created = await Client.PostAsJsonAsync("/api/collections", new { name, dimension = 3 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var address = new Uri("/api/collections/" + Uri.EscapeDataString(name), UriKind.Relative);
+        using (var described = JsonDocument.Parse(await Client.GetStringAsync(address)))
+        {
+            Assert.Equal(name, described.RootElement.GetProperty("name").GetString());
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync(address)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync(address)).StatusCode);
+    }
+
     [Theory]
     [InlineData("""{"name":"../etc"}""", "invalid_collection_name")]
+    [InlineData("""{"name":"a/b"}""", "invalid_collection_name")]
+    [InlineData("""{"name":"bell\u0007"}""", "invalid_collection_name")]
+    [InlineData("""{"name":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}""", "invalid_collection_name")]
     [InlineData("""{"name":"d","dimension":0}""", "invalid_value")]
     [InlineData("""{"name":"d","dimension":3,"distance":"manhattan"}""", "invalid_value")]
     [InlineData("""{"name":"d","dimension":"three"}""", "invalid_json")]

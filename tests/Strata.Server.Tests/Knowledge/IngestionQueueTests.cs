@@ -105,7 +105,7 @@ public sealed class IngestionQueueTests
     {
         // What the server leaves on disk when killed while ingesting the same upload three times.
         var paths = new StrataPaths(Path.Combine(Path.GetTempPath(), "strata-crash-test-" + Guid.NewGuid().ToString("N")));
-        new EmbeddedVectorDatabase(paths.Data).Create(new CollectionSpec("crashy", 384, EmbeddingModel: "minilm")).Dispose();
+        (await new EmbeddedVectorDatabase(paths.Data).CreateAsync(new CollectionSpec("crashy", 384, EmbeddingModel: "minilm"))).Dispose();
         var upload = Path.Combine(paths.Home, "uploads", "crashy", "poison.md");
         Directory.CreateDirectory(Path.GetDirectoryName(upload)!);
         await File.WriteAllTextAsync(upload, Small);

@@ -12,7 +12,7 @@ public sealed class IngestionRestartTests
     {
         // The state a server leaves when stopped after accepting an upload and before ingesting it.
         var paths = new StrataPaths(Path.Combine(Path.GetTempPath(), "strata-restart-test-" + Guid.NewGuid().ToString("N")));
-        new EmbeddedVectorDatabase(paths.Data).Create(new CollectionSpec("resume", 384, EmbeddingModel: "minilm")).Dispose();
+        (await new EmbeddedVectorDatabase(paths.Data).CreateAsync(new CollectionSpec("resume", 384, EmbeddingModel: "minilm"))).Dispose();
         var upload = Path.Combine(paths.Home, "uploads", "resume", "notes.txt");
         Directory.CreateDirectory(Path.GetDirectoryName(upload)!);
         await File.WriteAllTextAsync(upload, "The ferry to Pellan leaves at noon.");
