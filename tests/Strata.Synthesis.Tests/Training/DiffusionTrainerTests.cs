@@ -115,7 +115,9 @@ public sealed class DiffusionTrainerTests
         var images = sampler.Sample(10, seed: 3, new SamplingOptions(Steps: 4));
         Assert.Equal(sampler.Sample(10, seed: 3, new SamplingOptions(Steps: 4)).Pixels, images.Pixels);
         Assert.NotEqual(sampler.Sample(10, seed: 4, new SamplingOptions(Steps: 4)).Pixels, images.Pixels);
-        Assert.NotEqual(sampler.Sample(10, seed: 3, new SamplingOptions(Steps: 2)).Pixels, images.Pixels);
+        // Not compared: 2 steps against 4. After 4 training steps the network's x0 estimates are clipped to ±1, so both
+        // step counts can give the same 0/255 pixels (one CI run in several did); which timesteps a step count visits
+        // is tested in NoiseScheduleTests, and that the option is read, by the 51-step refusal below.
         var ancestral = sampler.Sample(2, seed: 3, new SamplingOptions(Sampler: "ddpm"));
         Assert.Equal(2 * 28 * 28, ancestral.Pixels.Length);
 
