@@ -9,9 +9,9 @@ namespace Strata.Models.Embeddings;
 /// </summary>
 internal sealed class OnnxSentenceGraph : IDisposable
 {
-    private const string InputIds = "input_ids";
-    private const string AttentionMask = "attention_mask";
-    private const string TokenTypeIds = "token_type_ids";
+    private const string InputIds = BertOnnxGraph.InputIds;
+    private const string AttentionMask = BertOnnxGraph.AttentionMask;
+    private const string TokenTypeIds = BertOnnxGraph.TokenTypeIds;
 
     private readonly InferenceSession session;
     private readonly string[] inputNames;
@@ -20,20 +20,8 @@ internal sealed class OnnxSentenceGraph : IDisposable
 
     public OnnxSentenceGraph(string graphPath, string modelName, int? intraOpThreads)
     {
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (intraOpThreads is { } threads)
-        {
-            options.IntraOpNumThreads = threads;
-        }
-
-        try
-        {
-            session = new InferenceSession(graphPath, options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new EmbeddingModelException($"Model '{modelName}' has an ONNX graph that ONNX Runtime cannot load (is the file damaged?): {e.Message}", e);
-        }
+        session = BertOnnxGraph.Open(graphPath, intraOpThreads,
+            e => new EmbeddingModelException($"Model '{modelName}' has an ONNX graph that ONNX Runtime cannot load (is the file damaged?): {e.Message}", e));
 
         try
         {
@@ -74,42 +62,25 @@ internal sealed class OnnxSentenceGraph : IDisposable
             }
         }
 
-        long[] shape = [rows, length];
-        var values = inputNames.Select(name => name switch
+        using var outputs = BertOnnxGraph.Run(session, inputNames, outputName, runOptions, rows, length, ids, mask);
+        var hidden = outputs[0].GetTensorDataAsSpan<float>();
+        var width = (int)outputs[0].GetTensorTypeAndShape().Shape[^1];
+        Dimensions = width;
+        var vectors = new float[rows][];
+        for (var row = 0; row < rows; row++)
         {
-            InputIds => OrtValue.CreateTensorValueFromMemory(ids, shape),
-            AttentionMask => OrtValue.CreateTensorValueFromMemory(mask, shape),
-            _ => OrtValue.CreateTensorValueFromMemory(new long[rows * length], shape),
-        }).ToArray();
-        try
-        {
-            using var outputs = session.Run(runOptions, inputNames, values, [outputName]);
-            var hidden = outputs[0].GetTensorDataAsSpan<float>();
-            var width = (int)outputs[0].GetTensorTypeAndShape().Shape[^1];
-            Dimensions = width;
-            var vectors = new float[rows][];
-            for (var row = 0; row < rows; row++)
+            if (outputIsPooled)
             {
-                if (outputIsPooled)
-                {
-                    vectors[row] = hidden.Slice(row * width, width).ToArray();
-                    MeanPooling.Normalize(vectors[row]);
-                }
-                else
-                {
-                    vectors[row] = MeanPooling.Pool(hidden, length, width, row, batch[row].Length);
-                }
+                vectors[row] = hidden.Slice(row * width, width).ToArray();
+                MeanPooling.Normalize(vectors[row]);
             }
+            else
+            {
+                vectors[row] = MeanPooling.Pool(hidden, length, width, row, batch[row].Length);
+            }
+        }
 
-            return vectors;
-        }
-        finally
-        {
-            foreach (var value in values)
-            {
-                value.Dispose();
-            }
-        }
+        return vectors;
     }
 
     public void Dispose() => session.Dispose();

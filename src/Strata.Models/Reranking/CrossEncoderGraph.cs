@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Strata.Models.Embeddings;
 
 namespace Strata.Models.Reranking;
 
@@ -10,9 +11,9 @@ namespace Strata.Models.Reranking;
 /// </summary>
 internal sealed class CrossEncoderGraph : IDisposable
 {
-    private const string InputIds = "input_ids";
-    private const string AttentionMask = "attention_mask";
-    private const string TokenTypeIds = "token_type_ids";
+    private const string InputIds = BertOnnxGraph.InputIds;
+    private const string AttentionMask = BertOnnxGraph.AttentionMask;
+    private const string TokenTypeIds = BertOnnxGraph.TokenTypeIds;
 
     private readonly InferenceSession session;
     private readonly string[] inputNames;
@@ -20,20 +21,8 @@ internal sealed class CrossEncoderGraph : IDisposable
 
     public CrossEncoderGraph(string graphPath, string modelName, int? intraOpThreads)
     {
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (intraOpThreads is { } threads)
-        {
-            options.IntraOpNumThreads = threads;
-        }
-
-        try
-        {
-            session = new InferenceSession(graphPath, options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new RerankerModelException($"Model '{modelName}' has an ONNX graph that ONNX Runtime cannot load (is the file damaged?): {e.Message}", e);
-        }
+        session = BertOnnxGraph.Open(graphPath, intraOpThreads,
+            e => new RerankerModelException($"Model '{modelName}' has an ONNX graph that ONNX Runtime cannot load (is the file damaged?): {e.Message}", e));
 
         inputNames = [.. session.InputMetadata.Keys];
         var logits = session.OutputMetadata.FirstOrDefault(o => o.Key == "logits").Key
@@ -68,33 +57,16 @@ internal sealed class CrossEncoderGraph : IDisposable
             Array.Fill(mask, 1, row * length, rowIds.Length);
         }
 
-        long[] shape = [rows, length];
-        var values = inputNames.Select(name => name switch
+        using var outputs = BertOnnxGraph.Run(session, inputNames, outputName, runOptions, rows, length, ids, mask, segments);
+        var logits = outputs[0].GetTensorDataAsSpan<float>();
+        var labels = logits.Length / rows;
+        var scores = new float[rows];
+        for (var row = 0; row < rows; row++)
         {
-            InputIds => OrtValue.CreateTensorValueFromMemory(ids, shape),
-            AttentionMask => OrtValue.CreateTensorValueFromMemory(mask, shape),
-            _ => OrtValue.CreateTensorValueFromMemory(segments, shape),
-        }).ToArray();
-        try
-        {
-            using var outputs = session.Run(runOptions, inputNames, values, [outputName]);
-            var logits = outputs[0].GetTensorDataAsSpan<float>();
-            var labels = logits.Length / rows;
-            var scores = new float[rows];
-            for (var row = 0; row < rows; row++)
-            {
-                scores[row] = logits[row * labels];
-            }
+            scores[row] = logits[row * labels];
+        }
 
-            return scores;
-        }
-        finally
-        {
-            foreach (var value in values)
-            {
-                value.Dispose();
-            }
-        }
+        return scores;
     }
 
     public void Dispose() => session.Dispose();
