@@ -20,4 +20,7 @@ internal static class CollectionSchema
 
     public const string SpecKey = "spec";
     public const string SequenceKey = "sequence";
+
+    /// <summary>The last integer key handed out by <see cref="IVectorCollection.ReserveKeysAsync"/>.</summary>
+    public const string KeyCounterKey = "key_counter";
 }

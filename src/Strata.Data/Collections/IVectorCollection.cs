@@ -19,6 +19,14 @@ public interface IVectorCollection : IDisposable
     /// <summary>The records with these ids (missing ones skipped).</summary>
     Task<IReadOnlyList<VectorRecord>> GetAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reserves <paramref name="count"/> integer keys no earlier call has handed out, each above every integer id stored
+    /// when the collection's key counter started (its first reservation), so a generated key never replaces a record.
+    /// Keys handed out and never used are skipped, as a database sequence skips them. This is how int and long keys are
+    /// generated for the Microsoft.Extensions.VectorData contract.
+    /// </summary>
+    Task<IReadOnlyList<long>> ReserveKeysAsync(int count, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes by id; returns how many existed.</summary>
     Task<int> DeleteAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default);
 

@@ -7,7 +7,7 @@ namespace Strata.Data.VectorData;
 
 /// <summary>
 /// Builds the record model (attributes or a <see cref="VectorStoreCollectionDefinition"/>) with the rules of Strata's
-/// storage: string, Guid, int and long keys (Guid generated when asked), any number of vectors (none included), and data
+/// storage: string, Guid, int and long keys (Guid, int and long generated when asked, and by default), any number of vectors (none included), and data
 /// properties of the types <see cref="ValueCodec"/> stores.
 /// </summary>
 internal sealed class StrataModelBuilder() : CollectionModelBuilder(BuildingOptions)
@@ -40,7 +40,8 @@ internal sealed class StrataModelBuilder() : CollectionModelBuilder(BuildingOpti
     }
 
     /// <inheritdoc/>
-    protected override bool SupportsKeyAutoGeneration(Type keyPropertyType) => keyPropertyType == typeof(Guid);
+    protected override bool SupportsKeyAutoGeneration(Type keyPropertyType) =>
+        keyPropertyType == typeof(Guid) || keyPropertyType == typeof(int) || keyPropertyType == typeof(long);
 
     /// <inheritdoc/>
     protected override bool IsDataPropertyTypeValid(Type type, [NotNullWhen(false)] out string? supportedTypes)

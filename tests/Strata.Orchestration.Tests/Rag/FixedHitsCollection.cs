@@ -25,6 +25,8 @@ internal sealed class FixedHitsCollection(params SearchHit[] hits) : IVectorColl
         return new SearchHit(id, 1.0, text, metadata);
     }
 
+    public Task<IReadOnlyList<long>> ReserveKeysAsync(int count, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
     public Task<IReadOnlyList<SearchHit>> SearchAsync(float[] vector, SearchOptions? options = null, CancellationToken cancellationToken = default) => Top(options);
 
     public Task<IReadOnlyList<SearchHit>> SearchTextAsync(string text, SearchOptions? options = null, CancellationToken cancellationToken = default) => Top(options);
