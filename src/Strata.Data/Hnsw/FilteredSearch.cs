@@ -72,9 +72,17 @@ internal static class FilteredSearch
             : index.SearchExact(query, k, allowed.Nodes());
     }
 
-    /// <summary>The width of the collecting walk: the query's own, or wider when few of the nodes it meets would pass.</summary>
+    /// <summary>
+    /// The width of the collecting walk: the query's own divided by the cube root of the share passing, and at least
+    /// <see cref="CollectingMargin"/> × k / share. Walking at the query's own width lost recall on broad filters, because the
+    /// k nearest passing nodes rank about k / share overall, deeper than the walk's own top k: on 20,000 synthetic vectors
+    /// at ef 72 (unfiltered recall@10 0.959) it gave 0.940 at 50 % passing and 0.918 at 30 %. Measured widths on that set:
+    /// ef / share^(1/4) reached 0.959 / 0.958 / 0.956 / 0.946 at 50 / 30 / 20 / 15 %, ef / share^(1/3) 0.965 / 0.966 /
+    /// 0.966 / 0.960, so the cube root holds recall at every share the walk serves, for about 1.26× an unfiltered query's
+    /// distances at 50 %.
+    /// </summary>
     public static int CollectingWidth(int ef, int k, double selectivity) =>
-        (int)Math.Min(10_000, Math.Max(ef, Math.Ceiling(CollectingMargin * k / selectivity)));
+        (int)Math.Min(10_000, Math.Max(Math.Ceiling(ef / Math.Cbrt(selectivity)), Math.Ceiling(CollectingMargin * k / selectivity)));
 
     /// <summary>
     /// The search width of a filtered walk. A filter that rejects most nodes leaves fewer good routes to the accepted ones,
