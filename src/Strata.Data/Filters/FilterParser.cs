@@ -100,6 +100,13 @@ internal static class FilterParser
                 }
 
                 return new FieldFilter(field, op, list.Select(item => FilterValue.From(item, field)).ToArray());
+            case FilterOperator.Eq or FilterOperator.Ne when operand is JsonArray elements:
+                if (elements.Count > 10_000)
+                {
+                    throw new StrataDataException($"Invalid filter: '{name}' takes an array of at most 10000 values.");
+                }
+
+                return new FieldFilter(field, op, [FilterValue.ArrayOf([.. elements.Select(item => FilterValue.From(item, field))])]);
             default:
                 var value = FilterValue.From(operand, field);
                 if (value.Boolean is not null && op is not (FilterOperator.Eq or FilterOperator.Ne))

@@ -28,14 +28,19 @@ public static class FilterPredicate
         return field.Operator switch
         {
             FilterOperator.Exists => present == field.Exists,
-            FilterOperator.Eq or FilterOperator.In => elements.Any(e => field.Values.Any(v => Compare(e, v) == 0)),
-            FilterOperator.Ne or FilterOperator.Nin => !elements.Any(e => field.Values.Any(v => Compare(e, v) == 0)),
+            FilterOperator.Eq or FilterOperator.In => field.Values.Any(v => Equal(node, elements, v)),
+            FilterOperator.Ne or FilterOperator.Nin => !field.Values.Any(v => Equal(node, elements, v)),
             FilterOperator.Gt => elements.Any(e => Compare(e, field.Values[0]) > 0),
             FilterOperator.Gte => elements.Any(e => Compare(e, field.Values[0]) >= 0),
             FilterOperator.Lt => elements.Any(e => Compare(e, field.Values[0]) is < 0 and not int.MinValue),
             _ => elements.Any(e => Compare(e, field.Values[0]) is <= 0 and not int.MinValue),
         };
     }
+
+    // A scalar operand equals the field or any element of an array field; an array operand equals an array field whole.
+    private static bool Equal(JsonNode? node, JsonNode?[] elements, FilterValue value) => value.Elements is { } expected
+        ? node is JsonArray array && array.Count == expected.Count && expected.Select((e, i) => Compare(array[i], e) == 0).All(same => same)
+        : elements.Any(e => Compare(e, value) == 0);
 
     // int.MinValue means "not comparable" (different types), which never satisfies any comparison.
     private static int Compare(JsonNode? element, FilterValue value)

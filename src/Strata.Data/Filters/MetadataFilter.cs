@@ -82,7 +82,7 @@ public enum FilterOperator
     Exists,
 }
 
-/// <summary>A scalar operand: a string, a number or a boolean.</summary>
+/// <summary>An operand: a string, a number or a boolean, or (for eq and ne) an array of them, compared whole.</summary>
 /// <param name="Text">The string, when it is one.</param>
 /// <param name="Number">The number, when it is one.</param>
 /// <param name="Boolean">The boolean, when it is one.</param>
@@ -95,8 +95,23 @@ public sealed record FilterValue(string? Text, double? Number, bool? Boolean)
     /// </summary>
     public long? Integer { get; init; }
 
+    /// <summary>
+    /// The elements, when the operand is an array: eq matches a field holding an array of exactly these elements in this
+    /// order (ne the opposite), where a scalar operand matches an array field holding it anywhere.
+    /// </summary>
+    public IReadOnlyList<FilterValue>? Elements { get; init; }
+
     /// <summary>An integer operand, compared exactly.</summary>
     public static FilterValue Of(long value) => new(null, value, null) { Integer = value };
+
+    /// <summary>An array operand of scalar elements (see <see cref="Elements"/>).</summary>
+    public static FilterValue ArrayOf(IReadOnlyList<FilterValue> elements)
+    {
+        ArgumentNullException.ThrowIfNull(elements);
+        return elements.Any(e => e.Elements is not null)
+            ? throw new StrataDataException("Invalid filter: an array operand holds strings, numbers or booleans, not arrays.")
+            : new(null, null, null) { Elements = elements };
+    }
 
     /// <summary>Reads a scalar JSON value, or throws.</summary>
     public static FilterValue From(JsonNode? node, string field)

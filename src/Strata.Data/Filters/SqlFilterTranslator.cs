@@ -45,11 +45,11 @@ internal sealed class SqlFilterTranslator : SqlFilterWriter
                 Sql.Append(CultureInfo.InvariantCulture, $"(json_type({column}, {path}) IS {(field.Exists ? "NOT " : "")}NULL)");
                 break;
             case FilterOperator.Eq or FilterOperator.In:
-                WriteAnyElement(path, field.Values, "=", column);
+                WriteEquals(field, path, column);
                 break;
             case FilterOperator.Ne or FilterOperator.Nin:
                 Sql.Append("(NOT ");
-                WriteAnyElement(path, field.Values, "=", column);
+                WriteEquals(field, path, column);
                 Sql.Append(')');
                 break;
             default:
@@ -60,6 +60,41 @@ internal sealed class SqlFilterTranslator : SqlFilterWriter
                 WriteAnyElement(path, field.Values, op, column);
                 break;
         }
+    }
+
+    // Scalar operands through json_each (below); an array operand compares the field whole, element by element. Every
+    // comparison uses IS, so an absent field gives false rather than NULL and NOT keeps its meaning.
+    private void WriteEquals(FieldFilter field, string path, string column)
+    {
+        var arrays = field.Values.Where(v => v.Elements is not null).ToList();
+        if (arrays.Count == 0)
+        {
+            WriteAnyElement(path, field.Values, "=", column);
+            return;
+        }
+
+        Sql.Append('(');
+        WriteAnyElement(path, [.. field.Values.Where(v => v.Elements is null)], "=", column);
+        foreach (var array in arrays)
+        {
+            var elements = array.Elements!;
+            Sql.Append(CultureInfo.InvariantCulture, $" OR (json_type({column}, {path}) IS 'array' AND json_array_length({column}, {path}) IS {elements.Count}");
+            for (var i = 0; i < elements.Count; i++)
+            {
+                var element = Bind("$.\"" + field.Field + "\"[" + i.ToString(CultureInfo.InvariantCulture) + "]");
+                var value = elements[i];
+                Sql.Append(" AND ");
+                Sql.Append(value.Boolean is { } flag
+                    ? $"json_type({column}, {element}) IS '{(flag ? "true" : "false")}'"
+                    : value.Text is { } text
+                        ? $"(json_type({column}, {element}) IS 'text' AND json_extract({column}, {element}) IS {Bind(text)})"
+                        : $"(json_type({column}, {element}) IN ('integer', 'real') AND json_extract({column}, {element}) IS {Bind(value.Integer is { } integer ? (object)integer : value.Number!.Value)})");
+            }
+
+            Sql.Append(')');
+        }
+
+        Sql.Append(')');
     }
 
     // json_each over a path yields the element itself for a scalar and each element for an array, so one EXISTS

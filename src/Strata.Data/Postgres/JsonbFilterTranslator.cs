@@ -83,6 +83,14 @@ internal sealed class JsonbFilterTranslator : SqlFilterWriter
                 Sql.Append(" OR ");
             }
 
+            if (field.Values[i].Elements is { } elements)
+            {
+                // An array operand equals the field whole: jsonb equality keeps order and compares numbers numerically.
+                var array = new JsonArray([.. elements.Select(ToJson)]).ToJsonString();
+                Sql.Append(CultureInfo.InvariantCulture, $"coalesce(({column} -> {Bind(field.Field, NpgsqlDbType.Text)}) = {Bind(array, NpgsqlDbType.Jsonb)}, FALSE)");
+                continue;
+            }
+
             var value = ToJson(field.Values[i]);
             var scalar = new JsonObject { [field.Field] = value }.ToJsonString();
             var inArray = new JsonObject { [field.Field] = new JsonArray(value.DeepClone()) }.ToJsonString();

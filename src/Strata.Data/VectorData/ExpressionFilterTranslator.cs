@@ -9,7 +9,7 @@ namespace Strata.Data.VectorData;
 /// <summary>
 /// Translates the LINQ filters of Microsoft.Extensions.VectorData into Strata's <see cref="MetadataFilter"/>, which every
 /// backend evaluates itself (SQLite JSON functions, jsonb): comparisons of a key or data property with a value (captured
-/// variables and members included), <c>== null</c> / <c>!= null</c>, <c>&amp;&amp;</c>, <c>||</c>, <c>!</c>, boolean
+/// variables and members included; an array compared whole with <c>==</c> or <c>!=</c>), <c>== null</c> / <c>!= null</c>, <c>&amp;&amp;</c>, <c>||</c>, <c>!</c>, boolean
 /// properties, <c>Contains</c> over an array property or over a list of values, <c>Any</c> with <c>Contains</c>, and the
 /// constants <c>true</c> and <c>false</c>. Anything else throws <see cref="NotSupportedException"/> rather than being
 /// evaluated differently from what it says.
@@ -74,6 +74,14 @@ internal sealed class ExpressionFilterTranslator : FilterTranslatorBase
         if (value is null)
         {
             return new FieldFilter(field, FilterOperator.Exists, [], op == FilterOperator.Ne);
+        }
+
+        if (value is IEnumerable list and not string)
+        {
+            // r.Tags == new[] { "a", "b" }: the array whole, in order, as the contract's databases compare arrays.
+            return op is FilterOperator.Eq or FilterOperator.Ne
+                ? new FieldFilter(field, op, [FilterValue.ArrayOf([.. list.Cast<object?>().Select(item => Operand(item ?? throw Unsupported(binary), field))])])
+                : throw new NotSupportedException($"Filter '{binary}' orders arrays; arrays compare only with == and !=.");
         }
 
         return new FieldFilter(field, swapped ? Swap(op) : op, [Operand(value, field)]);

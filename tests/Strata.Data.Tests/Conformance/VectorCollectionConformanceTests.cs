@@ -132,6 +132,11 @@ public abstract partial class VectorCollectionConformanceTests : IDisposable
     [InlineData("""{"or":[{"field":"lang","eq":"fr"},{"field":"tags","in":["tech"]}]}""", "d,e")]
     [InlineData("""{"not":{"field":"lang","eq":"en"}}""", "c,e,f")]
     [InlineData("""{"field":"lang","gte":"en"}""", "a,b,d,e")]
+    [InlineData("""{"field":"tags","eq":["animal","classic"]}""", "a")]
+    [InlineData("""{"field":"tags","eq":["classic","animal"]}""", "")]
+    [InlineData("""{"field":"tags","eq":["animal"]}""", "b")]
+    [InlineData("""{"field":"lang","eq":["en"]}""", "")]
+    [InlineData("""{"field":"tags","ne":["animal"]}""", "a,c,d,e,f")]
     public async Task Every_filter_operator_selects_the_expected_records(string filterJson, string expected)
     {
         var collection = await NewCollectionAsync();
@@ -181,11 +186,17 @@ public abstract partial class VectorCollectionConformanceTests : IDisposable
         await collection.UpsertAsync(records);
 
         string Operand() => Scalar().ToJsonString();
+        // An array operand: half the time one a record holds (so whole-array equality finds something), else made up.
+        string ArrayOperand() => (random.Next(2) == 0 && records[random.Next(records.Length)].Metadata!.FirstOrDefault(p => p.Value is JsonArray).Value is JsonArray held
+            ? held.DeepClone()
+            : new JsonArray([.. Enumerable.Range(0, random.Next(3)).Select(_ => Scalar())])).ToJsonString();
         string Leaf()
         {
             var field = new[] { "x", "y", "z" }[random.Next(3)];
-            return random.Next(9) switch
+            return random.Next(11) switch
             {
+                9 => $$"""{"field":"{{field}}","eq":{{ArrayOperand()}}}""",
+                10 => $$"""{"field":"{{field}}","ne":{{ArrayOperand()}}}""",
                 0 => $$"""{"field":"{{field}}","eq":{{Operand()}}}""",
                 1 => $$"""{"field":"{{field}}","ne":{{Operand()}}}""",
                 2 => $$"""{"field":"{{field}}","in":[{{Operand()}},{{Operand()}}]}""",
