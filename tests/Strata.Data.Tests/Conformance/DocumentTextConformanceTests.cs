@@ -1,27 +1,49 @@
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Strata.Data.Collections;
-using Strata.Data.Embedded;
 using Strata.Data.Filters;
 using Strata.Data.Search;
 
-namespace Strata.Data.Tests.Embedded;
+namespace Strata.Data.Tests.Conformance;
 
-/// <summary>Hybrid search's document-level text evidence: BM25 over each source document's whole text.</summary>
-public sealed class DocumentTextTests : IDisposable
+/// <summary>Hybrid search's document-level text evidence (the text of each source document as a whole), on every backend.</summary>
+public abstract class DocumentTextConformanceTests : IDisposable
 {
     private const int Dimension = 4;
     private const string Query = "double ended queue rotate maxlen";
-    private readonly TemporaryFolder directory = new();
+    private readonly List<IVectorCollection> opened = [];
+    private IVectorDatabase? database;
 
-    private EmbeddedVectorDatabase Database => new(directory.Path);
+    /// <summary>A fresh database of the backend under test.</summary>
+    protected abstract IVectorDatabase CreateDatabase();
 
-    public void Dispose() => directory.Dispose();
+    /// <summary>Takes the collection back to how earlier versions stored it: records only, no document texts.</summary>
+    protected abstract Task RemoveDocumentTextsAsync(string collection);
+
+    private IVectorDatabase Database => database ??= CreateDatabase();
+
+    public virtual void Dispose()
+    {
+        foreach (var collection in opened)
+        {
+            collection.Dispose();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task<IVectorCollection> NewCollectionAsync(string name)
+    {
+        var collection = await Database.CreateAsync(new CollectionSpec(name, Dimension));
+        opened.Add(collection);
+        return collection;
+    }
+
+    private static string UniqueName() => "d" + Guid.NewGuid().ToString("N")[..12];
 
     // Every record has the query's vector, so the dense list carries no preference and the text decides. "list-0" holds
-    // every query word in one chunk, so it leads chunk-level BM25; the deque page holds them across three short chunks,
-    // so as a whole it is the better page (same words, a fifth of the length). Three unrelated pages keep the words
-    // rare enough for BM25's idf to stay positive.
+    // every query word in one chunk, so it leads chunk-level ranking; the deque page holds them across three short
+    // chunks, so as a whole it is the better page (the same words in a fifth of the text). Three unrelated pages keep the
+    // words rare enough for BM25's idf to stay positive.
     private static VectorRecord[] Pages() =>
     [
         Chunk("deque-0", "deque.html", "a double ended queue"),
@@ -47,10 +69,10 @@ public sealed class DocumentTextTests : IDisposable
     [Fact]
     public async Task A_chunk_of_the_page_that_matches_as_a_whole_ranks_above_the_chunk_that_matches_alone()
     {
-        using var collection = await Database.CreateAsync(new CollectionSpec("pages", Dimension));
+        var collection = await NewCollectionAsync(UniqueName());
         await collection.UpsertAsync(Pages());
         Assert.StartsWith("deque-", await TopAsync(collection));
-        // Without the document's share, chunk-level BM25 alone decides, as before.
+        // Without the document's share, the chunks' own text decides, as before.
         Assert.Equal("list-0", await TopAsync(collection, share: 0));
         Assert.Equal("list-0", (await collection.SearchTextAsync(Query))[0].Id);
     }
@@ -58,7 +80,7 @@ public sealed class DocumentTextTests : IDisposable
     [Fact]
     public async Task Each_write_keeps_the_document_texts_current()
     {
-        using var collection = await Database.CreateAsync(new CollectionSpec("pages", Dimension));
+        var collection = await NewCollectionAsync(UniqueName());
         await collection.UpsertAsync(Pages());
         Assert.StartsWith("deque-", await TopAsync(collection));
 
@@ -70,51 +92,38 @@ public sealed class DocumentTextTests : IDisposable
         Assert.StartsWith("deque-", await TopAsync(collection));
         await collection.DeleteAsync(MetadataFilter.Parse(new JsonObject { ["field"] = DocumentText.SourceKey, ["eq"] = "deque.html" }));
         Assert.Equal("list-0", await TopAsync(collection));
+
         await collection.UpsertAsync(Pages()[..3]);
         await collection.DeleteAsync(["deque-0", "deque-1", "deque-2"]);
         Assert.Equal("list-0", await TopAsync(collection));
+
+        // A record that moves to another source takes its text along.
+        await collection.UpsertAsync(Pages()[..3]);
+        await collection.UpsertAsync([.. Pages()[..3].Select(r => Chunk(r.Id, "other.html", r.Document!))]);
+        Assert.StartsWith("deque-", await TopAsync(collection));
+        Assert.Equal(3, await collection.CountAsync(MetadataFilter.Parse(new JsonObject { ["field"] = DocumentText.SourceKey, ["eq"] = "other.html" })));
     }
 
     [Fact]
-    public async Task A_collection_file_written_before_document_texts_gets_them_on_open()
+    public async Task A_collection_stored_before_document_texts_gets_them_when_opened()
     {
-        using (var collection = await Database.CreateAsync(new CollectionSpec("older", Dimension)))
+        var name = UniqueName();
+        using (var collection = await Database.CreateAsync(new CollectionSpec(name, Dimension)))
         {
             await collection.UpsertAsync(Pages());
         }
 
-        // Take the file back to the schema of earlier versions: no source tables, no marker.
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(directory.Path, "older.db")};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE source_texts; DROP TABLE sources; DROP INDEX records_source; DELETE FROM settings WHERE key = 'source_texts'";
-            command.ExecuteNonQuery();
-        }
-
-        using var reopened = await Database.OpenAsync("older");
+        await RemoveDocumentTextsAsync(name);
+        var reopened = await Database.OpenAsync(name);
+        opened.Add(reopened);
         Assert.StartsWith("deque-", await TopAsync(reopened));
     }
 
     [Fact]
     public async Task Records_without_a_source_fuse_as_two_lists()
     {
-        using var collection = await Database.CreateAsync(new CollectionSpec("plain", Dimension));
+        var collection = await NewCollectionAsync(UniqueName());
         await collection.UpsertAsync([.. Pages().Select(r => r with { Metadata = null })]);
         Assert.Equal("list-0", await TopAsync(collection));
-    }
-
-    [Fact]
-    public void Fusion_without_documents_is_the_two_list_fusion()
-    {
-        IReadOnlyList<(string, double)> dense = [("a", 0.9), ("b", 0.5), ("c", 0.1)];
-        IReadOnlyList<(string, double)> text = [("c", 12.0), ("d", 3.0), ("a", 1.0)];
-        foreach (var fusion in new[] { FusionMethod.WeightedScore, FusionMethod.ReciprocalRank })
-        {
-            var options = new SearchOptions { K = 4, Fusion = fusion, DenseWeight = 0.3, TextWeight = 0.7 };
-            var two = ScoreFusion.Fuse([(dense, 0.3), (text, 0.7)], fusion, 4);
-            var sources = new Dictionary<string, string> { ["a"] = "x", ["c"] = "y" };
-            Assert.Equal(two, ScoreFusion.FuseHybrid(dense, text, [], sources, options));
-        }
     }
 }
