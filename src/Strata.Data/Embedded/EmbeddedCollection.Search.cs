@@ -61,7 +61,10 @@ public sealed partial class EmbeddedCollection
             cancellationToken.ThrowIfCancellationRequested();
             var sparse = Bm25(reader, text, candidates, resolved);
             cancellationToken.ThrowIfCancellationRequested();
-            var fused = ScoreFusion.Fuse([(dense, resolved.DenseWeight), (sparse, resolved.TextWeight)], resolved.Fusion, resolved.K, resolved.RrfK);
+            var documents = resolved.DocumentTextShare > 0 ? DocumentBm25(reader, text, candidates) : [];
+            var sources = documents.Count == 0 ? [] : SourcesOf(dense.Concat(sparse).Select(c => c.Id).Distinct(StringComparer.Ordinal), reader)
+                .ToDictionary(s => s.Id, s => s.Source, StringComparer.Ordinal);
+            var fused = ScoreFusion.FuseHybrid(dense, sparse, documents, sources, resolved);
             return Hydrate(reader, fused, resolved.IncludeVectors);
         });
     }

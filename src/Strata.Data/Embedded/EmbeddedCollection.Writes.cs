@@ -36,6 +36,9 @@ public sealed partial class EmbeddedCollection
             Write(transaction =>
             {
                 var sequence = NextSequence(transaction, records.Count);
+                // Documents whose text changes: the ones the replaced records named and the ones the new records name.
+                var sources = StoredSources(records.Select(r => r.Id), connection, transaction);
+                sources.UnionWith(records.Select(SourceOf).OfType<string>());
                 using var remove = SqliteStore.Command(connection, "DELETE FROM documents WHERE rowid = (SELECT seq FROM records WHERE id = @id); DELETE FROM records WHERE id = @id; DELETE FROM tombstones WHERE id = @id", transaction);
                 var removeId = remove.Parameters.Add("@id", SqliteType.Text);
                 using var inserter = new CollectionFile.RecordInserter(connection, transaction);
@@ -52,6 +55,7 @@ public sealed partial class EmbeddedCollection
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
+                RefreshSourceTexts(sources, transaction);
             });
             return records.Count;
         }
@@ -103,6 +107,7 @@ public sealed partial class EmbeddedCollection
         }
 
         var sequence = NextSequence(transaction, existing.Count);
+        var sources = StoredSources(existing, connection, transaction);
         using var remove = SqliteStore.Command(connection, "DELETE FROM documents WHERE rowid = (SELECT seq FROM records WHERE id = @id); DELETE FROM records WHERE id = @id; INSERT OR REPLACE INTO tombstones(id, seq) VALUES (@id, @seq)", transaction);
         var (removeId, removeSeq) = (remove.Parameters.Add("@id", SqliteType.Text), remove.Parameters.Add("@seq", SqliteType.Integer));
         for (var i = 0; i < existing.Count; i++)
@@ -112,6 +117,7 @@ public sealed partial class EmbeddedCollection
             remove.ExecuteNonQuery();
         }
 
+        RefreshSourceTexts(sources, transaction);
         // Last check before the caller commits: a cancelled delete rolls back whole.
         cancellationToken.ThrowIfCancellationRequested();
         return existing.Count;

@@ -55,6 +55,7 @@ public sealed partial class EmbeddedCollection : IVectorCollection
         }
 
         CatchUp();
+        EnsureSourceTexts();
     }
 
     /// <summary>The collection's definition.</summary>
@@ -77,8 +78,9 @@ public sealed partial class EmbeddedCollection : IVectorCollection
             using var connection = SqliteStore.Open(databasePath, create: true);
             using var transaction = connection.BeginTransaction();
             SqliteStore.Execute(connection, CollectionSchema.Create, transaction);
-            SqliteStore.Execute(connection, "INSERT INTO settings(key, value) VALUES (@k, @v), (@s, '0')", transaction,
-                ("@k", CollectionSchema.SpecKey), ("@v", JsonSerializer.Serialize(spec)), ("@s", CollectionSchema.SequenceKey));
+            SqliteStore.Execute(connection, "INSERT INTO settings(key, value) VALUES (@k, @v), (@s, '0'), (@t, '1')", transaction,
+                ("@k", CollectionSchema.SpecKey), ("@v", JsonSerializer.Serialize(spec)), ("@s", CollectionSchema.SequenceKey),
+                ("@t", CollectionSchema.SourceTextsKey));
             transaction.Commit();
         }
         catch (SqliteException e)

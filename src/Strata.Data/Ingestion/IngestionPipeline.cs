@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Strata.Data.Collections;
 using Strata.Data.Documents;
 using Strata.Data.Filters;
+using Strata.Data.Search;
 
 namespace Strata.Data.Ingestion;
 
@@ -279,7 +280,7 @@ public sealed class IngestionPipeline(
 
     /// <summary>The filter matching every chunk of <paramref name="source"/>.</summary>
     public static MetadataFilter SourceFilter(string source) =>
-        MetadataFilter.Parse(new JsonObject { ["field"] = "source", ["eq"] = source });
+        MetadataFilter.Parse(new JsonObject { ["field"] = DocumentText.SourceKey, ["eq"] = source });
 
     /// <summary>A chunk's id: stable for a source and position, so re-ingesting replaces it.</summary>
     public static string ChunkId(string source, int index) =>
@@ -289,7 +290,7 @@ public sealed class IngestionPipeline(
     {
         var metadata = new JsonObject
         {
-            ["source"] = document.Record.Source,
+            [DocumentText.SourceKey] = document.Record.Source,
             ["chunk"] = chunk.Index,
             ["start"] = chunk.StartOffset,
             ["end"] = chunk.EndOffset,

@@ -50,9 +50,11 @@ public sealed partial class PostgresCollection
             var candidates = resolved.HybridCandidates;
             var dense = await NearestAsync(connection, transaction, vector, candidates, resolved, withVectors: false, cancellationToken).ConfigureAwait(false);
             var sparse = await TextSearchAsync(connection, transaction, text, candidates, resolved, withDetails: false, cancellationToken).ConfigureAwait(false);
-            var fused = ScoreFusion.Fuse(
-                [(dense.Select(h => (h.Id, h.Score)).ToList(), resolved.DenseWeight), (sparse.Select(h => (h.Id, h.Score)).ToList(), resolved.TextWeight)],
-                resolved.Fusion, resolved.K, resolved.RrfK);
+            var documents = resolved.DocumentTextShare > 0 ? await DocumentRankAsync(connection, transaction, text, candidates, cancellationToken).ConfigureAwait(false) : [];
+            var sources = documents.Count == 0 ? [] : await SourcesOfAsync(connection, transaction,
+                [.. dense.Concat(sparse).Select(h => h.Id).Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
+            var fused = ScoreFusion.FuseHybrid(
+                [.. dense.Select(h => (h.Id, h.Score))], [.. sparse.Select(h => (h.Id, h.Score))], documents, sources, resolved);
             var records = (await ReadRecordsAsync(connection, transaction, $"SELECT {RecordColumns} FROM {table} WHERE id = ANY(@ids)",
                     [new NpgsqlParameter("ids", fused.Select(f => f.Id).ToArray())], cancellationToken).ConfigureAwait(false))
                 .ToDictionary(r => r.Id, StringComparer.Ordinal);

@@ -51,6 +51,42 @@ internal static class PostgresSchema
             document_terms tsvector GENERATED ALWAYS AS (to_tsvector('{{TextConfiguration}}', coalesce(document, ''))) STORED);
         """;
 
+    /// <summary>The quoted name of a collection's source-document table (document-level text for hybrid search).</summary>
+    public static string SourcesTable(long tableId) => $"\"strata_sources_{tableId.ToString(CultureInfo.InvariantCulture)}\"";
+
+    /// <summary>The most characters of one source document's text that are indexed (a tsvector holds at most 1 MB).</summary>
+    public const int MaxSourceTextLength = 400_000;
+
+    /// <summary>
+    /// Each source document's terms (the records whose metadata names the same "source", joined), kept current by every
+    /// write, and the index on the records' source that those refreshes look records up by.
+    /// </summary>
+    public static string CreateSourcesTable(long tableId) => $"""
+        CREATE TABLE IF NOT EXISTS {SourcesTable(tableId)} (source text COLLATE "C" PRIMARY KEY, terms tsvector NOT NULL);
+        CREATE INDEX IF NOT EXISTS {Index(tableId, "source_terms")} ON {SourcesTable(tableId)} USING gin (terms);
+        CREATE INDEX IF NOT EXISTS {Index(tableId, "source")} ON {Table(tableId)} ((metadata->>'source'));
+        """;
+
+    /// <summary>
+    /// Rewrites the rows of the sources in <c>@sources</c> (text[]) from the records (a source without records is removed).
+    /// Only string values count as a source, as in the embedded store.
+    /// </summary>
+    public static string RefreshSources(long tableId) => $"""
+        DELETE FROM {SourcesTable(tableId)} WHERE source = ANY(@sources);
+        {FillSources(tableId, "metadata->>'source' = ANY(@sources) AND")}
+        """;
+
+    /// <summary>Fills the sources table from every record (after a restore's bulk load, or for a collection created before it).</summary>
+    public static string FillAllSources(long tableId) => FillSources(tableId, "");
+
+    private static string FillSources(long tableId, string condition) => $"""
+        INSERT INTO {SourcesTable(tableId)} (source, terms)
+        SELECT metadata->>'source', to_tsvector('{TextConfiguration}', left(string_agg(document, E'\n' ORDER BY id), {MaxSourceTextLength.ToString(CultureInfo.InvariantCulture)}))
+        FROM {Table(tableId)}
+        WHERE {condition} jsonb_typeof(metadata->'source') = 'string' AND document IS NOT NULL
+        GROUP BY 1;
+        """;
+
     /// <summary>
     /// The indexes: HNSW on the vectors (opclass by distance), GIN on the document terms and GIN on metadata
     /// (jsonb_path_ops serves the containment that equality filters translate to). Created after a bulk load when restoring,

@@ -80,6 +80,7 @@ public sealed class PostgresVectorDatabase : IVectorDatabase, IDisposable
 
             return (reader.GetInt64(0), ParseSpec(reader.GetString(1), name));
         }, cancellationToken).ConfigureAwait(false);
+        await EnsureSourcesTableAsync(name, tableId, cancellationToken).ConfigureAwait(false);
         return new PostgresCollection(this, spec, tableId);
     }
 
@@ -158,7 +159,7 @@ public sealed class PostgresVectorDatabase : IVectorDatabase, IDisposable
             }
 
             // Indexes built after the bulk load: much faster than maintaining them row by row.
-            await ExecuteAsync(connection, transaction, PostgresSchema.CreateIndexes(tableId, spec), cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, PostgresSchema.CreateIndexes(tableId, spec) + PostgresSchema.FillAllSources(tableId), cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }, cancellationToken).ConfigureAwait(false);
@@ -242,7 +243,7 @@ public sealed class PostgresVectorDatabase : IVectorDatabase, IDisposable
             return null;
         }
 
-        await ExecuteAsync(connection, transaction, PostgresSchema.CreateTable(tableId, spec.Dimension), cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, PostgresSchema.CreateTable(tableId, spec.Dimension) + PostgresSchema.CreateSourcesTable(tableId), cancellationToken).ConfigureAwait(false);
         return tableId;
     }
 
@@ -255,9 +256,41 @@ public sealed class PostgresVectorDatabase : IVectorDatabase, IDisposable
             return false;
         }
 
-        await ExecuteAsync(connection, transaction, $"DROP TABLE IF EXISTS {PostgresSchema.Table(tableId)}", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, $"DROP TABLE IF EXISTS {PostgresSchema.Table(tableId)}; DROP TABLE IF EXISTS {PostgresSchema.SourcesTable(tableId)}", cancellationToken).ConfigureAwait(false);
         return true;
     }
+
+    /// <summary>
+    /// Gives a collection created before document-level text its sources table, filled from its records, once; later
+    /// opens only look the table up.
+    /// </summary>
+    private Task EnsureSourcesTableAsync(string name, long tableId, CancellationToken cancellationToken) => RunAsync(name, async connection =>
+    {
+        const string exists = "SELECT to_regclass(@table) IS NOT NULL";
+        await using (var check = new NpgsqlCommand(exists, connection))
+        {
+            check.Parameters.AddWithValue("table", PostgresSchema.SourcesTable(tableId));
+            if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+            {
+                return 0;
+            }
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await using (var recheck = new NpgsqlCommand(exists, connection, transaction))
+        {
+            // Another process may have added it while this one waited for the lock.
+            recheck.Parameters.AddWithValue("table", PostgresSchema.SourcesTable(tableId));
+            if (await recheck.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            {
+                await ExecuteAsync(connection, transaction, PostgresSchema.CreateSourcesTable(tableId) + PostgresSchema.FillAllSources(tableId), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
+    }, cancellationToken);
 
     private static CollectionSpec ParseSpec(string json, string name)
     {

@@ -1,0 +1,142 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Strata.Data.Collections;
+using Strata.Data.Search;
+
+namespace Strata.Data.Embedded;
+
+/// <summary>
+/// Document-level BM25 (see <see cref="DocumentText"/>): the <c>source_texts</c> FTS5 table holds each source document's
+/// text, the records naming it joined in write order, kept current inside every write transaction that touches them.
+/// </summary>
+public sealed partial class EmbeddedCollection
+{
+    // Must match the expression of the records_source index (CollectionSchema.SourceTexts) for SQLite to use it.
+    private const string SourceExpression = "json_extract(metadata, '$.source')";
+
+    /// <summary>
+    /// Adds the source tables to a file written before them (or by a snapshot, which leaves them empty) and fills them
+    /// once; a settings row records that they are complete. A no-op for every later open.
+    /// </summary>
+    private void EnsureSourceTexts()
+    {
+        if (HasSourceTexts(null))
+        {
+            return;
+        }
+
+        Write(transaction =>
+        {
+            // Another process may have filled them between the check and this write transaction.
+            if (HasSourceTexts(transaction))
+            {
+                return;
+            }
+
+            SqliteStore.Execute(connection, CollectionSchema.SourceTexts + "DELETE FROM source_texts; DELETE FROM sources;", transaction);
+            var sources = new List<string>();
+            using (var command = SqliteStore.Command(connection, $"SELECT DISTINCT {SourceExpression} FROM records WHERE typeof({SourceExpression}) = 'text'", transaction))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    sources.Add(reader.GetString(0));
+                }
+            }
+
+            RefreshSourceTexts(sources, transaction);
+            SqliteStore.Execute(connection, "INSERT OR REPLACE INTO settings(key, value) VALUES (@k, '1')", transaction, ("@k", CollectionSchema.SourceTextsKey));
+        });
+    }
+
+    private bool HasSourceTexts(SqliteTransaction? transaction)
+    {
+        using var command = SqliteStore.Command(connection, "SELECT 1 FROM settings WHERE key = @k", transaction, ("@k", CollectionSchema.SourceTextsKey));
+        return command.ExecuteScalar() is not null;
+    }
+
+    /// <summary>The sources named by the stored records with these ids (read before a write replaces or removes them).</summary>
+    private HashSet<string> StoredSources(IEnumerable<string> ids, SqliteConnection reader, SqliteTransaction? transaction = null)
+    {
+        var sources = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, source) in SourcesOf(ids, reader, transaction))
+        {
+            sources.Add(source);
+        }
+
+        return sources;
+    }
+
+    /// <summary>Each record's source, for the records with these ids that name one.</summary>
+    private static List<(string Id, string Source)> SourcesOf(IEnumerable<string> ids, SqliteConnection reader, SqliteTransaction? transaction = null)
+    {
+        using var command = SqliteStore.Command(reader,
+            $"SELECT id, {SourceExpression} FROM records WHERE id IN (SELECT value FROM json_each(@ids)) AND typeof({SourceExpression}) = 'text'",
+            transaction, ("@ids", JsonSerializer.Serialize(ids)));
+        using var rows = command.ExecuteReader();
+        var sources = new List<(string, string)>();
+        while (rows.Read())
+        {
+            sources.Add((rows.GetString(0), rows.GetString(1)));
+        }
+
+        return sources;
+    }
+
+    /// <summary>The source a record being written names, or null.</summary>
+    private static string? SourceOf(VectorRecord record) =>
+        record.Metadata?[DocumentText.SourceKey] is { } node && node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
+
+    /// <summary>Rewrites the stored text of each of <paramref name="sources"/> from its records (removed when none is left).</summary>
+    private void RefreshSourceTexts(IEnumerable<string> sources, SqliteTransaction transaction)
+    {
+        using var find = SqliteStore.Command(connection, "SELECT id FROM sources WHERE source = @s", transaction);
+        var findSource = find.Parameters.Add("@s", SqliteType.Text);
+        using var join = SqliteStore.Command(connection,
+            $"SELECT group_concat(document, char(10)) FROM (SELECT document FROM records WHERE {SourceExpression} = @s AND document IS NOT NULL ORDER BY seq)", transaction);
+        var joinSource = join.Parameters.Add("@s", SqliteType.Text);
+        using var remove = SqliteStore.Command(connection, "DELETE FROM source_texts WHERE rowid = @id; DELETE FROM sources WHERE id = @id", transaction);
+        var removeId = remove.Parameters.Add("@id", SqliteType.Integer);
+        using var add = SqliteStore.Command(connection,
+            "INSERT INTO sources(source) VALUES (@s); INSERT INTO source_texts(rowid, text) VALUES (last_insert_rowid(), @t)", transaction);
+        var (addSource, addText) = (add.Parameters.Add("@s", SqliteType.Text), add.Parameters.Add("@t", SqliteType.Text));
+        foreach (var source in sources)
+        {
+            findSource.Value = source;
+            if (find.ExecuteScalar() is long id)
+            {
+                removeId.Value = id;
+                remove.ExecuteNonQuery();
+            }
+
+            joinSource.Value = source;
+            if (join.ExecuteScalar() is string text)
+            {
+                (addSource.Value, addText.Value) = (source, text);
+                add.ExecuteNonQuery();
+            }
+        }
+    }
+
+    /// <summary>Source documents ranked by BM25 over their whole text, best first (scores negated to higher-is-better).</summary>
+    private static List<(string Source, double Score)> DocumentBm25(SqliteConnection reader, string text, int k)
+    {
+        var query = FtsQuery(text);
+        if (query.Length == 0)
+        {
+            return [];
+        }
+
+        using var command = SqliteStore.Command(reader,
+            "SELECT s.source, -bm25(source_texts) FROM source_texts JOIN sources s ON s.id = source_texts.rowid WHERE source_texts MATCH @query ORDER BY bm25(source_texts) LIMIT @k",
+            null, ("@query", query), ("@k", k));
+        using var rows = command.ExecuteReader();
+        var ranked = new List<(string, double)>();
+        while (rows.Read())
+        {
+            ranked.Add((rows.GetString(0), rows.GetDouble(1)));
+        }
+
+        return ranked;
+    }
+}
