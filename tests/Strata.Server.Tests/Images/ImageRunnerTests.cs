@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Strata.Core;
+using Strata.Core.Options;
 using Strata.Models.Catalog;
 using Strata.Models.Runners;
 using Strata.Models.Store;
@@ -167,6 +168,19 @@ public sealed class ImageRunnerTests(ImageRunnerFixture fixture) : IClassFixture
 
         await importer.ImportAsync(fixture.ExportedGan, "exported-import", ModelFormat.Torch);
         Assert.NotNull(store.Find("exported-import"));
+    }
+
+    [Fact]
+    public async Task With_runners_off_the_model_is_served_in_process()
+    {
+        var store = new ModelStore(fixture.Paths);
+        await using var catalog = new ModelCatalog(store, new ModelsOptions { Runners = false }, new TelemetryOptions(), []);
+        using var images = new ImageGenerators(store, catalog);
+
+        var generator = images.Get(images.Find(ImageRunnerFixture.Gan));
+
+        Assert.IsType<TrainedImageGenerator>(generator);
+        Assert.Single(Pngs(await generator.GenerateAsync(new ImageGenerationRequest("x"))));
     }
 
     private static List<byte[]> Pngs(ImageGenerationResponse response) =>
