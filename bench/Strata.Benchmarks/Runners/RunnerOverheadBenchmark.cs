@@ -15,19 +15,20 @@ namespace Strata.Benchmarks.Runners;
 /// <c>LlamaChatClient</c> and ONNX generator), same model, same middleware, measured in alternating rounds.
 /// Rows: streaming generation tokens/s for 1 and 4 concurrent streams, time to first token, MiniLM embeddings/s at
 /// batch 32, the runner's cold start (spawn and load) against an in-process load, and decode of a 0.5 B model against
-/// the physical limit (<see cref="DecodeVersusBandwidth"/>).
+/// the physical limit (<see cref="DecodeVersusBandwidth"/>); then an image model's runner (<see cref="ImageRunnerBenchmark"/>).
 /// </summary>
 internal sealed class RunnerOverheadBenchmark : IBenchmark
 {
     public string Name => "runners";
 
-    public string Description => "local models in runner processes vs in process: streaming tokens/s (1 and 4 streams), TTFT, embeddings/s, cold start; 0.5 B decode vs bandwidth ÷ model bytes";
+    public string Description => "local models in runner processes vs in process: streaming tokens/s (1 and 4 streams), TTFT, embeddings/s, cold start; 0.5 B decode vs bandwidth ÷ model bytes; an image model (DCGAN) through its runner: images/s and cold start";
 
     public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
     {
         var rows = new List<BenchmarkResult>(await CompareAsync(options, cancellationToken));
         // Its own home and model, written and deleted after the comparison's are gone, so the disk holds one at a time.
         rows.Add(await DecodeVersusBandwidth.MeasureAsync(options, cancellationToken));
+        rows.AddRange(await ImageRunnerBenchmark.MeasureAsync(options, cancellationToken));
         return rows;
     }
 

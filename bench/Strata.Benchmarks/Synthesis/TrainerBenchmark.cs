@@ -77,7 +77,7 @@ internal abstract class TrainerBenchmark : IBenchmark
         return steps * batch / clock.Elapsed.TotalSeconds;
     }
 
-    private static string ConfigPath(string file)
+    internal static string ConfigPath(string file)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -1,4 +1,8 @@
+#pragma warning disable MEAI001 // IImageGenerator's options are experimental in Microsoft.Extensions.AI.
 using System.CommandLine;
+using Microsoft.Extensions.AI;
+using Strata.Synthesis.Configuration;
+using Strata.Synthesis.Datasets;
 using Strata.Synthesis.Imaging;
 using Strata.Synthesis.Sampling;
 
@@ -18,23 +22,26 @@ internal static class SampleCommand
         var output = new Option<string>("--output", "-o") { Description = "The PNG file (with --separate: the prefix of one file per image)", Required = true };
         var separate = new Option<bool>("--separate") { Description = "One PNG per image instead of a grid" };
         var command = new Command("sample", "Generate images with a trained model") { model, count, seed, steps, sampler, eta, output, separate };
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction(parse => CliAction.RunAsync(async () =>
         {
             var context = CliContext.Create(parse);
             var n = parse.GetValue(count);
-            if (n is < 1 or > 10_000)
+            if (n is < 1 or > TrainedImageGenerator.MaxBatch)
             {
-                throw new CliUsageException("-n must be between 1 and 10000.");
+                throw new CliUsageException($"-n must be between 1 and {TrainedImageGenerator.MaxBatch}.");
             }
 
-            using var loaded = TrainedModel.Load(context.Store, parse.GetRequiredValue(model));
+            var name = parse.GetRequiredValue(model);
+            var config = TrainedModel.ConfigOf(context.Store, name);
             var options = new SamplingOptions(parse.GetValue(sampler), parse.GetValue(steps), parse.GetValue(eta));
-            if (!loaded.Config.IsDiffusion && options != new SamplingOptions())
+            if (!config.IsDiffusion && options != new SamplingOptions())
             {
                 Console.Error.WriteLine("note: --steps, --sampler and --eta apply to diffusion models; this GAN generates in one step.");
             }
 
-            var images = loaded.Sample(n, parse.GetValue(seed), options);
+            var images = context.Models.Runners
+                ? await SampleInRunnerAsync(context, name, config, n, parse.GetValue(seed), options)
+                : SampleHere(context, name, n, parse.GetValue(seed), options);
             var path = parse.GetRequiredValue(output);
             if (parse.GetValue(separate))
             {
@@ -52,5 +59,23 @@ internal static class SampleCommand
             return 0;
         }));
         return command;
+    }
+
+    private static ImageSet SampleHere(CliContext context, string name, int count, long seed, SamplingOptions options)
+    {
+        using var loaded = TrainedModel.Load(context.Store, name);
+        return loaded.Sample(count, seed, options);
+    }
+
+    // In an image runner, as the server does: a libtorch abort on a bad checkpoint is one error line, not a crashed CLI.
+    // The images cross as PNG files, which decode to exactly the pixels the model made.
+    private static async Task<ImageSet> SampleInRunnerAsync(CliContext context, string name, SynthesisConfig config, int count, long seed, SamplingOptions options)
+    {
+        using var runner = context.Catalog.CreateImageRunner(name, TrainedImageGenerator.MaxBatch);
+        var properties = new AdditionalPropertiesDictionary { ["seed"] = seed, ["steps"] = options.Steps, ["sampler"] = options.Sampler, ["eta"] = options.Eta };
+        var batch = await runner.GeneratePngsAsync(new ImageGenerationRequest(""), new ImageGenerationOptions { Count = count, AdditionalProperties = properties });
+        var channels = config.Image.Channels;
+        var pixels = batch.Images.SelectMany(png => ImageConversion.PlanesOfPng(png, channels)).ToArray();
+        return new ImageSet(pixels, batch.Images.Length, channels, batch.Height, batch.Width);
     }
 }

@@ -59,7 +59,7 @@ public sealed class RunnerLoadRequest
     /// <summary>The Strata home whose store holds the model <see cref="Name"/>; used when <see cref="Path"/> is null.</summary>
     public string? Home { get; set; }
 
-    /// <summary>Whether the model serves chat or embeddings.</summary>
+    /// <summary>Whether the model serves chat, embeddings or images.</summary>
     public RunnerRole Role { get; set; }
 
     /// <summary>Tokens per request (GGUF chat).</summary>
@@ -84,6 +84,9 @@ public enum RunnerRole
 
     /// <summary>Embeddings on an ONNX sentence model.</summary>
     OnnxEmbeddings,
+
+    /// <summary>Images from a model trained by <c>strata train</c> (GAN or DDPM), in the image runner program (<see cref="IImageRunner"/>).</summary>
+    Images,
 }
 
 /// <summary>What the runner reports after loading.</summary>

@@ -11,7 +11,12 @@ public static class ModelRunnerHost
 {
     /// <summary>Runs the runner; returns its exit code.</summary>
     /// <param name="args"><c>--socket PATH</c> (and <c>--parent PID</c>, which only names the parent in process listings).</param>
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, null);
+
+    /// <summary>Runs a runner that can also serve image models (the image runner program); returns its exit code.</summary>
+    /// <param name="args">As for <see cref="RunAsync(string[])"/>.</param>
+    /// <param name="images">Creates the image side, which loads <see cref="RunnerRole.Images"/> models and serves <see cref="IImageRunner"/>; null for none.</param>
+    public static async Task<int> RunAsync(string[] args, Func<IRunnerImageModels>? images)
     {
         ArgumentNullException.ThrowIfNull(args);
         var at = Array.IndexOf(args, "--socket");
@@ -23,10 +28,16 @@ public static class ModelRunnerHost
 
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(args[at + 1]));
-        using var service = new ModelRunnerService();
+        var imageModels = images?.Invoke();
+        using var service = new ModelRunnerService(imageModels);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         using var rpc = new JsonRpc(new HeaderDelimitedMessageHandler(stream, stream, new JsonMessageFormatter()));
         rpc.AddLocalRpcTarget<IModelRunner>(service, null);
+        if (imageModels is not null)
+        {
+            rpc.AddLocalRpcTarget<IImageRunner>(imageModels, null);
+        }
+
         rpc.StartListening();
         try
         {

@@ -12,7 +12,7 @@ namespace Strata.Models.Runners;
 /// <see cref="LlamaEmbeddingGenerator"/>, <see cref="OnnxEmbeddingGenerator"/>), unchanged, inside the child process.
 /// So batching, grammars and cancellation behave exactly as they did in process; only a native crash is contained.
 /// </summary>
-internal sealed class ModelRunnerService : IModelRunner, IDisposable
+internal sealed class ModelRunnerService(IRunnerImageModels? images = null) : IModelRunner, IDisposable
 {
     private IChatClient? chat;
     private IEmbeddingGenerator<string, Embedding<float>>? embedder;
@@ -20,6 +20,14 @@ internal sealed class ModelRunnerService : IModelRunner, IDisposable
     public async Task<RunnerModelInfo> LoadAsync(RunnerLoadRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Role == RunnerRole.Images)
+        {
+            // Image models need libtorch, which only the image runner program carries (see the folder's README).
+            return images is not null
+                ? await images.LoadAsync(request, cancellationToken)
+                : throw new NotSupportedException("This runner program has no image models; they run in Strata.ImageRunner.");
+        }
+
         var info = new RunnerModelInfo { ProcessId = Environment.ProcessId };
         if (request.Role == RunnerRole.Chat)
         {
@@ -101,6 +109,7 @@ internal sealed class ModelRunnerService : IModelRunner, IDisposable
     {
         chat?.Dispose();
         embedder?.Dispose();
+        images?.Dispose();
     }
 
     private static ModelStore Store(RunnerLoadRequest request) =>

@@ -7,10 +7,14 @@ namespace Strata.Models.Runners;
 /// <summary>
 /// The gate at import and pull: after the managed header checks, the model is loaded once in a throwaway runner, so a
 /// file the runtime refuses or crashes on is refused with the runtime's own message before anything is stored.
-/// GGUF files are loaded by llama.cpp (and tokenize a short text), ONNX graphs by ONNX Runtime; other formats pass.
+/// GGUF files are loaded by llama.cpp (and tokenize a short text), ONNX graphs by ONNX Runtime, trained image models
+/// (a folder with <c>config.json</c> and weights) by the image runner's libtorch, which samples one image; other formats pass.
 /// </summary>
 public sealed class ModelTrialLoader
 {
+    // The config file 'strata train' exports beside an image model's weights (Strata.Synthesis' TrainedModel.ConfigFile).
+    private const string TrainedImageConfigFile = "config.json";
+
     private readonly StrataPaths? paths;
 
     /// <summary>Creates the loader; runner output goes to <c>logs/runners/MODEL.log</c> under <paramref name="paths"/>' home (null: kept in memory).</summary>
@@ -21,10 +25,14 @@ public sealed class ModelTrialLoader
     public async Task TrialAsync(string mainFile, ModelFormat format, string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(mainFile);
+        // A trained image model is a folder (its config beside its weights), loaded and sampled once by the image runner;
+        // weights without that config are not something Strata runs, so they pass as before.
+        var folder = Path.GetDirectoryName(Path.GetFullPath(mainFile))!;
         var role = format switch
         {
             ModelFormat.Gguf => RunnerRole.Chat,
             ModelFormat.Onnx => RunnerRole.OnnxEmbeddings,
+            ModelFormat.Torch when File.Exists(Path.Combine(folder, TrainedImageConfigFile)) => RunnerRole.Images,
             _ => (RunnerRole?)null,
         };
         if (role is null)
@@ -32,11 +40,13 @@ public sealed class ModelTrialLoader
             return;
         }
 
-        await using var process = await RunnerProcess.StartAsync(RunnerLogs.PathFor(paths?.Logs, name), cancellationToken).ConfigureAwait(false);
+        var program = role == RunnerRole.Images ? RunnerProcess.ImageProgramFile : RunnerProcess.ProgramFile;
+        await using var process = await RunnerProcess.StartAsync(RunnerLogs.PathFor(paths?.Logs, name), program, cancellationToken).ConfigureAwait(false);
         try
         {
             // A small context: the trial proves the model loads, not that a long conversation fits.
-            await process.Runner.LoadAsync(new RunnerLoadRequest { Name = name, Path = mainFile, Role = role.Value, ContextSize = 256, MaxParallelSequences = 1 }, cancellationToken)
+            var path = role == RunnerRole.Images ? folder : mainFile;
+            await process.Runner.LoadAsync(new RunnerLoadRequest { Name = name, Path = path, Role = role.Value, ContextSize = 256, MaxParallelSequences = 1 }, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (RemoteInvocationException e)

@@ -15,6 +15,12 @@ internal sealed class RunnerProcess : IAsyncDisposable
     /// <summary>The runner program's file name beside the application (the Strata.Runner project's output).</summary>
     public const string ProgramFile = "Strata.Runner.dll";
 
+    /// <summary>
+    /// The image runner program's file name (the Strata.ImageRunner project's output): the runner with libtorch, beside
+    /// the applications that serve image models, so a chat or embedding runner never loads it.
+    /// </summary>
+    public const string ImageProgramFile = "Strata.ImageRunner.dll";
+
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Process process;
@@ -30,12 +36,16 @@ internal sealed class RunnerProcess : IAsyncDisposable
         this.rpc = rpc;
         this.log = log;
         Runner = rpc.Attach<IModelRunner>();
+        Images = rpc.Attach<IImageRunner>();
         ProcessId = process.Id;
         _ = WatchAsync();
     }
 
     /// <summary>The calls the runner serves.</summary>
     public IModelRunner Runner { get; }
+
+    /// <summary>The image calls (served only by the image runner program).</summary>
+    public IImageRunner Images { get; }
 
     /// <summary>The runner's process id.</summary>
     public int ProcessId { get; }
@@ -55,12 +65,15 @@ internal sealed class RunnerProcess : IAsyncDisposable
     /// <summary>Starts a runner and waits for it to connect.</summary>
     /// <param name="logPath">Where its output goes; null keeps it in memory only.</param>
     /// <param name="cancellationToken">Stops waiting and kills the runner.</param>
-    public static async Task<RunnerProcess> StartAsync(string? logPath, CancellationToken cancellationToken)
+    public static Task<RunnerProcess> StartAsync(string? logPath, CancellationToken cancellationToken) => StartAsync(logPath, ProgramFile, cancellationToken);
+
+    /// <summary>Starts runner program <paramref name="programFile"/> (<see cref="ProgramFile"/> or <see cref="ImageProgramFile"/>) and waits for it to connect.</summary>
+    public static async Task<RunnerProcess> StartAsync(string? logPath, string programFile, CancellationToken cancellationToken)
     {
-        var program = Path.Combine(AppContext.BaseDirectory, ProgramFile);
+        var program = Path.Combine(AppContext.BaseDirectory, programFile);
         if (!File.Exists(program))
         {
-            throw new ModelRunnerException($"The model runner program ({ProgramFile}) is missing beside the application; rebuild Strata.");
+            throw new ModelRunnerException($"The model runner program ({programFile}) is missing beside the application; rebuild Strata.");
         }
 
         // Socket paths are limited to about 100 bytes, so the temporary folder, not the Strata home.

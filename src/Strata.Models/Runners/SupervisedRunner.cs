@@ -119,7 +119,8 @@ internal sealed class SupervisedRunner : IAsyncDisposable
     private async Task<RunnerProcess> StartAsync(CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var process = await RunnerProcess.StartAsync(RunnerLogs.PathFor(settings.LogsFolder, load.Name), cancellationToken).ConfigureAwait(false);
+        var program = load.Role == RunnerRole.Images ? RunnerProcess.ImageProgramFile : RunnerProcess.ProgramFile;
+        var process = await RunnerProcess.StartAsync(RunnerLogs.PathFor(settings.LogsFolder, load.Name), program, cancellationToken).ConfigureAwait(false);
         try
         {
             Info = await process.Runner.LoadAsync(load, cancellationToken).ConfigureAwait(false);
@@ -195,6 +196,9 @@ internal sealed class RunnerLease(SupervisedRunner owner, RunnerProcess process)
     private int released;
 
     public IModelRunner Runner => process.Runner;
+
+    /// <summary>The image calls, for a runner of <see cref="RunnerRole.Images"/>.</summary>
+    public IImageRunner Images => process.Images;
 
     /// <summary>The exception to throw for <paramref name="e"/>, raised by a call on this runner.</summary>
     public async Task<Exception> TranslateAsync(Exception e) => e switch

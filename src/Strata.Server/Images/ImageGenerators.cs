@@ -2,6 +2,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
+using Strata.Models.Catalog;
 using Strata.Models.Store;
 using Strata.Server.OpenAi;
 using Strata.Synthesis.Configuration;
@@ -18,9 +19,11 @@ public sealed record ImageModelInfo(string Name, string Kind, int Width, int Hei
 
 /// <summary>
 /// Stored image models (those <c>strata train</c> registers: GANs and diffusion models, told apart by their config)
-/// behind <see cref="IImageGenerator"/>. Generators are created on first use and kept.
+/// behind <see cref="IImageGenerator"/>. Generators are created on first use and kept. With <c>Models:Runners</c> (the
+/// default) each model runs in an image runner the catalog supervises, so a libtorch abort ends the runner, not the
+/// server; otherwise in this process.
 /// </summary>
-public sealed class ImageGenerators(ModelStore store) : IDisposable
+public sealed class ImageGenerators(ModelStore store, ModelCatalog catalog) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<IImageGenerator>> loaded = new(StringComparer.Ordinal);
 
@@ -42,7 +45,7 @@ public sealed class ImageGenerators(ModelStore store) : IDisposable
     public IImageGenerator Get(ImageModelInfo model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var generator = loaded.GetOrAdd(model.Name, name => new Lazy<IImageGenerator>(() => new TrainedImageGenerator(store, name)));
+        var generator = loaded.GetOrAdd(model.Name, name => new Lazy<IImageGenerator>(() => catalog.UsesRunners ? catalog.CreateImageRunner(name) : new TrainedImageGenerator(store, name)));
         try
         {
             return generator.Value;

@@ -43,6 +43,28 @@ public static class ImageConversion
         return planes;
     }
 
+    /// <summary>
+    /// The C×H×W bytes (1 or 3 channels) of a PNG that <see cref="FromPlanes"/> made, exactly: no scaling or colour
+    /// conversion, so images that crossed a channel as PNG files become the planes they were made from.
+    /// </summary>
+    public static byte[] PlanesOfPng(byte[] png, int channels)
+    {
+        using var decoded = SKBitmap.Decode(png) ?? throw new InvalidDataException("Not a PNG image.");
+        using var bitmap = decoded.ColorType == SKColorType.Rgba8888 ? decoded.Copy() : decoded.Copy(SKColorType.Rgba8888);
+        var rgba = bitmap.GetPixelSpan();
+        var plane = bitmap.Width * bitmap.Height;
+        var planes = new byte[channels * plane];
+        for (var i = 0; i < plane; i++)
+        {
+            for (var c = 0; c < channels; c++)
+            {
+                planes[c * plane + i] = rgba[i * 4 + c];
+            }
+        }
+
+        return planes;
+    }
+
     /// <summary>Makes a bitmap from one C×H×W image (1 or 3 channels).</summary>
     public static SKBitmap FromPlanes(ReadOnlySpan<byte> planes, int channels, int height, int width)
     {

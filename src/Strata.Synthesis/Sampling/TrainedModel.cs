@@ -26,9 +26,25 @@ public static class TrainedModel
         var weightsFile = config.IsDiffusion ? Training.DiffusionTrainer.WeightsFile : GanSampler.WeightsFile;
         var weights = store.Get(name).Files.FirstOrDefault(f => f.Path == weightsFile)
             ?? throw new InvalidOperationException($"Model '{name}' has no {weightsFile}; train it again with strata train.");
-        var path = store.PathOf(weights);
-        return config.IsDiffusion ? DiffusionSampler.Load(config, path) : GanSampler.Load(config, path);
+        return Load(config, store.PathOf(weights));
     }
+
+    /// <summary>
+    /// Loads the model in <paramref name="folder"/>, laid out as <c>strata train</c> exports it (its config and weights
+    /// side by side): a folder on its way into the store, loaded on trial before it is imported.
+    /// </summary>
+    public static IImageSampler LoadFolder(string folder)
+    {
+        TorchRuntime.EnsureAvailable();
+        var config = SynthesisConfig.Load(Path.Combine(folder, ConfigFile));
+        var weights = Path.Combine(folder, config.IsDiffusion ? Training.DiffusionTrainer.WeightsFile : GanSampler.WeightsFile);
+        return File.Exists(weights)
+            ? Load(config, weights)
+            : throw new InvalidOperationException($"'{Path.GetFileName(folder)}' has {ConfigFile} but no {Path.GetFileName(weights)}, the weights its architecture '{config.Architecture}' needs.");
+    }
+
+    private static IImageSampler Load(SynthesisConfig config, string weights) =>
+        config.IsDiffusion ? DiffusionSampler.Load(config, weights) : GanSampler.Load(config, weights);
 
     /// <summary>Model <paramref name="name"/>'s configuration.</summary>
     public static SynthesisConfig ConfigOf(ModelStore store, string name)
