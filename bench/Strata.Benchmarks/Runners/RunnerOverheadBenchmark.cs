@@ -4,6 +4,7 @@ using Strata.Benchmarks.Embeddings;
 using Strata.Core;
 using Strata.Core.Options;
 using Strata.Models.Catalog;
+using Strata.Models.Runners;
 using Strata.Models.Store;
 using Strata.Models.TestSupport;
 
@@ -53,23 +54,33 @@ internal sealed class RunnerOverheadBenchmark : IBenchmark
             var runnerChat = await runners.GetChatClientAsync("bench", cancellationToken: cancellationToken);
             var localChat = await inProcess.GetChatClientAsync("bench", cancellationToken: cancellationToken);
 
+            // One whole stream each first: the runner's second JIT warming up belongs to the cold start, not to the rates.
+            await StreamAsync(runnerChat, 0, generated, null, cancellationToken);
+            await StreamAsync(localChat, 0, generated, null, cancellationToken);
             var runnerFirst = new List<double>();
             var localFirst = new List<double>();
+            int? RunnerChatPid() => runnerChat.GetService<RunnerChatClient>()?.RunnerProcessId;
+            var (oneRunnerCpu, oneLocalCpu) = (new ProcessCpu(), new ProcessCpu());
             var (oneRunner, oneLocal) = await Measure.AlternatingAsync(options.Rounds,
-                async () => await StreamAsync(runnerChat, 0, generated, runnerFirst, cancellationToken),
-                async () => await StreamAsync(localChat, 0, generated, localFirst, cancellationToken));
+                () => oneRunnerCpu.MeasureAsync(RunnerChatPid, () => StreamAsync(runnerChat, 0, generated, runnerFirst, cancellationToken)),
+                () => oneLocalCpu.MeasureAsync(() => null, () => StreamAsync(localChat, 0, generated, localFirst, cancellationToken)));
+            var (fourRunnerCpu, fourLocalCpu) = (new ProcessCpu(), new ProcessCpu());
             var (fourRunner, fourLocal) = await Measure.AlternatingAsync(options.Rounds,
-                () => AggregateAsync(runnerChat, generated, cancellationToken),
-                () => AggregateAsync(localChat, generated, cancellationToken));
+                () => fourRunnerCpu.MeasureAsync(RunnerChatPid, () => AggregateAsync(runnerChat, generated, cancellationToken)),
+                () => fourLocalCpu.MeasureAsync(() => null, () => AggregateAsync(localChat, generated, cancellationToken)));
+            Console.Error.WriteLine($"runners: CPU per token, 1 stream: {oneRunnerCpu} through a runner, {oneLocalCpu} in process");
+            Console.Error.WriteLine($"runners: CPU per token, 4 streams: {fourRunnerCpu} through a runner, {fourLocalCpu} in process");
 
             var texts = SentenceCorpus.Load().Take(options.Quick ? 128 : 256).ToArray();
             var runnerEmbed = await runners.GetEmbeddingGeneratorAsync(ModelsOptions.BuiltInEmbeddingModel, cancellationToken);
             var localEmbed = await inProcess.GetEmbeddingGeneratorAsync(ModelsOptions.BuiltInEmbeddingModel, cancellationToken);
             await EmbedAsync(runnerEmbed, texts[..32], cancellationToken);
             await EmbedAsync(localEmbed, texts[..32], cancellationToken);
+            var (embedRunnerCpu, embedLocalCpu) = (new ProcessCpu(), new ProcessCpu());
             var (embedRunner, embedLocal) = await Measure.AlternatingAsync(options.Rounds,
-                () => EmbedAsync(runnerEmbed, texts, cancellationToken),
-                () => EmbedAsync(localEmbed, texts, cancellationToken));
+                () => embedRunnerCpu.MeasureAsync(() => runnerEmbed.GetService<RunnerEmbeddingGenerator>()?.RunnerProcessId, () => EmbedAsync(runnerEmbed, texts, cancellationToken)),
+                () => embedLocalCpu.MeasureAsync(() => null, () => EmbedAsync(localEmbed, texts, cancellationToken)));
+            Console.Error.WriteLine($"runners: CPU per batch of 32: {embedRunnerCpu} through a runner, {embedLocalCpu} in process");
 
             var ttftRunner = Measure.Median(runnerFirst);
             var ttftLocal = Measure.Median(localFirst);
@@ -119,7 +130,7 @@ internal sealed class RunnerOverheadBenchmark : IBenchmark
     private static ChatOptions Greedy(int maxTokens) => new() { Temperature = 0, Seed = 1, MaxOutputTokens = maxTokens };
 
     // Generation tokens/s after the first token; the time to the first token is recorded apart.
-    private static async Task<double> StreamAsync(IChatClient client, int index, int maxTokens, List<double>? firstTokens, CancellationToken cancellationToken)
+    private static async Task<(double Rate, long Tokens)> StreamAsync(IChatClient client, int index, int maxTokens, List<double>? firstTokens, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         TimeSpan? first = null;
@@ -131,25 +142,29 @@ internal sealed class RunnerOverheadBenchmark : IBenchmark
         }
 
         firstTokens?.Add(first!.Value.TotalMilliseconds);
-        return (output - 1) / (clock.Elapsed - first!.Value).TotalSeconds;
+        return ((output - 1) / (clock.Elapsed - first!.Value).TotalSeconds, output);
     }
 
-    private static async Task<double> AggregateAsync(IChatClient client, int maxTokens, CancellationToken cancellationToken)
+    private static async Task<(double Rate, long Tokens)> AggregateAsync(IChatClient client, int maxTokens, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
             client.GetResponseAsync([new ChatMessage(ChatRole.User, $"hello world the tiny model {i}")], Greedy(maxTokens), cancellationToken)));
-        return responses.Sum(response => response.Usage!.OutputTokenCount!.Value) / clock.Elapsed.TotalSeconds;
+        var tokens = responses.Sum(response => response.Usage!.OutputTokenCount!.Value);
+        return (tokens / clock.Elapsed.TotalSeconds, tokens);
     }
 
-    private static async Task<double> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> generator, string[] texts, CancellationToken cancellationToken)
+    // The rate is texts/s; the units counted for CPU time are batches of 32.
+    private static async Task<(double Rate, long Batches)> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> generator, string[] texts, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var batches = 0;
         foreach (var batch in texts.Chunk(32))
         {
             await generator.GenerateAsync(batch, cancellationToken: cancellationToken);
+            batches++;
         }
 
-        return texts.Length / clock.Elapsed.TotalSeconds;
+        return (texts.Length / clock.Elapsed.TotalSeconds, batches);
     }
 }

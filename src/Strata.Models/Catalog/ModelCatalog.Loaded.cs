@@ -47,4 +47,21 @@ public sealed partial class ModelCatalog
 
         return false;
     }
+
+    /// <summary>
+    /// <see cref="KeepAlive"/> for the embedding model <paramref name="reference"/> (Ollama's <c>keep_alive</c> on
+    /// <c>/api/embed</c>): its runner waits this long without requests. Returns false when no runner serves its
+    /// embeddings (never loaded, or in process, where an embedding generator has no idle unload).
+    /// </summary>
+    public bool KeepEmbeddingsAlive(string reference, TimeSpan? idle)
+    {
+        if (!embedders.TryGetValue(reference, out var lazy) || !lazy.IsValueCreated || !lazy.Value.IsCompletedSuccessfully
+            || lazy.Value.Result.GetService<RunnerEmbeddingGenerator>() is not { } runner)
+        {
+            return false;
+        }
+
+        runner.KeepAlive(idle);
+        return true;
+    }
 }

@@ -23,6 +23,7 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
     private readonly Task _loop;
     private int _peakParallel;
     private int _cancelled;
+    private long _promptTokensDecoded;
 
     public LlamaDecodeLoop(LLamaWeights weights, LLama.Abstractions.IContextParams contextParams, int maxParallel, int cacheTokens)
     {
@@ -38,6 +39,9 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
 
     /// <summary>Sequences dropped because their caller cancelled them before they finished (their slots freed early).</summary>
     public int CancelledSequences => Volatile.Read(ref _cancelled);
+
+    /// <summary>Prompt tokens put through the model since it loaded; a prompt copied from another sequence's cache adds only its last token.</summary>
+    public long PromptTokensDecoded => Interlocked.Read(ref _promptTokensDecoded);
 
     public void ResetPeakParallelSequences() => Volatile.Write(ref _peakParallel, 0);
 
@@ -82,6 +86,12 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
                     continue;
                 }
 
+                // Before anything is queued: followers whose leader's prompt is decoded copy it now.
+                foreach (var sequence in active.Where(sequence => sequence.IsFollower))
+                {
+                    sequence.TryFollow(_executor);
+                }
+
                 // Sampled tokens first (one per generating sequence), then prompt chunks in the room left: one batch, one decode.
                 var room = _batchSize;
                 foreach (var sequence in active)
@@ -89,10 +99,13 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
                     room -= sequence.FeedSampledToken();
                 }
 
+                var prompted = 0;
                 foreach (var sequence in active)
                 {
-                    room -= sequence.FeedPrompt(room);
+                    prompted += sequence.FeedPrompt(room - prompted);
                 }
+
+                Interlocked.Add(ref _promptTokensDecoded, prompted);
 
                 if (_executor.BatchedTokenCount > 0)
                 {
@@ -174,7 +187,8 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
             }
 
             waiting.Dequeue();
-            next.Start(_executor);
+            // Several choices of one request (n > 1) arrive as sequences with the same prompt: decode it once.
+            next.Start(_executor, active.FirstOrDefault(sequence => !sequence.IsDone && !sequence.IsFollower && sequence.HasSamePrompt(next)));
             reserved += next.Reservation;
             active.Add(next);
         }

@@ -63,6 +63,12 @@ public sealed class LlamaModelHost : IAsyncDisposable
     /// <summary>Requests whose caller cancelled them before they finished, since the weights loaded (0 when unloaded).</summary>
     public int CancelledSequences => Volatile.Read(ref _loaded)?.Loop.CancelledSequences ?? 0;
 
+    /// <summary>
+    /// Prompt tokens the model decoded since the weights loaded (0 when unloaded). Requests with the same prompt in the
+    /// batch at once (the choices of <c>n</c> &gt; 1) decode it once: each further one adds only the prompt's last token.
+    /// </summary>
+    public long PromptTokensDecoded => Volatile.Read(ref _loaded)?.Loop.PromptTokensDecoded ?? 0;
+
     /// <summary>Starts counting <see cref="PeakParallelSequences"/> afresh.</summary>
     public void ResetPeakParallelSequences() => Volatile.Read(ref _loaded)?.Loop.ResetPeakParallelSequences();
 

@@ -55,10 +55,68 @@ internal sealed class LlamaSequence : IDisposable
 
     private Conversation? Conversation { get; set; }
 
-    public void Start(BatchedExecutor executor)
+    // The sequence whose prompt (the same tokens) this one copies instead of decoding it; null once copied, or when none.
+    private LlamaSequence? _leader;
+
+    /// <summary>Whether this sequence waits to copy the prompt of another sequence with the same prompt.</summary>
+    public bool IsFollower => _leader is not null;
+
+    /// <summary>Whether <paramref name="other"/> has exactly this sequence's prompt tokens.</summary>
+    public bool HasSamePrompt(LlamaSequence other) => _prompt.AsSpan().SequenceEqual(other._prompt);
+
+    /// <summary>
+    /// Admits the sequence. With a <paramref name="leader"/> (an admitted sequence with the same prompt), the prompt is
+    /// not decoded again: once the leader's prompt is in the KV cache, <see cref="TryFollow"/> copies its cells.
+    /// </summary>
+    public void Start(BatchedExecutor executor, LlamaSequence? leader = null)
     {
-        Conversation = executor.Create();
         _decoder = new StreamingTokenDecoder(executor.Context);
+        if (leader is not null && _prompt.Length > 1)
+        {
+            _leader = leader;
+            return;
+        }
+
+        Conversation = executor.Create();
+    }
+
+    /// <summary>
+    /// For a follower, between steps (no sequence waits for a decode): once its leader's prompt is decoded, forks the
+    /// leader's conversation (llama.cpp copies the sequence's KV cells, sharing them) and keeps all but the prompt's last
+    /// token, which it decodes itself for its own logits; the leader may have generated tokens since, and they are
+    /// dropped from the copy. A leader that ended first leaves the follower to decode its prompt itself.
+    /// Returns the prompt tokens this saved from decoding.
+    /// </summary>
+    public int TryFollow(BatchedExecutor executor)
+    {
+        if (_leader is not { } leader || _done)
+        {
+            return 0;
+        }
+
+        if (leader._done || leader.Conversation is not { IsDisposed: false } source)
+        {
+            _leader = null;
+            Conversation = executor.Create();
+            return 0;
+        }
+
+        if (leader._prompted < leader._prompt.Length || source.RequiresInference)
+        {
+            return 0;
+        }
+
+        var kept = _prompt.Length - 1;
+        var fork = source.Fork();
+        fork.Modify((end, kv) =>
+        {
+            kv.Remove(kept, end.Value - kept);
+            return kept;
+        });
+        Conversation = fork;
+        _prompted = kept;
+        _leader = null;
+        return kept;
     }
 
     /// <summary>Queues the token sampled last step; returns how many tokens went into the batch (0 or 1).</summary>
@@ -78,6 +136,11 @@ internal sealed class LlamaSequence : IDisposable
     public int FeedPrompt(int capacity)
     {
         var count = Math.Min(capacity, _prompt.Length - _prompted);
+        if (_leader is not null)
+        {
+            return 0;
+        }
+
         if (Conversation is null || _done || count <= 0)
         {
             return 0;

@@ -73,6 +73,8 @@ internal sealed class ModelRunnerService(IRunnerImageModels? images = null) : IM
         return info;
     }
 
+    // No read-ahead (JsonRpcEnumerableSettings.MaxReadAhead): with it, disposing the parent's enumerator no longer ended
+    // the runner's enumeration while that waited for a token, so a client that disconnected left its sequence decoding.
     public IAsyncEnumerable<string> ChatAsync(string request, CancellationToken cancellationToken) => StreamChatAsync(request, cancellationToken);
 
     public Task<int> CountTokensAsync(string text, CancellationToken cancellationToken) => ChatModel().CountTokensAsync(text, cancellationToken);
@@ -99,9 +101,10 @@ internal sealed class ModelRunnerService(IRunnerImageModels? images = null) : IM
     {
         var client = chat ?? throw new InvalidOperationException("the runner has no chat model loaded");
         var (messages, options) = RunnerJson.Read<RunnerChatRequest>(request).ToChat();
+        ChatResponseUpdate? template = null;
         await foreach (var update in client.GetStreamingResponseAsync(messages, options, cancellationToken))
         {
-            yield return RunnerJson.Write(update);
+            yield return RunnerChatUpdates.Write(update, ref template);
         }
     }
 

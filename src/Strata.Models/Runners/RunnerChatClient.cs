@@ -44,6 +44,7 @@ public sealed class RunnerChatClient : IChatClient, Llama.IChatTokenCounter
         var request = RunnerJson.Write(RunnerChatRequest.From(messages, options));
         using var lease = await runner.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var updates = lease.Runner.ChatAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        ChatResponseUpdate? template = null;
         try
         {
             while (true)
@@ -63,7 +64,7 @@ public sealed class RunnerChatClient : IChatClient, Llama.IChatTokenCounter
                     throw await lease.TranslateAsync(e).ConfigureAwait(false);
                 }
 
-                yield return RunnerJson.Read<ChatResponseUpdate>(update);
+                yield return RunnerChatUpdates.Read(update, ref template);
             }
         }
         finally

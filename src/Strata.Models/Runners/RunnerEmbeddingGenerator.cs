@@ -17,6 +17,12 @@ public sealed class RunnerEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         metadata = new EmbeddingGeneratorMetadata(info.ProviderName, null, runner.Model, info.Dimensions);
     }
 
+    /// <summary>The runner's process id while one runs (null otherwise).</summary>
+    public int? RunnerProcessId => runner.Current is { Exited.IsCompleted: false } process ? process.ProcessId : null;
+
+    /// <summary>How long the runner lives without requests from now on (null: <c>Models:IdleSeconds</c>; zero: it ends when idle).</summary>
+    public void KeepAlive(TimeSpan? idle) => runner.KeepAlive(idle);
+
     /// <inheritdoc />
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -45,6 +45,57 @@ public sealed class RunnerChatTests : IDisposable
     }
 
     [Fact]
+    public async Task A_runner_streams_the_same_updates_as_in_process_text_deltas_usage_and_log_probabilities_alike()
+    {
+        await ImportTinyAsync("tiny");
+        await using var runners = Catalog();
+        await using var inProcess = Catalog(runners: false);
+        var options = TinyModelFixture.Greedy(24);
+        var scored = TinyModelFixture.Greedy(6);
+        scored.AdditionalProperties = new() { [LlamaChatOptionKeys.TopLogProbabilities] = 2 };
+
+        foreach (var request in new[] { options, scored })
+        {
+            var expected = await UpdatesAsync(await inProcess.GetChatClientAsync("tiny"), request);
+            var actual = await UpdatesAsync(await runners.GetChatClientAsync("tiny"), request);
+
+            Assert.Equal(expected, actual);
+            Assert.True(expected.Count > 2, "the stream should hold several text deltas");
+        }
+    }
+
+    [Fact]
+    public async Task A_runner_counts_tokens_and_reports_the_context_as_the_in_process_client_does()
+    {
+        // What strata chat --session trims its history with, for a model in a runner as in process.
+        var path = await ImportTinyAsync("tiny");
+        using var inProcess = LlamaChatClient.FromFile(path, TinyModelFixture.Options);
+        await using var catalog = Catalog();
+        var counter = (await catalog.GetChatClientAsync("tiny")).GetService<IChatTokenCounter>();
+        var text = "hello world, the tiny model counts this text with its own tokenizer";
+
+        Assert.IsType<RunnerChatClient>(counter);
+        Assert.Equal(await inProcess.CountTokensAsync(text), await counter.CountTokensAsync(text));
+        Assert.Equal(await inProcess.CountPromptTokensAsync(TinyModelFixture.Hello()), await counter.CountPromptTokensAsync(TinyModelFixture.Hello()));
+        Assert.Equal(await inProcess.GetContextSizeAsync(), await counter.GetContextSizeAsync());
+    }
+
+    // Each update as JSON, with the response id and time (new for every request) made equal.
+    private static async Task<List<string>> UpdatesAsync(IChatClient client, ChatOptions options)
+    {
+        var updates = new List<string>();
+        await foreach (var update in client.GetStreamingResponseAsync(TinyModelFixture.Hello(), options.Clone()))
+        {
+            Assert.NotNull(update.ResponseId);
+            update.ResponseId = update.MessageId = "id";
+            update.CreatedAt = null;
+            updates.Add(System.Text.Json.JsonSerializer.Serialize(update, AIJsonUtilities.DefaultOptions));
+        }
+
+        return updates;
+    }
+
+    [Fact]
     public async Task A_runner_killed_mid_stream_ends_the_stream_with_a_clear_error_and_the_next_request_succeeds()
     {
         await ImportTinyAsync("tiny");
@@ -207,9 +258,9 @@ public sealed class RunnerChatTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    private ModelCatalog Catalog(int idleSeconds = 300) => new(
+    private ModelCatalog Catalog(int idleSeconds = 300, bool runners = true) => new(
         store,
-        new ModelsOptions { IdleSeconds = idleSeconds, Llama = new LlamaOptions { ContextSize = 512, Threads = 1, MaxParallelSequences = 4 } },
+        new ModelsOptions { Runners = runners, IdleSeconds = idleSeconds, Llama = new LlamaOptions { ContextSize = 512, Threads = 1, MaxParallelSequences = 4 } },
         new TelemetryOptions(),
         []);
 

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Strata.Models.Catalog;
+using Strata.Models.Runners;
 
 namespace Strata.Server.Tests.Ollama;
 
@@ -34,6 +38,28 @@ public sealed class OllamaModelLifetimeTests(OllamaServerFixture fixture) : ICla
         // The server's idle time here is 300 s: one second is the request's own.
         await PostOkAsync("/api/chat", Chat(keepAlive: "1s"));
         Assert.True(await BecomesUnloadedAsync(), "keep_alive 1s left the model loaded");
+    }
+
+    [Fact]
+    public async Task Keep_alive_on_embed_ends_the_embedding_runner_when_the_request_ends_and_the_next_embed_starts_one()
+    {
+        object Embed(object keepAlive) => new { model = "tiny", input = new[] { "hello world" }, keep_alive = keepAlive };
+        var first = await PostOkAsync("/api/embed", Embed("10m"));
+        var catalog = fixture.Server.Services.GetRequiredService<ModelCatalog>();
+        var runner = (await catalog.GetEmbeddingGeneratorAsync("tiny")).GetService<RunnerEmbeddingGenerator>();
+        Assert.NotNull(runner);
+        Assert.NotNull(runner.RunnerProcessId);
+
+        await PostOkAsync("/api/embed", Embed(0));
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (runner.RunnerProcessId is not null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Null(runner.RunnerProcessId);
+        var again = await PostOkAsync("/api/embed", Embed("10m"));
+        Assert.Equal(first.GetProperty("embeddings")[0].GetRawText(), again.GetProperty("embeddings")[0].GetRawText());
     }
 
     [Fact]
