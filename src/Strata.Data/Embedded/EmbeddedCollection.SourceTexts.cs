@@ -83,10 +83,6 @@ public sealed partial class EmbeddedCollection
         return sources;
     }
 
-    /// <summary>The source a record being written names, or null.</summary>
-    private static string? SourceOf(VectorRecord record) =>
-        record.Metadata?[DocumentText.SourceKey] is { } node && node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
-
     /// <summary>Rewrites the stored text of each of <paramref name="sources"/> from its records (removed when none is left).</summary>
     private void RefreshSourceTexts(IEnumerable<string> sources, SqliteTransaction transaction)
     {

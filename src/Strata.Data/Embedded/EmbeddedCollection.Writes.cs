@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Strata.Data.Collections;
 using Strata.Data.Filters;
+using Strata.Data.Search;
 
 namespace Strata.Data.Embedded;
 
@@ -38,7 +39,7 @@ public sealed partial class EmbeddedCollection
                 var sequence = NextSequence(transaction, records.Count);
                 // Documents whose text changes: the ones the replaced records named and the ones the new records name.
                 var sources = StoredSources(records.Select(r => r.Id), connection, transaction);
-                sources.UnionWith(records.Select(SourceOf).OfType<string>());
+                sources.UnionWith(records.Select(DocumentText.SourceOf).OfType<string>());
                 using var remove = SqliteStore.Command(connection, "DELETE FROM documents WHERE rowid = (SELECT seq FROM records WHERE id = @id); DELETE FROM records WHERE id = @id; DELETE FROM tombstones WHERE id = @id", transaction);
                 var removeId = remove.Parameters.Add("@id", SqliteType.Text);
                 using var inserter = new CollectionFile.RecordInserter(connection, transaction);

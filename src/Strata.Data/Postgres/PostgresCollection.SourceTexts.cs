@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Npgsql;
-using Strata.Data.Collections;
 using Strata.Data.Search;
 
 namespace Strata.Data.Postgres;
@@ -11,10 +9,6 @@ namespace Strata.Data.Postgres;
 /// </summary>
 public sealed partial class PostgresCollection
 {
-    /// <summary>The source a record being written names, or null.</summary>
-    private static string? SourceOf(VectorRecord record) =>
-        record.Metadata?[DocumentText.SourceKey] is { } node && node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
-
     private static async Task<HashSet<string>> ReadSourcesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);

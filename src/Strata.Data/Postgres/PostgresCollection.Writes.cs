@@ -2,6 +2,7 @@ using System.Globalization;
 using Npgsql;
 using Strata.Data.Collections;
 using Strata.Data.Filters;
+using Strata.Data.Search;
 
 namespace Strata.Data.Postgres;
 
@@ -32,7 +33,7 @@ public sealed partial class PostgresCollection
             var sources = await ReadSourcesAsync(connection, transaction,
                 $"SELECT DISTINCT r.metadata->>'source' FROM {table} r JOIN strata_upsert u ON u.id = r.id WHERE jsonb_typeof(r.metadata->'source') = 'string'",
                 cancellationToken).ConfigureAwait(false);
-            sources.UnionWith(records.Select(SourceOf).OfType<string>());
+            sources.UnionWith(records.Select(DocumentText.SourceOf).OfType<string>());
             await PostgresVectorDatabase.ExecuteAsync(connection, transaction,
                 $"""
                 INSERT INTO {table} (id, embedding, document, metadata) SELECT id, embedding, document, metadata FROM strata_upsert

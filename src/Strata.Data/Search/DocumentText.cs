@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Strata.Data.Collections;
+
 namespace Strata.Data.Search;
 
 /// <summary>
@@ -8,4 +11,8 @@ public static class DocumentText
 {
     /// <summary>The metadata key naming a record's source document; ingestion writes each chunk's file path or URL there.</summary>
     public const string SourceKey = "source";
+
+    /// <summary>The source document <paramref name="record"/> names (a string under <see cref="SourceKey"/>), or null.</summary>
+    internal static string? SourceOf(VectorRecord record) =>
+        record.Metadata?[SourceKey] is { } node && node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
 }
