@@ -11,4 +11,7 @@ public enum DistanceMetric
 
     /// <summary>Euclidean distance. Score = −distance.</summary>
     L2,
+
+    /// <summary>Manhattan (L1) distance, the sum of the absolute differences. Score = −distance. PostgreSQL needs pgvector 0.7 or later.</summary>
+    L1,
 }

@@ -110,14 +110,16 @@ internal static class PostgresSchema
     {
         DistanceMetric.Cosine => "vector_cosine_ops",
         DistanceMetric.Dot => "vector_ip_ops",
+        DistanceMetric.L1 => "vector_l1_ops",
         _ => "vector_l2_ops",
     };
 
-    /// <summary>pgvector's distance operator for the metric (lower is closer; <c>&lt;#&gt;</c> is the negated inner product).</summary>
+    /// <summary>pgvector's distance operator for the metric (lower is closer; <c>&lt;#&gt;</c> is the negated inner product, <c>&lt;+&gt;</c> the L1 distance of pgvector 0.7+).</summary>
     public static string DistanceOperator(DistanceMetric distance) => distance switch
     {
         DistanceMetric.Cosine => "<=>",
         DistanceMetric.Dot => "<#>",
+        DistanceMetric.L1 => "<+>",
         _ => "<->",
     };
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.VectorData;
 using Microsoft.Extensions.VectorData.ProviderServices;
 using Strata.Data.Collections;
 using Strata.Data.Filters;
+using Strata.Data.Hnsw;
 using Strata.Data.Search;
 
 namespace Strata.Data.VectorData;
@@ -152,7 +153,7 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord>
             _ => throw new InvalidOperationException(VectorDataStrings.IncompatibleEmbeddingGeneratorWasConfiguredForInputType(typeof(TInput), property.EmbeddingGenerator.GetType())),
         };
 
-    // Strata's scores: cosine similarity, dot product, or −(Euclidean distance), higher better.
+    // Strata's scores: cosine similarity, dot product, or −(Euclidean or Manhattan distance), higher better; Page turns them into the contract's.
     private async Task<IReadOnlyList<(VectorRecord Record, double Score)>> SearchAsync(VectorPropertyModel property, float[] vector, MetadataFilter? filter, int k, bool includeVectors, CancellationToken cancellationToken)
     {
         if (vector.Length != property.Dimensions)
@@ -187,12 +188,13 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord>
     {
         DistanceMetric.Cosine => TensorPrimitives.CosineSimilarity(query, vector),
         DistanceMetric.Dot => TensorPrimitives.Dot(query, vector),
+        DistanceMetric.L1 => -VectorDistance.Manhattan(query, vector),
         _ => -TensorPrimitives.Distance(query, vector),
     };
 
     private IEnumerable<VectorSearchResult<TRecord>> Page(IReadOnlyList<(VectorRecord Record, double Score)> hits, VectorPropertyModel property, double? threshold, int skip, int top, bool includeVectors)
     {
-        var distance = property.DistanceFunction is DistanceFunction.CosineDistance or DistanceFunction.EuclideanDistance;
+        var distance = LowerIsCloser(property.DistanceFunction);
         return hits
             .Select(hit => (hit.Record, Score: ContractScore(hit.Score, property.DistanceFunction)))
             .Where(hit => threshold is not { } limit || (distance ? hit.Score <= limit : hit.Score >= limit))
@@ -202,15 +204,22 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord>
     }
 
     /// <summary>
-    /// The score the contract defines for the distance function: similarities as they are (higher is closer), cosine
-    /// distance as 1 − similarity and Euclidean distance as the distance (lower is closer).
+    /// The score the contract defines for the distance function: similarities as they are (higher is closer); cosine
+    /// distance as 1 − similarity, Euclidean distance as the distance, its square, the negated dot product and the Manhattan distance (lower
+    /// is closer). Each is monotonic in Strata's score, so Strata's best-first order is the contract's too.
     /// </summary>
     internal static double ContractScore(double strataScore, string? distanceFunction) => distanceFunction switch
     {
         DistanceFunction.CosineDistance => 1 - strataScore,
         DistanceFunction.EuclideanDistance => -strataScore,
+        DistanceFunction.EuclideanSquaredDistance => strataScore * strataScore,
+        DistanceFunction.NegativeDotProductSimilarity or DistanceFunction.ManhattanDistance => -strataScore,
         _ => strataScore,
     };
+
+    /// <summary>Whether the contract's score for the distance function is a distance (a threshold is an upper bound).</summary>
+    internal static bool LowerIsCloser(string? distanceFunction) => distanceFunction is DistanceFunction.CosineDistance
+        or DistanceFunction.EuclideanDistance or DistanceFunction.EuclideanSquaredDistance or DistanceFunction.NegativeDotProductSimilarity or DistanceFunction.ManhattanDistance;
 
     private static VectorRecord Stored(SearchHit hit) => new(hit.Id, hit.Vector ?? [], hit.Document, hit.Metadata);
 }

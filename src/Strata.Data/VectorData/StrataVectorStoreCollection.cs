@@ -245,9 +245,11 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord> : VectorS
     private static DistanceMetric DistanceOf(VectorPropertyModel vector) => vector.DistanceFunction switch
     {
         null or DistanceFunction.CosineSimilarity or DistanceFunction.CosineDistance => DistanceMetric.Cosine,
-        DistanceFunction.DotProductSimilarity => DistanceMetric.Dot,
-        DistanceFunction.EuclideanDistance => DistanceMetric.L2,
-        var other => throw new NotSupportedException($"Distance function '{other}' of '{vector.ModelName}' is not supported by Strata (use CosineSimilarity, CosineDistance, DotProductSimilarity or EuclideanDistance)."),
+        // The negated dot product and the squared distance are the same metrics, their scores transformed in ContractScore.
+        DistanceFunction.DotProductSimilarity or DistanceFunction.NegativeDotProductSimilarity => DistanceMetric.Dot,
+        DistanceFunction.EuclideanDistance or DistanceFunction.EuclideanSquaredDistance => DistanceMetric.L2,
+        DistanceFunction.ManhattanDistance => DistanceMetric.L1,
+        var other => throw new NotSupportedException($"Distance function '{other}' of '{vector.ModelName}' is not supported by Strata (use CosineSimilarity, CosineDistance, DotProductSimilarity, NegativeDotProductSimilarity, EuclideanDistance, EuclideanSquaredDistance or ManhattanDistance)."),
     };
 
     private Task RunAsync(string operation, Func<Task> action) => RunAsync(operation, async () =>
