@@ -108,18 +108,8 @@ public sealed class RunnerChatClient : IChatClient, Llama.IChatTokenCounter
     public Task<int> CountCancelledSequencesAsync(CancellationToken cancellationToken = default) =>
         CallAsync(model => model.CountCancelledSequencesAsync(cancellationToken), cancellationToken);
 
-    private async Task<T> CallAsync<T>(Func<IModelRunner, Task<T>> call, CancellationToken cancellationToken)
-    {
-        using var lease = await runner.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await call(lease.Runner).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw await lease.TranslateAsync(e).ConfigureAwait(false);
-        }
-    }
+    private Task<T> CallAsync<T>(Func<IModelRunner, Task<T>> call, CancellationToken cancellationToken) =>
+        runner.CallAsync(lease => call(lease.Runner), cancellationToken);
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)

@@ -34,17 +34,7 @@ public sealed class RunnerEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             Embeddings.RequestedDimensions.Check(options, width, runner.Model);
         }
 
-        using var lease = await runner.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        RunnerEmbeddingBatch result;
-        try
-        {
-            result = await lease.Runner.EmbedAsync(texts, options?.Dimensions, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw await lease.TranslateAsync(e).ConfigureAwait(false);
-        }
-
+        var result = await runner.CallAsync(lease => lease.Runner.EmbedAsync(texts, options?.Dimensions, cancellationToken), cancellationToken).ConfigureAwait(false);
         return RunnerEmbeddings.Read(result);
     }
 

@@ -48,15 +48,7 @@ public sealed class RunnerImageGenerator : IImageGenerator
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
         var call = RequestOf(options);
-        using var lease = await runner.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await lease.Images.GenerateImagesAsync(call, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw await lease.TranslateAsync(e).ConfigureAwait(false);
-        }
+        return await runner.CallAsync(lease => lease.Images.GenerateImagesAsync(call, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

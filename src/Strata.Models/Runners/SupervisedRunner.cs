@@ -65,6 +65,24 @@ internal sealed class SupervisedRunner : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs one call on the runner, starting it if none runs, and turns its failures into Strata's: a remote exception
+    /// comes back as its own type, a lost channel as a <see cref="ModelRunnerException"/> naming the model. A
+    /// cancellation the caller asked for passes through as it is.
+    /// </summary>
+    public async Task<T> CallAsync<T>(Func<RunnerLease, Task<T>> call, CancellationToken cancellationToken)
+    {
+        using var lease = await AcquireAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await call(lease).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw await lease.TranslateAsync(e).ConfigureAwait(false);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await gate.WaitAsync().ConfigureAwait(false);
