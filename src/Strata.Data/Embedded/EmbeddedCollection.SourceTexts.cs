@@ -55,6 +55,13 @@ public sealed partial class EmbeddedCollection
         return command.ExecuteScalar() is not null;
     }
 
+    /// <summary>Whether any source document's text is stored (none in a collection of plain vector records).</summary>
+    private bool AnySourceTexts(SqliteTransaction transaction)
+    {
+        using var command = SqliteStore.Command(connection, "SELECT 1 FROM sources LIMIT 1", transaction);
+        return command.ExecuteScalar() is not null;
+    }
+
     /// <summary>The sources named by the stored records with these ids (read before a write replaces or removes them).</summary>
     private HashSet<string> StoredSources(IEnumerable<string> ids, SqliteConnection reader, SqliteTransaction? transaction = null)
     {
@@ -84,8 +91,13 @@ public sealed partial class EmbeddedCollection
     }
 
     /// <summary>Rewrites the stored text of each of <paramref name="sources"/> from its records (removed when none is left).</summary>
-    private void RefreshSourceTexts(IEnumerable<string> sources, SqliteTransaction transaction)
+    private void RefreshSourceTexts(IReadOnlyCollection<string> sources, SqliteTransaction transaction)
     {
+        if (sources.Count == 0)
+        {
+            return;
+        }
+
         using var find = SqliteStore.Command(connection, "SELECT id FROM sources WHERE source = @s", transaction);
         var findSource = find.Parameters.Add("@s", SqliteType.Text);
         using var join = SqliteStore.Command(connection,

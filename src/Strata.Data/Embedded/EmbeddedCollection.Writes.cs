@@ -38,8 +38,13 @@ public sealed partial class EmbeddedCollection
             {
                 var sequence = NextSequence(transaction, records.Count);
                 // Documents whose text changes: the ones the replaced records named and the ones the new records name.
-                var sources = StoredSources(records.Select(r => r.Id), connection, transaction);
-                sources.UnionWith(records.Select(DocumentText.SourceOf).OfType<string>());
+                // With no document text stored and none named here (plain vector records), there is nothing to look up.
+                var sources = records.Select(DocumentText.SourceOf).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                if (sources.Count > 0 || AnySourceTexts(transaction))
+                {
+                    sources.UnionWith(StoredSources(records.Select(r => r.Id), connection, transaction));
+                }
+
                 using var remove = SqliteStore.Command(connection, "DELETE FROM documents WHERE rowid = (SELECT seq FROM records WHERE id = @id); DELETE FROM records WHERE id = @id; DELETE FROM tombstones WHERE id = @id", transaction);
                 var removeId = remove.Parameters.Add("@id", SqliteType.Text);
                 using var inserter = new CollectionFile.RecordInserter(connection, transaction);
@@ -108,7 +113,7 @@ public sealed partial class EmbeddedCollection
         }
 
         var sequence = NextSequence(transaction, existing.Count);
-        var sources = StoredSources(existing, connection, transaction);
+        var sources = AnySourceTexts(transaction) ? StoredSources(existing, connection, transaction) : [];
         using var remove = SqliteStore.Command(connection, "DELETE FROM documents WHERE rowid = (SELECT seq FROM records WHERE id = @id); DELETE FROM records WHERE id = @id; INSERT OR REPLACE INTO tombstones(id, seq) VALUES (@id, @seq)", transaction);
         var (removeId, removeSeq) = (remove.Parameters.Add("@id", SqliteType.Text), remove.Parameters.Add("@seq", SqliteType.Integer));
         for (var i = 0; i < existing.Count; i++)
