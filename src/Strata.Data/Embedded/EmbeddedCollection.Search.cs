@@ -61,10 +61,10 @@ public sealed partial class EmbeddedCollection
             cancellationToken.ThrowIfCancellationRequested();
             var sparse = Bm25(reader, text, candidates, resolved);
             cancellationToken.ThrowIfCancellationRequested();
-            var documents = resolved.DocumentTextShare > 0 ? DocumentBm25(reader, text, candidates) : [];
+            var (documents, documentFloor) = resolved.DocumentTextShare > 0 ? DocumentBm25(reader, text, candidates) : ([], null);
             var sources = documents.Count == 0 ? [] : SourcesOf(dense.Concat(sparse).Select(c => c.Id).Distinct(StringComparer.Ordinal), reader)
                 .ToDictionary(s => s.Id, s => s.Source, StringComparer.Ordinal);
-            var fused = ScoreFusion.FuseHybrid(dense, sparse, documents, sources, resolved);
+            var fused = ScoreFusion.FuseHybrid(dense, sparse, documents, sources, resolved, documentFloor);
             return Hydrate(reader, fused, resolved.IncludeVectors);
         });
     }
@@ -129,7 +129,12 @@ public sealed partial class EmbeddedCollection
     }
 
     /// <summary>Quotes each word so user text can never be read as FTS5 syntax (NEAR, column filters, unbalanced quotes).</summary>
-    private static string FtsQuery(string text)
+    private static string FtsQuery(string text) => FtsQuery(FtsWords(text));
+
+    private static string FtsQuery(IEnumerable<string> words) => string.Join(" OR ", words.Select(word => "\"" + word + "\""));
+
+    /// <summary>The distinct words of <paramref name="text"/> (letters and digits), at most 64, in order.</summary>
+    private static List<string> FtsWords(string text)
     {
         var terms = new List<string>();
         var word = new StringBuilder();
@@ -141,12 +146,12 @@ public sealed partial class EmbeddedCollection
             }
             else if (word.Length > 0)
             {
-                terms.Add("\"" + word + "\"");
+                terms.Add(word.ToString());
                 word.Clear();
             }
         }
 
-        return string.Join(" OR ", terms.Distinct(StringComparer.Ordinal).Take(64));
+        return [.. terms.Distinct(StringComparer.Ordinal).Take(64)];
     }
 
     private List<SearchHit> Hydrate(SqliteConnection reader, IReadOnlyList<(string Id, double Score)> ranked, bool includeVectors)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Strata.Data.Collections;
@@ -13,6 +14,9 @@ public sealed partial class EmbeddedCollection
 {
     // Must match the expression of the records_source index (CollectionSchema.SourceTexts) for SQLite to use it.
     private const string SourceExpression = "json_extract(metadata, '$.source')";
+
+    // Replaced, never changed in place, when the collection's write sequence moves; searches read it without the gate.
+    private volatile DocumentFrequencies? documentFrequencies;
 
     /// <summary>
     /// Adds the source tables to a file written before them (or by a snapshot, which leaves them empty) and fills them
@@ -126,18 +130,24 @@ public sealed partial class EmbeddedCollection
         }
     }
 
-    /// <summary>Source documents ranked by BM25 over their whole text, best first (scores negated to higher-is-better).</summary>
-    private static List<(string Source, double Score)> DocumentBm25(SqliteConnection reader, string text, int k)
+    /// <summary>
+    /// Source documents ranked by BM25 over their whole text, best first (scores negated to higher-is-better), and the
+    /// score that stands for the documents left out of the list when leaving out common words shortened it (see
+    /// <see cref="DocumentFrequencies"/>), or null.
+    /// </summary>
+    private (List<(string Source, double Score)> Ranked, double? Floor) DocumentBm25(SqliteConnection reader, string text, int k)
     {
-        var query = FtsQuery(text);
-        if (query.Length == 0)
+        var words = FtsWords(text);
+        var frequencies = CurrentDocumentFrequencies(reader);
+        var rare = words.Where(word => !frequencies.IsCommon(word, reader)).ToList();
+        if (rare.Count == 0)
         {
-            return [];
+            return ([], null);
         }
 
         using var command = SqliteStore.Command(reader,
             "SELECT s.source, -bm25(source_texts) FROM source_texts JOIN sources s ON s.id = source_texts.rowid WHERE source_texts MATCH @query ORDER BY bm25(source_texts) LIMIT @k",
-            null, ("@query", query), ("@k", k));
+            null, ("@query", FtsQuery(rare)), ("@k", k));
         using var rows = command.ExecuteReader();
         var ranked = new List<(string, double)>();
         while (rows.Read())
@@ -145,6 +155,25 @@ public sealed partial class EmbeddedCollection
             ranked.Add((rows.GetString(0), rows.GetDouble(1)));
         }
 
-        return ranked;
+        // Every document the full query would have listed beyond these matched only common words, which score about
+        // 0; so when words were left out and fewer than k documents are listed, 0 is the list's lowest score.
+        return (ranked, rare.Count < words.Count && ranked.Count < k ? 0 : null);
+    }
+
+    /// <summary>The word counts for the collection's state as <paramref name="reader"/> sees it, a new set after any write.</summary>
+    private DocumentFrequencies CurrentDocumentFrequencies(SqliteConnection reader)
+    {
+        using var command = SqliteStore.Command(reader, "SELECT value FROM settings WHERE key = @k", null, ("@k", CollectionSchema.SequenceKey));
+        var sequence = long.Parse((string)command.ExecuteScalar()!, CultureInfo.InvariantCulture);
+        var current = documentFrequencies;
+        if (current?.Sequence == sequence)
+        {
+            return current;
+        }
+
+        using var count = SqliteStore.Command(reader, "SELECT count(*) FROM sources", null);
+        current = new DocumentFrequencies(sequence, (long)count.ExecuteScalar()!);
+        documentFrequencies = current;
+        return current;
     }
 }

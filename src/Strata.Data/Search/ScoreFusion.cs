@@ -26,10 +26,13 @@ public static class ScoreFusion
     /// gets that document's normalised score, weighted by <see cref="SearchOptions.DocumentTextShare"/> of the text
     /// weight; its own BM25 score keeps the rest. Candidates without a source, or queries that rank no document, keep
     /// the whole text weight on their own BM25 score, which is <see cref="Fuse"/> over the two lists.
+    /// <paramref name="documentFloor"/>, when given, is the lowest document score for min-max scaling: the score of the
+    /// documents a shortened document query left out of <paramref name="documents"/>.
     /// </summary>
     public static IReadOnlyList<(string Id, double Score)> FuseHybrid(
         IReadOnlyList<(string Id, double Score)> dense, IReadOnlyList<(string Id, double Score)> text,
-        IReadOnlyList<(string Source, double Score)> documents, IReadOnlyDictionary<string, string> sourceOf, SearchOptions options)
+        IReadOnlyList<(string Source, double Score)> documents, IReadOnlyDictionary<string, string> sourceOf, SearchOptions options,
+        double? documentFloor = null)
     {
         ArgumentNullException.ThrowIfNull(dense);
         ArgumentNullException.ThrowIfNull(text);
@@ -37,7 +40,7 @@ public static class ScoreFusion
         ArgumentNullException.ThrowIfNull(sourceOf);
         ArgumentNullException.ThrowIfNull(options);
         var share = documents.Count == 0 ? 0 : options.DocumentTextShare;
-        var documentScores = Normalize(documents, options.Fusion, options.RrfK).ToDictionary(d => d.Id, d => d.Value, StringComparer.Ordinal);
+        var documentScores = Normalize(documents, options.Fusion, options.RrfK, documentFloor).ToDictionary(d => d.Id, d => d.Value, StringComparer.Ordinal);
         var fused = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (id, value) in Normalize(dense, options.Fusion, options.RrfK))
         {
@@ -62,7 +65,7 @@ public static class ScoreFusion
     }
 
     /// <summary>Each entry's contribution before its weight: its min-max scaled score, or 1 / (k + rank) for reciprocal rank fusion.</summary>
-    private static IEnumerable<(string Id, double Value)> Normalize(IReadOnlyList<(string Id, double Score)> ranked, FusionMethod method, int rrfK)
+    private static IEnumerable<(string Id, double Value)> Normalize(IReadOnlyList<(string Id, double Score)> ranked, FusionMethod method, int rrfK, double? floor = null)
     {
         if (ranked.Count == 0)
         {
@@ -70,7 +73,7 @@ public static class ScoreFusion
         }
 
         var max = ranked.Max(r => r.Score);
-        var min = ranked.Min(r => r.Score);
+        var min = Math.Min(floor ?? double.MaxValue, ranked.Min(r => r.Score));
         for (var rank = 0; rank < ranked.Count; rank++)
         {
             var (id, score) = ranked[rank];
