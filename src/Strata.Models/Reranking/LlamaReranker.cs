@@ -143,6 +143,14 @@ public sealed class LlamaReranker : IReranker
         }
     }
 
+    /// <summary>The tokens of the (query, document) pair as this model reads it, cut to <see cref="PairTokenLimit"/>.</summary>
+    public int CountPairTokens(string query, string document)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(document);
+        return prompt.Encode(query, document).Length;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -44,24 +44,28 @@ public sealed class LlamaRerankerTests : IDisposable
     public async Task Pairs_sharing_a_forward_pass_score_as_each_would_alone_and_top_n_cuts_the_list()
     {
         using var reranker = LlamaReranker.FromFile(path, "tiny-bert-rerank");
-        // 40 pairs of different lengths: several batches, each holding several sequences that must not see each other.
+        // 40 pairs of 5 to 150 tokens: several batches of up to 512 tokens, each holding several sequences that must not
+        // see each other.
         var documents = Enumerable.Range(0, 40)
-            .Select(i => string.Join(' ', Enumerable.Range(0, 1 + (i % 9)).Select(j => j % 3 == i % 2 ? TinyBertRerankerGguf.Keyword : "word")))
+            .Select(i => string.Join(' ', Enumerable.Range(0, 1 + (i % 9 * 18)).Select(j => j % 3 == i % 2 ? TinyBertRerankerGguf.Keyword : "word")))
             .ToList();
 
         var together = await reranker.ScoreAsync("red apple", documents);
         var alone = new List<float>();
-        foreach (var document in documents.Take(5))
+        foreach (var document in documents)
         {
             alone.Add((await reranker.ScoreAsync("red apple", [document]))[0]);
         }
 
+        // What each pair scores alone (to rounding: a packed pass sums attention over a longer, masked row): no sequence
+        // saw another's tokens, which would move a score by 0.01 or more.
+        Assert.Equal(alone, together, (a, b) => Math.Abs(a - b) < 1e-4);
         for (var i = 0; i < documents.Count; i++)
         {
-            AssertClose(Expected("red apple", documents[i]), together[i]);
+            // Half-precision attention drifts from the reference as a pair grows (0.007 at 150 tokens).
+            AssertClose(Expected("red apple", documents[i]), together[i], TinyBertRerankerGguf.PairTokens("red apple", documents[i]) <= 64 ? 0.005 : 0.02);
         }
 
-        Assert.Equal(alone, together.Take(5), (a, b) => Math.Abs(a - b) < 1e-5);
         var top = await reranker.RerankAsync("red apple", documents, topN: 3);
         Assert.Equal(3, top.Count);
         AssertClose(together.Max(), Logit(top[0].RelevanceScore));
@@ -133,8 +137,8 @@ public sealed class LlamaRerankerTests : IDisposable
 
     // llama.cpp's attention runs in half precision on the CPU, about 1e-3 off the managed reference; one token more or
     // less in a pair moves the logit by 0.015 or more at these keyword shares, so 0.005 still tells the layouts apart.
-    private static void AssertClose(double expected, double actual) =>
-        Assert.True(Math.Abs(expected - actual) < 0.005, $"expected {expected:F5}, llama.cpp gave {actual:F5}");
+    private static void AssertClose(double expected, double actual, double tolerance = 0.005) =>
+        Assert.True(Math.Abs(expected - actual) < tolerance, $"expected {expected:F5}, llama.cpp gave {actual:F5}");
 
     private static double Logit(double p) => Math.Log(p / (1 - p));
 }
