@@ -17,7 +17,8 @@ public static class RandomBertRerankerGguf
     /// <param name="width">The hidden width.</param>
     /// <param name="heads">Attention heads.</param>
     /// <param name="seed">The random weights' seed.</param>
-    public static void Write(string path, IReadOnlyList<string> wordPieces, int blocks = 6, int width = 384, int heads = 12, int seed = 7)
+    /// <param name="matrixType">How the weight matrices are stored (F16 as converters write them, F32 or Q8_0).</param>
+    public static void Write(string path, IReadOnlyList<string> wordPieces, int blocks = 6, int width = 384, int heads = 12, int seed = 7, GgmlType matrixType = GgmlType.F16)
     {
         ArgumentNullException.ThrowIfNull(wordPieces);
         const int contextLength = 512;
@@ -27,7 +28,7 @@ public static class RandomBertRerankerGguf
         var writer = new GgufWriter()
             .Add("general.architecture", GgufValue.String("bert"))
             .Add("general.name", GgufValue.String("random-bert-reranker"))
-            .Add("general.file_type", GgufValue.UInt32(1))
+            .Add("general.file_type", GgufValue.UInt32(matrixType switch { GgmlType.F32 => 0u, GgmlType.Q8_0 => 7u, _ => 1u }))
             .Add("bert.context_length", GgufValue.UInt32(contextLength))
             .Add("bert.embedding_length", GgufValue.UInt32((uint)width))
             .Add("bert.feed_forward_length", GgufValue.UInt32((uint)feedForward))
@@ -53,11 +54,12 @@ public static class RandomBertRerankerGguf
         var random = new Random(seed);
         var w = (ulong)width;
         var ff = (ulong)feedForward;
-        void Matrix(string name, ulong inputs, ulong outputs) => writer.AddTensor(name, [inputs, outputs], Normal(random, checked((int)(inputs * outputs))), GgmlType.F16);
+        void Matrix(string name, ulong inputs, ulong outputs) => writer.AddTensor(name, [inputs, outputs], Normal(random, checked((int)(inputs * outputs))), matrixType);
         void Vector(string name, ulong length, float value) => writer.AddTensor(name, [length], Enumerable.Repeat(value, (int)length).ToArray());
 
         Matrix("token_embd.weight", w, (ulong)tokens.Length);
-        Matrix("token_types.weight", w, 2);
+        // Added to the embeddings as it is, so F32 as converters write it (llama.cpp aborts on adding an F16 row).
+        writer.AddTensor("token_types.weight", [w, 2], Normal(random, 2 * width));
         Matrix("position_embd.weight", w, contextLength);
         Vector("token_embd_norm.weight", w, 1);
         Vector("token_embd_norm.bias", w, 0);

@@ -115,6 +115,21 @@ public sealed class LlamaRerankerTests : IDisposable
     }
 
     [Fact]
+    public void Token_types_stored_in_half_precision_are_refused_in_managed_code()
+    {
+        // ggml's CPU add aborts on an F16 operand ("binary_op: unsupported types"), at the first pair scored.
+        var file = TinyBertRerankerGguf.Build();
+        file.RemoveTensor("token_types.weight");
+        file.AddTensor("token_types.weight", [8, 2], new float[16], GgmlType.F16);
+        var halfTypes = folder.Combine("f16-types.gguf");
+        file.Write(halfTypes);
+
+        var error = Assert.Throws<GgufFormatException>(() => GgufReader.Read(halfTypes));
+
+        Assert.Contains("tensor 'token_types.weight' is F16", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_half_head_is_named()
     {
         var file = TinyBertRerankerGguf.Build();
