@@ -23,6 +23,7 @@ internal static class SideBySideRunner
             new Strata.Benchmarks.Ingestion.IngestionBenchmark(),
             new Strata.Benchmarks.Ingestion.IngestionWorkersBenchmark(),
             new Strata.Benchmarks.Retrieval.HybridSearchBenchmark(),
+            new Strata.Benchmarks.Retrieval.RerankCostBenchmark(),
             new Strata.Benchmarks.Synthesis.GanTrainingBenchmark(),
             new Strata.Benchmarks.Synthesis.DiffusionTrainingBenchmark(),
         ];

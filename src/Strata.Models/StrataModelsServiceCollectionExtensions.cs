@@ -43,7 +43,8 @@ public static class StrataModelsServiceCollectionExtensions
         services.TryAddSingleton(provider => new ModelCatalog(
             provider.GetRequiredService<ModelStore>(), provider.GetRequiredService<ModelsOptions>(), provider.GetRequiredService<TelemetryOptions>(),
             RemoteProviderOptions.FromConfiguration(provider.GetRequiredService<IConfiguration>()), provider.GetService<ILoggerFactory>()));
-        services.TryAddSingleton(provider => new RerankerCatalog(provider.GetRequiredService<ModelStore>()));
+        // Rerankers run in the catalog's runners (Models:Runners), supervised like its chat and embedding models.
+        services.TryAddSingleton(provider => new RerankerCatalog(provider.GetRequiredService<ModelStore>(), provider.GetRequiredService<ModelCatalog>()));
         return services;
     }
 }

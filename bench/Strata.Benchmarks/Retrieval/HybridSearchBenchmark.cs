@@ -84,7 +84,7 @@ internal sealed class HybridSearchBenchmark : IBenchmark
     }
 
     /// <summary>The questions of docs/python-library-qa.jsonl, found from the benchmark's folder upwards.</summary>
-    private static List<string> Questions(int count)
+    internal static List<string> Questions(int count)
     {
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
         while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "docs", "python-library-qa.jsonl")))

@@ -77,19 +77,13 @@ public sealed class OnnxCrossEncoderReranker : IReranker
 
             for (var j = 0; j < batch.Length; j++)
             {
-                scores[batch[j]] = 1 / (1 + Math.Exp(-logits[j]));
+                scores[batch[j]] = RerankOrder.Sigmoid(logits[j]);
             }
         }
 
-        IReadOnlyList<RerankResult> ranked = [.. Rank(scores, topN)];
+        IReadOnlyList<RerankResult> ranked = [.. RerankOrder.Rank(scores, topN)];
         return Task.FromResult(ranked);
     }
-
-    /// <summary>Indexes by score, best first (ties in input order), cut to <paramref name="topN"/> when given.</summary>
-    internal static IEnumerable<RerankResult> Rank(IReadOnlyList<double> scores, int? topN) =>
-        scores.Select((score, index) => new RerankResult(index, score))
-            .OrderByDescending(r => r.RelevanceScore).ThenBy(r => r.Index)
-            .Take(Math.Max(0, topN ?? scores.Count));
 
     /// <inheritdoc />
     public void Dispose() => graph.Dispose();

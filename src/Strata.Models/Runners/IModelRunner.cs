@@ -28,6 +28,9 @@ public partial interface IModelRunner
 
     /// <summary>Embeds <paramref name="values"/>; returns the <c>GeneratedEmbeddings</c> with their vectors as raw floats.</summary>
     Task<RunnerEmbeddingBatch> EmbedAsync(string[] values, int? dimensions, CancellationToken cancellationToken);
+
+    /// <summary>The loaded reranker's relevance score of each of <paramref name="documents"/> to <paramref name="query"/>, in document order.</summary>
+    Task<double[]> RerankAsync(string query, string[] documents, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -59,7 +62,7 @@ public sealed class RunnerLoadRequest
     /// <summary>The Strata home whose store holds the model <see cref="Name"/>; used when <see cref="Path"/> is null.</summary>
     public string? Home { get; set; }
 
-    /// <summary>Whether the model serves chat, embeddings or images.</summary>
+    /// <summary>Whether the model serves chat, embeddings, images or reranking.</summary>
     public RunnerRole Role { get; set; }
 
     /// <summary>Tokens per request (GGUF chat).</summary>
@@ -87,6 +90,12 @@ public enum RunnerRole
 
     /// <summary>Images from a model trained by <c>strata train</c> (GAN or DDPM), in the image runner program (<see cref="IImageRunner"/>).</summary>
     Images,
+
+    /// <summary>Reranking with an ONNX cross-encoder.</summary>
+    OnnxReranker,
+
+    /// <summary>Reranking with a GGUF reranker on llama.cpp's rank pooling.</summary>
+    GgufReranker,
 }
 
 /// <summary>What the runner reports after loading.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.AI;
 using Strata.Core;
 using Strata.Models.Embeddings;
 using Strata.Models.Llama;
+using Strata.Models.Reranking;
 using Strata.Models.Store;
 
 namespace Strata.Models.Runners;
@@ -16,6 +17,7 @@ internal sealed class ModelRunnerService(IRunnerImageModels? images = null) : IM
 {
     private IChatClient? chat;
     private IEmbeddingGenerator<string, Embedding<float>>? embedder;
+    private IReranker? reranker;
 
     public async Task<RunnerModelInfo> LoadAsync(RunnerLoadRequest request, CancellationToken cancellationToken)
     {
@@ -29,6 +31,12 @@ internal sealed class ModelRunnerService(IRunnerImageModels? images = null) : IM
         }
 
         var info = new RunnerModelInfo { ProcessId = Environment.ProcessId };
+        if (request.Role is RunnerRole.OnnxReranker or RunnerRole.GgufReranker)
+        {
+            (reranker, info.ProviderName) = await RunnerRerankers.LoadAsync(request, cancellationToken);
+            return info;
+        }
+
         if (request.Role == RunnerRole.Chat)
         {
             var options = new LlamaChatClientOptions
@@ -97,6 +105,12 @@ internal sealed class ModelRunnerService(IRunnerImageModels? images = null) : IM
         return RunnerEmbeddings.Write(result);
     }
 
+    public async Task<double[]> RerankAsync(string query, string[] documents, CancellationToken cancellationToken)
+    {
+        var model = reranker ?? throw new InvalidOperationException("the runner has no reranker loaded");
+        return RunnerRerankers.ScoresInOrder(await model.RerankAsync(query, documents, null, cancellationToken), documents.Length);
+    }
+
     private async IAsyncEnumerable<string> StreamChatAsync(string request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var client = chat ?? throw new InvalidOperationException("the runner has no chat model loaded");
@@ -112,6 +126,7 @@ internal sealed class ModelRunnerService(IRunnerImageModels? images = null) : IM
     {
         chat?.Dispose();
         embedder?.Dispose();
+        reranker?.Dispose();
         images?.Dispose();
     }
 

@@ -7,7 +7,7 @@ namespace Strata.Models.Runners;
 /// <summary>
 /// The gate at import and pull: after the managed header checks, the model is loaded once in a throwaway runner, so a
 /// file the runtime refuses or crashes on is refused with the runtime's own message before anything is stored.
-/// GGUF files are loaded by llama.cpp (and tokenize a short text), ONNX graphs by ONNX Runtime, trained image models
+/// GGUF files are loaded by llama.cpp (and tokenize a short text; a GGUF reranker scores one pair), ONNX graphs by ONNX Runtime, trained image models
 /// (a folder with <c>config.json</c> and weights) by the image runner's libtorch, which samples one image; other formats pass.
 /// </summary>
 public sealed class ModelTrialLoader
@@ -30,6 +30,8 @@ public sealed class ModelTrialLoader
         var folder = Path.GetDirectoryName(Path.GetFullPath(mainFile))!;
         var role = format switch
         {
+            // A reranker is loaded as one and scores a pair, so its classification head runs once before it is stored.
+            ModelFormat.Gguf when IsGgufReranker(mainFile) => RunnerRole.GgufReranker,
             ModelFormat.Gguf => RunnerRole.Chat,
             ModelFormat.Onnx => RunnerRole.OnnxEmbeddings,
             ModelFormat.Torch when File.Exists(Path.Combine(folder, TrainedImageConfigFile)) => RunnerRole.Images,
@@ -60,6 +62,19 @@ public sealed class ModelTrialLoader
             throw new ModelStoreException(
                 $"'{name}' was not stored: loading it crashed the runtime (exit code {process.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"})" +
                 (last is null ? "." : $": {last}"), lost);
+        }
+    }
+
+    // The header was already checked by the importer; a file that cannot be read here is left to the chat trial to report.
+    private static bool IsGgufReranker(string path)
+    {
+        try
+        {
+            return Formats.Gguf.GgufRankHead.IsReranker(Formats.Gguf.GgufReader.Read(path));
+        }
+        catch (Exception e) when (e is Formats.Gguf.GgufFormatException or IOException)
+        {
+            return false;
         }
     }
 }

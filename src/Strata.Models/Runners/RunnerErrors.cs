@@ -30,6 +30,7 @@ internal static class RunnerErrors
             { } type when type.EndsWith(nameof(GgufFormatException), StringComparison.Ordinal) => new GgufFormatException(message),
             { } type when type.EndsWith(nameof(EmbeddingModelException), StringComparison.Ordinal) => new EmbeddingModelException(message),
             { } type when type.EndsWith(nameof(LlamaInferenceException), StringComparison.Ordinal) => new LlamaInferenceException(message),
+            { } type when type.EndsWith(nameof(Reranking.RerankerModelException), StringComparison.Ordinal) => new Reranking.RerankerModelException(message),
             "System.NotSupportedException" => new NotSupportedException(message),
             "System.ArgumentOutOfRangeException" or "System.ArgumentException" => new ArgumentException(message),
             _ => new InvalidOperationException(message, e),

@@ -7,7 +7,10 @@ using Strata.Orchestration.Rag;
 
 namespace Strata.Orchestration.Tests.Rag;
 
-/// <summary>The rerank step of RAG with a real ONNX cross-encoder our code writes: it scores shorter passages higher.</summary>
+/// <summary>
+/// The rerank step of RAG with a real ONNX cross-encoder our code writes (it scores shorter passages higher), and with a
+/// GGUF reranker in a runner (it scores the share of a keyword).
+/// </summary>
 public sealed class RagRerankTests : IAsyncLifetime
 {
     private static readonly FixedHitsCollection Manual = new(
@@ -56,12 +59,34 @@ public sealed class RagRerankTests : IAsyncLifetime
         Assert.Equal("/srv/apt.md", Assert.Single(answer.Passages).Source);
     }
 
-    private RagService Rag(string? defaultModel) => new(
+    [Fact]
+    public async Task A_gguf_reranker_in_a_runner_reorders_the_candidates()
+    {
+        // The tiny BERT reranker scores the keyword's share of each (question, passage) pair's tokens.
+        var store = new ModelStore(new StrataPaths(home.Path));
+        var file = Path.Combine(home.Path, "tiny-bert-reranker.gguf");
+        TinyBertRerankerGguf.Write(file);
+        await new ModelImporter(store).ImportAsync(file, "tiny-bert-rerank");
+        await using var models = new Strata.Models.Catalog.ModelCatalog(
+            store, new Strata.Core.Options.ModelsOptions { Runners = true }, new Strata.Core.Options.TelemetryOptions(), []);
+        using var rerankers = new RerankerCatalog(store, models);
+        var fruit = new FixedHitsCollection(
+            FixedHitsCollection.Chunk("a", "/srv/trees.md", 0, "tree tree tree apple"),
+            FixedHitsCollection.Chunk("b", "/srv/four.md", 0, "one two three four"),
+            FixedHitsCollection.Chunk("c", "/srv/pie.md", 0, "apple apple pie"));
+
+        var answer = await Rag(null, rerankers).AskAsync(fruit, "apple", new RagOptions { Mode = RetrievalMode.Bm25, K = 2, RerankModel = "tiny-bert-rerank" });
+
+        Assert.Equal(["/srv/pie.md", "/srv/trees.md"], answer.Passages.Select(p => p.Source));
+        Assert.IsType<Strata.Models.Runners.RunnerReranker>(rerankers.Get("tiny-bert-rerank"));
+    }
+
+    private RagService Rag(string? defaultModel, RerankerCatalog? rerankers = null) => new(
         new Retriever((model, _) => throw new InvalidOperationException($"BM25 retrieval embeds nothing, yet {model} was asked for.")),
         (model, _) => throw new InvalidOperationException("Extractive answers use no chat model."),
         new PromptTemplates())
     {
-        Rerankers = catalog.Get,
+        Rerankers = (rerankers ?? catalog).Get,
         DefaultRerankModel = defaultModel,
     };
 }

@@ -59,6 +59,39 @@ public sealed class RerankEndpointTests(RerankEndpointTests.Fixture fixture) : I
     }
 
     [Fact]
+    public async Task A_gguf_reranker_ranks_in_its_runner_by_llama_cpps_scores()
+    {
+        var response = await fixture.Client.PostAsJsonAsync("/v1/rerank", new
+        {
+            model = Fixture.GgufModel, query = "apple pie", documents = new[] { "red green pie", "apple", "apple apple pie" }, top_n = 2,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var results = body.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal([2, 1], results.Select(r => r.GetProperty("index").GetInt32()));
+        // apple apple pie: 3 of the 8 tokens of [CLS] apple pie [SEP] apple apple pie [SEP] are the keyword.
+        var expected = 1 / (1 + Math.Exp(-TinyBertRerankerGguf.Logit(3, 8)));
+        Assert.InRange(results[0].GetProperty("relevance_score").GetDouble(), expected - 0.002, expected + 0.002);
+        Assert.IsType<Strata.Models.Runners.RunnerReranker>(fixture.Rerankers.Get(Fixture.GgufModel));
+    }
+
+    [Fact]
+    public async Task A_reranker_runner_that_dies_is_a_503_naming_the_model_and_the_server_serves_the_next_request()
+    {
+        var reranker = Assert.IsType<Strata.Models.Runners.RunnerReranker>(fixture.Rerankers.Get(Fixture.CrashModel));
+        reranker.KillRunner();
+
+        var failed = await fixture.Client.PostAsJsonAsync("/v1/rerank", new { model = Fixture.CrashModel, query = "apple", documents = new[] { "apple", "pie" } });
+        var next = await fixture.Client.PostAsJsonAsync("/v1/rerank", new { model = Fixture.CrashModel, query = "apple", documents = new[] { "apple", "pie" } });
+
+        var text = await failed.Content.ReadAsStringAsync();
+        Assert.True(failed.StatusCode == HttpStatusCode.ServiceUnavailable, text);
+        Assert.Contains($"The runner of model '{Fixture.CrashModel}' was killed by SIGKILL", text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
     public async Task An_unknown_model_gets_404_model_not_found()
     {
         var response = await fixture.Client.PostAsJsonAsync("/rerank", new { model = "no-such-reranker", query = "q", documents = new[] { "a" } });
@@ -71,9 +104,18 @@ public sealed class RerankEndpointTests(RerankEndpointTests.Fixture fixture) : I
     {
         public const string Model = "tiny-rerank";
 
+        /// <summary>The tiny BERT reranker our own code writes (<see cref="TinyBertRerankerGguf"/>).</summary>
+        public const string GgufModel = "tiny-bert-rerank";
+
+        /// <summary>The same reranker under another name, whose runner a test kills.</summary>
+        public const string CrashModel = "tiny-bert-rerank-crash";
+
         private RunningServer? server;
 
         public HttpClient Client => (server ?? throw new InvalidOperationException("The server is not started.")).Client;
+
+        public Strata.Models.Reranking.RerankerCatalog Rerankers =>
+            (Strata.Models.Reranking.RerankerCatalog)(server ?? throw new InvalidOperationException("The server is not started.")).Services.GetService(typeof(Strata.Models.Reranking.RerankerCatalog))!;
 
         public async Task InitializeAsync()
         {
@@ -81,6 +123,10 @@ public sealed class RerankEndpointTests(RerankEndpointTests.Fixture fixture) : I
             Directory.CreateDirectory(paths.Home);
             var store = new ModelStore(paths);
             await TinyCrossEncoderOnnx.SaveAsync(store, Model);
+            var gguf = Path.Combine(paths.Home, "tiny-bert-reranker.gguf");
+            TinyBertRerankerGguf.Write(gguf);
+            await new ModelImporter(store).ImportAsync(gguf, GgufModel);
+            await new ModelImporter(store).ImportAsync(gguf, CrashModel);
             server = await RunningServer.StartAsync(new Dictionary<string, string?>(), paths);
         }
 

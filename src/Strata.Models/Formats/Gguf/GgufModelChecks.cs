@@ -9,7 +9,8 @@ namespace Strata.Models.Formats.Gguf;
 /// count outside 1..512, more than 512 experts or inconsistent expert counts, an unknown rope scaling type, a
 /// vocabulary-less tokenizer (each verified to abort that build). Plus,
 /// for the <c>llama</c> architecture, the tensors every llama model needs, so an import fails now rather than at the
-/// first chat. Each check is cheap (one pass over the vocabulary at most) and certain: it refuses only files llama.cpp
+/// first chat; a BERT-family <c>token_types.weight</c> stored as anything but F32; and a model that declares rank pooling (a reranker) without a whole classification head, which aborts
+/// llama.cpp at its first score (<see cref="GgufRankHead"/>). Each check is cheap (one pass over the vocabulary at most) and certain: it refuses only files llama.cpp
 /// would refuse or abort on.
 /// </summary>
 internal static class GgufModelChecks
@@ -41,6 +42,18 @@ internal static class GgufModelChecks
         if (architecture == "llama")
         {
             LlamaTensors(file);
+        }
+
+        // BERT-family graphs add the first token-type row to every embedding as stored; ggml's CPU add takes no F16
+        // operand and aborts the process at the first batch (verified with a converted-shape reranker).
+        if (file.Tensors.FirstOrDefault(t => t.Name == "token_types.weight") is { Type: not GgmlType.F32 } types)
+        {
+            throw new GgufFormatException($"tensor 'token_types.weight' is {types.Type}; llama.cpp adds it to the embeddings as F32 only and aborts the process on any other type");
+        }
+
+        if (GgufRankHead.DeclaresRankPooling(file) && GgufRankHead.Problem(file) is { } head)
+        {
+            throw new GgufFormatException($"the model declares rank pooling (a reranker) but {head}; llama.cpp aborts the process on the first pair it scores");
         }
     }
 
