@@ -22,6 +22,7 @@ public sealed partial class EmbeddedCollection : IVectorCollection
     private readonly Lock gate = new();
     private readonly ReaderWriterLockSlim indexLock = new(LockRecursionPolicy.NoRecursion);
     private readonly System.Collections.Concurrent.ConcurrentBag<SqliteConnection> readers = [];
+    private readonly FilteredNodeCache filteredNodes = new();
     private Task compaction = Task.CompletedTask;
     private bool compactionScheduled;
     private readonly ILogger logger;
