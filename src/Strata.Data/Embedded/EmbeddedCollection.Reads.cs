@@ -111,6 +111,13 @@ public sealed partial class EmbeddedCollection
         return ids;
     }
 
+    /// <summary>The change sequence committed in SQLite, as <paramref name="reader"/> sees it now.</summary>
+    private static long CommittedSequence(SqliteConnection reader)
+    {
+        using var command = SqliteStore.Command(reader, "SELECT value FROM settings WHERE key = @k", null, ("@k", CollectionSchema.SequenceKey));
+        return long.Parse((string)command.ExecuteScalar()!, CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The ids passing a translated filter and the change sequence they reflect, read in one snapshot.</summary>
     private static (List<string> Ids, long Sequence) MatchingIdsAndSequence(SqliteConnection reader, string where, IReadOnlyList<SqliteParameter> parameters)
     {

@@ -83,7 +83,13 @@ public sealed partial class EmbeddedCollection
 
         var (where, parameters) = Filters.SqlFilterTranslator.Translate(options.Filter);
         var key = FilteredNodeCache.KeyOf(where, parameters);
-        var cached = WithIndex(current => filteredNodes.Find(key, current.Version) is { } nodes ? Scored(current, FilteredSearch.Run(current, vector, k, ef, nodes)) : null);
+        // A kept set describes the graph, and the graph can trail SQLite: a search that finds the gate busy (a compaction,
+        // this process's writer) goes on without applying another process's commits, and the kept set would then still
+        // pass records that commit deleted or changed. So it is used only while the graph reflects the latest commit.
+        var committed = CommittedSequence(reader);
+        var cached = WithIndex(current => current.HighWaterMark == committed && filteredNodes.Find(key, current.Version) is { } nodes
+            ? Scored(current, FilteredSearch.Run(current, vector, k, ef, nodes))
+            : null);
         if (cached is not null)
         {
             return cached;

@@ -311,6 +311,38 @@ public sealed partial class EmbeddedCollection : IVectorCollection
         });
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/> on another thread while this one holds the gate, as a compaction or a writer linking
+    /// its batch would (tests of searches that go on without catching up).
+    /// </summary>
+    internal void WhileGateHeldForTests(Action body)
+    {
+        // A thread of its own: waiting on a task that has not started yet may run it inline, on this thread, which holds
+        // the gate and would take it again.
+        Exception? failure = null;
+        lock (gate)
+        {
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    body();
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+            });
+            thread.Start();
+            thread.Join();
+        }
+
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
     /// <summary>Waits for a compaction in progress (tests and benchmarks that measure the compacted graph).</summary>
     internal void WaitForCompaction() => compaction.Wait();
 

@@ -111,6 +111,29 @@ public sealed class FilteredSearchCacheTests : IDisposable
         Assert.All(await Task.WhenAll(searchers), searches => Assert.True(searches > 0));
     }
 
+    [Fact]
+    public async Task A_kept_set_is_not_used_while_the_graph_trails_another_handles_commit()
+    {
+        using var collection = await new EmbeddedVectorDatabase(directory.Path).CreateAsync(new CollectionSpec("trailing", Dimension));
+        using var other = await new EmbeddedVectorDatabase(directory.Path).OpenAsync("trailing");
+        await collection.UpsertAsync([.. Enumerable.Range(0, 300).Select(i => new VectorRecord($"r{i}", Vector(i), null, Metadata(i % 10, Colour(i))))]);
+        var red = Filters[1];
+        var options = new SearchOptions { K = 8, Ef = 1000, Filter = red };
+        var before = await collection.SearchAsync(Vector(5000), options);
+        Assert.Equal(8, (await collection.SearchAsync(Vector(5000), options)).Count);
+
+        // Another handle deletes the answers; this handle's searches then go on without catching up (its gate is busy,
+        // as during a compaction), so its graph still holds them as live nodes.
+        await other.DeleteAsync(before.Select(hit => hit.Id));
+        collection.WhileGateHeldForTests(() =>
+        {
+            var hits = collection.SearchAsync(Vector(5000), options).GetAwaiter().GetResult();
+            Assert.Equal(8, hits.Count);
+            Assert.DoesNotContain(hits, hit => before.Any(gone => gone.Id == hit.Id));
+            Assert.All(hits, hit => Assert.Equal("red", (string?)hit.Metadata!["colour"]));
+        });
+    }
+
     private static async Task Upsert(EmbeddedCollection collection, Dictionary<string, VectorRecord> records, IEnumerable<VectorRecord> batch)
     {
         var list = batch.ToList();
