@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Strata.Data.Collections;
 using Strata.Data.Embedded;
+using Strata.Data.Filters;
 using Strata.Data.Hnsw;
 using Strata.Data.Search;
 
@@ -41,7 +43,7 @@ internal static class StrataConcurrencyRuns
     /// An embedded collection (SQLite + HNSW, as an application has it) holding the vectors; two clients search it, first
     /// alone, then while a third upserts batches of <see cref="MixedBatch"/>; every search's latency is recorded.
     /// </summary>
-    public static MixedLoad MeasureMixed(float[][] vectors, int dimension, int ef, float[][] queries, int k, Action<string> log)
+    public static MixedLoad MeasureMixed(float[][] vectors, int dimension, int ef, float[][] queries, int k, Action<string> log, out EmbeddedFilteredRates filtered)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"strata-bench-mixed-{Guid.NewGuid():N}");
         try
@@ -49,11 +51,13 @@ internal static class StrataConcurrencyRuns
             // The harness threads call the async API and wait on it: each client is one thread, as in the other runs.
             var database = new EmbeddedVectorDatabase(folder);
             using var collection = database.CreateAsync(new CollectionSpec("mixed", dimension, DistanceMetric.Cosine, Hnsw: new HnswParameters(16, 200, ef))).GetAwaiter().GetResult();
-            foreach (var chunk in vectors.Select((v, i) => new VectorRecord($"v{i}", v)).Chunk(1000))
+            // Each record's bucket (index mod 1000) is metadata, so "bucket < 500" lets half of them through, as in the index runs.
+            foreach (var chunk in vectors.Select((v, i) => new VectorRecord($"v{i}", v, null, new JsonObject { ["bucket"] = i % 1000 })).Chunk(1000))
             {
                 collection.UpsertAsync(chunk).GetAwaiter().GetResult();
             }
 
+            filtered = MeasureFiltered(collection, queries, k, ef, log);
             var rounds = Math.Max(1, 2000 / queries.Length);
             var readOnly = Search(collection, queries, k, ef, rounds, writer: null);
             var batches = 0;
@@ -81,6 +85,45 @@ internal static class StrataConcurrencyRuns
             }
         }
     }
+
+    /// <summary>
+    /// One client's queries/s on the embedded collection, whole searches as an application makes them (filter, walk,
+    /// records read back): unfiltered; filtered at 50 % passing with one filter repeated (its passing set kept between
+    /// searches); and with a filter that differs per query (passing the same records), so each is evaluated in SQLite.
+    /// Alternated by round, medians.
+    /// </summary>
+    private static EmbeddedFilteredRates MeasureFiltered(IVectorCollection collection, float[][] queries, int k, int ef, Action<string> log)
+    {
+        var half = new FieldFilter("bucket", FilterOperator.Lt, [FilterValue.Of(500)]);
+        var fresh = queries[..Math.Min(50, queries.Length)];
+        double Rate(float[][] batch, Func<int, MetadataFilter?> filter)
+        {
+            var watch = Stopwatch.StartNew();
+            for (var q = 0; q < batch.Length; q++)
+            {
+                collection.SearchAsync(batch[q], new SearchOptions { K = k, Ef = ef, Filter = filter(q) }).GetAwaiter().GetResult();
+            }
+
+            return batch.Length / watch.Elapsed.TotalSeconds;
+        }
+
+        var (unfiltered, repeated, distinct) = (new List<double>(), new List<double>(), new List<double>());
+        var distinctSeed = 0;
+        for (var round = 0; round < 3; round++)
+        {
+            unfiltered.Add(Rate(queries, _ => null));
+            repeated.Add(Rate(queries, _ => half));
+            // "bucket < 500 and bucket != -n": the same records pass, but no two queries share a filter.
+            distinct.Add(Rate(fresh, _ => new AndFilter([half, new FieldFilter("bucket", FilterOperator.Ne, [FilterValue.Of(-1 - distinctSeed++)])])));
+        }
+
+        var result = new EmbeddedFilteredRates(Median(unfiltered), Median(repeated), Median(distinct));
+        log($"vectors: strata embedded collection, 1 client: unfiltered {result.UnfilteredQps:0} q/s, 50% passing {result.RepeatedFilterQps:0} q/s "
+            + $"({result.RepeatedRatio:0.00}x) with the filter repeated, {result.DistinctFilterQps:0} q/s ({result.DistinctRatio:0.00}x) with a new filter per query");
+        return result;
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     /// <summary>Latencies (ms) of two clients each searching every query <paramref name="rounds"/> times, a writer running alongside when given.</summary>
     private static List<double> Search(IVectorCollection collection, float[][] queries, int k, int ef, int rounds, Action<CancellationToken>? writer)

@@ -64,6 +64,9 @@ public sealed record VectorBenchmarkReport(int Count, int Dimension, int Queries
     /// <summary>Search latency of an embedded collection with two searching clients, alone and while a third upserts.</summary>
     public MixedLoad? StrataMixed { get; init; }
 
+    /// <summary>Whole searches of an embedded collection, unfiltered and at 50 % passing, with the filter repeated or new.</summary>
+    public EmbeddedFilteredRates? StrataEmbeddedFiltered { get; init; }
+
     /// <summary>The result of <paramref name="system"/>, or null when it did not run.</summary>
     public VectorSystemResult? Find(string system) => Results.FirstOrDefault(r => r.System == system);
 }
@@ -98,4 +101,17 @@ public sealed record MixedLoad(double ReadOnlyP50, double ReadOnlyP99, double Mi
 {
     /// <summary>Mixed over read-only 99th percentile.</summary>
     public double P99Ratio => MixedP99 / ReadOnlyP99;
+}
+
+/// <summary>One client's queries/s on an embedded collection (filter, walk, records read back; medians of alternated rounds).</summary>
+/// <param name="UnfilteredQps">No filter.</param>
+/// <param name="RepeatedFilterQps">50 % passing, the same filter every query (its passing set kept between searches).</param>
+/// <param name="DistinctFilterQps">50 % passing, a different filter per query (each evaluated in SQLite).</param>
+public sealed record EmbeddedFilteredRates(double UnfilteredQps, double RepeatedFilterQps, double DistinctFilterQps)
+{
+    /// <summary>Repeated-filter over unfiltered queries/s.</summary>
+    public double RepeatedRatio => RepeatedFilterQps / UnfilteredQps;
+
+    /// <summary>New-filter-per-query over unfiltered queries/s.</summary>
+    public double DistinctRatio => DistinctFilterQps / UnfilteredQps;
 }

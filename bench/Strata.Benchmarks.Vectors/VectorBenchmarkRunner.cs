@@ -113,7 +113,7 @@ public static class VectorBenchmarkRunner
 
             var threads = MeasureThreads(strata, queries, options.Rounds, log);
             var parallelBuild = StrataConcurrencyRuns.MeasureBuild(vectors, dimension, M, EfConstruction, strata.Ef, queries, truth, K, log);
-            var mixed = StrataConcurrencyRuns.MeasureMixed(vectors, dimension, strata.Ef, queries, K, log);
+            var mixed = StrataConcurrencyRuns.MeasureMixed(vectors, dimension, strata.Ef, queries, K, log, out var embeddedFiltered);
             var results = new List<VectorSystemResult>();
             foreach (var system in systems)
             {
@@ -125,7 +125,7 @@ public static class VectorBenchmarkRunner
             var bruteQueries = queries[..Math.Min(50, queries.Length)];
             results.Add(new VectorSystemResult("brute-force", 1.0, Qps(bruteQueries, q => LowRankVectors.BruteForce(q, vectors, K)), 0, null, dimension * (double)sizeof(float), null,
                 new Dictionary<string, double>(), new Dictionary<string, double>()));
-            return new VectorBenchmarkReport(count, dimension, queries.Length, results, skipped) { Dataset = dataset.Name, StrataThreads = threads, StrataParallelBuild = parallelBuild, StrataMixed = mixed };
+            return new VectorBenchmarkReport(count, dimension, queries.Length, results, skipped) { Dataset = dataset.Name, StrataThreads = threads, StrataParallelBuild = parallelBuild, StrataMixed = mixed, StrataEmbeddedFiltered = embeddedFiltered };
         }
         finally
         {

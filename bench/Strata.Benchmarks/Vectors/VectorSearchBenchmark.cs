@@ -64,6 +64,12 @@ internal static class VectorBenchmarkRows
         {
             rows.Add(new($"Strata filtered search at 50% passing vs unfiltered ({report.Dataset}, N={n})", "queries/s", halfPassing, "Strata, unfiltered", strata.Qps, 1.0));
         }
+
+        if (report.StrataEmbeddedFiltered is { } embedded)
+        {
+            rows.Add(new($"Strata embedded collection, 50% passing, filter repeated vs unfiltered ({report.Dataset}, N={n})", "queries/s", embedded.RepeatedFilterQps, "same, unfiltered", embedded.UnfilteredQps, null));
+            rows.Add(new($"Strata embedded collection, 50% passing, new filter per query vs unfiltered ({report.Dataset}, N={n})", "queries/s", embedded.DistinctFilterQps, "same, unfiltered", embedded.UnfilteredQps, null));
+        }
         foreach (var (peerName, peer) in new[] { ("USearch .NET", report.Find("usearch-dotnet")), ("hnswlib-node 3.0", report.Find("hnswlib-node")), ("pgvector 0.8", report.Find("pgvector")) })
         {
             if (peer is null)

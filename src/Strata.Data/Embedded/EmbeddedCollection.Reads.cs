@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Strata.Data.Collections;
@@ -108,6 +109,39 @@ public sealed partial class EmbeddedCollection
         }
 
         return ids;
+    }
+
+    /// <summary>The change sequence committed in SQLite, as <paramref name="reader"/> sees it now.</summary>
+    private static long CommittedSequence(SqliteConnection reader)
+    {
+        using var command = SqliteStore.Command(reader, "SELECT value FROM settings WHERE key = @k", null, ("@k", CollectionSchema.SequenceKey));
+        return long.Parse((string)command.ExecuteScalar()!, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The ids passing a translated filter and the change sequence they reflect, read in one snapshot.</summary>
+    private static (List<string> Ids, long Sequence) MatchingIdsAndSequence(SqliteConnection reader, string where, IReadOnlyList<SqliteParameter> parameters)
+    {
+        using var transaction = reader.BeginTransaction(deferred: true);
+        using var sequenceCommand = SqliteStore.Command(reader, "SELECT value FROM settings WHERE key = @k", transaction, ("@k", CollectionSchema.SequenceKey));
+        var sequence = long.Parse((string)sequenceCommand.ExecuteScalar()!, CultureInfo.InvariantCulture);
+        using var command = SqliteStore.Command(reader, $"SELECT id FROM records WHERE {where}", transaction);
+        foreach (var parameter in parameters)
+        {
+            // A parameter belongs to one command; the translation is shared with the cache key, so each command gets copies.
+            command.Parameters.AddWithValue(parameter.ParameterName, parameter.Value);
+        }
+
+        var ids = new List<string>();
+        using (var rows = command.ExecuteReader())
+        {
+            while (rows.Read())
+            {
+                ids.Add(rows.GetString(0));
+            }
+        }
+
+        transaction.Commit();
+        return (ids, sequence);
     }
 
     private static List<VectorRecord> ReadRecords(SqliteCommand command)

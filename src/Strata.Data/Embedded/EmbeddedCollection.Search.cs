@@ -69,28 +69,52 @@ public sealed partial class EmbeddedCollection
         });
     }
 
-    /// <summary>The nearest records' ids and scores; the filter runs in SQLite first, the walk under the index's read lock.</summary>
+    /// <summary>
+    /// The nearest records' ids and scores. A filter's passing nodes come from the cache when the graph has not changed
+    /// since they were computed, else from SQLite; the walk runs under the index's read lock.
+    /// </summary>
     private List<(string Id, double Score)> Nearest(SqliteConnection reader, float[] vector, int k, SearchOptions options, CancellationToken cancellationToken)
     {
         var ef = Math.Max(options.Ef ?? Spec.IndexParameters.EfSearch, k);
-        var matching = options.Filter is null ? null : MatchingIds(options.Filter, readConnection: reader);
+        if (options.Filter is null)
+        {
+            return WithIndex(current => Scored(current, current.Search(vector, k, ef)));
+        }
+
+        var (where, parameters) = Filters.SqlFilterTranslator.Translate(options.Filter);
+        var key = FilteredNodeCache.KeyOf(where, parameters);
+        // A kept set describes the graph, and the graph can trail SQLite: a search that finds the gate busy (a compaction,
+        // this process's writer) goes on without applying another process's commits, and the kept set would then still
+        // pass records that commit deleted or changed. So it is used only while the graph reflects the latest commit.
+        var committed = CommittedSequence(reader);
+        var cached = WithIndex(current => current.HighWaterMark == committed && filteredNodes.Find(key, current.Version) is { } nodes
+            ? Scored(current, FilteredSearch.Run(current, vector, k, ef, nodes))
+            : null);
+        if (cached is not null)
+        {
+            return cached;
+        }
+
+        var versionBefore = WithIndex(current => current.Version);
+        var (matching, sequence) = MatchingIdsAndSequence(reader, where, parameters);
         cancellationToken.ThrowIfCancellationRequested();
         return WithIndex(current =>
         {
-            List<HnswIndex.Neighbour> neighbours;
-            if (matching is null)
+            var nodes = AllowedNodes.From(NodesOf(current, matching), current.NodeCount);
+            // Kept only when the graph holds exactly the snapshot the ids were read from: no change to the graph while
+            // SQLite was read, and every committed change applied (a catch-up in progress, or another process's commit
+            // not yet applied, leaves the set unkept).
+            if (current.Version == versionBefore && current.HighWaterMark == sequence)
             {
-                neighbours = current.Search(vector, k, ef);
-            }
-            else
-            {
-                var nodes = AllowedNodes.From(NodesOf(current, matching), current.NodeCount);
-                neighbours = FilteredSearch.Run(current, vector, k, ef, nodes);
+                filteredNodes.Store(key, versionBefore, nodes);
             }
 
-            return neighbours.Select(n => (current.IdOf(n.Node), VectorDistance.ToScore(n.Distance, Spec.Distance))).ToList();
+            return Scored(current, FilteredSearch.Run(current, vector, k, ef, nodes));
         });
     }
+
+    private List<(string Id, double Score)> Scored(HnswIndex current, List<HnswIndex.Neighbour> neighbours) =>
+        neighbours.Select(n => (current.IdOf(n.Node), VectorDistance.ToScore(n.Distance, Spec.Distance))).ToList();
 
     private static IEnumerable<int> NodesOf(HnswIndex index, List<string> ids)
     {

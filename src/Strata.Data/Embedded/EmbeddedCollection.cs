@@ -22,6 +22,7 @@ public sealed partial class EmbeddedCollection : IVectorCollection
     private readonly Lock gate = new();
     private readonly ReaderWriterLockSlim indexLock = new(LockRecursionPolicy.NoRecursion);
     private readonly System.Collections.Concurrent.ConcurrentBag<SqliteConnection> readers = [];
+    private readonly FilteredNodeCache filteredNodes = new();
     private Task compaction = Task.CompletedTask;
     private bool compactionScheduled;
     private readonly ILogger logger;
@@ -308,6 +309,38 @@ public sealed partial class EmbeddedCollection : IVectorCollection
                 logger.IndexCompacted(Spec.Name, tombstones, compacted.Count, clock.Elapsed.TotalMilliseconds);
             }
         });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> on another thread while this one holds the gate, as a compaction or a writer linking
+    /// its batch would (tests of searches that go on without catching up).
+    /// </summary>
+    internal void WhileGateHeldForTests(Action body)
+    {
+        // A thread of its own: waiting on a task that has not started yet may run it inline, on this thread, which holds
+        // the gate and would take it again.
+        Exception? failure = null;
+        lock (gate)
+        {
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    body();
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+            });
+            thread.Start();
+            thread.Join();
+        }
+
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
     }
 
     /// <summary>Waits for a compaction in progress (tests and benchmarks that measure the compacted graph).</summary>

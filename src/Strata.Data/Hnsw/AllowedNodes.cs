@@ -20,20 +20,49 @@ internal sealed class AllowedNodes
     /// <summary>The set of <paramref name="nodes"/> (numbers below <paramref name="nodeCount"/>; repeats count once).</summary>
     public static AllowedNodes From(IEnumerable<int> nodes, int nodeCount)
     {
+        ArgumentNullException.ThrowIfNull(nodes);
+        // An array or list is read as a span: through IEnumerable each element costs an interface call, which at 50,000
+        // passing nodes was a measurable part of a filtered query.
+        switch (nodes)
+        {
+            case int[] array:
+                return From(array.AsSpan(), nodeCount);
+            case List<int> list:
+                return From(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list), nodeCount);
+        }
+
         var bits = new ulong[(nodeCount + 63) / 64];
         var count = 0;
         foreach (var node in nodes)
         {
-            ref var word = ref bits[node >> 6];
-            var mask = 1UL << (node & 63);
-            if ((word & mask) == 0)
-            {
-                word |= mask;
-                count++;
-            }
+            Add(bits, node, ref count);
         }
 
         return new AllowedNodes(bits, count);
+    }
+
+    /// <summary>The set of <paramref name="nodes"/> (numbers below <paramref name="nodeCount"/>; repeats count once).</summary>
+    public static AllowedNodes From(ReadOnlySpan<int> nodes, int nodeCount)
+    {
+        var bits = new ulong[(nodeCount + 63) / 64];
+        var count = 0;
+        foreach (var node in nodes)
+        {
+            Add(bits, node, ref count);
+        }
+
+        return new AllowedNodes(bits, count);
+    }
+
+    private static void Add(ulong[] bits, int node, ref int count)
+    {
+        ref var word = ref bits[node >> 6];
+        var mask = 1UL << (node & 63);
+        if ((word & mask) == 0)
+        {
+            word |= mask;
+            count++;
+        }
     }
 
     /// <summary>Whether <paramref name="node"/> passes (nodes added to the index after the set was built do not).</summary>

@@ -14,6 +14,9 @@ internal static class FilteredSearch
     /// </summary>
     public const double WalkDistanceCost = 4.0;
 
+    /// <summary>How many times an unfiltered walk's distances the walk over passing nodes is expected to compute, at most.</summary>
+    private const double PassingWalkFactor = 1.7;
+
     /// <summary>
     /// Distances an unfiltered walk computes per unit of search width (about 2M neighbours looked at per expanded node, most
     /// of them already visited): measured 21 per unit at M = 16, 20,000 vectors.
@@ -28,14 +31,15 @@ internal static class FilteredSearch
     public const double CollectingMargin = 2.0;
 
     /// <summary>The <paramref name="k"/> nearest of <paramref name="allowedNodes"/> (live nodes that pass the filter).</summary>
-    public static List<HnswIndex.Neighbour> Run(HnswIndex index, ReadOnlySpan<float> query, int k, int ef, IReadOnlyCollection<int> allowedNodes) =>
+    public static List<HnswIndex.Neighbour> Run(HnswIndex index, ReadOnlySpan<float> query, int k, int ef, IReadOnlyList<int> allowedNodes) =>
         Run(index, query, k, ef, AllowedNodes.From(allowedNodes, index.NodeCount));
 
     /// <summary>
     /// The <paramref name="k"/> nearest of <paramref name="allowed"/>, by the cheapest of three plans. A broad filter
-    /// (half passing, say) takes the unfiltered walk and collects the passing nodes it meets, at the cost of an unfiltered
-    /// query; a narrow one scans the passing vectors exactly; in between, a walk that only accepts passing nodes, or the
-    /// scan, whichever is expected to compute fewer distances (Qdrant chooses between filtered graph walk and scan alike).
+    /// (half passing, say) takes the unfiltered walk and collects the passing nodes it meets, at about the cost of an
+    /// unfiltered query; a narrow one scans the passing vectors exactly; in between, a walk over the passing nodes only
+    /// (<see cref="HnswIndex.SearchPassing"/>), or the scan, whichever is expected to compute fewer distances (Qdrant
+    /// chooses between filtered graph walk and scan alike).
     /// </summary>
     public static List<HnswIndex.Neighbour> Run(HnswIndex index, ReadOnlySpan<float> query, int k, int ef, AllowedNodes allowed)
     {
@@ -56,20 +60,21 @@ internal static class FilteredSearch
         }
 
         var width = WalkWidth(ef, selectivity);
-        // A walk reaches as many accepted nodes as an unfiltered one of the same width only after looking at about
-        // 1/√selectivity times more nodes (rejected neighbours are still looked at, but each expansion finds more of them).
-        var expectedWalk = DistancesPerWidthPerM * index.Parameters.M * width / Math.Sqrt(selectivity);
+        // The walk over passing nodes computes about as many distances as an unfiltered walk of its width, up to
+        // PassingWalkFactor times that (measured on 20,000 synthetic vectors at M = 16: 0.98× at 10 % passing, 1.5× at 20 %,
+        // 1.65× at 30–50 %), where the accept-only walk it replaced computed 2.3–10× (it paid a distance for every rejected node).
+        var expectedWalk = PassingWalkFactor * DistancesPerWidthPerM * index.Parameters.M * width;
         var exactCost = allowed.Count / WalkDistanceCost;
         if (expectedWalk >= exactCost)
         {
             return index.SearchExact(query, k, allowed.Nodes());
         }
 
-        // The estimate can be wrong for a given query (the matching nodes may sit far from it): a walk that would cost more
-        // than the exact scan stops there, so no query costs more than about twice the cheaper plan.
-        return index.TrySearch(query, k, width, allowed.Contains, (int)Math.Ceiling(exactCost), out var found)
-            ? found
-            : index.SearchExact(query, k, allowed.Nodes());
+        // The estimate can be wrong for a given query (the passing nodes may sit far from it, or form islands the two-hop
+        // expansion does not cross): a walk that would cost more than the exact scan stops there, and one that found fewer
+        // than k passing nodes gives way to it, so no query costs more than about twice the cheaper plan.
+        var found = index.SearchPassing(query, k, width, allowed, (int)Math.Ceiling(exactCost));
+        return found is not null && found.Count >= Math.Min(k, allowed.Count) ? found : index.SearchExact(query, k, allowed.Nodes());
     }
 
     /// <summary>
@@ -85,8 +90,10 @@ internal static class FilteredSearch
         (int)Math.Min(10_000, Math.Max(Math.Ceiling(ef / Math.Cbrt(selectivity)), Math.Ceiling(CollectingMargin * k / selectivity)));
 
     /// <summary>
-    /// The search width of a filtered walk. A filter that rejects most nodes leaves fewer good routes to the accepted ones,
-    /// so the beam widens (at most 4×) as the share passing falls.
+    /// The search width of the walk over passing nodes. Its beam holds passing nodes only, so down to about 10 % passing
+    /// the query's own width suffices (recall@10 0.998 at 10 %, 0.995 at 20 %, ef 72, 20,000 synthetic vectors); below,
+    /// two hops reach fewer passing nodes per step, so the beam widens with 1 / √share (at most 4×).
     /// </summary>
-    public static int WalkWidth(int ef, double selectivity) => (int)Math.Min(10_000, ef * Math.Min(4.0, 1.0 / Math.Sqrt(selectivity)));
+    public static int WalkWidth(int ef, double selectivity) =>
+        (int)Math.Min(10_000, ef * Math.Clamp(Math.Sqrt(0.1 / selectivity), 1.0, 4.0));
 }

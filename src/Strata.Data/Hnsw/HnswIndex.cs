@@ -33,6 +33,8 @@ internal sealed partial class HnswIndex
     private int[] levels;
     private bool[] deleted;
     private readonly VisitedListPool visitedLists = new();
+    private static long versions;
+    private long highWaterMark;
 
     public HnswIndex(int dimension, DistanceMetric metric, HnswParameters parameters, int seed = 42)
     {
@@ -69,7 +71,22 @@ internal sealed partial class HnswIndex
     public int TombstoneCount => NodeCount - Count;
 
     /// <summary>The last change sequence number reflected here.</summary>
-    public long HighWaterMark { get; set; }
+    public long HighWaterMark
+    {
+        get => highWaterMark;
+        set
+        {
+            highWaterMark = value;
+            Changed();
+        }
+    }
+
+    /// <summary>
+    /// A stamp that changes with every change to the graph (a node added or deleted, a new high-water mark) and is never
+    /// shared by two indexes (a compacted copy has its own), so a result derived from one state of the graph can be kept
+    /// and reused exactly while the stamp stays the same.
+    /// </summary>
+    public long Version { get; private set; } = Interlocked.Increment(ref versions);
 
     /// <summary>True when tombstones outweigh half the live nodes: rebuilding then costs less than carrying them.</summary>
     public bool NeedsCompaction => TombstoneCount > 64 && TombstoneCount > Count / 2;
@@ -98,8 +115,11 @@ internal sealed partial class HnswIndex
         }
 
         deleted[node] = true;
+        Changed();
         return true;
     }
+
+    private void Changed() => Version = Interlocked.Increment(ref versions);
 
     /// <summary>Adds or replaces the vector of <paramref name="id"/>.</summary>
     public void Upsert(string id, ReadOnlySpan<float> vector)
@@ -136,6 +156,7 @@ internal sealed partial class HnswIndex
             EnsureCapacity(ids.Length * 2);
         }
 
+        Changed();
         prepared.CopyTo(vectors, node * Dimension);
         ids[node] = id;
         deleted[node] = false;

@@ -5,8 +5,8 @@ namespace Strata.Data.Tests.Hnsw;
 
 /// <summary>
 /// Filtered search picks the cheaper of an exact scan and a graph walk at every share passing, counted in distances
-/// (so no timing is involved): a walk through a graph whose nodes are mostly rejected visits nearly every node, and
-/// must not be chosen where scanning the few matching nodes costs a fraction of that.
+/// (so no timing is involved): a walk through a graph whose nodes are mostly rejected reaches few passing nodes per step,
+/// and must not be chosen where scanning the few matching nodes costs a fraction of that.
 /// </summary>
 public sealed class FilteredSearchCostTests
 {
@@ -33,6 +33,7 @@ public sealed class FilteredSearchCostTests
             var allowed = Enumerable.Range(0, Count).Where(node => (int)((uint)(node * 2654435761u) % 1000) < perMille).ToArray();
             var flags = new bool[index.NodeCount];
             Array.ForEach(allowed, node => flags[node] = true);
+            var nodes = AllowedNodes.From(allowed, index.NodeCount);
             var width = FilteredSearch.WalkWidth(Ef, allowed.Length / (double)Count);
             double chosen = 0, exact = 0, walk = 0;
             var found = 0;
@@ -40,7 +41,7 @@ public sealed class FilteredSearchCostTests
             {
                 var truth = index.SearchExact(query, K, allowed).Select(n => n.Node).ToHashSet();
                 exact += Cost(index, () => index.SearchExact(query, K, allowed));
-                walk += Cost(index, () => index.Search(query, K, width, node => flags[node]));
+                walk += Cost(index, () => index.SearchPassing(query, K, width, nodes));
                 var walkedBefore = index.WalkDistances;
                 List<HnswIndex.Neighbour> hits = [];
                 chosen += Cost(index, () => hits = FilteredSearch.Run(index, query, K, Ef, allowed));
