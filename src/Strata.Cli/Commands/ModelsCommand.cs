@@ -87,7 +87,7 @@ internal static class ModelsCommand
     }
 
     private static string[] Capabilities(ModelCapabilities capabilities) =>
-        [.. new[] { (ModelCapabilities.Chat, "chat"), (ModelCapabilities.Embeddings, "embeddings") }
+        [.. new[] { (ModelCapabilities.Chat, "chat"), (ModelCapabilities.Embeddings, "embeddings"), (ModelCapabilities.Rerank, "rerank") }
             .Where(pair => capabilities.HasFlag(pair.Item1)).Select(pair => pair.Item2)];
 
     private static Command Show()

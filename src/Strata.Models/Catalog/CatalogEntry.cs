@@ -12,6 +12,9 @@ public enum ModelCapabilities
 
     /// <summary>Embeddings (<c>IEmbeddingGenerator</c>).</summary>
     Embeddings = 2,
+
+    /// <summary>Reranking (query, document) pairs (<c>IReranker</c>, <c>/v1/rerank</c>): a GGUF with llama.cpp's rank-pooling head.</summary>
+    Rerank = 4,
 }
 
 /// <summary>One model the catalog can resolve: stored locally, built in, or offered by a configured provider.</summary>

@@ -21,6 +21,9 @@ public sealed partial class ModelCatalog
                 $"'{reference}' is a {manifest.Format.ToString().ToLowerInvariant()} model; chat needs a GGUF model (or a remote provider's model).");
         }
 
+        // An encoder with a ranking head has no language-model output for llama.cpp to decode.
+        ThrowIfReranker(manifest, "a chat model");
+
         if (runners)
         {
             // The runner starts on the first request and ends after the idle time, so an entry costs nothing until used.

@@ -83,7 +83,7 @@ public sealed partial class ModelCatalog : IAsyncDisposable
             model.Source.Kind == BuiltInEmbeddingModels.SourceKind ? "builtin" : "local",
             model.Format.ToString().ToLowerInvariant(),
             model.Size,
-            CapabilitiesOf(model.Format),
+            CapabilitiesOf(model),
             RunnerHealth.ListedFailureOf(model.Name, VersionOf(model)))).ToList();
         entries.AddRange(BuiltInEmbeddingModels.Names
             .Where(name => local.All(model => model.Name != name))
@@ -147,8 +147,9 @@ public sealed partial class ModelCatalog : IAsyncDisposable
         RunnerHealth.Dispose();
     }
 
-    private static ModelCapabilities CapabilitiesOf(ModelFormat format) => format switch
+    private static ModelCapabilities CapabilitiesOf(ModelManifest model) => model.Format switch
     {
+        ModelFormat.Gguf when ModelInspector.IsGgufReranker(model) => ModelCapabilities.Rerank,
         ModelFormat.Gguf => ModelCapabilities.Chat | ModelCapabilities.Embeddings,
         ModelFormat.Onnx => ModelCapabilities.Embeddings,
         _ => ModelCapabilities.None,
@@ -182,6 +183,7 @@ public sealed partial class ModelCatalog : IAsyncDisposable
             var manifest = store.Find(reference)
                 ?? (BuiltInEmbeddingModels.IsBuiltIn(reference) ? await BuiltInEmbeddingModels.EnsureAsync(store, reference) : null)
                 ?? throw NotFound(reference);
+            ThrowIfReranker(manifest, "an embedding model");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             logger.ModelLoading(manifest.Name, manifest.Format.ToString().ToLowerInvariant(), store.Root);
             try
@@ -222,6 +224,15 @@ public sealed partial class ModelCatalog : IAsyncDisposable
         },
         VersionOf(manifest),
         new RunnerSettings(RunnerHealth, store.Paths.Logs, pipeline.IdleUnload, logger, store.Paths.Home));
+
+    private static void ThrowIfReranker(ModelManifest manifest, string use)
+    {
+        if (ModelInspector.IsGgufReranker(manifest))
+        {
+            throw new ModelCatalogException(
+                $"'{manifest.Name}' is a reranker (llama.cpp rank pooling), not {use}; use it through POST /v1/rerank, 'strata search --rerank' or Rag:RerankModel.");
+        }
+    }
 
     private ModelCatalogException NotFound(string reference)
     {

@@ -5,12 +5,25 @@ namespace Strata.Models.Store;
 
 public static partial class ModelInspector
 {
+    /// <summary>The detail that marks a GGUF reranker (rank pooling or a classification head), which neither chats nor embeds.</summary>
+    public const string RerankerDetail = "reranker";
+
+    /// <summary>Whether <paramref name="manifest"/> is a GGUF reranker, as its import recorded.</summary>
+    public static bool IsGgufReranker(ModelManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return manifest.Format == ModelFormat.Gguf && manifest.Metadata.Details?.GetValueOrDefault(RerankerDetail) == "yes";
+    }
+
     private static ModelMetadata InspectGguf(string file, string name)
     {
         GgufModelSummary summary;
+        bool reranker;
         try
         {
-            summary = GgufReader.Read(file).Summarize();
+            var gguf = GgufReader.Read(file);
+            summary = gguf.Summarize();
+            reranker = GgufRankHead.IsReranker(gguf);
         }
         catch (GgufFormatException e)
         {
@@ -18,6 +31,10 @@ public static partial class ModelInspector
         }
 
         var details = new Dictionary<string, string> { ["chat template"] = summary.HasChatTemplate ? "yes" : "no" };
+        if (reranker)
+        {
+            details[RerankerDetail] = "yes";
+        }
         if (summary.Name is not null)
         {
             details["model name"] = summary.Name;

@@ -3,7 +3,7 @@ using Strata.Server.Images;
 
 namespace Strata.Server.Protocols;
 
-/// <summary>What a model can do, as the names every model listing uses: <c>chat</c>, <c>embeddings</c>, <c>images</c>.</summary>
+/// <summary>What a model can do, as the names every model listing uses: <c>chat</c>, <c>embeddings</c>, <c>rerank</c>, <c>images</c>.</summary>
 public static class ModelCapabilityNames
 {
     /// <summary>The names of every image model in the store, to pass to <see cref="Of"/>.</summary>
@@ -27,6 +27,11 @@ public static class ModelCapabilityNames
         if (entry.Capabilities.HasFlag(ModelCapabilities.Embeddings))
         {
             names.Add("embeddings");
+        }
+
+        if (entry.Capabilities.HasFlag(ModelCapabilities.Rerank))
+        {
+            names.Add("rerank");
         }
 
         if (imageModels.Contains(entry.Name))

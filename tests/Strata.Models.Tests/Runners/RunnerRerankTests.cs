@@ -126,6 +126,22 @@ public sealed class RunnerRerankTests : IDisposable
         Assert.Equal(3, (await reranker.RerankAsync("apple pie", Documents))[0].Index);
     }
 
+    [Fact]
+    public async Task A_gguf_reranker_is_listed_to_rerank_and_refused_for_chat_and_embeddings()
+    {
+        await ImportRerankerAsync("tiny-bert-rerank");
+        await using var catalog = Catalog();
+
+        var entry = Assert.Single(catalog.List(), e => e.Name == "tiny-bert-rerank");
+        Assert.Equal(ModelCapabilities.Rerank, entry.Capabilities);
+        // Refused before any runner starts: an encoder with a ranking head has nothing for llama.cpp to decode.
+        var chat = await Assert.ThrowsAsync<ModelCatalogException>(() => catalog.GetChatClientAsync("tiny-bert-rerank"));
+        var embeddings = await Assert.ThrowsAsync<ModelCatalogException>(() => catalog.GetEmbeddingGeneratorAsync("tiny-bert-rerank"));
+        Assert.Contains("'tiny-bert-rerank' is a reranker", chat.Message, StringComparison.Ordinal);
+        Assert.Contains("not an embedding model", embeddings.Message, StringComparison.Ordinal);
+        Assert.Empty(catalog.LoadedChatModels());
+    }
+
     public void Dispose() => folder.Dispose();
 
     private ModelCatalog Catalog(bool runners = true) => new(
