@@ -101,10 +101,9 @@ internal sealed class ModelRunnerService(IRunnerImageModels? images = null) : IM
     {
         var client = chat ?? throw new InvalidOperationException("the runner has no chat model loaded");
         var (messages, options) = RunnerJson.Read<RunnerChatRequest>(request).ToChat();
-        ChatResponseUpdate? template = null;
-        await foreach (var update in client.GetStreamingResponseAsync(messages, options, cancellationToken))
+        await foreach (var message in RunnerChatUpdates.WriteAsync(client.GetStreamingResponseAsync(messages, options, cancellationToken), cancellationToken))
         {
-            yield return RunnerChatUpdates.Write(update, ref template);
+            yield return message;
         }
     }
 
