@@ -25,10 +25,7 @@ public sealed class ModelRunnerCrashTests : IAsyncLifetime
         Directory.CreateDirectory(paths.Home);
         var store = new ModelStore(paths);
         var tiny = Path.Combine(paths.Home, "tiny.gguf");
-        // Wider and deeper than the default test model, so the kill lands while the runner still decodes: the runner
-        // sends the tokens it has ready together, and the default model's whole answer (it ends at its own end-of-text
-        // token) could reach the server before the third event reaches the client.
-        TinyLlamaGguf.Write(tiny, new TinyLlamaOptions { EmbeddingLength = 384, BlockCount = 6, HeadCount = 6, KeyValueHeadCount = 6, FeedForwardLength = 1024 });
+        TinyLlamaGguf.Write(tiny);
         await new ModelImporter(store).ImportAsync(tiny, "tiny");
         // Planted past the import gate: it loads, then aborts llama.cpp on text it has no piece for.
         var planted = Path.Combine(paths.Home, "planted.gguf");
