@@ -101,9 +101,10 @@ internal sealed class ModelRunnerService(IRunnerImageModels? images = null) : IM
     {
         var client = chat ?? throw new InvalidOperationException("the runner has no chat model loaded");
         var (messages, options) = RunnerJson.Read<RunnerChatRequest>(request).ToChat();
-        await foreach (var message in RunnerChatUpdates.WriteAsync(client.GetStreamingResponseAsync(messages, options, cancellationToken), cancellationToken))
+        ChatResponseUpdate? template = null;
+        await foreach (var update in client.GetStreamingResponseAsync(messages, options, cancellationToken))
         {
-            yield return message;
+            yield return RunnerChatUpdates.Write(update, ref template);
         }
     }
 

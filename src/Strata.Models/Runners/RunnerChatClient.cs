@@ -45,7 +45,6 @@ public sealed class RunnerChatClient : IChatClient, Llama.IChatTokenCounter
         using var lease = await runner.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var updates = lease.Runner.ChatAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
         ChatResponseUpdate? template = null;
-        var read = new List<ChatResponseUpdate>();
         try
         {
             while (true)
@@ -65,13 +64,7 @@ public sealed class RunnerChatClient : IChatClient, Llama.IChatTokenCounter
                     throw await lease.TranslateAsync(e).ConfigureAwait(false);
                 }
 
-                // One message may carry several updates (those the runner had ready together); each is handed on alone.
-                read.Clear();
-                RunnerChatUpdates.Read(update, ref template, read);
-                foreach (var item in read)
-                {
-                    yield return item;
-                }
+                yield return RunnerChatUpdates.Read(update, ref template);
             }
         }
         finally
