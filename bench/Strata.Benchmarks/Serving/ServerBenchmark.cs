@@ -31,7 +31,14 @@ internal sealed record ServerBenchmarkReport(
     double HttpCpuMsPerToken, double InProcessCpuMsPerToken, IReadOnlyList<ProtocolStreamResult> Protocols, IReadOnlyList<RequestChecksResult>? RequestChecks = null);
 
 /// <summary>One protocol's stream rate against the in-process rate measured in the same rounds.</summary>
-internal sealed record ProtocolStreamResult(string Protocol, double HttpTokensPerSecond, double InProcessTokensPerSecond, double Ratio);
+/// <param name="Protocol">The protocol's name.</param>
+/// <param name="HttpTokensPerSecond">Median generation rate over HTTP.</param>
+/// <param name="InProcessTokensPerSecond">Median generation rate in process, in the same rounds.</param>
+/// <param name="Ratio">Median of the rounds' ratios.</param>
+/// <param name="ServerCpuMsPerToken">CPU time the server process spent per streamed token of this protocol (a model runner's not counted).</param>
+/// <param name="RunnerCpuMsPerToken">CPU time the server's child processes (the model's runner) spent per streamed token; 0 with the model in the server.</param>
+internal sealed record ProtocolStreamResult(string Protocol, double HttpTokensPerSecond, double InProcessTokensPerSecond, double Ratio,
+    double ServerCpuMsPerToken = 0, double RunnerCpuMsPerToken = 0);
 
 /// <summary>The HTTP vs in-process comparison of one stream.</summary>
 /// <param name="HttpTokensPerSecond">Median generation rate over HTTP.</param>
@@ -261,12 +268,14 @@ internal static class ServerBenchmark
         var overHttp = new List<double>();
         var inProcess = new List<double>();
         long httpTokens = 0, localTokens = 0;
-        TimeSpan httpCpu = TimeSpan.Zero, localCpu = TimeSpan.Zero;
+        TimeSpan httpCpu = TimeSpan.Zero, localCpu = TimeSpan.Zero, httpRunnerCpu = TimeSpan.Zero;
         async Task HttpRoundAsync()
         {
             var before = ProcessorTime(serverPid);
+            var runnerBefore = ChildrenProcessorTime(serverPid);
             var run = await HttpStreamAsync(http, maxTokens, cancellationToken);
             httpCpu += ProcessorTime(serverPid) - before;
+            httpRunnerCpu += ChildrenProcessorTime(serverPid) - runnerBefore;
             httpTokens += run.Tokens;
             overHttp.Add(Rate(run));
         }
@@ -281,14 +290,20 @@ internal static class ServerBenchmark
         }
 
         // The other protocols stream in the same rounds, right after, so each is compared with the same in-process runs.
+        // Each protocol's server and runner CPU is counted over its own streams, so the protocols' writers compare.
         var protocols = ProtocolStreams.Protocols.Skip(1).ToDictionary(p => p, _ => new List<double>());
+        var protocolCpu = protocols.Keys.ToDictionary(p => p, _ => (Server: TimeSpan.Zero, Runner: TimeSpan.Zero, Tokens: 0L));
         async Task ProtocolRoundsAsync()
         {
             foreach (var (protocol, rates) in protocols)
             {
+                var before = ProcessorTime(serverPid);
+                var runnerBefore = ChildrenProcessorTime(serverPid);
                 var clock = Stopwatch.StartNew();
                 var (first, tokens, _) = await ProtocolStreams.StreamAsync(http, protocol, Model, "Tell me a long story about a lighthouse keeper.", maxTokens, clock, cancellationToken);
                 rates.Add(Rate((tokens, clock.Elapsed - (first ?? TimeSpan.Zero))));
+                var (server, runner, counted) = protocolCpu[protocol];
+                protocolCpu[protocol] = (server + ProcessorTime(serverPid) - before, runner + ChildrenProcessorTime(serverPid) - runnerBefore, counted + tokens);
             }
         }
 
@@ -308,10 +323,55 @@ internal static class ServerBenchmark
             }
         }
 
-        var others = protocols.Select(p => new ProtocolStreamResult(p.Key, Median(p.Value), Median(inProcess), Median(p.Value.Zip(inProcess, (h, l) => h / l).ToList())));
+        static double PerToken(TimeSpan cpu, long tokens) => cpu.TotalMilliseconds / Math.Max(1, tokens);
+        var others = protocols.Select(p => new ProtocolStreamResult(p.Key, Median(p.Value), Median(inProcess), Median(p.Value.Zip(inProcess, (h, l) => h / l).ToList()),
+            PerToken(protocolCpu[p.Key].Server, protocolCpu[p.Key].Tokens), PerToken(protocolCpu[p.Key].Runner, protocolCpu[p.Key].Tokens)));
         return new StreamingComparison(Median(overHttp), Median(inProcess), Median(overHttp.Zip(inProcess, (h, l) => h / l).ToList()),
             httpCpu.TotalMilliseconds / Math.Max(1, httpTokens), localCpu.TotalMilliseconds / Math.Max(1, localTokens),
-            [new ProtocolStreamResult(ProtocolStreams.Protocols[0], Median(overHttp), Median(inProcess), Median(overHttp.Zip(inProcess, (h, l) => h / l).ToList())), .. others]);
+            [new ProtocolStreamResult(ProtocolStreams.Protocols[0], Median(overHttp), Median(inProcess), Median(overHttp.Zip(inProcess, (h, l) => h / l).ToList()),
+                PerToken(httpCpu, httpTokens), PerToken(httpRunnerCpu, httpTokens)), .. others]);
+    }
+
+    /// <summary>
+    /// User plus system CPU time of the live child processes of <paramref name="pid"/> (its model runners), read from
+    /// Linux's /proc; zero elsewhere. A runner that starts or ends between two readings is counted from or up to then.
+    /// </summary>
+    private static TimeSpan ChildrenProcessorTime(int pid)
+    {
+        var tasks = $"/proc/{pid}/task";
+        if (!Directory.Exists(tasks))
+        {
+            return TimeSpan.Zero;
+        }
+
+        // Each thread lists the children it started, so the runner is under whichever thread launched it.
+        var total = TimeSpan.Zero;
+        foreach (var task in Directory.EnumerateDirectories(tasks))
+        {
+            string[] children;
+            try
+            {
+                children = File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            }
+            catch (IOException)
+            {
+                continue; // the thread ended in between
+            }
+
+            foreach (var child in children)
+            {
+                try
+                {
+                    total += ProcessorTime(int.Parse(child, CultureInfo.InvariantCulture));
+                }
+                catch (ArgumentException)
+                {
+                    // It ended in between.
+                }
+            }
+        }
+
+        return total;
     }
 
     /// <summary>User plus system CPU time of process <paramref name="pid"/>.</summary>

@@ -17,10 +17,11 @@ internal static class ServerBenchmarkTable
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"one stream: {report.HttpTokensPerSecond:0.0} tok/s over HTTP vs {report.InProcessTokensPerSecond:0.0} in process, ratio {report.StreamingRatio:0.00} (target >= 0.95)"));
-        Console.WriteLine($"{"stream protocol",-24} {"over HTTP",10} {"in process",10} {"ratio",6}");
+        Console.WriteLine($"{"stream protocol",-24} {"over HTTP",10} {"in process",10} {"ratio",6} {"server CPU ms/token",20} {"runner CPU ms/token",20}");
         foreach (var p in report.Protocols)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.Protocol,-24} {p.HttpTokensPerSecond,10:0.0} {p.InProcessTokensPerSecond,10:0.0} {p.Ratio,6:0.00}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{p.Protocol,-24} {p.HttpTokensPerSecond,10:0.0} {p.InProcessTokensPerSecond,10:0.0} {p.Ratio,6:0.00} {p.ServerCpuMsPerToken,20:0.000} {p.RunnerCpuMsPerToken,20:0.000}"));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

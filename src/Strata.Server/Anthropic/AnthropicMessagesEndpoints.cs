@@ -6,6 +6,7 @@ using Microsoft.Extensions.AI;
 using Strata.Models.Catalog;
 using Strata.Models.Llama;
 using Strata.Server.OpenAi;
+using Strata.Server.Protocols;
 
 namespace Strata.Server.Anthropic;
 
@@ -66,22 +67,26 @@ public static class AnthropicMessagesEndpoints
         var tally = new StreamTally();
         var textOpen = false;
         string? stop = null;
-        await foreach (var update in client.GetStreamingResponseAsync(request.Messages, request.Options, token))
+        // Events are written as updates arrive and sent when the model has nothing more ready (ReadyUpdates).
+        await ReadyUpdates.ForEachAsync(client.GetStreamingResponseAsync(request.Messages, request.Options, token), async update =>
         {
             tally.Observe(update);
             stop ??= MatchedStop(update.AdditionalProperties);
-            if (update.Text is { Length: > 0 } text)
+            if (update.Text is not { Length: > 0 } text)
             {
-                if (!textOpen)
-                {
-                    // Opened on the first text, so a forced tool call is not preceded by an empty text block.
-                    await events.WriteAsync("content_block_start", new { type = "content_block_start", index = 0, content_block = new { type = "text", text = "" } }, token);
-                    textOpen = true;
-                }
-
-                await events.WriteAsync("content_block_delta", new { type = "content_block_delta", index = 0, delta = new { type = "text_delta", text } }, token);
+                return false;
             }
-        }
+
+            if (!textOpen)
+            {
+                // Opened on the first text, so a forced tool call is not preceded by an empty text block.
+                await events.WriteAsync("content_block_start", new { type = "content_block_start", index = 0, content_block = new { type = "text", text = "" } }, flush: false, token);
+                textOpen = true;
+            }
+
+            TextDeltaEvents.WriteAnthropicText(events, text);
+            return true;
+        }, () => events.FlushAsync(token), token);
 
         var index = 0;
         if (textOpen)

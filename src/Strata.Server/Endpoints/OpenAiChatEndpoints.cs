@@ -9,6 +9,7 @@ using System.Threading.Channels;
 using Strata.Models.Catalog;
 using Strata.Models.Llama;
 using Strata.Server.OpenAi;
+using Strata.Server.Protocols;
 
 namespace Strata.Server.Endpoints;
 
@@ -66,6 +67,7 @@ public static class OpenAiChatEndpoints
         var id = OpenAiResponses.NewId();
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var events = new ServerSentEvents(context.Response);
+        var chunks = new TextDeltaEvents.ChatCompletionChunks(id, created, request.Model);
         var started = new bool[request.Choices];
         var tallies = Enumerable.Range(0, request.Choices).Select(_ => new StreamTally()).ToArray();
         using var choices = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -118,7 +120,13 @@ public static class OpenAiChatEndpoints
 
             tallies[index].Observe(update);
             var logProbabilities = request.LogProbabilities ? ChatLogProbabilities.From(update.AdditionalProperties, LlamaChatOptionKeys.LogProbabilities) : null;
-            if (update.Text is { Length: > 0 } text || logProbabilities is { Content.Count: > 0 })
+            if (logProbabilities is null && update.Text is { Length: > 0 } plain)
+            {
+                // The common case, a token's text: written by hand, the same bytes as the chunk object below.
+                chunks.Write(events, index, plain);
+                wrote = true;
+            }
+            else if (update.Text is { Length: > 0 } || logProbabilities is { Content.Count: > 0 })
             {
                 await events.WriteAsync(
                     new ChatCompletionChunk(id, created, request.Model, [new ChatCompletionChunkChoice(index, new ChatCompletionDelta(Content: update.Text), null, logProbabilities)]),

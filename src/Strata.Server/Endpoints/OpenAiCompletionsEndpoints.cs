@@ -5,6 +5,7 @@ using Microsoft.Extensions.AI;
 using Strata.Models.Catalog;
 using Strata.Models.Llama;
 using Strata.Server.OpenAi;
+using Strata.Server.Protocols;
 
 namespace Strata.Server.Endpoints;
 
@@ -48,6 +49,7 @@ public static class OpenAiCompletionsEndpoints
     private static async Task StreamAsync(HttpContext context, IChatClient client, CompletionRequest request, string id, long created)
     {
         var events = new ServerSentEvents(context.Response);
+        var chunks = new TextDeltaEvents.CompletionChunks(id, created, request.Model);
         var usages = new List<UsageDetails?>();
         for (var index = 0; index < request.Prompts.Count; index++)
         {
@@ -58,16 +60,29 @@ public static class OpenAiCompletionsEndpoints
 
             var tally = new StreamTally();
             var offset = 0;
-            await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, request.Prompts[index])], request.Options.Clone(), context.RequestAborted))
+            var prompt = index;
+            // Chunks are written as updates arrive and sent when the model has nothing more ready (ReadyUpdates).
+            await ReadyUpdates.ForEachAsync(client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, request.Prompts[index])], request.Options.Clone(), context.RequestAborted), async update =>
             {
                 tally.Observe(update);
                 var tokens = request.LogProbabilities is null ? null : TokenLogProbability.Read(update.AdditionalProperties, LlamaChatOptionKeys.LogProbabilities);
-                if (update.Text is { Length: > 0 } || tokens is { Count: > 0 })
+                if (tokens is null && update.Text is { Length: > 0 } plain)
                 {
-                    await events.WriteAsync(Chunk(id, created, request.Model, Choice(index, update.Text, null, CompletionLogProbabilities.From(tokens, offset))), context.RequestAborted);
-                    offset += update.Text.Length;
+                    // A token's text alone: written by hand, the same bytes as the chunk object below.
+                    chunks.Write(events, prompt, plain);
                 }
-            }
+                else if (update.Text is { Length: > 0 } || tokens is { Count: > 0 })
+                {
+                    await events.WriteAsync(Chunk(id, created, request.Model, Choice(prompt, update.Text, null, CompletionLogProbabilities.From(tokens, offset))), flush: false, context.RequestAborted);
+                }
+                else
+                {
+                    return false;
+                }
+
+                offset += update.Text.Length;
+                return true;
+            }, () => events.FlushAsync(context.RequestAborted), context.RequestAborted);
 
             usages.Add(tally.Usage);
             await events.WriteAsync(Chunk(id, created, request.Model, Choice(index, "", tally.FinishReason)), context.RequestAborted);

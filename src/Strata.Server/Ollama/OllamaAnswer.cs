@@ -12,6 +12,13 @@ namespace Strata.Server.Ollama;
 internal sealed class OllamaAnswer(string model, bool chat, Stopwatch clock)
 {
     private readonly string created = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+    private Protocols.TextDeltaEvents.OllamaLines? lines;
+
+    /// <summary>
+    /// Writes what <see cref="Delta"/> would serialise, by hand: the per-token line, with the model and time encoded
+    /// once per answer.
+    /// </summary>
+    public void WriteDelta(Utf8JsonWriter json, string text) => (lines ??= new(model, created, chat)).WriteJson(json, text);
 
     public Dictionary<string, object?> Loaded()
     {

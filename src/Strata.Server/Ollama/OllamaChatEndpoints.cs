@@ -63,7 +63,7 @@ public static class OllamaChatEndpoints
                     return false;
                 }
 
-                await lines.WriteAsync(answer.Delta(text), flush: false, context.RequestAborted);
+                lines.Write((answer, text), static (json, line) => line.answer.WriteDelta(json, line.text));
                 return true;
             },
             () => lines.FlushAsync(context.RequestAborted),

@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Strata.Server.OpenAi;
+using Strata.Server.Protocols;
 
 namespace Strata.Server.Responses;
 
@@ -42,26 +43,26 @@ internal static class ResponseStreaming
     {
         var tally = new StreamTally();
         var text = new System.Text.StringBuilder();
-        await foreach (var update in client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted))
+        var deltas = new TextDeltaEvents.ResponseTextDeltas(answer.MessageId);
+        // Events are written as updates arrive and sent when the model has nothing more ready (ReadyUpdates).
+        await ReadyUpdates.ForEachAsync(client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted), async update =>
         {
             tally.Observe(update);
             if (update.Text is not { Length: > 0 } delta)
             {
-                continue;
+                return false;
             }
 
             if (text.Length == 0)
             {
-                await events.SendAsync("response.output_item.added", new JsonObject { ["output_index"] = 0, ["item"] = ResponseItems.Message(answer.MessageId, "", "in_progress") });
-                await events.SendAsync("response.content_part.added", Part(answer, ResponseItems.TextPart("")));
+                await events.SendAsync("response.output_item.added", new JsonObject { ["output_index"] = 0, ["item"] = ResponseItems.Message(answer.MessageId, "", "in_progress") }, flush: false);
+                await events.SendAsync("response.content_part.added", Part(answer, ResponseItems.TextPart("")), flush: false);
             }
 
             text.Append(delta);
-            var data = Part(answer, null);
-            data["delta"] = delta;
-            data["logprobs"] = new JsonArray();
-            await events.SendAsync("response.output_text.delta", data);
-        }
+            events.SendTextDelta(deltas, delta);
+            return true;
+        }, events.FlushAsync, context.RequestAborted);
 
         var completed = answer.Finish(text.ToString(), tally.ToolCalls, tally.FinishReason, tally.Usage);
         var index = 0;
@@ -104,11 +105,16 @@ internal static class ResponseStreaming
     {
         private int sequence;
 
-        public Task SendAsync(string type, JsonObject data)
+        public Task SendAsync(string type, JsonObject data, bool flush = true)
         {
             data["type"] = type;
             data["sequence_number"] = sequence++;
-            return events.WriteAsync(type, data, cancellationToken);
+            return events.WriteAsync(type, data, flush, cancellationToken);
         }
+
+        /// <summary>A <c>response.output_text.delta</c>, unflushed, written by hand (the same bytes as its JSON object).</summary>
+        public void SendTextDelta(TextDeltaEvents.ResponseTextDeltas deltas, string text) => deltas.Write(events, text, sequence++);
+
+        public Task FlushAsync() => events.FlushAsync(cancellationToken);
     }
 }
