@@ -39,6 +39,8 @@ public static class TinyCrossEncoderOnnx
             Files = [model, minilm.Files.Single(f => f.Path == "vocab.txt")],
             Source = new ModelSource("import", name),
             Created = DateTimeOffset.UtcNow,
+            // What a pull or an import records: the inspection lists the graph as a reranker.
+            Metadata = ModelInspector.Inspect(ModelFormat.Onnx, store.PathOf(model), name),
         });
         return store.Get(name);
     }

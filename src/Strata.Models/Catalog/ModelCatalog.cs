@@ -149,7 +149,7 @@ public sealed partial class ModelCatalog : IAsyncDisposable
 
     private static ModelCapabilities CapabilitiesOf(ModelManifest model) => model.Format switch
     {
-        ModelFormat.Gguf when ModelInspector.IsGgufReranker(model) => ModelCapabilities.Rerank,
+        ModelFormat.Gguf or ModelFormat.Onnx when ModelInspector.IsReranker(model) => ModelCapabilities.Rerank,
         ModelFormat.Gguf => ModelCapabilities.Chat | ModelCapabilities.Embeddings,
         ModelFormat.Onnx => ModelCapabilities.Embeddings,
         _ => ModelCapabilities.None,
@@ -227,10 +227,10 @@ public sealed partial class ModelCatalog : IAsyncDisposable
 
     private static void ThrowIfReranker(ModelManifest manifest, string use)
     {
-        if (ModelInspector.IsGgufReranker(manifest))
+        if (ModelInspector.IsReranker(manifest))
         {
             throw new ModelCatalogException(
-                $"'{manifest.Name}' is a reranker (llama.cpp rank pooling), not {use}; use it through POST /v1/rerank, 'strata search --rerank' or Rag:RerankModel.");
+                $"'{manifest.Name}' is a reranker, not {use}; use it through POST /v1/rerank, 'strata search --rerank' or Rag:RerankModel.");
         }
     }
 

@@ -25,11 +25,8 @@ internal sealed class CrossEncoderGraph : IDisposable
             e => new RerankerModelException($"Model '{modelName}' has an ONNX graph that ONNX Runtime cannot load (is the file damaged?): {e.Message}", e));
 
         inputNames = [.. session.InputMetadata.Keys];
-        var logits = session.OutputMetadata.FirstOrDefault(o => o.Key == "logits").Key
-            // An unnamed output counts only when it is shaped like class scores, so a sentence encoder's pooled
-            // [batch, 384] output is not mistaken for 384 labels.
-            ?? session.OutputMetadata.FirstOrDefault(o => o.Value.ElementDataType == TensorElementType.Float && o.Value.Dimensions is [_, >= 1 and <= 16]).Key;
-        if (!inputNames.Contains(InputIds) || inputNames.Any(n => n is not (InputIds or AttentionMask or TokenTypeIds)) || logits is null)
+        var logits = LogitsOutput(inputNames, session.OutputMetadata);
+        if (logits is null)
         {
             session.Dispose();
             throw new RerankerModelException(
@@ -38,6 +35,24 @@ internal sealed class CrossEncoderGraph : IDisposable
         }
 
         outputName = logits;
+    }
+
+    /// <summary>
+    /// The output a cross-encoder's scores come from, or null when the graph is not laid out as one: BERT inputs only
+    /// (<c>input_ids</c>, optional mask and segments), and <c>logits</c> or a float [batch, labels] output. The store
+    /// reads the same rule at import to list the model as a reranker.
+    /// </summary>
+    internal static string? LogitsOutput(IReadOnlyCollection<string> inputNames, IReadOnlyDictionary<string, NodeMetadata> outputs)
+    {
+        if (!inputNames.Contains(InputIds) || inputNames.Any(n => n is not (InputIds or AttentionMask or TokenTypeIds)))
+        {
+            return null;
+        }
+
+        return outputs.FirstOrDefault(o => o.Key == "logits").Key
+            // An unnamed output counts only when it is shaped like class scores, so a sentence encoder's pooled
+            // [batch, 384] output is not mistaken for 384 labels.
+            ?? outputs.FirstOrDefault(o => o.Value.ElementDataType == TensorElementType.Float && o.Value.Dimensions is [_, >= 1 and <= 16]).Key;
     }
 
     /// <summary>The first logit of each (ids, segments) row, the batch padded to its longest row.</summary>

@@ -5,14 +5,17 @@ namespace Strata.Models.Store;
 
 public static partial class ModelInspector
 {
-    /// <summary>The detail that marks a GGUF reranker (rank pooling or a classification head), which neither chats nor embeds.</summary>
+    /// <summary>
+    /// The detail that marks a reranker, which neither chats nor embeds: a GGUF with llama.cpp's rank-pooling head, or an
+    /// ONNX graph laid out as a cross-encoder (BERT inputs, class logits out).
+    /// </summary>
     public const string RerankerDetail = "reranker";
 
-    /// <summary>Whether <paramref name="manifest"/> is a GGUF reranker, as its import recorded.</summary>
-    public static bool IsGgufReranker(ModelManifest manifest)
+    /// <summary>Whether <paramref name="manifest"/> is a reranker, as its import recorded.</summary>
+    public static bool IsReranker(ModelManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        return manifest.Format == ModelFormat.Gguf && manifest.Metadata.Details?.GetValueOrDefault(RerankerDetail) == "yes";
+        return manifest.Metadata.Details?.GetValueOrDefault(RerankerDetail) == "yes";
     }
 
     private static ModelMetadata InspectGguf(string file, string name)

@@ -47,6 +47,11 @@ public static partial class ModelInspector
                 details["producer"] = metadata.ProducerName;
             }
 
+            if (Reranking.CrossEncoderGraph.LogitsOutput([.. session.InputMetadata.Keys], outputs) is not null)
+            {
+                details[RerankerDetail] = "yes";
+            }
+
             return new ModelMetadata
             {
                 Architecture = string.IsNullOrEmpty(metadata.GraphName) ? null : metadata.GraphName,

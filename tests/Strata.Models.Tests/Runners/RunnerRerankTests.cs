@@ -2,6 +2,7 @@ using Strata.Core;
 using Strata.Core.Errors;
 using Strata.Core.Options;
 using Strata.Models.Catalog;
+using Strata.Models.Embeddings;
 using Strata.Models.Reranking;
 using Strata.Models.Runners;
 using Strata.Models.Store;
@@ -140,6 +141,20 @@ public sealed class RunnerRerankTests : IDisposable
         Assert.Contains("'tiny-bert-rerank' is a reranker", chat.Message, StringComparison.Ordinal);
         Assert.Contains("not an embedding model", embeddings.Message, StringComparison.Ordinal);
         Assert.Empty(catalog.LoadedChatModels());
+    }
+
+    [Fact]
+    public async Task An_onnx_cross_encoder_is_listed_to_rerank_and_a_sentence_encoder_to_embed()
+    {
+        await TinyCrossEncoderOnnx.SaveAsync(store, "tiny-rerank");
+        var minilm = await BuiltInEmbeddingModels.EnsureAsync(store, BuiltInEmbeddingModels.MiniLm);
+        await using var catalog = Catalog();
+
+        Assert.Equal(ModelCapabilities.Rerank, Assert.Single(catalog.List(), e => e.Name == "tiny-rerank").Capabilities);
+        Assert.Equal(ModelCapabilities.Embeddings, Assert.Single(catalog.List(), e => e.Name == minilm.Name).Capabilities);
+        // Its [batch, 1] logits would otherwise load as a one-wide embedding model.
+        var embeddings = await Assert.ThrowsAsync<ModelCatalogException>(() => catalog.GetEmbeddingGeneratorAsync("tiny-rerank"));
+        Assert.Contains("'tiny-rerank' is a reranker, not an embedding model", embeddings.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => folder.Dispose();

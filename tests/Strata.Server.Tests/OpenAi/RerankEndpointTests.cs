@@ -80,9 +80,25 @@ public sealed class RerankEndpointTests(RerankEndpointTests.Fixture fixture) : I
     public async Task A_reranker_runner_that_dies_is_a_503_naming_the_model_and_the_server_serves_the_next_request()
     {
         var reranker = Assert.IsType<Strata.Models.Runners.RunnerReranker>(fixture.Rerankers.Get(Fixture.CrashModel));
-        reranker.KillRunner();
+        // The runner must be running, and the kill must land while a request is inside it: a runner found dead before a
+        // request is simply restarted by it. So a long request (many documents) is killed a moment after it is sent,
+        // tried once more in the rare case it finished first (not more: three crashes in five minutes mark a model failing).
+        var warm = await fixture.Client.PostAsJsonAsync("/v1/rerank", new { model = Fixture.CrashModel, query = "apple", documents = new[] { "apple" } });
+        Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        var documents = Enumerable.Range(0, 400).Select(i => string.Join(' ', Enumerable.Repeat(i % 2 == 0 ? "apple pie" : "red tree", 30))).ToArray();
+        HttpResponseMessage failed = null!;
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var request = fixture.Client.PostAsJsonAsync("/v1/rerank", new { model = Fixture.CrashModel, query = "apple", documents });
+            await Task.Delay(50 * (attempt + 1));
+            reranker.KillRunner();
+            failed = await request;
+            if (failed.StatusCode != HttpStatusCode.OK)
+            {
+                break;
+            }
+        }
 
-        var failed = await fixture.Client.PostAsJsonAsync("/v1/rerank", new { model = Fixture.CrashModel, query = "apple", documents = new[] { "apple", "pie" } });
         var next = await fixture.Client.PostAsJsonAsync("/v1/rerank", new { model = Fixture.CrashModel, query = "apple", documents = new[] { "apple", "pie" } });
 
         var text = await failed.Content.ReadAsStringAsync();
