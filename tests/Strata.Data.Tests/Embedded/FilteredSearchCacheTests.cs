@@ -80,6 +80,9 @@ public sealed class FilteredSearchCacheTests : IDisposable
         await collection.UpsertAsync([.. Enumerable.Range(0, 1000).Select(i => new VectorRecord($"r{i}", Vector(i), null, Metadata(i % 10, Colour(i))))]);
         var red = Filters[1];
         using var stop = new CancellationTokenSource();
+        // Each searcher says when its first search is done, and the writes wait for that: on a busy machine the thread
+        // pool may otherwise start a searcher only after every write, and nothing would have searched alongside them.
+        var started = Enumerable.Range(0, 2).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         var searchers = Enumerable.Range(0, 2).Select(worker => Task.Run(async () =>
         {
             var searches = 0;
@@ -90,11 +93,14 @@ public sealed class FilteredSearchCacheTests : IDisposable
                     // Metadata of an id never changes in this test, so every answer must pass.
                     Assert.Equal("red", (string?)hit.Metadata!["colour"]);
                 }
+
+                started[worker].TrySetResult();
             }
 
             return searches;
         })).ToArray();
 
+        await Task.WhenAny(Task.WhenAll(started.Select(s => s.Task)), Task.WhenAll(searchers));
         for (var batch = 0; batch < 30; batch++)
         {
             var first = 1000 + (batch * 10);
