@@ -30,7 +30,7 @@ public static class AnthropicMessagesReader
             throw new OpenAiRequestException("The request body must be a JSON object.");
         }
 
-        var model = JsonFields.RequiredString(body, "model", "");
+        var model = JsonFields.RequiredModel(body);
         var maxTokens = JsonFields.Integer(body, "max_tokens") ?? (maxTokensRequired ? null : (long?)1)
             ?? throw new OpenAiRequestException("'max_tokens' is required.", "max_tokens", "missing_required_parameter");
         if (maxTokens < 1 || maxTokens > limits.MaxOutputTokens)
@@ -69,7 +69,7 @@ public static class AnthropicMessagesReader
             TopP = (float?)JsonFields.Number(body, "top_p"),
             TopK = (int?)JsonFields.Integer(body, "top_k"),
             StopSequences = body.TryGetProperty("stop_sequences", out var stops) && stops.ValueKind == JsonValueKind.Array
-                ? stops.EnumerateArray().Select(s => s.GetString() ?? "").Where(s => s.Length > 0).ToList()
+                ? stops.EnumerateArray().Select(s => s.ValueKind == JsonValueKind.String ? s.GetString()! : throw JsonFields.Invalid("stop_sequences[]", "a string")).Where(s => s.Length > 0).ToList()
                 : null,
         };
         ReadTools(body, options);
@@ -95,6 +95,11 @@ public static class AnthropicMessagesReader
             return new ChatMessage(role, content.GetString());
         }
 
+        if (content.ValueKind != JsonValueKind.Array)
+        {
+            throw JsonFields.Invalid(path + "content", "a string or an array of content blocks");
+        }
+
         List<AIContent> parts = [];
         var toolResults = false;
         foreach (var block in content.EnumerateArray())
@@ -105,8 +110,10 @@ public static class AnthropicMessagesReader
                     parts.Add(new TextContent(JsonFields.RequiredString(block, "text", path + "content[].")));
                     break;
                 case "tool_use":
-                    var input = block.TryGetProperty("input", out var raw) ? JsonSerializer.Deserialize<Dictionary<string, object?>>(raw.GetRawText()) : null;
-                    parts.Add(new FunctionCallContent(JsonFields.RequiredString(block, "id", path), JsonFields.RequiredString(block, "name", path), input));
+                    var input = block.TryGetProperty("input", out var raw) && raw.ValueKind != JsonValueKind.Null
+                        ? JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonFields.Object(raw, path + "content[].input.").GetRawText())
+                        : null;
+                    parts.Add(new FunctionCallContent(JsonFields.RequiredString(block, "id", path), JsonFields.RequiredName(block, "name", path), input));
                     break;
                 case "tool_result":
                     toolResults = true;
@@ -134,7 +141,7 @@ public static class AnthropicMessagesReader
         if (body.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
         {
             options.Tools = tools.EnumerateArray().Select(tool => (AITool)AIFunctionFactory.CreateDeclaration(
-                JsonFields.RequiredString(tool, "name", "tools[]."),
+                JsonFields.RequiredName(tool, "name", "tools[]."),
                 JsonFields.String(tool, "description", "tools[]."),
                 tool.TryGetProperty("input_schema", out var schema) ? schema.Clone() : JsonDocument.Parse("""{"type":"object"}""").RootElement)).ToList();
         }
@@ -146,7 +153,7 @@ public static class AnthropicMessagesReader
                 "auto" or null => ChatToolMode.Auto,
                 "any" => ChatToolMode.RequireAny,
                 "none" => ChatToolMode.None,
-                "tool" => ChatToolMode.RequireSpecific(JsonFields.RequiredString(choice, "name", "tool_choice.")),
+                "tool" => ChatToolMode.RequireSpecific(JsonFields.RequiredName(choice, "name", "tool_choice.")),
                 var other => throw new OpenAiRequestException($"'tool_choice.type' is '{other}'.", "tool_choice.type", "invalid_value"),
             };
         }

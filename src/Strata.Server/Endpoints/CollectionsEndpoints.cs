@@ -126,6 +126,11 @@ public static class CollectionsEndpoints
             throw new OpenAiRequestException("'records' must hold at least one record.", "records", "invalid_value");
         }
 
+        if (request.Records.Any(input => input is null))
+        {
+            throw new OpenAiRequestException("'records' must hold records, not null.", "records", "invalid_value");
+        }
+
         foreach (var input in request.Records)
         {
             KnowledgeRequests.CheckVector(collection, input.Vector, "records");

@@ -27,7 +27,7 @@ public static class OpenAiEmbeddingsEndpoints
             throw new OpenAiRequestException("The request body must be a JSON object.");
         }
 
-        var model = JsonFields.RequiredString(root, "model", "");
+        var model = JsonFields.RequiredModel(root);
         var inputs = Inputs(root, limits);
         var base64 = JsonFields.String(root, "encoding_format", "") switch
         {
@@ -35,11 +35,11 @@ public static class OpenAiEmbeddingsEndpoints
             "base64" => true,
             var other => throw new OpenAiRequestException($"'encoding_format' is '{other}'; expected float or base64.", "encoding_format", "invalid_value"),
         };
-        var dimensions = JsonFields.Integer(root, "dimensions");
+        var dimensions = JsonFields.Dimensions(root);
         using var turn = await admission.EnterAsync(model, context.RequestAborted);
         var generator = await catalog.GetEmbeddingGeneratorAsync(model, context.RequestAborted);
         var embeddings = await generator.GenerateAsync(
-            inputs, dimensions is null ? null : new EmbeddingGenerationOptions { Dimensions = (int)dimensions }, context.RequestAborted);
+            inputs, dimensions is null ? null : new EmbeddingGenerationOptions { Dimensions = dimensions }, context.RequestAborted);
         await context.Response.WriteAsJsonAsync(OpenAiResponses.ToEmbeddingList(embeddings, model, base64), context.RequestAborted);
     }
 

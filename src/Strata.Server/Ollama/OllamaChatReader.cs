@@ -69,7 +69,7 @@ internal static class OllamaChatReader
 
     private static OllamaChatRequest Finish(JsonElement body, List<ChatMessage> messages, RequestLimits limits)
     {
-        var model = JsonFields.RequiredString(body, "model", "");
+        var model = JsonFields.RequiredModel(body);
         var characters = messages.SelectMany(m => m.Contents).OfType<TextContent>().Sum(t => (long)t.Text.Length);
         if (characters > limits.MaxPromptCharacters)
         {
@@ -149,7 +149,7 @@ internal static class OllamaChatReader
         var index = 0;
         foreach (var call in calls.EnumerateArray())
         {
-            if (!call.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object)
+            if (!JsonFields.Object(call, path + "tool_calls[].").TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object)
             {
                 throw JsonFields.Invalid(path + "tool_calls[].function", "an object");
             }

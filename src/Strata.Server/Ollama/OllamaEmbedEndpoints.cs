@@ -42,8 +42,8 @@ public static class OllamaEmbedEndpoints
             throw new OpenAiRequestException($"'input' must hold between 1 and {limits.MaxEmbeddingInputs} strings.", "input", "invalid_value");
         }
 
-        var model = JsonFields.RequiredString(root, "model", "");
-        var dimensions = JsonFields.Integer(root, "dimensions");
+        var model = JsonFields.RequiredModel(root);
+        var dimensions = JsonFields.Dimensions(root);
         var keepAlive = OllamaKeepAlive.Read(root);
         var embeddings = await GenerateAsync(context, catalog, store, admission, model, inputs, dimensions, keepAlive);
         await OllamaJson.WriteAsync(context, new
@@ -61,19 +61,19 @@ public static class OllamaEmbedEndpoints
         using var body = await RequestBody.ReadJsonAsync(context);
         var root = Object(body.RootElement);
         var prompt = JsonFields.RequiredString(root, "prompt", "");
-        var embeddings = await GenerateAsync(context, catalog, store, admission, JsonFields.RequiredString(root, "model", ""), [prompt], null, OllamaKeepAlive.Read(root));
+        var embeddings = await GenerateAsync(context, catalog, store, admission, JsonFields.RequiredModel(root), [prompt], null, OllamaKeepAlive.Read(root));
         await OllamaJson.WriteAsync(context, new { embedding = embeddings[0].Vector.ToArray() });
     }
 
     private static async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
-        HttpContext context, ModelCatalog catalog, ModelStore store, ModelAdmission admission, string model, List<string> inputs, long? dimensions, TimeSpan? keepAlive)
+        HttpContext context, ModelCatalog catalog, ModelStore store, ModelAdmission admission, string model, List<string> inputs, int? dimensions, TimeSpan? keepAlive)
     {
         var reference = OllamaNames.Resolve(model, store);
         using var turn = await admission.EnterAsync(reference, context.RequestAborted);
         var generator = await catalog.GetEmbeddingGeneratorAsync(reference, context.RequestAborted);
         // As on /api/chat: keep_alive applies from the end of this request (the model's runner then waits this long).
         catalog.KeepEmbeddingsAlive(reference, keepAlive);
-        return await generator.GenerateAsync(inputs, dimensions is null ? null : new EmbeddingGenerationOptions { Dimensions = (int)dimensions }, context.RequestAborted);
+        return await generator.GenerateAsync(inputs, dimensions is null ? null : new EmbeddingGenerationOptions { Dimensions = dimensions }, context.RequestAborted);
     }
 
     private static JsonElement Object(JsonElement root) =>

@@ -20,7 +20,7 @@ public static class ChatCompletionRequestReader
             throw new OpenAiRequestException("The request body must be a JSON object.");
         }
 
-        var model = JsonFields.RequiredString(body, "model", "");
+        var model = JsonFields.RequiredModel(body);
         var messages = ReadMessages(body, limits);
         var options = new ChatOptions
         {
@@ -208,12 +208,12 @@ public static class ChatCompletionRequestReader
         {
             options.Tools = tools.EnumerateArray().Select(tool =>
             {
-                if (JsonFields.String(tool, "type", "tools[].") != "function" || !tool.TryGetProperty("function", out var function))
+                if (JsonFields.String(tool, "type", "tools[].") != "function" || !tool.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object)
                 {
                     throw new OpenAiRequestException("Only tools of type 'function' are supported.", "tools", "invalid_value");
                 }
 
-                var name = JsonFields.RequiredString(function, "name", "tools[].function.");
+                var name = JsonFields.RequiredName(function, "name", "tools[].function.");
                 var schema = function.TryGetProperty("parameters", out var parameters) ? parameters.Clone() : JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement;
                 return (AITool)AIFunctionFactory.CreateDeclaration(name, JsonFields.String(function, "description", "tools[].function."), schema);
             }).ToList();
@@ -232,8 +232,8 @@ public static class ChatCompletionRequestReader
                 "required" => ChatToolMode.RequireAny,
                 var other => throw new OpenAiRequestException($"'tool_choice' is '{other}'; expected none, auto, required or a function.", "tool_choice", "invalid_value"),
             }
-            : choice.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object
-                ? ChatToolMode.RequireSpecific(JsonFields.RequiredString(function, "name", "tool_choice.function."))
+            : choice.ValueKind == JsonValueKind.Object && choice.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object
+                ? ChatToolMode.RequireSpecific(JsonFields.RequiredName(function, "name", "tool_choice.function."))
                 : throw JsonFields.Invalid("tool_choice", "a string or {\"type\":\"function\",\"function\":{\"name\":…}}");
     }
 
@@ -248,7 +248,7 @@ public static class ChatCompletionRequestReader
         {
             null or "text" => ChatResponseFormat.Text,
             "json_object" => ChatResponseFormat.Json,
-            "json_schema" when format.TryGetProperty("json_schema", out var jsonSchema) && jsonSchema.TryGetProperty("schema", out var schema)
+            "json_schema" when format.TryGetProperty("json_schema", out var jsonSchema) && JsonFields.Object(jsonSchema, "response_format.json_schema.").TryGetProperty("schema", out var schema)
                 => ChatResponseFormat.ForJsonSchema(schema.Clone(), JsonFields.String(jsonSchema, "name", "response_format.json_schema."), JsonFields.String(jsonSchema, "description", "response_format.json_schema.")),
             "json_schema" => throw new OpenAiRequestException("'response_format.json_schema.schema' is required.", "response_format.json_schema.schema", "missing_required_parameter"),
             var other => throw new OpenAiRequestException($"'response_format.type' is '{other}'; expected text, json_object or json_schema.", "response_format.type", "invalid_value"),

@@ -39,7 +39,7 @@ public static class CompletionRequestReader
         Refuse(body, "n", value => value.ValueKind == JsonValueKind.Number && value.GetInt32() == 1, "only n = 1 is supported");
         Refuse(body, "logit_bias", value => value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any(), "logit_bias is not supported");
 
-        var model = JsonFields.RequiredString(body, "model", "");
+        var model = JsonFields.RequiredModel(body);
         var prompts = Prompts(body, limits);
         var options = new ChatOptions
         {

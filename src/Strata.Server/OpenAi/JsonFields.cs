@@ -7,7 +7,7 @@ internal static class JsonFields
 {
     public static string? String(JsonElement parent, string name, string path)
     {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!Object(parent, path).TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -18,9 +18,35 @@ internal static class JsonFields
     public static string RequiredString(JsonElement parent, string name, string path) =>
         String(parent, name, path) ?? throw new OpenAiRequestException($"'{path}{name}' is required.", path + name, "missing_required_parameter");
 
+    /// <summary>A required name (of a tool, a function to call): a string that is not blank.</summary>
+    public static string RequiredName(JsonElement parent, string name, string path) =>
+        RequiredString(parent, name, path) is { } value && !string.IsNullOrWhiteSpace(value)
+            ? value
+            : throw new OpenAiRequestException($"'{path}{name}' must not be empty.", path + name, "invalid_value");
+
+    /// <summary>
+    /// The request's <c>model</c>: required, and not blank (an empty name is a client's mistake, answered before any
+    /// model lookup, which takes a blank name for a caller's bug).
+    /// </summary>
+    public static string RequiredModel(JsonElement body) =>
+        RequiredString(body, "model", "") is { } model && !string.IsNullOrWhiteSpace(model)
+            ? model
+            : throw new OpenAiRequestException("'model' must name a model.", "model", "invalid_value");
+
+    /// <summary>
+    /// <paramref name="element"/> when it is a JSON object: every field read starts here, so a body or an item of the
+    /// wrong JSON type (<c>[1, 2]</c> where messages go, <c>"x"</c> as the whole body) is a 400 naming where it was.
+    /// </summary>
+    public static JsonElement Object(JsonElement element, string path) =>
+        element.ValueKind == JsonValueKind.Object
+            ? element
+            : throw (path.Length == 0
+                ? new OpenAiRequestException("The request body must be a JSON object.", code: "invalid_type")
+                : Invalid(path.TrimEnd('.'), "an object"));
+
     public static double? Number(JsonElement parent, string name)
     {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!Object(parent, "").TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -30,7 +56,7 @@ internal static class JsonFields
 
     public static long? Integer(JsonElement parent, string name)
     {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!Object(parent, "").TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -38,9 +64,17 @@ internal static class JsonFields
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var integer) ? integer : throw Invalid(name, "an integer");
     }
 
+    /// <summary>An optional <c>dimensions</c>: a whole number from 1 up, as the embedding APIs define it.</summary>
+    public static int? Dimensions(JsonElement body) => Integer(body, "dimensions") switch
+    {
+        null => null,
+        >= 1 and <= int.MaxValue and var dimensions => (int)dimensions,
+        _ => throw new OpenAiRequestException("'dimensions' must be a whole number of at least 1.", "dimensions", "invalid_value"),
+    };
+
     public static bool Boolean(JsonElement parent, string name)
     {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!Object(parent, "").TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return false;
         }

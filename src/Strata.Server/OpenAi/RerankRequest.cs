@@ -19,7 +19,7 @@ internal sealed record RerankRequest(string Model, string Query, IReadOnlyList<s
             throw new OpenAiRequestException("The request body must be a JSON object.");
         }
 
-        var model = JsonFields.RequiredString(root, "model", "");
+        var model = JsonFields.RequiredModel(root);
         var query = JsonFields.RequiredString(root, "query", "");
         if (!root.TryGetProperty("documents", out var documents) || documents.ValueKind != JsonValueKind.Array)
         {

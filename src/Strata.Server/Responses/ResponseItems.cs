@@ -10,11 +10,11 @@ internal static class ResponseItems
 {
     public static ChatMessage ToMessage(JsonObject item, string path)
     {
-        var type = item["type"]?.GetValue<string>() ?? (item["role"] is not null ? "message" : null);
+        var type = OptionalString(item, "type", path) ?? (item["role"] is not null ? "message" : null);
         switch (type)
         {
             case "message":
-                var role = item["role"]?.GetValue<string>() switch
+                var role = OptionalString(item, "role", path) switch
                 {
                     "user" => ChatRole.User,
                     "assistant" => ChatRole.Assistant,
@@ -23,7 +23,7 @@ internal static class ResponseItems
                 };
                 return new ChatMessage(role, Text(item["content"], path + "content"));
             case "function_call":
-                var arguments = item["arguments"]?.GetValue<string>() ?? "{}";
+                var arguments = OptionalString(item, "arguments", path) ?? "{}";
                 Dictionary<string, object?>? parsed;
                 try
                 {
@@ -85,10 +85,24 @@ internal static class ResponseItems
     {
         null => "",
         JsonValue value when value.TryGetValue<string>(out var text) => text,
-        JsonArray parts => string.Concat(parts.Select(part => part?["type"]?.GetValue<string>() is "input_text" or "output_text" or "text"
-            ? part["text"]?.GetValue<string>() ?? ""
-            : throw new OpenAiRequestException($"'{path}' parts must be input_text or output_text; images, files and audio are not supported.", path, "unsupported_content"))),
+        JsonArray parts => string.Concat(parts.Select((part, i) => PartText(Part(part, $"{path}[{i}]"), $"{path}[{i}].", path))),
         _ => throw JsonFields.Invalid(path, "a string or an array of content parts"),
+    };
+
+    private static string PartText(JsonObject part, string partPath, string contentPath) =>
+        OptionalString(part, "type", partPath) is "input_text" or "output_text" or "text"
+            ? OptionalString(part, "text", partPath) ?? ""
+            : throw new OpenAiRequestException($"'{contentPath}' parts must be input_text or output_text; images, files and audio are not supported.", contentPath, "unsupported_content");
+
+    // A content part must be an object; anything else is the client's mistake, named by its place in the request.
+    private static JsonObject Part(JsonNode? part, string path) => part as JsonObject ?? throw JsonFields.Invalid(path, "an object");
+
+    // A string field, or null when absent or null; a field of another JSON type is a 400 naming it.
+    private static string? OptionalString(JsonObject item, string name, string path) => item[name] switch
+    {
+        null => null,
+        JsonValue value when value.TryGetValue<string>(out var text) => text,
+        _ => throw JsonFields.Invalid(path + name, "a string"),
     };
 
     private static string Required(JsonObject item, string name, string path) =>

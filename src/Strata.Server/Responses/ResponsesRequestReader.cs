@@ -29,7 +29,7 @@ internal static class ResponsesRequestReader
             throw new OpenAiRequestException("The request body must be a JSON object.");
         }
 
-        var model = JsonFields.RequiredString(body, "model", "");
+        var model = JsonFields.RequiredModel(body);
         var items = previousItems ?? [];
         if (!body.TryGetProperty("input", out var input) || input.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
@@ -61,7 +61,8 @@ internal static class ResponsesRequestReader
 
         for (var i = 0; i < items.Count; i++)
         {
-            messages.Add(ResponseItems.ToMessage(items[i]!.AsObject(), $"input[{i}]."));
+            var item = items[i] as JsonObject ?? throw JsonFields.Invalid($"input[{i}]", "an object");
+            messages.Add(ResponseItems.ToMessage(item, $"input[{i}]."));
         }
 
         if (messages.SelectMany(m => m.Contents).OfType<TextContent>().Sum(t => (long)t.Text.Length) > limits.MaxPromptCharacters)
@@ -133,7 +134,7 @@ internal static class ResponsesRequestReader
         {
             options.Tools = tools.EnumerateArray().Select(tool => JsonFields.String(tool, "type", "tools[].") == "function"
                 ? (AITool)AIFunctionFactory.CreateDeclaration(
-                    JsonFields.RequiredString(tool, "name", "tools[]."),
+                    JsonFields.RequiredName(tool, "name", "tools[]."),
                     JsonFields.String(tool, "description", "tools[]."),
                     tool.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object ? parameters.Clone() : JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement)
                 : throw new OpenAiRequestException($"Only tools of type 'function' are supported, not '{JsonFields.String(tool, "type", "tools[].")}'.", "tools", "unsupported_value")).ToList();
@@ -149,7 +150,7 @@ internal static class ResponsesRequestReader
                     "required" => ChatToolMode.RequireAny,
                     var other => throw new OpenAiRequestException($"'tool_choice' is '{other}'; expected none, auto, required or a function.", "tool_choice", "invalid_value"),
                 }
-                : ChatToolMode.RequireSpecific(JsonFields.RequiredString(choice, "name", "tool_choice."));
+                : ChatToolMode.RequireSpecific(JsonFields.RequiredName(choice, "name", "tool_choice."));
             ToolChoiceCheck.Ensure(options, "tool_choice");
         }
     }

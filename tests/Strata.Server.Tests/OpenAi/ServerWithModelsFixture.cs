@@ -6,7 +6,7 @@ using Strata.Models.TestSupport;
 namespace Strata.Server.Tests.OpenAi;
 
 /// <summary>One running server shared by a test class: the tiny test GGUF imported as <c>tiny</c>, MiniLM built in.</summary>
-public sealed class ServerWithModelsFixture : IAsyncLifetime
+public class ServerWithModelsFixture : IAsyncLifetime
 {
     private RunningServer? server;
 
@@ -23,14 +23,19 @@ public sealed class ServerWithModelsFixture : IAsyncLifetime
         var file = Path.Combine(paths.Home, "tiny.gguf");
         TinyLlamaGguf.Write(file, new TinyLlamaOptions { ContextLength = 2048 });
         await new ModelImporter(new ModelStore(paths)).ImportAsync(file, ChatModel);
-        server = await RunningServer.StartAsync(
-            new Dictionary<string, string?>
-            {
-                ["Models:Llama:ContextSize"] = "2048",
-                ["Models:Llama:Threads"] = "1",
-                ["Server:MaxOutputTokens"] = "512",
-            },
-            paths);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Models:Llama:ContextSize"] = "2048",
+            ["Models:Llama:Threads"] = "1",
+            ["Server:MaxOutputTokens"] = "512",
+        };
+        AddSettings(settings);
+        server = await RunningServer.StartAsync(settings, paths);
+    }
+
+    /// <summary>Settings a test class needs beyond the shared ones.</summary>
+    protected virtual void AddSettings(IDictionary<string, string?> settings)
+    {
     }
 
     public async Task DisposeAsync()
