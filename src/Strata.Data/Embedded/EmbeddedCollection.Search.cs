@@ -42,7 +42,7 @@ public sealed partial class EmbeddedCollection
         SearchOptions resolved = options;
         return Read(reader =>
         {
-            var ranked = Bm25(reader, text, resolved.K, resolved);
+            var ranked = resolved.TextField is { } field ? FieldBm25(reader, field, text, resolved.K, resolved) : Bm25(reader, text, resolved.K, resolved);
             cancellationToken.ThrowIfCancellationRequested();
             return Hydrate(reader, ranked, resolved.IncludeVectors);
         });
@@ -59,9 +59,10 @@ public sealed partial class EmbeddedCollection
             var candidates = resolved.HybridCandidates;
             var dense = Nearest(reader, vector, candidates, resolved, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
-            var sparse = Bm25(reader, text, candidates, resolved);
+            var sparse = resolved.TextField is { } field ? FieldBm25(reader, field, text, candidates, resolved) : Bm25(reader, text, candidates, resolved);
             cancellationToken.ThrowIfCancellationRequested();
-            var (documents, documentFloor) = resolved.DocumentTextShare > 0 ? DocumentBm25(reader, text, candidates) : ([], null);
+            // Document-level text is the documents' text, no evidence about another field's.
+            var (documents, documentFloor) = resolved.DocumentTextShare > 0 && resolved.TextField is null ? DocumentBm25(reader, text, candidates) : ([], null);
             var sources = documents.Count == 0 ? [] : SourcesOf(dense.Concat(sparse).Select(c => c.Id).Distinct(StringComparer.Ordinal), reader)
                 .ToDictionary(s => s.Id, s => s.Source, StringComparer.Ordinal);
             var fused = ScoreFusion.FuseHybrid(dense, sparse, documents, sources, resolved, documentFloor);

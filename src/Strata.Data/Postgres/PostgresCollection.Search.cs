@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
+using NpgsqlTypes;
 using Pgvector;
 using Strata.Data.Collections;
 using Strata.Data.Search;
@@ -50,7 +51,8 @@ public sealed partial class PostgresCollection
             var candidates = resolved.HybridCandidates;
             var dense = await NearestAsync(connection, transaction, vector, candidates, resolved, withVectors: false, cancellationToken).ConfigureAwait(false);
             var sparse = await TextSearchAsync(connection, transaction, text, candidates, resolved, withDetails: false, cancellationToken).ConfigureAwait(false);
-            var documents = resolved.DocumentTextShare > 0 ? await DocumentRankAsync(connection, transaction, text, candidates, cancellationToken).ConfigureAwait(false) : [];
+            // Document-level text is the documents' text, no evidence about another field's.
+            var documents = resolved.DocumentTextShare > 0 && resolved.TextField is null ? await DocumentRankAsync(connection, transaction, text, candidates, cancellationToken).ConfigureAwait(false) : [];
             var sources = documents.Count == 0 ? [] : await SourcesOfAsync(connection, transaction,
                 [.. dense.Concat(sparse).Select(h => h.Id).Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
             var fused = ScoreFusion.FuseHybrid(
@@ -156,15 +158,26 @@ public sealed partial class PostgresCollection
 
         var (where, parameters) = Filters(options);
         var columns = withDetails ? $"document, metadata::text{(options.IncludeVectors ? ", embedding" : "")}" : "NULL, '{}'";
+        // Another field than the document has no stored tsvector (see SearchOptions.TextField): its terms are computed
+        // here, for the rows whose field holds a string, with the configuration the document column is generated with.
+        // The field name is a bound parameter.
+        var (terms, fieldCondition) = options.TextField is null
+            ? ("document_terms", "TRUE")
+            : ($"to_tsvector('{PostgresSchema.TextConfiguration}', metadata ->> @field)", "jsonb_typeof(metadata -> @field) = 'string'");
         // Normalisation 1 divides by 1 + log(document length), the length damping BM25 also applies.
         await using var command = new NpgsqlCommand(
             $"""
-            SELECT id, ts_rank_cd(document_terms, query, 1) AS score, {columns}
+            SELECT id, ts_rank_cd({terms}, query, 1) AS score, {columns}
             FROM {table}, to_tsquery('{PostgresSchema.TextConfiguration}', @terms) AS query
-            WHERE document_terms @@ query AND {where}
+            WHERE {fieldCondition} AND {terms} @@ query AND {where}
             ORDER BY score DESC, id LIMIT @k
             """, connection, transaction);
         command.Parameters.AddRange(parameters.ToArray());
+        if (options.TextField is { } field)
+        {
+            command.Parameters.Add(new NpgsqlParameter("field", NpgsqlDbType.Text) { Value = field });
+        }
+
         command.Parameters.AddWithValue("terms", query);
         command.Parameters.AddWithValue("k", k);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

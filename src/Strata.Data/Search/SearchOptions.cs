@@ -42,6 +42,18 @@ public sealed record SearchOptions
     /// </summary>
     public double DocumentTextShare { get; init; } = 0.75;
 
+    /// <summary>
+    /// When set, BM25 and hybrid search score this top-level metadata field's text instead of the record's document: a
+    /// record's further text properties live in its metadata (Microsoft.Extensions.VectorData's hybrid search over a
+    /// second full-text property). The keyword index holds the document only, so the field is scored by an exact scan of
+    /// the collection's records whose field holds a string, with the same tokenizer and ranking as the document path
+    /// (FTS5 BM25 with porter stemming embedded, its term statistics over every record; <c>ts_rank_cd</c> over the english
+    /// configuration in PostgreSQL), so that, as on the document path, a filter narrows the results but not the scores. Document-level text
+    /// (<see cref="DocumentTextShare"/>) is about the documents, so it takes no part here. Field names hold no quotes,
+    /// backslashes or control characters.
+    /// </summary>
+    public string? TextField { get; init; }
+
     /// <summary>The k of reciprocal rank fusion: 1 / (k + rank).</summary>
     public int RrfK { get; init; } = 60;
 
@@ -68,6 +80,13 @@ public sealed record SearchOptions
         if (Ef is < 1 or > 10_000 || MmrLambda is < 0 or > 1 || DenseWeight < 0 || TextWeight < 0 || RrfK < 0 || DocumentTextShare is < 0 or > 1)
         {
             throw new StrataDataException("Search options out of range (ef 1..10000, MMR lambda 0..1, weights and RRF k non-negative, document text share 0..1).");
+        }
+
+        // The field name becomes part of a JSON path (bound as a parameter, never concatenated), as a filter's field does:
+        // quotes and backslashes would change the path's meaning, so they are refused rather than escaped.
+        if (TextField is { } field && (field.Length is 0 or > 256 || field.Any(c => c is '"' or '\\' || char.IsControl(c))))
+        {
+            throw new StrataDataException($"Text field '{field}' is empty, too long or holds quotes, backslashes or control characters.");
         }
     }
 }

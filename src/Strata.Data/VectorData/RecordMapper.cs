@@ -8,7 +8,8 @@ namespace Strata.Data.VectorData;
 /// <summary>
 /// Maps records of a collection model to Strata records and back. The key becomes the id and is also kept in the metadata
 /// under its storage name, so filters can test it; data properties become metadata under their storage names; the first
-/// full-text-indexed string property is also the document (BM25 and hybrid search). The first vector property is the
+/// full-text-indexed string property is also the document (BM25 and hybrid search); hybrid search over another one reads
+/// it from the metadata (<see cref="Strata.Data.Search.SearchOptions.TextField"/>). The first vector property is the
 /// collection's indexed vector; further vectors are kept in the metadata and searched exactly. A model without vectors is
 /// stored with a one-dimensional placeholder, because every Strata record has a vector.
 /// </summary>

@@ -43,18 +43,29 @@ public sealed partial class StrataVectorStoreCollection<TKey, TRecord>
         ArgumentOutOfRangeException.ThrowIfNegative(options.Skip, nameof(options));
         var includeVectors = CheckIncludeVectors(options.IncludeVectors);
         var property = model.GetVectorPropertyOrSingle(new VectorSearchOptions<TRecord> { VectorProperty = options.VectorProperty });
+        // A property not marked full-text-indexed is refused here with InvalidOperationException, as every connector
+        // that uses this helper refuses it.
         var textProperty = model.GetFullTextDataPropertyOrSingle(options.AdditionalProperty);
-        if (property != mapper.Primary || textProperty != mapper.Document)
+        if (property != mapper.Primary)
         {
             throw new NotSupportedException(
-                $"Strata's hybrid search combines the collection's first vector ('{mapper.Primary?.ModelName}') with its first full-text-indexed string property ('{mapper.Document?.ModelName}').");
+                $"Strata's hybrid search combines the collection's first vector ('{mapper.Primary?.ModelName}') with a full-text-indexed string property.");
         }
+
+        if (textProperty.Type != typeof(string))
+        {
+            throw new NotSupportedException($"Hybrid search reads the text of a string property; '{textProperty.ModelName}' is a {textProperty.Type.Name}.");
+        }
+
+        // The document property is in the collection's keyword index; another string property is kept in the metadata
+        // and scored there by the backend, with the same ranking and fusion (SearchOptions.TextField).
+        var textField = textProperty == mapper.Document ? null : RecordMapper.FieldOf(textProperty);
 
         var vector = await QueryVectorAsync(searchValue, property, cancellationToken).ConfigureAwait(false);
         var filter = options.Filter is null ? null : ExpressionFilterTranslator.Translate(options.Filter, model);
         var text = string.Join(' ', keywords);
         var hits = await RunAsync("HybridSearch", async () => await (await HandleAsync(cancellationToken).ConfigureAwait(false))
-            .SearchHybridAsync(vector, text, new SearchOptions { K = top + options.Skip, Filter = filter, IncludeVectors = includeVectors }, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            .SearchHybridAsync(vector, text, new SearchOptions { K = top + options.Skip, Filter = filter, IncludeVectors = includeVectors, TextField = textField }, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         foreach (var hit in hits.Skip(options.Skip).Take(top))
         {
             // The fused score is a ranking score (higher is better) with no distance meaning, so a threshold is a minimum.
