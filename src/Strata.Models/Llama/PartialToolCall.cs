@@ -14,8 +14,19 @@ public static partial class PartialToolCall
     public const string ArgumentsTextKey = "strata.partial_arguments";
 
     /// <summary>The unfinished arguments of <paramref name="call"/>, or null when it is complete.</summary>
+    /// <remarks>
+    /// A call that crossed a runner's channel carries the text as a JSON string element (additional properties are
+    /// read back as JSON), so both forms are read; without that, a call cut short came back as a complete "{}".
+    /// </remarks>
     public static string? ArgumentsText(FunctionCallContent call) =>
-        call?.AdditionalProperties?.TryGetValue(ArgumentsTextKey, out var text) == true ? text as string : null;
+        call?.AdditionalProperties?.TryGetValue(ArgumentsTextKey, out var text) == true
+            ? text switch
+            {
+                string plain => plain,
+                System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } json => json.GetString(),
+                _ => null,
+            }
+            : null;
 
     /// <summary>
     /// Reads the start of a <c>{"name": ..., "arguments": ...}</c> call; null when <paramref name="text"/> is not one or
