@@ -75,7 +75,10 @@ internal static class ChatPromptRenderer
             }
 
             var calls = message.Contents.OfType<FunctionCallContent>()
-                .Select(call => JsonSerializer.Serialize(new { name = call.Name, arguments = call.Arguments ?? new Dictionary<string, object?>() }))
+                .Select(call => PartialToolCall.ArgumentsText(call) is { } written
+                    // A call whose arguments are not an object (one the token limit cut short, sent back) is shown as written.
+                    ? $"{{\"name\":{JsonSerializer.Serialize(call.Name)},\"arguments\":{written}"
+                    : JsonSerializer.Serialize(new { name = call.Name, arguments = call.Arguments ?? new Dictionary<string, object?>() }))
                 .ToList();
             var text = string.Join("\n", new[] { message.Text }.Where(t => t.Length > 0).Concat(calls));
             if (text.Length > 0 || !message.Contents.OfType<FunctionResultContent>().Any())

@@ -188,17 +188,7 @@ public static class ChatCompletionRequestReader
 
             var name = JsonFields.RequiredString(function, "name", callPath + "function.");
             var argumentsText = JsonFields.String(function, "arguments", callPath + "function.") ?? "{}";
-            Dictionary<string, object?>? arguments;
-            try
-            {
-                arguments = JsonSerializer.Deserialize<Dictionary<string, object?>>(argumentsText);
-            }
-            catch (JsonException)
-            {
-                throw new OpenAiRequestException($"'{callPath}function.arguments' must be a JSON object encoded as a string.", callPath + "function.arguments", "invalid_value");
-            }
-
-            yield return new FunctionCallContent(id, name, arguments);
+            yield return HistoryToolCall.Create(id, name, argumentsText);
         }
     }
 

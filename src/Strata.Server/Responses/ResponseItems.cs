@@ -24,17 +24,7 @@ internal static class ResponseItems
                 return new ChatMessage(role, Text(item["content"], path + "content"));
             case "function_call":
                 var arguments = OptionalString(item, "arguments", path) ?? "{}";
-                Dictionary<string, object?>? parsed;
-                try
-                {
-                    parsed = JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments);
-                }
-                catch (JsonException)
-                {
-                    throw new OpenAiRequestException($"'{path}arguments' must be a JSON object encoded as a string.", path + "arguments", "invalid_value");
-                }
-
-                return new ChatMessage(ChatRole.Assistant, [new FunctionCallContent(Required(item, "call_id", path), Required(item, "name", path), parsed)]);
+                return new ChatMessage(ChatRole.Assistant, [HistoryToolCall.Create(Required(item, "call_id", path), Required(item, "name", path), arguments)]);
             case "function_call_output":
                 var output = item["output"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : item["output"]?.ToJsonString() ?? "";
                 return new ChatMessage(ChatRole.Tool, [new FunctionResultContent(Required(item, "call_id", path), output)]);

@@ -77,6 +77,38 @@ public sealed class ProtocolFixesTests(ServerWithModelsFixture fixture) : IClass
         Assert.False(IsJsonObject(call.GetProperty("arguments").GetString()!), call.GetProperty("arguments").GetString());
     }
 
+    [Fact]
+    public async Task A_call_cut_short_sent_back_with_its_result_continues_the_conversation_on_both_openai_apis()
+    {
+        // What an agent loop (Semantic Kernel's auto-invocation) sends after a call the token limit cut short: the
+        // call's unfinished arguments as Strata answered them, then the tool's result. OpenAI keeps such text as it is.
+        var chat = Chat(4);
+        chat["messages"] = new object[]
+        {
+            new { role = "user", content = "weather?" },
+            new { role = "assistant", content = (string?)null, tool_calls = new[] { new { id = "call_1", type = "function", function = new { name = "get_weather", arguments = "{\"city\":\"Johann" } } } },
+            new { role = "tool", tool_call_id = "call_1", content = "sunny" },
+        };
+        chat["tools"] = new[] { WeatherTool };
+        var responses = new Dictionary<string, object?>
+        {
+            ["model"] = ServerWithModelsFixture.ChatModel,
+            ["max_output_tokens"] = 4,
+            ["input"] = new object[]
+            {
+                new { type = "message", role = "user", content = "weather?" },
+                new { type = "function_call", call_id = "call_1", name = "get_weather", arguments = "{\"city\":\"Johann" },
+                new { type = "function_call_output", call_id = "call_1", output = "sunny" },
+            },
+        };
+
+        var chatAnswer = await fixture.Client.PostAsJsonAsync("/v1/chat/completions", chat);
+        var responsesAnswer = await fixture.Client.PostAsJsonAsync("/v1/responses", responses);
+
+        Assert.True(chatAnswer.StatusCode == HttpStatusCode.OK, await chatAnswer.Content.ReadAsStringAsync());
+        Assert.True(responsesAnswer.StatusCode == HttpStatusCode.OK, await responsesAnswer.Content.ReadAsStringAsync());
+    }
+
     private static bool IsJsonObject(string text)
     {
         try
