@@ -24,7 +24,7 @@ internal static class BenchmarkCommandLine
     public static RootCommand Build()
     {
         // --set is recursive on strata's root, and 'strata bench' passes it on: here it sets Data:ConnectionString for pgvector.
-        var root = new RootCommand("Strata's end-to-end benchmarks, as 'strata bench' runs them") { Server(), Vectors() };
+        var root = new RootCommand("Strata's end-to-end benchmarks, as 'strata bench' runs them") { Server(), Vectors(), Retrieval.NaiveBaselineCommand.Create(), Retrieval.MaxSimRerankCommand.Create() };
         root.Options.Add(CliOptions.Set);
         return root;
     }

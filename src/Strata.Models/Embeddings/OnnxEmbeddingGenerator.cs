@@ -154,6 +154,41 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         return Task.FromResult(embeddings);
     }
 
+    /// <summary>
+    /// Each text's token embeddings: the encoder's last hidden state for every word piece it reads ([CLS] and [SEP]
+    /// included, truncated as <see cref="GenerateAsync"/> truncates), each vector of unit length, in input order.
+    /// What late-interaction scoring (ColBERT's MaxSim) compares, token by token.
+    /// </summary>
+    /// <exception cref="EmbeddingModelException">The model's graph returns pooled vectors only.</exception>
+    public IReadOnlyList<float[][]> GenerateTokenEmbeddings(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var encoded = texts.Select(text => tokenizer.Encode(text ?? throw new ArgumentException("Every input must be a string.", nameof(texts)))).ToArray();
+        var tokens = new float[texts.Count][][];
+        using var runOptions = new RunOptions();
+        using var cancellation = cancellationToken.Register(() => runOptions.Terminate = true);
+        foreach (var batch in LengthBatches.Plan(encoded.Select(e => e.Ids.Length).ToArray(), maxBatchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            float[][][] batchTokens;
+            try
+            {
+                batchTokens = graph.EmbedTokens(batch.Select(i => encoded[i].Ids).ToArray(), tokenizer.PaddingId, runOptions);
+            }
+            catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+
+            for (var j = 0; j < batch.Length; j++)
+            {
+                tokens[batch[j]] = batchTokens[j];
+            }
+        }
+
+        return tokens;
+    }
+
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)
     {

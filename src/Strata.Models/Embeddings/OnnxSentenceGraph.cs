@@ -49,18 +49,7 @@ internal sealed class OnnxSentenceGraph : IDisposable
     public float[][] Embed(IReadOnlyList<int[]> batch, int paddingId, RunOptions runOptions)
     {
         var rows = batch.Count;
-        var length = batch.Max(ids => ids.Length);
-        var ids = new long[rows * length];
-        var mask = new long[rows * length];
-        Array.Fill(ids, paddingId);
-        for (var row = 0; row < rows; row++)
-        {
-            for (var i = 0; i < batch[row].Length; i++)
-            {
-                ids[(row * length) + i] = batch[row][i];
-                mask[(row * length) + i] = 1;
-            }
-        }
+        var (ids, mask, length) = Padded(batch, paddingId);
 
         using var outputs = BertOnnxGraph.Run(session, inputNames, outputName, runOptions, rows, length, ids, mask);
         var hidden = outputs[0].GetTensorDataAsSpan<float>();
@@ -83,7 +72,58 @@ internal sealed class OnnxSentenceGraph : IDisposable
         return vectors;
     }
 
+    /// <summary>
+    /// Runs <paramref name="batch"/> like <see cref="Embed"/> but keeps every real token's hidden state, each scaled to
+    /// unit length: per row, one vector per token ([CLS] and [SEP] included), for late-interaction scoring.
+    /// </summary>
+    /// <exception cref="EmbeddingModelException">The graph's output is already pooled, so it has no per-token states.</exception>
+    public float[][][] EmbedTokens(IReadOnlyList<int[]> batch, int paddingId, RunOptions runOptions)
+    {
+        if (outputIsPooled)
+        {
+            throw new EmbeddingModelException("This model's graph returns pooled sentence vectors only; token embeddings need a [batch, tokens, width] output.");
+        }
+
+        var rows = batch.Count;
+        var (ids, mask, length) = Padded(batch, paddingId);
+
+        using var outputs = BertOnnxGraph.Run(session, inputNames, outputName, runOptions, rows, length, ids, mask);
+        var hidden = outputs[0].GetTensorDataAsSpan<float>();
+        var width = (int)outputs[0].GetTensorTypeAndShape().Shape[^1];
+        var tokens = new float[rows][][];
+        for (var row = 0; row < rows; row++)
+        {
+            tokens[row] = new float[batch[row].Length][];
+            for (var token = 0; token < batch[row].Length; token++)
+            {
+                tokens[row][token] = hidden.Slice(((row * length) + token) * width, width).ToArray();
+                MeanPooling.Normalize(tokens[row][token]);
+            }
+        }
+
+        return tokens;
+    }
+
     public void Dispose() => session.Dispose();
+
+    /// <summary>The batch's ids padded to its longest row, with the attention mask that marks the real tokens.</summary>
+    private static (long[] Ids, long[] Mask, int Length) Padded(IReadOnlyList<int[]> batch, int paddingId)
+    {
+        var length = batch.Max(ids => ids.Length);
+        var ids = new long[batch.Count * length];
+        var mask = new long[batch.Count * length];
+        Array.Fill(ids, paddingId);
+        for (var row = 0; row < batch.Count; row++)
+        {
+            for (var i = 0; i < batch[row].Length; i++)
+            {
+                ids[(row * length) + i] = batch[row][i];
+                mask[(row * length) + i] = 1;
+            }
+        }
+
+        return (ids, mask, length);
+    }
 
     /// <summary>
     /// Takes the per-token hidden state when the graph offers one (mean pooling is then ours, over the real tokens

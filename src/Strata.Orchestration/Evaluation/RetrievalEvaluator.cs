@@ -69,6 +69,12 @@ public sealed class RetrievalEvaluator(Retriever retriever)
         return [.. questions.Select(q => q with { Relevant = [.. q.Relevant.Where(source => held[source])] }).Where(q => q.Relevant.Count > 0)];
     }
 
+    /// <summary>
+    /// How many chunks each mode retrieves per question for a recall@<paramref name="k"/>: enough that ten distinct
+    /// documents can appear, since one document has many chunks.
+    /// </summary>
+    public static int ChunksPerQuestion(int k) => Math.Max(k, 10) * 5;
+
     /// <summary>Scores each mode on <paramref name="questions"/>.</summary>
     public async Task<IReadOnlyList<RetrievalScores>> EvaluateAsync(
         IVectorCollection collection, IReadOnlyList<RetrievalQuestion> questions, int k = 5, CancellationToken cancellationToken = default)
@@ -77,28 +83,54 @@ public sealed class RetrievalEvaluator(Retriever retriever)
         var results = new List<RetrievalScores>();
         foreach (var mode in new[] { RetrievalMode.Dense, RetrievalMode.Bm25, RetrievalMode.Hybrid })
         {
-            double recall1 = 0, recall = 0, reciprocal = 0, ndcg = 0;
-            var ranks = new List<int?>(questions.Count);
+            var rankings = new List<IReadOnlyList<string>>(questions.Count);
             foreach (var question in questions)
             {
-                // Enough chunks that ten distinct documents can appear, since one document has many chunks.
-                var hits = await retriever.SearchAsync(collection, question.Question, mode, Math.Max(k, 10) * 5, cancellationToken: cancellationToken);
-                var ranked = Retriever.ToPassages(hits).Select(p => p.Source).Distinct(StringComparer.Ordinal).ToList();
-                var relevant = question.Relevant.ToHashSet(StringComparer.Ordinal);
-                recall += relevant.Count == 0 ? 0 : (double)ranked.Take(k).Count(relevant.Contains) / relevant.Count;
-                var first = ranked.FindIndex(relevant.Contains);
-                reciprocal += first < 0 ? 0 : 1.0 / (first + 1);
-                recall1 += first == 0 ? 1 : 0;
-                ranks.Add(first < 0 ? null : first + 1);
-                var dcg = ranked.Take(10).Select((source, i) => relevant.Contains(source) ? 1 / Math.Log2(i + 2) : 0).Sum();
-                var ideal = Enumerable.Range(0, Math.Min(10, relevant.Count)).Sum(i => 1 / Math.Log2(i + 2));
-                ndcg += ideal == 0 ? 0 : dcg / ideal;
+                var hits = await retriever.SearchAsync(collection, question.Question, mode, ChunksPerQuestion(k), cancellationToken: cancellationToken);
+                rankings.Add([.. Retriever.ToPassages(hits).Select(p => p.Source)]);
             }
 
-            var n = Math.Max(1, questions.Count);
-            results.Add(new RetrievalScores(mode, recall1 / n, recall / n, reciprocal / n, ndcg / n, k, ranks));
+            results.Add(Score(mode, questions, rankings, k));
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Scores one mode from each question's retrieved chunks' sources, best first (duplicates allowed: they are reduced
+    /// to distinct documents in rank order). Public so that a retrieval system outside Strata is scored the same way.
+    /// </summary>
+    /// <param name="mode">The mode the rankings came from.</param>
+    /// <param name="questions">The questions.</param>
+    /// <param name="rankedSources">Per question, in the same order: the sources of its retrieved chunks, best first.</param>
+    /// <param name="k">The k of recall@k.</param>
+    public static RetrievalScores Score(RetrievalMode mode, IReadOnlyList<RetrievalQuestion> questions, IReadOnlyList<IReadOnlyList<string>> rankedSources, int k)
+    {
+        ArgumentNullException.ThrowIfNull(questions);
+        ArgumentNullException.ThrowIfNull(rankedSources);
+        if (rankedSources.Count != questions.Count)
+        {
+            throw new ArgumentException($"{rankedSources.Count} rankings for {questions.Count} questions.", nameof(rankedSources));
+        }
+
+        double recall1 = 0, recall = 0, reciprocal = 0, ndcg = 0;
+        var ranks = new List<int?>(questions.Count);
+        for (var q = 0; q < questions.Count; q++)
+        {
+            var question = questions[q];
+            var ranked = rankedSources[q].Distinct(StringComparer.Ordinal).ToList();
+            var relevant = question.Relevant.ToHashSet(StringComparer.Ordinal);
+            recall += relevant.Count == 0 ? 0 : (double)ranked.Take(k).Count(relevant.Contains) / relevant.Count;
+            var first = ranked.FindIndex(relevant.Contains);
+            reciprocal += first < 0 ? 0 : 1.0 / (first + 1);
+            recall1 += first == 0 ? 1 : 0;
+            ranks.Add(first < 0 ? null : first + 1);
+            var dcg = ranked.Take(10).Select((source, i) => relevant.Contains(source) ? 1 / Math.Log2(i + 2) : 0).Sum();
+            var ideal = Enumerable.Range(0, Math.Min(10, relevant.Count)).Sum(i => 1 / Math.Log2(i + 2));
+            ndcg += ideal == 0 ? 0 : dcg / ideal;
+        }
+
+        var n = Math.Max(1, questions.Count);
+        return new RetrievalScores(mode, recall1 / n, recall / n, reciprocal / n, ndcg / n, k, ranks);
     }
 }

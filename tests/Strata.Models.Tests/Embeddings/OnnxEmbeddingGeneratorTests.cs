@@ -42,6 +42,33 @@ public sealed class OnnxEmbeddingGeneratorTests(MiniLmFixture minilm) : IClassFi
     }
 
     [Fact]
+    public async Task Token_embeddings_are_one_unit_vector_per_word_piece_in_input_order_and_truncated_like_sentence_vectors()
+    {
+        var longText = string.Join(' ', Enumerable.Repeat("tokens", 400));
+        string[] inputs = [Eating, Horse, longText, Bread];
+
+        var tokens = minilm.Generator.GenerateTokenEmbeddings(inputs);
+        var sentences = await minilm.Generator.GenerateAsync(inputs);
+
+        Assert.Equal(inputs.Length, tokens.Count);
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var counted = (int)sentences[i].AdditionalProperties![OnnxEmbeddingGenerator.TokenCountProperty]!;
+            Assert.Equal(Math.Min(counted, minilm.Generator.MaxTokens), tokens[i].Length);
+            Assert.All(tokens[i], token =>
+            {
+                Assert.Equal(384, token.Length);
+                Assert.InRange(Vectors.Norm(token), 0.9999f, 1.0001f);
+            });
+        }
+
+        // In a batch or alone, an input's token states are the same (padding is masked out).
+        var alone = minilm.Generator.GenerateTokenEmbeddings([Horse])[0];
+        Assert.Equal(alone.Length, tokens[1].Length);
+        Assert.True(alone.Zip(tokens[1]).All(pair => Vectors.MaxDifference(pair.First, pair.Second) < 1e-5f));
+    }
+
+    [Fact]
     public async Task Batches_of_mixed_lengths_give_the_same_vectors_as_one_at_a_time_in_input_order()
     {
         // More inputs than one batch holds (the fixture's batch size is 8), with lengths out of order.
