@@ -1,60 +1,74 @@
+using System.Runtime.InteropServices;
+
 namespace Strata.Data.Embedded;
 
 /// <summary>
-/// The nodes of one metadata field: those where it is present (any value, null included, as json_type sees it), and per
-/// scalar value (strings, numbers, booleans, each compared only with its own type) the nodes holding it. The distinct
-/// strings and numbers in order, for range filters, are built when first asked for after a new value arrived.
+/// The nodes of one metadata field: those where it is present (any value, as json_type sees it), and per scalar value
+/// (strings, numbers, booleans, each compared only with its own type) the nodes holding it. The distinct strings and
+/// numbers in order, for range filters, are built when first asked for after a new value arrived.
 /// </summary>
 internal sealed class FieldPostings
 {
-    private readonly Dictionary<string, List<int>> strings = new(StringComparer.Ordinal);
-    private readonly Dictionary<NumberKey, List<int>> numbers = [];
+    private readonly Dictionary<string, NodeList> strings = new(StringComparer.Ordinal);
+    private readonly Dictionary<NumberKey, NodeList> numbers = [];
+    private NodeList present;
+    private NodeList trueNodes;
+    private NodeList falseNodes;
     private string[]? sortedStrings;
     private NumberKey[]? sortedNumbers;
 
-    public List<int> Present { get; } = [];
+    public NodeList Present => present;
 
-    public List<int> True { get; } = [];
+    public NodeList True => trueNodes;
 
-    public List<int> False { get; } = [];
+    public NodeList False => falseNodes;
 
-    public IReadOnlyDictionary<string, List<int>> Strings => strings;
+    public IReadOnlyDictionary<string, NodeList> Strings => strings;
 
-    public IReadOnlyDictionary<NumberKey, List<int>> Numbers => numbers;
+    public IReadOnlyDictionary<NumberKey, NodeList> Numbers => numbers;
 
     public void Add(int node, PayloadValues.FieldValues values)
     {
-        Present.Add(node);
+        present.Add(node);
         foreach (var text in values.Strings)
         {
-            if (!strings.TryGetValue(text, out var nodes))
+            ref var nodes = ref CollectionsMarshal.GetValueRefOrAddDefault(strings, text, out var exists);
+            if (!exists)
             {
-                strings.Add(text, nodes = []);
                 sortedStrings = null;
             }
 
-            nodes.Add(node);
+            AddOnce(ref nodes, node);
         }
 
         foreach (var number in values.Numbers)
         {
-            if (!numbers.TryGetValue(number, out var nodes))
+            ref var nodes = ref CollectionsMarshal.GetValueRefOrAddDefault(numbers, number, out var exists);
+            if (!exists)
             {
-                numbers.Add(number, nodes = []);
                 sortedNumbers = null;
             }
 
-            nodes.Add(node);
+            AddOnce(ref nodes, node);
         }
 
         if (values.HasTrue)
         {
-            True.Add(node);
+            trueNodes.Add(node);
         }
 
         if (values.HasFalse)
         {
-            False.Add(node);
+            falseNodes.Add(node);
+        }
+    }
+
+    // An array holding a value twice files its node once: nodes arrive in ascending order, so a repeat is the last one.
+    private static void AddOnce(ref NodeList nodes, int node)
+    {
+        if (nodes.Count == 0 || nodes.Last != node)
+        {
+            nodes.Add(node);
         }
     }
 
@@ -92,14 +106,15 @@ internal sealed class FieldPostings
     /// <summary>A copy holding only the nodes that <paramref name="isLive"/> keeps, renumbered by <paramref name="newNodeOf"/>.</summary>
     public FieldPostings Remapped(IReadOnlyList<int> newNodeOf, Func<int, bool> isLive)
     {
-        var copy = new FieldPostings();
-        Map(Present, copy.Present, newNodeOf, isLive);
-        Map(True, copy.True, newNodeOf, isLive);
-        Map(False, copy.False, newNodeOf, isLive);
+        var copy = new FieldPostings
+        {
+            present = Map(present, newNodeOf, isLive),
+            trueNodes = Map(trueNodes, newNodeOf, isLive),
+            falseNodes = Map(falseNodes, newNodeOf, isLive),
+        };
         foreach (var (text, nodes) in strings)
         {
-            var mapped = new List<int>();
-            if (Map(nodes, mapped, newNodeOf, isLive))
+            if (Map(nodes, newNodeOf, isLive) is { Count: > 0 } mapped)
             {
                 copy.strings.Add(text, mapped);
             }
@@ -107,8 +122,7 @@ internal sealed class FieldPostings
 
         foreach (var (number, nodes) in numbers)
         {
-            var mapped = new List<int>();
-            if (Map(nodes, mapped, newNodeOf, isLive))
+            if (Map(nodes, newNodeOf, isLive) is { Count: > 0 } mapped)
             {
                 copy.numbers.Add(number, mapped);
             }
@@ -117,9 +131,11 @@ internal sealed class FieldPostings
         return copy;
     }
 
-    private static bool Map(List<int> from, List<int> to, IReadOnlyList<int> newNodeOf, Func<int, bool> isLive)
+    // Compaction numbers the live nodes in their old order, so the mapped nodes stay ascending.
+    private static NodeList Map(NodeList from, IReadOnlyList<int> newNodeOf, Func<int, bool> isLive)
     {
-        foreach (var node in from)
+        var to = default(NodeList);
+        foreach (var node in from.Nodes())
         {
             if (node < newNodeOf.Count && newNodeOf[node] >= 0 && isLive(node))
             {
@@ -127,7 +143,7 @@ internal sealed class FieldPostings
             }
         }
 
-        to.TrimExcess();
-        return to.Count > 0;
+        to.Trim();
+        return to;
     }
 }

@@ -102,7 +102,7 @@ internal sealed partial class PayloadIndex
             case FilterOperator.Exists:
                 if (postings is not null)
                 {
-                    Set(bits, postings.Present);
+                    postings.Present.SetBits(bits);
                 }
 
                 return field.Exists ? bits : Complement(bits);
@@ -130,18 +130,18 @@ internal sealed partial class PayloadIndex
     {
         if (value.Boolean is { } flag)
         {
-            Set(bits, flag ? postings.True : postings.False);
+            (flag ? postings.True : postings.False).SetBits(bits);
         }
         else if (value.Text is { } text)
         {
             if (postings.Strings.TryGetValue(text, out var nodes))
             {
-                Set(bits, nodes);
+                nodes.SetBits(bits);
             }
         }
         else if (postings.Numbers.TryGetValue(NumberOf(value), out var nodes))
         {
-            Set(bits, nodes);
+            nodes.SetBits(bits);
         }
     }
 
@@ -155,7 +155,7 @@ internal sealed partial class PayloadIndex
             var (from, to) = Run(sorted, text, op, CodePointComparer.Instance);
             for (var i = from; i < to; i++)
             {
-                Set(bits, postings.Strings[sorted[i]]);
+                postings.Strings[sorted[i]].SetBits(bits);
             }
         }
         else if (value.Boolean is null)
@@ -164,7 +164,7 @@ internal sealed partial class PayloadIndex
             var (from, to) = Run(sorted, NumberOf(value), op, Comparer<NumberKey>.Default);
             for (var i = from; i < to; i++)
             {
-                Set(bits, postings.Numbers[sorted[i]]);
+                postings.Numbers[sorted[i]].SetBits(bits);
             }
         }
     }
@@ -205,16 +205,4 @@ internal sealed partial class PayloadIndex
     }
 
     private static NumberKey NumberOf(FilterValue value) => value.Integer is { } integer ? NumberKey.Of(integer) : NumberKey.Of(value.Number!.Value);
-
-    private static void Set(ulong[] bits, List<int> nodes)
-    {
-        foreach (var node in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(nodes))
-        {
-            var word = node >> 6;
-            if (word < bits.Length)
-            {
-                bits[word] |= 1UL << (node & 63);
-            }
-        }
-    }
 }
