@@ -88,7 +88,7 @@ public sealed partial class EmbeddedCollection
         // they are used only while the graph reflects the latest commit; otherwise SQLite evaluates the filter.
         var committed = CommittedSequence(reader);
         var filter = options.Filter;
-        var indexed = WithIndex(current => current.HighWaterMark == committed && payload.Evaluate(filter, current.NodeCount) is { } nodes
+        var indexed = WithIndex(current => current.HighWaterMark == committed && !FiltersInSqliteForBenchmarks && payload.Evaluate(filter, current.NodeCount) is { } nodes
             ? Scored(current, FilteredSearch.Run(current, vector, k, ef, nodes))
             : null);
         if (indexed is not null)
@@ -123,6 +123,9 @@ public sealed partial class EmbeddedCollection
             return Scored(current, FilteredSearch.Run(current, vector, k, ef, nodes));
         });
     }
+
+    /// <summary>Sends every filter to SQLite, as searches did before the payload index (the benchmark's before and after).</summary>
+    internal bool FiltersInSqliteForBenchmarks { get; set; }
 
     private List<(string Id, double Score)> Scored(HnswIndex current, List<HnswIndex.Neighbour> neighbours) =>
         neighbours.Select(n => (current.IdOf(n.Node), VectorDistance.ToScore(n.Distance, Spec.Distance))).ToList();
