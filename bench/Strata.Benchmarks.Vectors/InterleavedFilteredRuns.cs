@@ -4,10 +4,13 @@ using Strata.Data.Hnsw;
 namespace Strata.Benchmarks.Vectors;
 
 /// <summary>
-/// Filtered against unfiltered search on the index alone, query by query: each query runs unfiltered, then at 50 % and at
-/// 100 % passing (the passing set built once, so only the walks are compared), back to back, and each plan's times are
-/// summed. Rounds of whole query sets run minutes apart on a loaded machine and their rates swing by 2× or more; pairs
-/// a fraction of a millisecond apart see the same load, so their ratio measures the walks, not the machine.
+/// Filtered against unfiltered search on the index alone, interleaved: the unfiltered search, the search at 50 % passing and
+/// the one at 100 % passing (the passing sets built once, so only the walks are compared) take turns, and each plan's
+/// times are summed. Rounds of whole query sets run minutes apart on a loaded machine and their rates swing by 2× or
+/// more; calls a fraction of a millisecond apart see the same load, so the ratio measures the walks, not the machine.
+/// Consecutive calls search different queries (plan p takes query i + p): the same query searched twice in a row finds
+/// its part of the graph in the CPU cache the second time, which made a filtered walk look 1.9× faster than the same
+/// unfiltered walk.
 /// </summary>
 internal static class InterleavedFilteredRuns
 {
@@ -18,14 +21,14 @@ internal static class InterleavedFilteredRuns
         long unfiltered = 0, fifty = 0, hundred = 0;
         for (var round = 0; round < rounds; round++)
         {
-            foreach (var query in queries)
+            for (var i = 0; i < queries.Length; i++)
             {
                 var start = Stopwatch.GetTimestamp();
-                index.Search(query, k, ef);
+                index.Search(queries[i], k, ef);
                 var afterUnfiltered = Stopwatch.GetTimestamp();
-                FilteredSearch.Run(index, query, k, ef, half);
+                FilteredSearch.Run(index, queries[(i + 1) % queries.Length], k, ef, half);
                 var afterHalf = Stopwatch.GetTimestamp();
-                FilteredSearch.Run(index, query, k, ef, all);
+                FilteredSearch.Run(index, queries[(i + 2) % queries.Length], k, ef, all);
                 var end = Stopwatch.GetTimestamp();
                 unfiltered += afterUnfiltered - start;
                 fifty += afterHalf - afterUnfiltered;
@@ -34,7 +37,7 @@ internal static class InterleavedFilteredRuns
         }
 
         var result = new InterleavedFiltered((double)unfiltered / fifty, (double)unfiltered / hundred);
-        log($"vectors: strata-hnsw, each query unfiltered then filtered back to back ({rounds} rounds): 50% passing {result.HalfPassingRatio:0.00}x, "
+        log($"vectors: strata-hnsw, unfiltered and filtered searches interleaved ({rounds} rounds): 50% passing {result.HalfPassingRatio:0.00}x, "
             + $"100% passing {result.AllPassingRatio:0.00}x the unfiltered rate");
         return result;
     }

@@ -67,14 +67,14 @@ public sealed record VectorBenchmarkReport(int Count, int Dimension, int Queries
     /// <summary>Whole searches of an embedded collection, unfiltered and at 50 % passing, with the filter repeated or new.</summary>
     public EmbeddedFilteredRates? StrataEmbeddedFiltered { get; init; }
 
-    /// <summary>Strata's filtered search against unfiltered on the index alone, query by query (see <see cref="InterleavedFiltered"/>).</summary>
+    /// <summary>Strata's filtered search against unfiltered on the index alone, interleaved (see <see cref="InterleavedFiltered"/>).</summary>
     public InterleavedFiltered? StrataInterleavedFiltered { get; init; }
 
     /// <summary>The result of <paramref name="system"/>, or null when it did not run.</summary>
     public VectorSystemResult? Find(string system) => Results.FirstOrDefault(r => r.System == system);
 }
 
-/// <summary>Filtered over unfiltered queries/s on the index alone, each query's plans run back to back (passing sets built once).</summary>
+/// <summary>Filtered over unfiltered queries/s on the index alone, the plans' searches interleaved (passing sets built once).</summary>
 /// <param name="HalfPassingRatio">At 50 % passing (the collecting walk).</param>
 /// <param name="AllPassingRatio">At 100 % passing (the collecting walk at the unfiltered width).</param>
 public sealed record InterleavedFiltered(double HalfPassingRatio, double AllPassingRatio);
