@@ -104,6 +104,18 @@ internal sealed class HnswlibNodePeer : IDisposable
         return (ids, reply.RootElement.GetProperty("seconds").GetDouble());
     }
 
+    /// <summary>
+    /// Seconds to run every query <paramref name="repeat"/> times at width <paramref name="ef"/> on <paramref name="threads"/>
+    /// node worker threads at once, each searching its own copy of the index (loaded before the clock starts).
+    /// </summary>
+    public double SearchOnThreads(int ef, int threads, int repeat)
+    {
+        process.StandardInput.WriteLine($"threads {ef} {threads} {repeat} {Path.Combine(workFolder, "threads.hnswlib")}");
+        process.StandardInput.Flush();
+        using var reply = Receive("threaded", unavailable: false);
+        return reply.RootElement.GetProperty("seconds").GetDouble();
+    }
+
     /// <summary>The size of the index written to disk by hnswlib.</summary>
     public long SavedBytes()
     {

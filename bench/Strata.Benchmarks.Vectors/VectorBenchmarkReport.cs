@@ -67,9 +67,17 @@ public sealed record VectorBenchmarkReport(int Count, int Dimension, int Queries
     /// <summary>Whole searches of an embedded collection, unfiltered and at 50 % passing, with the filter repeated or new.</summary>
     public EmbeddedFilteredRates? StrataEmbeddedFiltered { get; init; }
 
+    /// <summary>Strata's filtered search against unfiltered on the index alone, interleaved (see <see cref="InterleavedFiltered"/>).</summary>
+    public InterleavedFiltered? StrataInterleavedFiltered { get; init; }
+
     /// <summary>The result of <paramref name="system"/>, or null when it did not run.</summary>
     public VectorSystemResult? Find(string system) => Results.FirstOrDefault(r => r.System == system);
 }
+
+/// <summary>Filtered over unfiltered queries/s on the index alone, the plans' searches interleaved (passing sets built once).</summary>
+/// <param name="HalfPassingRatio">At 50 % passing (the collecting walk).</param>
+/// <param name="AllPassingRatio">At 100 % passing (the collecting walk at the unfiltered width).</param>
+public sealed record InterleavedFiltered(double HalfPassingRatio, double AllPassingRatio);
 
 /// <summary>Queries/s of one index searched by one thread and by two at once (medians of the rounds, run alternately).</summary>
 /// <param name="OneThreadQps">All queries on one thread.</param>
@@ -78,6 +86,15 @@ public sealed record ThreadScaling(double OneThreadQps, double TwoThreadQps)
 {
     /// <summary>Two-thread over one-thread queries/s.</summary>
     public double Ratio => TwoThreadQps / OneThreadQps;
+
+    /// <summary>hnswlib-node's queries/s on one node worker thread (measured in the same rounds), when it ran.</summary>
+    public double? HnswlibOneThreadQps { get; init; }
+
+    /// <summary>hnswlib-node's queries/s on two worker threads, each searching its own copy of the index, when it ran.</summary>
+    public double? HnswlibTwoThreadQps { get; init; }
+
+    /// <summary>hnswlib-node's two-thread over one-thread queries/s.</summary>
+    public double? HnswlibRatio => HnswlibTwoThreadQps / HnswlibOneThreadQps;
 }
 
 /// <summary>Build times of the same vectors into a fresh index, linked by one thread and by two.</summary>
@@ -106,12 +123,16 @@ public sealed record MixedLoad(double ReadOnlyP50, double ReadOnlyP99, double Mi
 /// <summary>One client's queries/s on an embedded collection (filter, walk, records read back; medians of alternated rounds).</summary>
 /// <param name="UnfilteredQps">No filter.</param>
 /// <param name="RepeatedFilterQps">50 % passing, the same filter every query (its passing set kept between searches).</param>
-/// <param name="DistinctFilterQps">50 % passing, a different filter per query (each evaluated in SQLite).</param>
-public sealed record EmbeddedFilteredRates(double UnfilteredQps, double RepeatedFilterQps, double DistinctFilterQps)
+/// <param name="DistinctFilterQps">50 % passing, a different filter per query (each evaluated on the payload index).</param>
+/// <param name="DistinctFilterSqliteQps">The same, each filter evaluated in SQLite over every record (as before the payload index).</param>
+public sealed record EmbeddedFilteredRates(double UnfilteredQps, double RepeatedFilterQps, double DistinctFilterQps, double DistinctFilterSqliteQps)
 {
     /// <summary>Repeated-filter over unfiltered queries/s.</summary>
     public double RepeatedRatio => RepeatedFilterQps / UnfilteredQps;
 
     /// <summary>New-filter-per-query over unfiltered queries/s.</summary>
     public double DistinctRatio => DistinctFilterQps / UnfilteredQps;
+
+    /// <summary>New-filter-per-query through SQLite over unfiltered queries/s.</summary>
+    public double DistinctSqliteRatio => DistinctFilterSqliteQps / UnfilteredQps;
 }

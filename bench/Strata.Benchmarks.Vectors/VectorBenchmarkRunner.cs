@@ -111,9 +111,11 @@ public static class VectorBenchmarkRunner
                 }
             }
 
-            var threads = MeasureThreads(strata, queries, options.Rounds, log);
+            var interleaved = InterleavedFilteredRuns.Measure(strata.Index, queries, K, strata.Ef, allowedBySelectivity["50%"], options.Rounds, log);
+            var threads = MeasureThreads(strata, hnswlib, queries, options.Rounds, log);
             var parallelBuild = StrataConcurrencyRuns.MeasureBuild(vectors, dimension, M, EfConstruction, strata.Ef, queries, truth, K, log);
             var mixed = StrataConcurrencyRuns.MeasureMixed(vectors, dimension, strata.Ef, queries, K, log, out var embeddedFiltered);
+            PayloadIndexMemory.Measure(count, log);
             var results = new List<VectorSystemResult>();
             foreach (var system in systems)
             {
@@ -125,7 +127,7 @@ public static class VectorBenchmarkRunner
             var bruteQueries = queries[..Math.Min(50, queries.Length)];
             results.Add(new VectorSystemResult("brute-force", 1.0, Qps(bruteQueries, q => LowRankVectors.BruteForce(q, vectors, K)), 0, null, dimension * (double)sizeof(float), null,
                 new Dictionary<string, double>(), new Dictionary<string, double>()));
-            return new VectorBenchmarkReport(count, dimension, queries.Length, results, skipped) { Dataset = dataset.Name, StrataThreads = threads, StrataParallelBuild = parallelBuild, StrataMixed = mixed, StrataEmbeddedFiltered = embeddedFiltered };
+            return new VectorBenchmarkReport(count, dimension, queries.Length, results, skipped) { Dataset = dataset.Name, StrataThreads = threads, StrataParallelBuild = parallelBuild, StrataMixed = mixed, StrataEmbeddedFiltered = embeddedFiltered, StrataInterleavedFiltered = interleaved };
         }
         finally
         {
@@ -179,19 +181,35 @@ public static class VectorBenchmarkRunner
     /// Strata's index searched by one thread, then by two at once (each taking every other query), alternately for the
     /// rounds; the queries run four times over per measurement so that thread start-up is noise.
     /// </summary>
-    private static ThreadScaling MeasureThreads(StrataSystem strata, float[][] queries, int rounds, Action<string> log)
+    // hnswlib's rows alternate with Strata's in each round, so both scale on the same machine at the same moment; its
+    // search runs on node worker threads, each with its own copy of the index (hnswlib-node searches on the calling thread).
+    private static ThreadScaling MeasureThreads(StrataSystem strata, HnswlibSystem? hnswlib, float[][] queries, int rounds, Action<string> log)
     {
-        var repeated = Enumerable.Repeat(queries, 4).SelectMany(q => q).ToArray();
-        var one = new List<double>();
-        var two = new List<double>();
+        const int Repeat = 4;
+        var repeated = Enumerable.Repeat(queries, Repeat).SelectMany(q => q).ToArray();
+        var (one, two, peerOne, peerTwo) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
         for (var round = 0; round < rounds; round++)
         {
             one.Add(strata.ParallelQps(repeated, strata.Ef, 1));
             two.Add(strata.ParallelQps(repeated, strata.Ef, 2));
+            if (hnswlib is not null)
+            {
+                peerOne.Add(hnswlib.ParallelQps(hnswlib.Ef, 1, Repeat));
+                peerTwo.Add(hnswlib.ParallelQps(hnswlib.Ef, 2, Repeat));
+            }
         }
 
-        var scaling = new ThreadScaling(Median(one), Median(two));
+        var scaling = new ThreadScaling(Median(one), Median(two))
+        {
+            HnswlibOneThreadQps = hnswlib is null ? null : Median(peerOne),
+            HnswlibTwoThreadQps = hnswlib is null ? null : Median(peerTwo),
+        };
         log($"vectors: strata-hnsw on 2 threads: {scaling.TwoThreadQps:0} queries/s vs {scaling.OneThreadQps:0} on 1 ({scaling.Ratio:0.00}×)");
+        if (scaling.HnswlibRatio is { } ratio)
+        {
+            log($"vectors: hnswlib-node on 2 worker threads: {scaling.HnswlibTwoThreadQps:0} queries/s vs {scaling.HnswlibOneThreadQps:0} on 1 ({ratio:0.00}×)");
+        }
+
         return scaling;
     }
 
@@ -244,6 +262,8 @@ public static class VectorBenchmarkRunner
         }
 
         public string Name => "strata-hnsw";
+
+        public HnswIndex Index => index;
 
         public double BuildSeconds { get; }
 
@@ -406,6 +426,9 @@ public static class VectorBenchmarkRunner
         public int[] SearchFiltered(float[] query, int ef, int buckets, int[] allowed) => throw new NotSupportedException();
 
         public double? DiskBytesPerVector() => peer.SavedBytes() / (double)count;
+
+        /// <summary>Queries/s with every query searched <paramref name="repeat"/> times, split over <paramref name="threads"/> worker threads.</summary>
+        public double ParallelQps(int ef, int threads, int repeat) => queries.Length * repeat / peer.SearchOnThreads(ef, threads, repeat);
 
         public void Dispose() => peer.Dispose();
     }

@@ -45,6 +45,10 @@ internal static class VectorBenchmarkRows
         if (report.StrataThreads is { } threads)
         {
             rows.Add(new($"Strata search on 2 threads vs 1 ({report.Dataset}, N={n}, ef {strata.Ef})", "queries/s", threads.TwoThreadQps, "Strata, 1 thread", threads.OneThreadQps, 1.8));
+            if (threads.HnswlibTwoThreadQps is { } peerTwo && threads.HnswlibOneThreadQps is { } peerOne)
+            {
+                rows.Add(new($"hnswlib-node search on 2 worker threads vs 1, each its own index copy ({report.Dataset}, N={n})", "queries/s", peerTwo, "hnswlib-node, 1 thread", peerOne, null));
+            }
         }
 
         if (report.StrataParallelBuild is { } build)
@@ -65,10 +69,18 @@ internal static class VectorBenchmarkRows
             rows.Add(new($"Strata filtered search at 50% passing vs unfiltered ({report.Dataset}, N={n})", "queries/s", halfPassing, "Strata, unfiltered", strata.Qps, 1.0));
         }
 
+        if (report.StrataInterleavedFiltered is { } interleaved)
+        {
+            // Ratios only: the rows compare summed times of the plans' searches run in turn, so 1.0 stands for the unfiltered walk.
+            rows.Add(new($"Strata filtered search at 50% passing vs unfiltered, interleaved ({report.Dataset}, N={n})", "× unfiltered rate", interleaved.HalfPassingRatio, "Strata, unfiltered", 1.0, 1.0));
+            rows.Add(new($"Strata filtered search at 100% passing vs unfiltered, interleaved ({report.Dataset}, N={n})", "× unfiltered rate", interleaved.AllPassingRatio, "Strata, unfiltered", 1.0, null));
+        }
+
         if (report.StrataEmbeddedFiltered is { } embedded)
         {
             rows.Add(new($"Strata embedded collection, 50% passing, filter repeated vs unfiltered ({report.Dataset}, N={n})", "queries/s", embedded.RepeatedFilterQps, "same, unfiltered", embedded.UnfilteredQps, null));
             rows.Add(new($"Strata embedded collection, 50% passing, new filter per query vs unfiltered ({report.Dataset}, N={n})", "queries/s", embedded.DistinctFilterQps, "same, unfiltered", embedded.UnfilteredQps, null));
+            rows.Add(new($"Strata embedded collection, 50% passing, new filter per query in SQLite (before the payload index) vs unfiltered ({report.Dataset}, N={n})", "queries/s", embedded.DistinctFilterSqliteQps, "same, unfiltered", embedded.UnfilteredQps, null));
         }
         foreach (var (peerName, peer) in new[] { ("USearch .NET", report.Find("usearch-dotnet")), ("hnswlib-node 3.0", report.Find("hnswlib-node")), ("pgvector 0.8", report.Find("pgvector")) })
         {

@@ -71,8 +71,9 @@ public sealed partial class EmbeddedCollection
     }
 
     /// <summary>
-    /// The nearest records' ids and scores. A filter's passing nodes come from the cache when the graph has not changed
-    /// since they were computed, else from SQLite; the walk runs under the index's read lock.
+    /// The nearest records' ids and scores. A filter's passing nodes come from the payload index (in memory, no SQLite),
+    /// else, for what it cannot answer, from the cache when the graph has not changed since they were computed, else from
+    /// SQLite; the walk runs under the index's read lock.
     /// </summary>
     private List<(string Id, double Score)> Nearest(SqliteConnection reader, float[] vector, int k, SearchOptions options, CancellationToken cancellationToken)
     {
@@ -82,12 +83,22 @@ public sealed partial class EmbeddedCollection
             return WithIndex(current => Scored(current, current.Search(vector, k, ef)));
         }
 
+        // The payload index and any kept set describe the graph, and the graph can trail SQLite: a search that finds the
+        // gate busy (a compaction, this process's writer) goes on without applying another process's commits, and the graph's
+        // metadata would then still pass records that commit deleted or changed (a hit whose metadata fails the filter). So
+        // they are used only while the graph reflects the latest commit; otherwise SQLite evaluates the filter.
+        var committed = CommittedSequence(reader);
+        var filter = options.Filter;
+        var indexed = WithIndex(current => current.HighWaterMark == committed && !FiltersInSqliteForBenchmarks && payload.Evaluate(filter, current.NodeCount) is { } nodes
+            ? Scored(current, FilteredSearch.Run(current, vector, k, ef, nodes))
+            : null);
+        if (indexed is not null)
+        {
+            return indexed;
+        }
+
         var (where, parameters) = Filters.SqlFilterTranslator.Translate(options.Filter);
         var key = FilteredNodeCache.KeyOf(where, parameters);
-        // A kept set describes the graph, and the graph can trail SQLite: a search that finds the gate busy (a compaction,
-        // this process's writer) goes on without applying another process's commits, and the kept set would then still
-        // pass records that commit deleted or changed. So it is used only while the graph reflects the latest commit.
-        var committed = CommittedSequence(reader);
         var cached = WithIndex(current => current.HighWaterMark == committed && filteredNodes.Find(key, current.Version) is { } nodes
             ? Scored(current, FilteredSearch.Run(current, vector, k, ef, nodes))
             : null);
@@ -114,8 +125,22 @@ public sealed partial class EmbeddedCollection
         });
     }
 
+    /// <summary>Sends every filter to SQLite, as searches did before the payload index (the benchmark's before and after).</summary>
+    internal bool FiltersInSqliteForBenchmarks { get; set; }
+
     private List<(string Id, double Score)> Scored(HnswIndex current, List<HnswIndex.Neighbour> neighbours) =>
         neighbours.Select(n => (current.IdOf(n.Node), VectorDistance.ToScore(n.Distance, Spec.Distance))).ToList();
+
+    /// <summary>
+    /// A filter's passing nodes both ways, on the graph as it stands: from the payload index (null where it cannot answer)
+    /// and from SQLite mapped to nodes (what searches used before the payload index). Tests compare the two.
+    /// </summary>
+    internal (AllowedNodes? Indexed, AllowedNodes Sql) PassingNodesForTests(Filters.MetadataFilter filter) => Read(reader =>
+    {
+        var (where, parameters) = Filters.SqlFilterTranslator.Translate(filter);
+        var (matching, _) = MatchingIdsAndSequence(reader, where, parameters);
+        return WithIndex(current => (payload.Evaluate(filter, current.NodeCount), AllowedNodes.From(NodesOf(current, matching), current.NodeCount)));
+    });
 
     private static IEnumerable<int> NodesOf(HnswIndex index, List<string> ids)
     {

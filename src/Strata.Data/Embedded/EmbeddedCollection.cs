@@ -38,6 +38,9 @@ public sealed partial class EmbeddedCollection : IVectorCollection
     /// </summary>
     private const int LinkChunk = 32;
     private HnswIndex index;
+
+    // The metadata of the graph's nodes, changed with the graph under the same write lock and swapped with it.
+    private PayloadIndex payload = new();
     private bool indexDirty;
     private bool disposed;
 
@@ -55,6 +58,7 @@ public sealed partial class EmbeddedCollection : IVectorCollection
             index = new HnswIndex(spec.Dimension, spec.Distance, spec.IndexParameters);
         }
 
+        LoadPayload();
         CatchUp();
         EnsureSourceTexts();
     }
@@ -215,12 +219,14 @@ public sealed partial class EmbeddedCollection : IVectorCollection
             }
 
             var rows = new List<(string Id, float[] Vector)>();
-            using (var command = SqliteStore.Command(connection, "SELECT id, vector FROM records WHERE seq > @h ORDER BY seq", transaction, ("@h", from)))
+            var payloads = new List<PayloadValues>();
+            using (var command = SqliteStore.Command(connection, "SELECT id, vector, metadata FROM records WHERE seq > @h ORDER BY seq", transaction, ("@h", from)))
             using (var reader = command.ExecuteReader())
             {
                 while (reader.Read())
                 {
                     rows.Add((reader.GetString(0), SqliteStore.FromBlob((byte[])reader[1])));
+                    payloads.Add(PayloadValues.Parse(reader.GetString(2)));
                 }
             }
 
@@ -230,6 +236,11 @@ public sealed partial class EmbeddedCollection : IVectorCollection
             {
                 foreach (var id in deletedIds)
                 {
+                    if (index.TryGetNode(id, out var node))
+                    {
+                        payload.Remove(node);
+                    }
+
                     index.Delete(id);
                 }
             });
@@ -239,9 +250,30 @@ public sealed partial class EmbeddedCollection : IVectorCollection
             // A search running meanwhile may see part of the batch; the batch's records are all in SQLite already.
             // A chunk's nodes are linked on several threads, so bulk catch-ups (opening a collection whose index fell
             // behind, large upserts) also take less wall time.
-            foreach (var chunk in rows.Chunk(LinkChunk))
+            // The chunk's metadata goes into the payload index under the same hold, so a filter never sees a node without it.
+            for (var start = 0; start < rows.Count; start += LinkChunk)
             {
-                UnderWriteLock(() => index.UpsertMany(chunk, Math.Min(Environment.ProcessorCount, MaxLinkingThreads)));
+                var chunk = rows.GetRange(start, Math.Min(LinkChunk, rows.Count - start));
+                var first = start;
+                UnderWriteLock(() =>
+                {
+                    foreach (var (id, _) in chunk)
+                    {
+                        if (index.TryGetNode(id, out var replaced))
+                        {
+                            payload.Remove(replaced);
+                        }
+                    }
+
+                    index.UpsertMany(chunk, Math.Min(Environment.ProcessorCount, MaxLinkingThreads));
+                    for (var i = 0; i < chunk.Count; i++)
+                    {
+                        if (index.TryGetNode(chunk[i].Id, out var node))
+                        {
+                            payload.Add(node, payloads[first + i]);
+                        }
+                    }
+                });
             }
 
             UnderWriteLock(() => index.HighWaterMark = sequence);
@@ -285,10 +317,12 @@ public sealed partial class EmbeddedCollection : IVectorCollection
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var tombstones = index.TombstoneCount;
                 HnswIndex compacted;
+                PayloadIndex compactedPayload;
                 indexLock.EnterReadLock();
                 try
                 {
                     compacted = index.Compacted();
+                    compactedPayload = payload.Remapped(NewNodesOf(index, compacted));
                 }
                 finally
                 {
@@ -299,6 +333,7 @@ public sealed partial class EmbeddedCollection : IVectorCollection
                 try
                 {
                     index = compacted;
+                    payload = compactedPayload;
                 }
                 finally
                 {

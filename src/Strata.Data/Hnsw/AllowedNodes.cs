@@ -54,6 +54,19 @@ internal sealed class AllowedNodes
         return new AllowedNodes(bits, count);
     }
 
+    /// <summary>The set whose bit i (of word i / 64) says whether node i passes; <paramref name="bits"/> is kept, not copied.</summary>
+    public static AllowedNodes FromBits(ulong[] bits)
+    {
+        ArgumentNullException.ThrowIfNull(bits);
+        var count = 0;
+        foreach (var word in bits)
+        {
+            count += System.Numerics.BitOperations.PopCount(word);
+        }
+
+        return new AllowedNodes(bits, count);
+    }
+
     private static void Add(ulong[] bits, int node, ref int count)
     {
         ref var word = ref bits[node >> 6];

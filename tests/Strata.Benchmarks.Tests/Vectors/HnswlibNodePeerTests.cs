@@ -45,6 +45,20 @@ public sealed class HnswlibNodePeerTests
     }
 
     [Fact]
+    public void Searches_on_one_and_two_worker_threads_each_load_their_own_copy_of_the_index_and_finish()
+    {
+        var all = LowRankVectors.Generate(520, 384);
+
+        using var peer = HnswlibNodePeer.Start(all[..500], all[500..], m: 16, efConstruction: 200, k: 10, _ => { });
+
+        // A worker that cannot load the native addon or the saved index fails the command instead of answering.
+        Assert.True(peer.SearchOnThreads(ef: 40, threads: 1, repeat: 2) > 0);
+        Assert.True(peer.SearchOnThreads(ef: 40, threads: 2, repeat: 2) > 0);
+        var (ids, _) = peer.Search(ef: 500);
+        Assert.Equal(20, ids.Length);
+    }
+
+    [Fact]
     public void The_peer_program_rejects_a_file_that_does_not_hold_what_its_header_says()
     {
         NodePeerInstall.Ensure(HnswlibNodePeer.Folder, _ => { });
