@@ -25,6 +25,7 @@ public sealed class HtmlParser : IDocumentParser
     public LoadedDocument Parse(ReadOnlyMemory<byte> content, string source)
     {
         var html = TextContent.Decode(content.Span);
+        HtmlNesting.Check(html);
         var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
         // role=main marks the content of pages without a <main> element (Sphinx's div.body), leaving out the footer.
         var root = document.QuerySelector("main") ?? document.QuerySelector("[role=main]") ?? document.QuerySelector("article") ?? document.Body
