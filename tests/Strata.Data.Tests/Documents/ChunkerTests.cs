@@ -125,6 +125,22 @@ public sealed class ChunkerTests : IDisposable
     }
 
     [Fact]
+    public void A_long_run_of_punctuation_is_cut_into_the_longest_pieces_that_fit()
+    {
+        // A token per character and no whitespace: every piece comes from the character search (once quadratic in the
+        // run's length, minutes for 200 KB). The pieces are still the longest prefixes that fit, so the count is minimal.
+        var run = new string('`', 20_000);
+        var document = Parse(new PlainTextParser(), run);
+        var options = new ChunkingOptions { MaxTokens = 254, OverlapTokens = 0 };
+
+        var chunks = new RecursiveChunker(Counter, options).Chunk(document);
+
+        AssertChunksAreExact(document, chunks, options.MaxTokens);
+        Assert.Equal(run.Length, chunks.Sum(c => c.Text.Length));
+        Assert.All(chunks.SkipLast(1), c => Assert.Equal(options.MaxTokens, c.TokenCount));
+    }
+
+    [Fact]
     public void Chunking_is_deterministic()
     {
         var document = Parse(new MarkdownParser(), $"# A\n\n{Prose(8, seed: 3)}# B\n\n{Prose(8, seed: 4)}");
