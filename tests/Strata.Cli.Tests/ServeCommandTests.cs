@@ -27,6 +27,45 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task Serve_listens_on_the_port_given_with_port_as_llama_cpps_server_does()
+    {
+        using var strata = new StrataProcess();
+        var port = ServerHealth.FreeLoopbackPort();
+        using var process = strata.Start("serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await ServerHealth.WaitUntilHealthyAsync(client, process, TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData(null, null, null, null)]
+    [InlineData("http://127.0.0.1:9000", null, null, "http://127.0.0.1:9000")]
+    [InlineData(null, null, 9000, "http://127.0.0.1:9000")]
+    [InlineData(null, "0.0.0.0", null, "http://0.0.0.0:8080")]
+    [InlineData(null, "::1", 9000, "http://[::1]:9000")]
+    [InlineData(null, "localhost", 0, "http://localhost:0")]
+    public void Host_and_port_make_the_url_urls_would_give(string? urls, string? host, int? port, string? expected) =>
+        Assert.Equal(expected, Commands.ServeCommand.ListenUrl(urls, host, port));
+
+    [Theory]
+    [InlineData("http://127.0.0.1:9000", null, 9000, "not both")]
+    [InlineData(null, null, 70000, "is not a port")]
+    [InlineData(null, "a b", null, "is not a host")]
+    [InlineData(null, "evil.example/x", null, "is not a host")]
+    public void Host_and_port_that_cannot_make_a_url_are_a_clear_error(string? urls, string? host, int? port, string message)
+    {
+        var error = Assert.Throws<CliUsageException>(() => Commands.ServeCommand.ListenUrl(urls, host, port));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_on_an_address_in_use_fails_with_one_clear_line()
     {
         using var strata = new StrataProcess();
