@@ -18,12 +18,7 @@ internal sealed partial class HnswIndex
         }
 
         var prepared = VectorDistance.Prepare(query, Metric);
-        var current = EntryPoint;
-        var currentDistance = Distance(prepared, current);
-        for (var layer = TopLevel; layer > 0; layer--)
-        {
-            (current, currentDistance) = GreedyClosest(prepared, current, currentDistance, layer);
-        }
+        var (current, currentDistance) = DescendToLayerZero(prepared);
 
         var visited = visitedLists.Rent(NodeCount + 1);
         try
@@ -74,14 +69,7 @@ internal sealed partial class HnswIndex
         }
 
         Interlocked.Add(ref walkDistances, distances);
-        var ordered = new List<Neighbour>(passing.Count);
-        while (passing.Count > 0)
-        {
-            ordered.Add(passing.Dequeue());
-        }
-
-        ordered.Reverse();
-        return ordered;
+        return ClosestFirst(passing);
 
         // Tombstones route but are never answers; passing nodes also go to their own best-k.
         void Consider(int candidate, float candidateDistance)

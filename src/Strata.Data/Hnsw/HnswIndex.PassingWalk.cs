@@ -20,12 +20,7 @@ internal sealed partial class HnswIndex
         }
 
         var prepared = VectorDistance.Prepare(query, Metric);
-        var current = EntryPoint;
-        var currentDistance = Distance(prepared, current);
-        for (var layer = TopLevel; layer > 0; layer--)
-        {
-            (current, currentDistance) = GreedyClosest(prepared, current, currentDistance, layer);
-        }
+        var (current, currentDistance) = DescendToLayerZero(prepared);
 
         var visited = visitedLists.Rent(NodeCount + 1);
         try
@@ -92,14 +87,7 @@ internal sealed partial class HnswIndex
         }
 
         Interlocked.Add(ref walkDistances, distances);
-        var ordered = new List<Neighbour>(results.Count);
-        while (results.Count > 0)
-        {
-            ordered.Add(results.Dequeue());
-        }
-
-        ordered.Reverse();
-        return ordered;
+        return ClosestFirst(results);
 
         // A tombstone is in no allowed set built from live ids, but a caller's set of node numbers may name one.
         bool Answers(int candidate) => !deleted[candidate] && allowed.Contains(candidate);

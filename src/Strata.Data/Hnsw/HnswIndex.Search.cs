@@ -36,12 +36,7 @@ internal sealed partial class HnswIndex
         }
 
         var prepared = VectorDistance.Prepare(query, Metric);
-        var current = EntryPoint;
-        var currentDistance = Distance(prepared, current);
-        for (var layer = TopLevel; layer > 0; layer--)
-        {
-            (current, currentDistance) = GreedyClosest(prepared, current, currentDistance, layer);
-        }
+        var (current, currentDistance) = DescendToLayerZero(prepared);
 
         bool Accept(int node) => !deleted[node] && (accept is null || accept(node));
         var layerZero = SearchLayer(prepared, current, Math.Max(ef, k), 0, Accept, maxDistances);
@@ -85,14 +80,33 @@ internal sealed partial class HnswIndex
         }
 
         Interlocked.Add(ref scanDistances, scanned);
-        var result = new List<Neighbour>(best.Count);
-        while (best.Count > 0)
+        return ClosestFirst(best);
+    }
+
+    // From the entry point greedily down the upper layers: where every search's layer-0 walk starts.
+    private (int Node, float Distance) DescendToLayerZero(ReadOnlySpan<float> query)
+    {
+        var current = EntryPoint;
+        var currentDistance = Distance(query, current);
+        for (var layer = TopLevel; layer > 0; layer--)
         {
-            result.Add(best.Dequeue());
+            (current, currentDistance) = GreedyClosest(query, current, currentDistance, layer);
         }
 
-        result.Reverse();
-        return result;
+        return (current, currentDistance);
+    }
+
+    // A best-k heap (the farthest on top: priority -distance) emptied into a list, closest first.
+    private static List<Neighbour> ClosestFirst(PriorityQueue<Neighbour, float> best)
+    {
+        var ordered = new List<Neighbour>(best.Count);
+        while (best.Count > 0)
+        {
+            ordered.Add(best.Dequeue());
+        }
+
+        ordered.Reverse();
+        return ordered;
     }
 
     private (int Node, float Distance) GreedyClosest(ReadOnlySpan<float> query, int current, float currentDistance, int layer)
@@ -215,13 +229,6 @@ internal sealed partial class HnswIndex
         }
 
         Interlocked.Add(ref walkDistances, distances);
-        var ordered = new List<Neighbour>(results.Count);
-        while (results.Count > 0)
-        {
-            ordered.Add(results.Dequeue());
-        }
-
-        ordered.Reverse();
-        return ordered;
+        return ClosestFirst(results);
     }
 }
