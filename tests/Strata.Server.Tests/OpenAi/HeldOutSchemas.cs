@@ -17,7 +17,11 @@ internal static class HeldOutSchemas
         "dependentRequired", "propertyNames",
     ];
 
-    /// <summary>(file:description, schema) for every schema of those files; null when STRATA_SCHEMA_SUITE is not set.</summary>
+    /// <summary>
+    /// (file:description, schema) for every schema of those files, or of every file of the folder when
+    /// STRATA_SCHEMA_SUITE_ALL is 1 (the keywords the issue does not name too: format, contains, unevaluated*, $dynamicRef, remote
+    /// references, …); null when STRATA_SCHEMA_SUITE is not set.
+    /// </summary>
     public static List<(string Label, string Schema)>? FromEnvironment()
     {
         var folder = Environment.GetEnvironmentVariable("STRATA_SCHEMA_SUITE");
@@ -27,7 +31,10 @@ internal static class HeldOutSchemas
         }
 
         var schemas = new List<(string, string)>();
-        foreach (var file in Files)
+        var files = Environment.GetEnvironmentVariable("STRATA_SCHEMA_SUITE_ALL") == "1"
+            ? Directory.GetFiles(folder, "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal).ToArray()
+            : Files;
+        foreach (var file in files)
         {
             using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, file + ".json")));
             foreach (var group in document.RootElement.EnumerateArray())
