@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Strata.Data.Filters;
 
 namespace Strata.Data.Embedded;
 

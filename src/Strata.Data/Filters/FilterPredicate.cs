@@ -53,7 +53,7 @@ public static class FilterPredicate
         switch (scalar.GetValueKind())
         {
             case JsonValueKind.String when value.Text is not null:
-                return Math.Sign(string.CompareOrdinal(scalar.GetValue<string>(), value.Text));
+                return Math.Sign(CodePointComparer.Instance.Compare(scalar.GetValue<string>(), value.Text));
             case JsonValueKind.Number when value.Integer is { } integer && long.TryParse(scalar.ToJsonString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var stored):
                 return stored.CompareTo(integer);
             case JsonValueKind.Number when value.Number is not null:

@@ -151,6 +151,31 @@ public abstract partial class VectorCollectionConformanceTests : IDisposable
         Assert.Equal(expectedIds, (await collection.SearchAsync(Axis(0), new SearchOptions { K = 10, Filter = filter })).Select(h => h.Id).Order());
     }
 
+    [Theory]
+    [InlineData("gt", "emoji")]
+    [InlineData("lt", "fullwidth,hangul")]
+    [InlineData("gte", "emoji,tilde")]
+    public async Task Strings_order_by_code_point_everywhere(string op, string expected)
+    {
+        // UTF-16 order puts a surrogate pair (U+1F600) below U+FF5E; SQLite's BINARY collation, PostgreSQL's "C" and
+        // the payload index order by code point, where it is above. The in-memory predicate must agree with them.
+        var collection = await NewCollectionAsync();
+        var records = new VectorRecord[]
+        {
+            new("tilde", Axis(0), null, new JsonObject { ["s"] = "\uFF5E" }),
+            new("emoji", Axis(1), null, new JsonObject { ["s"] = "\U0001F600" }),
+            new("hangul", Axis(2), null, new JsonObject { ["s"] = "\uAC00" }),
+            new("fullwidth", Axis(3), null, new JsonObject { ["s"] = "\uFF21" }),
+        };
+        await collection.UpsertAsync(records);
+        var filter = MetadataFilter.Parse($$"""{"field":"s","{{op}}":"\uFF5E"}""");
+        var expectedIds = expected.Split(',').Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(expectedIds, records.Where(r => FilterPredicate.Matches(filter, r.Metadata)).Select(r => r.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(expectedIds, (await ScrollAsync(collection, filter)).Order(StringComparer.Ordinal));
+        Assert.Equal(expectedIds, (await collection.SearchAsync(Axis(0), new SearchOptions { K = 10, Filter = filter })).Select(h => h.Id).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task Random_filters_select_exactly_what_the_in_memory_predicate_selects()
     {
