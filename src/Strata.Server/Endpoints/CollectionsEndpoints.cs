@@ -170,6 +170,12 @@ public static class CollectionsEndpoints
             throw new OpenAiRequestException("Give either 'ids' or 'filter' (not both).", "ids", "invalid_value");
         }
 
+        // The list is typed as strings, but JSON's null binds to it too.
+        if (request.Ids is { } ids && ids.Any(id => id is null))
+        {
+            throw new OpenAiRequestException("Every id in 'ids' must be a string.", "ids", "invalid_type");
+        }
+
         return TypedResults.Ok(new WriteResult(filter is null
             ? await collection.DeleteAsync(request.Ids!, cancellationToken)
             : await collection.DeleteAsync(filter, cancellationToken)));

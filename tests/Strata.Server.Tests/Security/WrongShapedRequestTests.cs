@@ -68,6 +68,7 @@ public sealed class WrongShapedRequestTests(WrongShapedRequestTests.UnthrottledS
         { "/v1/embeddings", """{"model":"minilm","input":"hi","dimensions":-1}""" },
         { "/api/embed", """{"model":"minilm","input":"hi","dimensions":0}""" },
         { "/api/collections/wrong-shapes/records", """{"records":[null]}""" },
+        { "/api/collections/wrong-shapes/records/delete", """{"ids":["a",null]}""" },
     };
 
     [Theory]
