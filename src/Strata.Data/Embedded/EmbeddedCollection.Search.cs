@@ -63,7 +63,7 @@ public sealed partial class EmbeddedCollection
             cancellationToken.ThrowIfCancellationRequested();
             // Document-level text is the documents' text, no evidence about another field's.
             var (documents, documentFloor) = resolved.DocumentTextShare > 0 && resolved.TextField is null ? DocumentBm25(reader, text, candidates) : ([], null);
-            var sources = documents.Count == 0 ? [] : SourcesOf(dense.Concat(sparse).Select(c => c.Id).Distinct(StringComparer.Ordinal), reader)
+            var sources = documents.Count == 0 && resolved.DocumentDenseShare == 0 ? [] : SourcesOf(dense.Concat(sparse).Select(c => c.Id).Distinct(StringComparer.Ordinal), reader)
                 .ToDictionary(s => s.Id, s => s.Source, StringComparer.Ordinal);
             var fused = ScoreFusion.FuseHybrid(dense, sparse, documents, sources, resolved, documentFloor);
             return Hydrate(reader, fused, resolved.IncludeVectors);

@@ -53,7 +53,7 @@ public sealed partial class PostgresCollection
             var sparse = await TextSearchAsync(connection, transaction, text, candidates, resolved, withDetails: false, cancellationToken).ConfigureAwait(false);
             // Document-level text is the documents' text, no evidence about another field's.
             var documents = resolved.DocumentTextShare > 0 && resolved.TextField is null ? await DocumentRankAsync(connection, transaction, text, candidates, cancellationToken).ConfigureAwait(false) : [];
-            var sources = documents.Count == 0 ? [] : await SourcesOfAsync(connection, transaction,
+            var sources = documents.Count == 0 && resolved.DocumentDenseShare == 0 ? [] : await SourcesOfAsync(connection, transaction,
                 [.. dense.Concat(sparse).Select(h => h.Id).Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
             var fused = ScoreFusion.FuseHybrid(
                 [.. dense.Select(h => (h.Id, h.Score))], [.. sparse.Select(h => (h.Id, h.Score))], documents, sources, resolved);

@@ -4,8 +4,9 @@ using Strata.Data.Collections;
 namespace Strata.Data.Search;
 
 /// <summary>
-/// Document-level text evidence for hybrid search: records that name their source document in metadata (as ingestion's
-/// chunks do) are also scored by BM25 over that whole document, weighted by <see cref="SearchOptions.DocumentTextShare"/>.
+/// Document-level evidence for hybrid search: records that name their source document in metadata (as ingestion's chunks
+/// do) are also scored by BM25 over that whole document, weighted by <see cref="SearchOptions.DocumentTextShare"/>, and by
+/// the best dense score among that document's records, weighted by <see cref="SearchOptions.DocumentDenseShare"/>.
 /// </summary>
 public static class DocumentText
 {

@@ -21,13 +21,16 @@ public static class ScoreFusion
     }
 
     /// <summary>
-    /// Hybrid fusion with document-level text evidence: every candidate of <paramref name="dense"/> and
-    /// <paramref name="text"/> whose source (<paramref name="sourceOf"/>) is ranked in <paramref name="documents"/> also
-    /// gets that document's normalised score, weighted by <see cref="SearchOptions.DocumentTextShare"/> of the text
-    /// weight; its own BM25 score keeps the rest. Candidates without a source, or queries that rank no document, keep
-    /// the whole text weight on their own BM25 score, which is <see cref="Fuse"/> over the two lists.
-    /// <paramref name="documentFloor"/>, when given, is the lowest document score for min-max scaling: the score of the
-    /// documents a shortened document query left out of <paramref name="documents"/>.
+    /// Hybrid fusion with document-level evidence. Every candidate of <paramref name="dense"/> and <paramref name="text"/>
+    /// whose source (<paramref name="sourceOf"/>) is known also gets its document's scores: on the dense side the best
+    /// score of that document's records in <paramref name="dense"/>, normalised over the documents listed there and
+    /// weighted by <see cref="SearchOptions.DocumentDenseShare"/> of the dense weight; on the text side the document's
+    /// normalised score in <paramref name="documents"/>, weighted by <see cref="SearchOptions.DocumentTextShare"/> of the
+    /// text weight. Each record's own score keeps the rest. Candidates without a source keep each whole weight on their own
+    /// scores, and a query that ranks no document keeps the whole text weight on the record's own BM25 score; with
+    /// neither, this is <see cref="Fuse"/> over the two lists. <paramref name="documentFloor"/>, when given, is the lowest
+    /// document score for min-max scaling: the score of the documents a shortened document query left out of
+    /// <paramref name="documents"/>.
     /// </summary>
     public static IReadOnlyList<(string Id, double Score)> FuseHybrid(
         IReadOnlyList<(string Id, double Score)> dense, IReadOnlyList<(string Id, double Score)> text,
@@ -39,29 +42,52 @@ public static class ScoreFusion
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentNullException.ThrowIfNull(sourceOf);
         ArgumentNullException.ThrowIfNull(options);
-        var share = documents.Count == 0 ? 0 : options.DocumentTextShare;
+        var textShare = documents.Count == 0 ? 0 : options.DocumentTextShare;
         var documentScores = Normalize(documents, options.Fusion, options.RrfK, documentFloor).ToDictionary(d => d.Id, d => d.Value, StringComparer.Ordinal);
-        var fused = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (id, value) in Normalize(dense, options.Fusion, options.RrfK))
-        {
-            fused[id] = options.DenseWeight * value;
-        }
-
+        var denseShare = options.DocumentDenseShare;
+        var denseDocumentScores = denseShare > 0
+            ? Normalize(BestPerDocument(dense, sourceOf), options.Fusion, options.RrfK).ToDictionary(d => d.Id, d => d.Value, StringComparer.Ordinal)
+            : [];
+        var denseScores = Normalize(dense, options.Fusion, options.RrfK).ToDictionary(d => d.Id, d => d.Value, StringComparer.Ordinal);
         var textScores = Normalize(text, options.Fusion, options.RrfK).ToDictionary(t => t.Id, t => t.Value, StringComparer.Ordinal);
-        foreach (var id in textScores.Keys)
+        var fused = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var id in denseScores.Keys.Concat(textScores.Keys))
         {
-            fused.TryAdd(id, 0);
-        }
+            if (fused.ContainsKey(id))
+            {
+                continue;
+            }
 
-        foreach (var id in fused.Keys.ToList())
-        {
-            var own = textScores.GetValueOrDefault(id);
-            fused[id] += sourceOf.TryGetValue(id, out var source) && share > 0
-                ? options.TextWeight * ((1 - share) * own + share * documentScores.GetValueOrDefault(source))
-                : options.TextWeight * own;
+            var ownDense = denseScores.GetValueOrDefault(id);
+            var ownText = textScores.GetValueOrDefault(id);
+            // A record outside the dense list scores 0 there, but its document may still be near the query through
+            // another of its records.
+            fused[id] = sourceOf.TryGetValue(id, out var source)
+                ? options.DenseWeight * ((1 - denseShare) * ownDense + denseShare * denseDocumentScores.GetValueOrDefault(source))
+                    + options.TextWeight * ((1 - textShare) * ownText + textShare * documentScores.GetValueOrDefault(source))
+                : options.DenseWeight * ownDense + options.TextWeight * ownText;
         }
 
         return Top(fused, options.K);
+    }
+
+    /// <summary>
+    /// Each document's best score among <paramref name="ranked"/> (records whose source is known), best first; ties keep
+    /// the order of first appearance, so a list that is already sorted yields its documents in rank order.
+    /// </summary>
+    private static List<(string Id, double Score)> BestPerDocument(IReadOnlyList<(string Id, double Score)> ranked, IReadOnlyDictionary<string, string> sourceOf)
+    {
+        var best = new List<(string Id, double Score)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (id, score) in ranked.OrderByDescending(r => r.Score))
+        {
+            if (sourceOf.TryGetValue(id, out var source) && seen.Add(source))
+            {
+                best.Add((source, score));
+            }
+        }
+
+        return best;
     }
 
     /// <summary>Each entry's contribution before its weight: its min-max scaled score, or 1 / (k + rank) for reciprocal rank fusion.</summary>

@@ -27,20 +27,36 @@ public sealed record SearchOptions
     /// </summary>
     public FusionMethod Fusion { get; init; } = FusionMethod.WeightedScore;
 
-    /// <summary>Weight of the dense list in fusion.</summary>
-    public double DenseWeight { get; init; } = 0.5;
+    /// <summary>
+    /// Weight of the dense list in fusion. 0.4 against the text's 0.6 since each side also scores a record's whole source
+    /// document (<see cref="DocumentDenseShare"/>, <see cref="DocumentTextShare"/>): chosen together on three question sets
+    /// (docs/retrieval.md).
+    /// </summary>
+    public double DenseWeight { get; init; } = 0.4;
 
     /// <summary>Weight of the BM25 list in fusion.</summary>
-    public double TextWeight { get; init; } = 0.5;
+    public double TextWeight { get; init; } = 0.6;
+
+    /// <summary>
+    /// Share of <see cref="DenseWeight"/> that hybrid search gives to a record's source document (every record whose
+    /// metadata names the same <see cref="DocumentText.SourceKey"/>) rather than to the record alone: the document's dense
+    /// score is the best score of its records among the dense candidates. A question describes what a page is for, and the
+    /// chunk nearest to it in meaning is often not the one that holds its words; scored by its page, the chunk that holds
+    /// the words keeps the meaning's evidence too. Measured on Python's library reference and Debian's manual
+    /// (docs/retrieval.md). Records without a source keep the whole dense weight on their own score. Unlike
+    /// <see cref="DocumentTextShare"/> it also applies with <see cref="TextField"/>: it reads the dense list only.
+    /// </summary>
+    public double DocumentDenseShare { get; init; } = 0.5;
 
     /// <summary>
     /// Share of <see cref="TextWeight"/> that hybrid search gives to BM25 over a record's whole source document (every
     /// record whose metadata names the same <see cref="DocumentText.SourceKey"/>, as ingestion writes) rather than over the
     /// record's own text. A chunk deep in a reference page rarely holds the words that say which page it is; the page as
-    /// a whole does, and measured on Python's 317-page library reference this share (0.75) moved hybrid recall@1 from
-    /// 0.763 to 0.858 (docs/retrieval.md). Records without a source keep the whole text weight on their own text.
+    /// a whole does: measured on Python's 317-page library reference, document-level text moved hybrid recall@1 from
+    /// 0.763 to 0.858 (docs/retrieval.md); with <see cref="DocumentDenseShare"/> beside it, half of the text weight is the
+    /// document's. Records without a source keep the whole text weight on their own text.
     /// </summary>
-    public double DocumentTextShare { get; init; } = 0.75;
+    public double DocumentTextShare { get; init; } = 0.5;
 
     /// <summary>
     /// When set, BM25 and hybrid search score this top-level metadata field's text instead of the record's document: a
@@ -77,9 +93,9 @@ public sealed record SearchOptions
             throw new StrataDataException($"k must be between 1 and 10000, got {K}.");
         }
 
-        if (Ef is < 1 or > 10_000 || MmrLambda is < 0 or > 1 || DenseWeight < 0 || TextWeight < 0 || RrfK < 0 || DocumentTextShare is < 0 or > 1)
+        if (Ef is < 1 or > 10_000 || MmrLambda is < 0 or > 1 || DenseWeight < 0 || TextWeight < 0 || RrfK < 0 || DocumentTextShare is < 0 or > 1 || DocumentDenseShare is < 0 or > 1)
         {
-            throw new StrataDataException("Search options out of range (ef 1..10000, MMR lambda 0..1, weights and RRF k non-negative, document text share 0..1).");
+            throw new StrataDataException("Search options out of range (ef 1..10000, MMR lambda 0..1, weights and RRF k non-negative, document shares 0..1).");
         }
 
         // The field name becomes part of a JSON path (bound as a parameter, never concatenated), as a filter's field does:

@@ -5,7 +5,10 @@ using Strata.Data.Search;
 
 namespace Strata.Data.Tests.Conformance;
 
-/// <summary>Hybrid search's document-level text evidence (the text of each source document as a whole), on every backend.</summary>
+/// <summary>
+/// Hybrid search's document-level evidence (the text of each source document as a whole, and the best dense score among
+/// its records), on every backend.
+/// </summary>
 public abstract class DocumentTextConformanceTests : IDisposable
 {
     private const int Dimension = 4;
@@ -60,8 +63,8 @@ public abstract class DocumentTextConformanceTests : IDisposable
         Chunk("time-0", "time.html", "sleep for seconds and format clock readings"),
     ];
 
-    private static VectorRecord Chunk(string id, string source, string text) =>
-        new(id, [1, 0, 0, 0], text, new JsonObject { [DocumentText.SourceKey] = source });
+    private static VectorRecord Chunk(string id, string source, string text, float[]? vector = null) =>
+        new(id, vector ?? [1, 0, 0, 0], text, new JsonObject { [DocumentText.SourceKey] = source });
 
     private static async Task<string> TopAsync(IVectorCollection collection, double share = 0.75) =>
         (await collection.SearchHybridAsync([1, 0, 0, 0], Query, new SearchOptions { K = 3, DocumentTextShare = share }))[0].Id;
@@ -125,5 +128,41 @@ public abstract class DocumentTextConformanceTests : IDisposable
         var collection = await NewCollectionAsync(UniqueName());
         await collection.UpsertAsync([.. Pages().Select(r => r with { Metadata = null })]);
         Assert.Equal("list-0", await TopAsync(collection));
+    }
+
+    // The sets page says what it is for in one chunk (nearest in meaning, none of the query's words) and names the
+    // methods in another (every word, far in meaning). The dicts chunk is fairly near and holds most of the words: second
+    // in both lists, the compromise that chunk-level fusion prefers. The other pages keep the words rare.
+    private static VectorRecord[] SplitPage() =>
+    [
+        Chunk("set-0", "sets.html", "an unordered collection of distinct hashable objects", [1, 0, 0, 0]),
+        Chunk("set-1", "sets.html", "frozenset union intersection difference", [-1, 0, 0, 0]),
+        Chunk("dict-0", "dicts.html", "union intersection difference of dicts", [0.6f, 0.8f, 0, 0]),
+        Chunk("time-0", "time.html", "intersection of time ranges", [0, 0, 1, 0]),
+        Chunk("json-0", "json.html", "encode and decode objects as text", [0, 1, 0, 0]),
+        Chunk("math-0", "math.html", "square roots logarithms and trigonometry", [0, 0, 0, 1]),
+        Chunk("os-0", "os.html", "environment variables and process ids", [0, 0, 1, 0]),
+        Chunk("re-0", "re.html", "regular expression patterns and flags", [0, 0, 0, 1]),
+        Chunk("csv-0", "csv.html", "read rows of comma separated values", [0, 1, 0, 0]),
+        Chunk("zip-0", "zip.html", "compress files into an archive", [0, 0, 1, 0]),
+        Chunk("log-0", "log.html", "write messages at several levels", [0, 0, 0, 1]),
+        Chunk("sock-0", "sock.html", "connect to a server and send bytes", [0, 1, 0, 0]),
+    ];
+
+    [Fact]
+    public async Task A_chunk_shares_the_dense_score_of_its_pages_nearest_chunk()
+    {
+        var collection = await NewCollectionAsync(UniqueName());
+        await collection.UpsertAsync(SplitPage());
+        const string query = "frozenset union intersection difference";
+        // Page-level text is left out so that only the dense side's page evidence differs.
+        var options = new SearchOptions { K = 3, DocumentTextShare = 0 };
+
+        Assert.Equal("set-1", (await collection.SearchHybridAsync([1, 0, 0, 0], query, options))[0].Id);
+        Assert.Equal("dict-0", (await collection.SearchHybridAsync([1, 0, 0, 0], query, options with { DocumentDenseShare = 0 }))[0].Id);
+        // Without sources, each record is scored alone.
+        var unsourced = await NewCollectionAsync(UniqueName());
+        await unsourced.UpsertAsync([.. SplitPage().Select(r => r with { Metadata = null })]);
+        Assert.Equal("dict-0", (await unsourced.SearchHybridAsync([1, 0, 0, 0], query, options))[0].Id);
     }
 }
