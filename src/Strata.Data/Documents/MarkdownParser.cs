@@ -22,25 +22,39 @@ public sealed class MarkdownParser : IDocumentParser
     public LoadedDocument Parse(ReadOnlyMemory<byte> content, string source)
     {
         var markdown = TextContent.Decode(content.Span).ReplaceLineEndings("\n");
-        var parsed = Markdown.Parse(markdown, Pipeline);
         var builder = new LoadedDocumentBuilder();
         var headings = new List<(int Level, string Text)>();
         string? title = null;
         var sectionStart = 0;
         IReadOnlyList<string> sectionPath = [];
-        foreach (var heading in parsed.Descendants<HeadingBlock>())
+        foreach (var (start, level, text) in Headings(markdown))
         {
-            builder.AddSection(markdown[sectionStart..heading.Span.Start], null, sectionPath);
-            var text = InlineText(heading.Inline);
-            title ??= heading.Level == 1 ? text : null;
-            headings.RemoveAll(h => h.Level >= heading.Level);
-            headings.Add((heading.Level, text));
+            builder.AddSection(markdown[sectionStart..start], null, sectionPath);
+            title ??= level == 1 ? text : null;
+            headings.RemoveAll(h => h.Level >= level);
+            headings.Add((level, text));
             sectionPath = headings.Select(h => h.Text).ToArray();
-            sectionStart = heading.Span.Start;
+            sectionStart = start;
         }
 
         builder.AddSection(markdown[sectionStart..], null, sectionPath);
         return builder.Build(source, title, ContentType);
+    }
+
+    /// <summary>
+    /// Every heading's position in <paramref name="markdown"/>, level and text, in document order. The document is parsed a
+    /// piece at a time (<see cref="MarkdownPieces"/>), each piece's tree read and dropped before the next is built.
+    /// </summary>
+    internal static IEnumerable<(int Start, int Level, string Text)> Headings(string markdown)
+    {
+        foreach (var piece in MarkdownPieces.Split(markdown))
+        {
+            var parsed = Markdown.Parse(piece.Text, Pipeline);
+            foreach (var heading in parsed.Descendants<HeadingBlock>())
+            {
+                yield return (piece.Offset + heading.Span.Start, heading.Level, InlineText(heading.Inline));
+            }
+        }
     }
 
     private static string InlineText(ContainerInline? inline)
