@@ -19,6 +19,12 @@ internal static class HtmlNesting
     /// <summary>The deepest nesting accepted: pages people write nest a few dozen levels, generated ones a few hundred.</summary>
     public const int MaxDepth = 4096;
 
+    /// <summary>
+    /// The most elements accepted. The parsed tree holds about 340 bytes per node (12 MB of <c>&lt;p&gt;a</c>: 3 million
+    /// elements, 2.1 GB), so this bounds one page's tree to some 700 MB; a long reference page has tens of thousands.
+    /// </summary>
+    public const int MaxElements = 1_000_000;
+
     private static readonly HashSet<string> Uncounted = new(StringComparer.OrdinalIgnoreCase)
     {
         // Void elements: never have content or an end tag.
@@ -30,11 +36,12 @@ internal static class HtmlNesting
 
     private static readonly HashSet<string> RawText = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "textarea", "title", "xmp", "noembed", "noframes" };
 
-    /// <summary>Throws when <paramref name="html"/> nests elements deeper than <see cref="MaxDepth"/>.</summary>
-    /// <exception cref="DocumentFormatException">The page nests too deep.</exception>
+    /// <summary>Throws when <paramref name="html"/> nests elements deeper than <see cref="MaxDepth"/> or has more than <see cref="MaxElements"/>.</summary>
+    /// <exception cref="DocumentFormatException">The page nests too deep or has too many elements.</exception>
     public static void Check(string html)
     {
         var depth = 0;
+        var elements = 0;
         var position = html.IndexOf('<', StringComparison.Ordinal);
         // Every step moves past what it read, so the scan is linear in the page's length whatever the page holds.
         while (position >= 0 && position + 1 < html.Length)
@@ -74,6 +81,11 @@ internal static class HtmlNesting
                 {
                     depth--;
                 }
+            }
+            else if (++elements > MaxElements)
+            {
+                throw new DocumentFormatException(
+                    $"the HTML has more than {MaxElements:N0} elements; such a page is refused, because its parsed tree would take more memory than one document may");
             }
             else if (RawText.Contains(name))
             {

@@ -26,6 +26,18 @@ public sealed class HtmlNestingTests : IDisposable
     }
 
     [Fact]
+    public void A_page_of_more_than_a_million_elements_fails_without_being_parsed()
+    {
+        // Parsed, 3 million of these held 2.1 GB.
+        var html = "<html><body>" + string.Concat(Enumerable.Repeat("<p>a", HtmlNesting.MaxElements)) + "</body></html>";
+
+        var result = new DocumentLoader().LoadFile(folder.Write("many.html", html));
+
+        Assert.False(result.IsSuccess);
+        Assert.Contains("more than 1,000,000 elements", result.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_page_nested_just_under_the_limit_loads()
     {
         var result = new DocumentLoader().LoadFile(folder.Write("deep.html", Nested("span", HtmlNesting.MaxDepth - 2)));
