@@ -179,14 +179,19 @@ public static class VectorBenchmarkRunner
 
     /// <summary>
     /// Strata's index searched by one thread, then by two at once (each taking every other query), alternately for the
-    /// rounds; the queries run four times over per measurement so that thread start-up is noise.
+    /// rounds; the queries run over at least <see cref="MinSearchesPerScalingRun"/> searches per measurement.
     /// </summary>
     // hnswlib's rows alternate with Strata's in each round, so both scale on the same machine at the same moment; its
     // search runs on node worker threads, each with its own copy of the index (hnswlib-node searches on the calling thread).
+    // Searches per thread-scaling measurement. Short windows under-read two threads: on a quiet 2-core machine the same
+    // index and queries read 1.35x over 800 searches (about 0.2 s) and 1.88x over 3,200, while plain compute and random
+    // memory reads scaled 1.97x there; the second thread's core takes a while to come up to speed.
+    private const int MinSearchesPerScalingRun = 6_000;
+
     private static ThreadScaling MeasureThreads(StrataSystem strata, HnswlibSystem? hnswlib, float[][] queries, int rounds, Action<string> log)
     {
-        const int Repeat = 4;
-        var repeated = Enumerable.Repeat(queries, Repeat).SelectMany(q => q).ToArray();
+        var repeat = Math.Max(4, (MinSearchesPerScalingRun + queries.Length - 1) / queries.Length);
+        var repeated = Enumerable.Repeat(queries, repeat).SelectMany(q => q).ToArray();
         var (one, two, peerOne, peerTwo) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
         for (var round = 0; round < rounds; round++)
         {
@@ -194,8 +199,8 @@ public static class VectorBenchmarkRunner
             two.Add(strata.ParallelQps(repeated, strata.Ef, 2));
             if (hnswlib is not null)
             {
-                peerOne.Add(hnswlib.ParallelQps(hnswlib.Ef, 1, Repeat));
-                peerTwo.Add(hnswlib.ParallelQps(hnswlib.Ef, 2, Repeat));
+                peerOne.Add(hnswlib.ParallelQps(hnswlib.Ef, 1, repeat));
+                peerTwo.Add(hnswlib.ParallelQps(hnswlib.Ef, 2, repeat));
             }
         }
 
