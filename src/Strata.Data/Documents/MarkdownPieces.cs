@@ -17,7 +17,7 @@ namespace Strata.Data.Documents;
 /// </remarks>
 internal static class MarkdownPieces
 {
-    /// <summary>The length after which a piece ends at the next blank line outside a fence.</summary>
+    /// <summary>The length after which a piece ends at the next line where a new block starts, outside a fence.</summary>
     public const int TargetLength = 256 * 1024;
 
     /// <summary>The longest piece: past it, a piece ends at the next line end, blank or not.</summary>
@@ -68,7 +68,9 @@ internal static class MarkdownPieces
 
         if (line[0] == '#')
         {
-            return true;
+            // "#tag" is paragraph text; a heading is one to six '#' and then a space or the line's end.
+            var hashes = line.Length - line.TrimStart('#').Length;
+            return hashes <= 6 && (hashes == line.Length || line[hashes] is ' ' or '\t');
         }
 
         var digits = 0;
