@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
-using System.Text;
 using Microsoft.Data.Sqlite;
+using Strata.Data.Search;
 
 namespace Strata.Benchmarks.Retrieval;
 
@@ -55,7 +55,7 @@ internal sealed class NaiveIndex : IDisposable
     /// </summary>
     public List<int> Bm25(string question, int k)
     {
-        var words = Words(question);
+        var words = QueryWords.Of(question, int.MaxValue);
         if (words.Count == 0)
         {
             return [];
@@ -91,24 +91,4 @@ internal sealed class NaiveIndex : IDisposable
     }
 
     public void Dispose() => connection.Dispose();
-
-    private static List<string> Words(string text)
-    {
-        var words = new List<string>();
-        var word = new StringBuilder();
-        foreach (var c in text.Append(' '))
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                word.Append(c);
-            }
-            else if (word.Length > 0)
-            {
-                words.Add(word.ToString());
-                word.Clear();
-            }
-        }
-
-        return [.. words.Distinct(StringComparer.Ordinal)];
-    }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using System.Text;
 using Strata.Data.Collections;
 using Strata.Data.Hnsw;
 using Strata.Data.Search;
@@ -179,30 +178,9 @@ public sealed partial class EmbeddedCollection
     }
 
     /// <summary>Quotes each word so user text can never be read as FTS5 syntax (NEAR, column filters, unbalanced quotes).</summary>
-    private static string FtsQuery(string text) => FtsQuery(FtsWords(text));
+    private static string FtsQuery(string text) => FtsQuery(QueryWords.Of(text));
 
     private static string FtsQuery(IEnumerable<string> words) => string.Join(" OR ", words.Select(word => "\"" + word + "\""));
-
-    /// <summary>The distinct words of <paramref name="text"/> (letters and digits), at most 64, in order.</summary>
-    private static List<string> FtsWords(string text)
-    {
-        var terms = new List<string>();
-        var word = new StringBuilder();
-        foreach (var c in text.Append(' '))
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                word.Append(c);
-            }
-            else if (word.Length > 0)
-            {
-                terms.Add(word.ToString());
-                word.Clear();
-            }
-        }
-
-        return [.. terms.Distinct(StringComparer.Ordinal).Take(64)];
-    }
 
     private List<SearchHit> Hydrate(SqliteConnection reader, IReadOnlyList<(string Id, double Score)> ranked, bool includeVectors)
     {

@@ -137,7 +137,7 @@ public sealed partial class EmbeddedCollection
     /// </summary>
     private (List<(string Source, double Score)> Ranked, double? Floor) DocumentBm25(SqliteConnection reader, string text, int k)
     {
-        var words = FtsWords(text);
+        var words = QueryWords.Of(text);
         var frequencies = CurrentDocumentFrequencies(reader);
         var rare = words.Where(word => !frequencies.IsCommon(word, reader)).ToList();
         if (rare.Count == 0)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
 using NpgsqlTypes;
@@ -195,23 +194,5 @@ public sealed partial class PostgresCollection
     /// Joins the words of the text with | (OR). Words hold only letters and digits, so nothing the user types can be
     /// read as tsquery syntax; the whole query is still a bound parameter.
     /// </summary>
-    private static string TsQuery(string text)
-    {
-        var terms = new List<string>();
-        var word = new StringBuilder();
-        foreach (var c in text.Append(' '))
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                word.Append(c);
-            }
-            else if (word.Length > 0)
-            {
-                terms.Add(word.ToString());
-                word.Clear();
-            }
-        }
-
-        return string.Join(" | ", terms.Distinct(StringComparer.Ordinal).Take(64));
-    }
+    private static string TsQuery(string text) => string.Join(" | ", QueryWords.Of(text));
 }
