@@ -79,8 +79,9 @@ public static class NodePackages
         }
     }
 
-    /// <summary>Runs a program to completion; stdout and stderr come back together.</summary>
-    private static (int ExitCode, string Output) Run(string program, string[] arguments, string folder, TimeSpan timeout, Dictionary<string, string>? environment = null)
+    /// <summary>Runs a program (node, npm) to completion in <paramref name="folder"/>; stdout and stderr come back together.</summary>
+    /// <exception cref="NodePackagesException">The program is not on PATH, or ran longer than <paramref name="timeout"/>.</exception>
+    public static (int ExitCode, string Output) Run(string program, string[] arguments, string folder, TimeSpan timeout, Dictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(program) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Strata.TestSupport;
 using Xunit.Abstractions;
 
@@ -21,42 +19,15 @@ public sealed class JsClientTests(ServerWithModelsFixture fixture, ITestOutputHe
     [InlineData("ollama")]
     [InlineData("langchain")]
     [InlineData("aisdk")]
-    public async Task Every_check_of_the_client_passes_against_a_real_server(string client)
+    public void Every_check_of_the_client_passes_against_a_real_server(string client)
     {
         NodePackages.Ensure(Folder, output.WriteLine);
         var baseUrl = fixture.Client.BaseAddress!.ToString().TrimEnd('/');
 
-        var (exitCode, printed) = await RunNodeAsync($"{client}.mjs", baseUrl, ServerWithModelsFixture.ChatModel, "minilm");
+        var (exitCode, printed) = NodePackages.Run("node", [$"{client}.mjs", baseUrl, ServerWithModelsFixture.ChatModel, "minilm"], Folder, TimeSpan.FromMinutes(5));
 
         output.WriteLine(printed);
         Assert.True(exitCode == 0, $"{client}: exit {exitCode}\n{printed}");
         Assert.Contains("ok ", printed, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunNodeAsync(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("node") { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var printed = new StringBuilder();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"node {string.Join(' ', arguments)} ran longer than 5 minutes: {await stdout}{await stderr}");
-        }
-
-        printed.Append(await stdout).Append(await stderr);
-        return (process.ExitCode, printed.ToString());
     }
 }
