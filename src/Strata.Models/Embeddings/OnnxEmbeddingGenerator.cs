@@ -109,7 +109,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             encoded[i] = tokenizer.Encode(texts[i] ?? throw new ArgumentException($"Input {i} is null; every input must be a string.", nameof(values)));
         }
 
-        var vectors = RunInBatches(encoded, graph.Embed, cancellationToken);
+        var vectors = LengthBatches.Run(encoded, e => e.Ids.Length, maxBatchSize, (batch, run) => graph.Embed([.. batch.Select(e => e.Ids)], tokenizer.PaddingId, run), cancellationToken);
         var created = DateTimeOffset.UtcNow;
         var embeddings = new GeneratedEmbeddings<Embedding<float>>(texts.Count)
         {
@@ -142,39 +142,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     {
         ArgumentNullException.ThrowIfNull(texts);
         var encoded = texts.Select(text => tokenizer.Encode(text ?? throw new ArgumentException("Every input must be a string.", nameof(texts)))).ToArray();
-        return RunInBatches(encoded, graph.EmbedTokens, cancellationToken);
-    }
-
-    /// <summary>
-    /// Runs the graph over <paramref name="encoded"/> in batches of similar length (<see cref="LengthBatches"/>) and
-    /// returns each text's result in input order.
-    /// </summary>
-    private T[] RunInBatches<T>(EncodedText[] encoded, Func<int[][], int, RunOptions, T[]> run, CancellationToken cancellationToken)
-    {
-        var results = new T[encoded.Length];
-        using var runOptions = new RunOptions();
-        // Terminate stops a run already inside ONNX Runtime, so cancelling a large batch does not wait for it to finish.
-        using var cancellation = cancellationToken.Register(() => runOptions.Terminate = true);
-        foreach (var batch in LengthBatches.Plan(encoded.Select(e => e.Ids.Length).ToArray(), maxBatchSize))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            T[] batchResults;
-            try
-            {
-                batchResults = run(batch.Select(i => encoded[i].Ids).ToArray(), tokenizer.PaddingId, runOptions);
-            }
-            catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException(cancellationToken);
-            }
-
-            for (var j = 0; j < batch.Length; j++)
-            {
-                results[batch[j]] = batchResults[j];
-            }
-        }
-
-        return results;
+        return LengthBatches.Run(encoded, e => e.Ids.Length, maxBatchSize, (batch, run) => graph.EmbedTokens([.. batch.Select(e => e.Ids)], tokenizer.PaddingId, run), cancellationToken);
     }
 
     /// <inheritdoc />

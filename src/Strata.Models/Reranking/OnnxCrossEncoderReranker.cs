@@ -59,27 +59,8 @@ public sealed class OnnxCrossEncoderReranker : IReranker
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(documents);
         var pairs = documents.Select((d, i) => tokenizer.EncodePair(query, d ?? throw new ArgumentException($"Document {i} is null.", nameof(documents)))).ToArray();
-        var scores = new double[pairs.Length];
-        using var runOptions = new RunOptions();
-        using var cancellation = cancellationToken.Register(() => runOptions.Terminate = true);
-        foreach (var batch in LengthBatches.Plan(pairs.Select(p => p.Ids.Length).ToArray(), maxBatchSize))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            float[] logits;
-            try
-            {
-                logits = graph.Score(batch.Select(i => pairs[i]).ToArray(), tokenizer.PaddingId, runOptions);
-            }
-            catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException(cancellationToken);
-            }
-
-            for (var j = 0; j < batch.Length; j++)
-            {
-                scores[batch[j]] = RerankOrder.Sigmoid(logits[j]);
-            }
-        }
+        var logits = LengthBatches.Run(pairs, p => p.Ids.Length, maxBatchSize, (batch, run) => graph.Score(batch, tokenizer.PaddingId, run), cancellationToken);
+        var scores = logits.Select(logit => RerankOrder.Sigmoid(logit)).ToArray();
 
         IReadOnlyList<RerankResult> ranked = [.. RerankOrder.Rank(scores, topN)];
         return Task.FromResult(ranked);
