@@ -8,6 +8,13 @@ public sealed record TinyLlamaOptions
         "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
         "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
+    /// <summary>
+    /// A model whose tokens take milliseconds each on one thread (about 20 M weights), for tests that act on a stream
+    /// while the model is still writing it: a runner sends its updates without waiting to be asked, so the default
+    /// model could write 450 tokens before a client read its first one, leaving nothing to interrupt.
+    /// </summary>
+    public static TinyLlamaOptions Interruptible => new() { EmbeddingLength = 512, HeadCount = 8, KeyValueHeadCount = 8, BlockCount = 6, FeedForwardLength = 1536 };
+
     /// <summary>Seeds the random weights: the same seed gives a byte-identical file.</summary>
     public int Seed { get; init; } = 42;
 

@@ -14,8 +14,12 @@ public partial interface IModelRunner
     /// <summary>Loads the model (the runner's first call) and, for GGUF, tokenizes a short text, so a model that cannot load fails here.</summary>
     Task<RunnerModelInfo> LoadAsync(RunnerLoadRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Streams one chat request's updates, each a <c>ChatResponseUpdate</c> as JSON; cancelling drops its sequence.</summary>
-    IAsyncEnumerable<string> ChatAsync(string request, CancellationToken cancellationToken);
+    /// <summary>
+    /// Runs one chat request. Its updates (<see cref="RunnerChatUpdates"/>) go to the runner's update stream under id
+    /// <paramref name="stream"/>, then an end frame; a request that fails writes a failed frame and fails this call with
+    /// its exception. Cancelling drops its sequence.
+    /// </summary>
+    Task ChatAsync(string request, int stream, CancellationToken cancellationToken);
 
     /// <summary>The tokens of <paramref name="text"/> with the chat model's tokenizer.</summary>
     Task<int> CountTokensAsync(string text, CancellationToken cancellationToken);

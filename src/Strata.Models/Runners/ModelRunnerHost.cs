@@ -26,10 +26,15 @@ public static class ModelRunnerHost
             return 2;
         }
 
+        // Two connections, in this order: the JSON-RPC channel, then the chat update stream (see RunnerProcess).
+        var endPoint = new UnixDomainSocketEndPoint(args[at + 1]);
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await socket.ConnectAsync(new UnixDomainSocketEndPoint(args[at + 1]));
+        await socket.ConnectAsync(endPoint);
+        using var updateSocket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await updateSocket.ConnectAsync(endPoint);
+        await using var updateStream = new NetworkStream(updateSocket, ownsSocket: false);
         var imageModels = images?.Invoke();
-        using var service = new ModelRunnerService(imageModels);
+        using var service = new ModelRunnerService(imageModels, new RunnerUpdateWriter(updateStream));
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         using var rpc = new JsonRpc(new HeaderDelimitedMessageHandler(stream, stream, new JsonMessageFormatter()));
         rpc.AddLocalRpcTarget<IModelRunner>(service, null);

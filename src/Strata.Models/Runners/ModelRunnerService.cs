@@ -13,7 +13,7 @@ namespace Strata.Models.Runners;
 /// <see cref="LlamaEmbeddingGenerator"/>, <see cref="OnnxEmbeddingGenerator"/>), unchanged, inside the child process.
 /// So batching, grammars and cancellation behave exactly as they did in process; only a native crash is contained.
 /// </summary>
-internal sealed class ModelRunnerService(IRunnerImageModels? images = null) : IModelRunner, IDisposable
+internal sealed class ModelRunnerService(IRunnerImageModels? images = null, RunnerUpdateWriter? updates = null) : IModelRunner, IDisposable
 {
     private IChatClient? chat;
     private IEmbeddingGenerator<string, Embedding<float>>? embedder;
@@ -83,7 +83,25 @@ internal sealed class ModelRunnerService(IRunnerImageModels? images = null) : IM
 
     // No read-ahead (JsonRpcEnumerableSettings.MaxReadAhead): with it, disposing the parent's enumerator no longer ended
     // the runner's enumeration while that waited for a token, so a client that disconnected left its sequence decoding.
-    public IAsyncEnumerable<string> ChatAsync(string request, CancellationToken cancellationToken) => StreamChatAsync(request, cancellationToken);
+    public async Task ChatAsync(string request, int stream, CancellationToken cancellationToken)
+    {
+        var writer = updates ?? throw new InvalidOperationException("the runner has no update stream");
+        try
+        {
+            await foreach (var update in StreamChatAsync(request, cancellationToken))
+            {
+                await writer.WriteAsync(stream, RunnerFrameKind.Update, update);
+            }
+        }
+        catch
+        {
+            // The parent reads frames, not this call's result, until a frame ends the request; this one sends it to the error.
+            await writer.WriteAsync(stream, RunnerFrameKind.Failed);
+            throw;
+        }
+
+        await writer.WriteAsync(stream, RunnerFrameKind.End);
+    }
 
     public Task<int> CountTokensAsync(string text, CancellationToken cancellationToken) => ChatModel().CountTokensAsync(text, cancellationToken);
 

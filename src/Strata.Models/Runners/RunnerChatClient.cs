@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 
 namespace Strata.Models.Runners;
@@ -43,42 +44,70 @@ public sealed class RunnerChatClient : IChatClient, Llama.IChatTokenCounter
         ArgumentNullException.ThrowIfNull(messages);
         var request = RunnerJson.Write(RunnerChatRequest.From(messages, options));
         using var lease = await runner.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        var updates = lease.Runner.ChatAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        using var frames = lease.Updates.Open();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // The call's result only matters when the request fails: its updates come through the update stream.
+        var call = lease.Runner.ChatAsync(request, frames.Id, stop.Token);
         ChatResponseUpdate? template = null;
+        var finished = false;
         try
         {
             while (true)
             {
-                string update;
+                RunnerFrame frame;
                 try
                 {
-                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        break;
-                    }
-
-                    update = updates.Current;
+                    frame = await frames.Frames.ReadAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    throw await lease.TranslateAsync(e).ConfigureAwait(false);
+                    // The update stream ended: the runner is gone, and the call says how.
+                    throw await FailureAsync(lease, call, e is ChannelClosedException { InnerException: { } inner } ? inner : e).ConfigureAwait(false);
                 }
 
-                yield return RunnerChatUpdates.Read(update, ref template);
+                if (frame.Kind == RunnerFrameKind.End)
+                {
+                    finished = true;
+                    break;
+                }
+
+                if (frame.Kind == RunnerFrameKind.Failed)
+                {
+                    finished = true;
+                    throw await FailureAsync(lease, call, null).ConfigureAwait(false);
+                }
+
+                yield return RunnerChatUpdates.Read(frame.Text, ref template);
             }
         }
         finally
         {
-            // Disposing the remote enumerator is what cancels the sequence in the runner when a caller stops reading early.
-            try
+            if (!finished)
             {
-                await updates.DisposeAsync().ConfigureAwait(false);
+                // A caller that stopped reading early, or cancelled: cancelling the call cancels the sequence in the runner.
+                await stop.CancelAsync().ConfigureAwait(false);
             }
-            catch (Exception e) when (RunnerErrors.IsChannelFailure(e) || e is OperationCanceledException or StreamJsonRpc.RemoteInvocationException)
-            {
-                // The request is over either way.
-            }
+
+            // Observed here so that a call failing after its caller left is not an unobserved task exception.
+            _ = call.ContinueWith(static task => task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
+    }
+
+    // The exception to throw for a request the runner failed (its call's exception) or lost (the update stream's end, then the call's).
+    private static async Task<Exception> FailureAsync(RunnerLease lease, Task call, Exception? streamEnded)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            return await lease.TranslateAsync(e).ConfigureAwait(false);
+        }
+
+        return streamEnded is not null
+            ? await lease.TranslateAsync(streamEnded).ConfigureAwait(false)
+            : new ModelRunnerException("The runner failed a chat request without saying why.");
     }
 
     /// <inheritdoc />

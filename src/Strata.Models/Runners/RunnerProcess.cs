@@ -6,9 +6,10 @@ using StreamJsonRpc;
 namespace Strata.Models.Runners;
 
 /// <summary>
-/// One runner child process and its JSON-RPC channel (a Unix domain socket the parent listens on and the child
-/// connects to). Standard output and error are not the channel, so whatever native code prints can never corrupt a
-/// message: they go to the runner's log. <see cref="Exited"/> completes when the process ends or the channel drops.
+/// One runner child process and its two connections on a Unix domain socket the parent listens on and the child
+/// connects to: the JSON-RPC channel for calls, and the stream of chat updates (<see cref="Updates"/>). Standard output
+/// and error are neither, so whatever native code prints can never corrupt a message: they go to the runner's log.
+/// <see cref="Exited"/> completes when the process ends or either connection drops.
 /// </summary>
 internal sealed class RunnerProcess : IAsyncDisposable
 {
@@ -30,11 +31,12 @@ internal sealed class RunnerProcess : IAsyncDisposable
     private int disposed;
     private int? exitCode;
 
-    private RunnerProcess(Process process, JsonRpc rpc, RunnerOutputLog log)
+    private RunnerProcess(Process process, JsonRpc rpc, RunnerUpdateReader updates, RunnerOutputLog log)
     {
         this.process = process;
         this.rpc = rpc;
         this.log = log;
+        Updates = updates;
         Runner = rpc.Attach<IModelRunner>();
         Images = rpc.Attach<IImageRunner>();
         ProcessId = process.Id;
@@ -43,6 +45,13 @@ internal sealed class RunnerProcess : IAsyncDisposable
 
     /// <summary>The calls the runner serves.</summary>
     public IModelRunner Runner { get; }
+
+    /// <summary>
+    /// The chat updates, read apart from the JSON-RPC channel: a streamed token crosses as one small frame the runner
+    /// writes unasked, where an async enumerable over JSON-RPC cost a request and a response per token, and the thread
+    /// wake-ups to handle both in each process (on a machine whose cores the decode fills, each took CPU from it).
+    /// </summary>
+    public RunnerUpdateReader Updates { get; }
 
     /// <summary>The image calls (served only by the image runner program).</summary>
     public IImageRunner Images { get; }
@@ -80,7 +89,7 @@ internal sealed class RunnerProcess : IAsyncDisposable
         var socketPath = Path.Combine(Path.GetTempPath(), $"strata-{Environment.ProcessId}-{Guid.NewGuid():N}"[..30] + ".sock");
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(socketPath));
-        listener.Listen(1);
+        listener.Listen(2);
         var log = new RunnerOutputLog(logPath);
         Process? process = null;
         try
@@ -104,8 +113,10 @@ internal sealed class RunnerProcess : IAsyncDisposable
             }
 
             var stream = new NetworkStream(await accept, ownsSocket: true);
+            // The runner connects its update stream right after the channel (ModelRunnerHost).
+            var updateStream = new NetworkStream(await listener.AcceptAsync(timeout.Token), ownsSocket: true);
             var rpc = new JsonRpc(new HeaderDelimitedMessageHandler(stream, stream, new JsonMessageFormatter()));
-            var runner = new RunnerProcess(process, rpc, log);
+            var runner = new RunnerProcess(process, rpc, new RunnerUpdateReader(updateStream), log);
             rpc.StartListening();
             return runner;
         }
@@ -218,7 +229,7 @@ internal sealed class RunnerProcess : IAsyncDisposable
     {
         try
         {
-            await Task.WhenAny(rpc.Completion, process.WaitForExitAsync()).ConfigureAwait(false);
+            await Task.WhenAny(rpc.Completion, Updates.Completion, process.WaitForExitAsync()).ConfigureAwait(false);
             // A channel that dropped while the process lives is a runner that cannot be talked to: end it.
             if (!await WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false))
             {

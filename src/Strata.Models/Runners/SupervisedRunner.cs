@@ -215,6 +215,9 @@ internal sealed class RunnerLease(SupervisedRunner owner, RunnerProcess process)
 
     public IModelRunner Runner => process.Runner;
 
+    /// <summary>The runner's chat update stream.</summary>
+    public RunnerUpdateReader Updates => process.Updates;
+
     /// <summary>The image calls, for a runner of <see cref="RunnerRole.Images"/>.</summary>
     public IImageRunner Images => process.Images;
 

@@ -25,7 +25,7 @@ public sealed class ModelRunnerCrashTests : IAsyncLifetime
         Directory.CreateDirectory(paths.Home);
         var store = new ModelStore(paths);
         var tiny = Path.Combine(paths.Home, "tiny.gguf");
-        TinyLlamaGguf.Write(tiny);
+        TinyLlamaGguf.Write(tiny, TinyLlamaOptions.Interruptible);
         await new ModelImporter(store).ImportAsync(tiny, "tiny");
         // Planted past the import gate: it loads, then aborts llama.cpp on text it has no piece for.
         var planted = Path.Combine(paths.Home, "planted.gguf");

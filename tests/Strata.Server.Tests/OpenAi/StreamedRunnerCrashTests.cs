@@ -31,7 +31,7 @@ public sealed class StreamedRunnerCrashTests : IAsyncLifetime
         var paths = new StrataPaths(Path.Combine(Path.GetTempPath(), "strata-stream-crash-test-" + Guid.NewGuid().ToString("N")));
         Directory.CreateDirectory(paths.Home);
         var tiny = Path.Combine(paths.Home, "tiny.gguf");
-        TinyLlamaGguf.Write(tiny);
+        TinyLlamaGguf.Write(tiny, TinyLlamaOptions.Interruptible);
         await new ModelImporter(new ModelStore(paths)).ImportAsync(tiny, "tiny");
         server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Models:Llama:ContextSize"] = "512", ["Models:Llama:Threads"] = "1" }, paths);
     }
