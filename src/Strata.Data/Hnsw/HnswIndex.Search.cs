@@ -177,9 +177,21 @@ internal sealed partial class HnswIndex
 
     private List<Neighbour>? SearchLayer(ReadOnlySpan<float> query, int entry, int ef, int layer, Func<int, bool>? acceptResult, int maxDistances, VisitedList visited)
     {
+        var scratch = TakeScratch();
+        try
+        {
+            return SearchLayer(query, entry, ef, layer, acceptResult, maxDistances, visited, scratch.Frontier, scratch.Results);
+        }
+        finally
+        {
+            ReturnScratch(scratch);
+        }
+    }
+
+    private List<Neighbour>? SearchLayer(ReadOnlySpan<float> query, int entry, int ef, int layer, Func<int, bool>? acceptResult, int maxDistances, VisitedList visited,
+        PriorityQueue<int, float> frontier, PriorityQueue<Neighbour, float> results)
+    {
         Span<int> copy = stackalloc int[layerZeroStride];
-        var frontier = new PriorityQueue<int, float>();
-        var results = new PriorityQueue<Neighbour, float>();
         var entryDistance = Distance(query, entry);
         visited.Visit(entry);
         var distances = 1;
