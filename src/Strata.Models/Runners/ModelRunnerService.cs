@@ -81,8 +81,7 @@ internal sealed class ModelRunnerService(IRunnerImageModels? images = null, Runn
         return info;
     }
 
-    // No read-ahead (JsonRpcEnumerableSettings.MaxReadAhead): with it, disposing the parent's enumerator no longer ended
-    // the runner's enumeration while that waited for a token, so a client that disconnected left its sequence decoding.
+    // The updates go out as the model produces them, unasked (see the folder's README); cancelling this call cancels the sequence.
     public async Task ChatAsync(string request, int stream, CancellationToken cancellationToken)
     {
         var writer = updates ?? throw new InvalidOperationException("the runner has no update stream");

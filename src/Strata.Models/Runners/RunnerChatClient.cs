@@ -48,6 +48,8 @@ public sealed class RunnerChatClient : IChatClient, Llama.IChatTokenCounter
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // The call's result only matters when the request fails: its updates come through the update stream.
         var call = lease.Runner.ChatAsync(request, frames.Id, stop.Token);
+        _ = call.ContinueWith(static (_, state) => ((RunnerUpdateSubscription)state!).Interrupt(), frames, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         ChatResponseUpdate? template = null;
         var finished = false;
         try

@@ -29,7 +29,8 @@ internal sealed class RunnerUpdateReader
     public RunnerUpdateSubscription Open()
     {
         var id = Interlocked.Increment(ref lastRequest);
-        var channel = Channel.CreateUnbounded<RunnerFrame>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        // Two writers: this loop, and the request's caller when its call fails without a failed frame (RunnerUpdateSubscription.Interrupt).
+        var channel = Channel.CreateUnbounded<RunnerFrame>(new UnboundedChannelOptions { SingleReader = true });
         open[id] = channel;
         // The loop may have ended before this request was opened: then nothing would ever complete its channel.
         if (ended is { } reason)
@@ -37,7 +38,7 @@ internal sealed class RunnerUpdateReader
             channel.Writer.TryComplete(reason);
         }
 
-        return new RunnerUpdateSubscription(id, channel.Reader, () => open.TryRemove(id, out _));
+        return new RunnerUpdateSubscription(id, channel, () => open.TryRemove(id, out _));
     }
 
     private async Task ReadAsync()
@@ -81,13 +82,19 @@ internal sealed class RunnerUpdateReader
 }
 
 /// <summary>One chat request's frames, from <see cref="RunnerUpdateReader.Open"/>.</summary>
-internal sealed class RunnerUpdateSubscription(int id, ChannelReader<RunnerFrame> frames, Action close) : IDisposable
+internal sealed class RunnerUpdateSubscription(int id, Channel<RunnerFrame> frames, Action close) : IDisposable
 {
     /// <summary>The id the runner writes this request's frames under.</summary>
     public int Id => id;
 
     /// <summary>The request's frames in the order the runner wrote them.</summary>
-    public ChannelReader<RunnerFrame> Frames => frames;
+    public ChannelReader<RunnerFrame> Frames => frames.Reader;
+
+    /// <summary>
+    /// Ends the request's frames with a failed one, for a call that failed before its runner could write any (say the
+    /// runner could not read the request): its reader then takes the call's exception instead of waiting forever.
+    /// </summary>
+    public void Interrupt() => frames.Writer.TryWrite(new RunnerFrame(RunnerFrameKind.Failed, ""));
 
     public void Dispose() => close();
 }

@@ -98,7 +98,8 @@ public sealed class RunnerChatTests : IDisposable
     [Fact]
     public async Task A_runner_killed_mid_stream_ends_the_stream_with_a_clear_error_and_the_next_request_succeeds()
     {
-        await ImportTinyAsync("tiny");
+        // A model slow enough to interrupt: the runner writes its updates unasked, so the tiny default could finish first.
+        await ImportTinyAsync("tiny", TinyLlamaOptions.Interruptible);
         await using var catalog = Catalog();
         var client = await catalog.GetChatClientAsync("tiny");
         var runner = client.GetService<RunnerChatClient>()!;
@@ -264,17 +265,17 @@ public sealed class RunnerChatTests : IDisposable
         new TelemetryOptions(),
         []);
 
-    private async Task<string> ImportTinyAsync(string name)
+    private async Task<string> ImportTinyAsync(string name, TinyLlamaOptions? options = null)
     {
-        var path = WriteTiny();
+        var path = WriteTiny(options);
         await new ModelImporter(store).ImportAsync(path, name);
         return path;
     }
 
-    private string WriteTiny()
+    private string WriteTiny(TinyLlamaOptions? options = null)
     {
         var path = folder.Combine("tiny.gguf");
-        TinyLlamaGguf.Write(path);
+        TinyLlamaGguf.Write(path, options);
         return path;
     }
 }
