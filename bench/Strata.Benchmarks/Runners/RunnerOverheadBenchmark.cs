@@ -54,27 +54,15 @@ internal sealed class RunnerOverheadBenchmark : IBenchmark
             var runnerChat = await runners.GetChatClientAsync("bench", cancellationToken: cancellationToken);
             var localChat = await inProcess.GetChatClientAsync("bench", cancellationToken: cancellationToken);
 
-            // Warm both paths until tiered compilation is done with them: JIT work belongs to the cold start, not to the
-            // rates. After one stream each, the JIT still took half of this process's CPU samples while the runner's
-            // rounds streamed (each new method put off the tier-up of the others), so rounds repeat until one adds fewer
-            // than 20 compiled methods here (the runner's JIT sees the same calls, round for round).
-            var warmRounds = 0;
-            for (long compiled = -1; warmRounds < 12; warmRounds++)
+            // Warm both paths until the JIT settles: its work belongs to the cold start, not to the rates.
+            var warmRounds = await Measure.WarmUntilJitSettlesAsync(async () =>
             {
                 await StreamAsync(runnerChat, 0, generated, null, cancellationToken);
                 await StreamAsync(localChat, 0, generated, null, cancellationToken);
                 await AggregateAsync(runnerChat, generated, cancellationToken);
                 await AggregateAsync(localChat, generated, cancellationToken);
-                var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-                if (warmRounds >= 2 && now - compiled < 20)
-                {
-                    break;
-                }
-
-                compiled = now;
-            }
-
-            Console.Error.WriteLine($"runners: {warmRounds + 1} warm-up rounds (1 and 4 streams each way) before measuring");
+            }, maxRounds: 12);
+            Console.Error.WriteLine($"runners: {warmRounds} warm-up rounds (1 and 4 streams each way) before measuring");
             var runnerFirst = new List<double>();
             var localFirst = new List<double>();
             int? RunnerChatPid() => runnerChat.GetService<RunnerChatClient>()?.RunnerProcessId;

@@ -125,7 +125,7 @@ internal static class RequestChecksBenchmark
             Content = JsonContent.Create(new
             {
                 model,
-                messages = new[] { new { role = "user", content = "Tell me a long story about a lighthouse keeper." } },
+                messages = new[] { new { role = "user", content = ServerBenchmark.StreamPrompt } },
                 max_tokens = maxTokens,
                 temperature = 0,
                 seed = 1,

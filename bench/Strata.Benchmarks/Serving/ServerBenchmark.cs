@@ -59,6 +59,9 @@ internal static class ServerBenchmark
 {
     private const string Model = "bench-llama";
 
+    /// <summary>The prompt of every streamed answer this benchmark asks for.</summary>
+    internal const string StreamPrompt = "Tell me a long story about a lighthouse keeper.";
+
     /// <summary>Rounds of the HTTP vs in-process comparison (odd, so the median is one measurement).</summary>
     private const int StreamRounds = 9;
 
@@ -187,7 +190,7 @@ internal static class ServerBenchmark
             Content = JsonContent.Create(new
             {
                 model = Model,
-                messages = new[] { new { role = "user", content = "Tell me a long story about a lighthouse keeper." } },
+                messages = new[] { new { role = "user", content = StreamPrompt } },
                 max_tokens = maxTokens,
                 temperature = 0,
                 seed = 1,
@@ -243,7 +246,7 @@ internal static class ServerBenchmark
     private static async Task<StreamingComparison> StreamingRatesAsync(HttpClient http, int serverPid, string file, int maxTokens, CancellationToken cancellationToken)
     {
         using var client = LlamaChatClient.FromFile(file, new LlamaChatClientOptions { ContextSize = 2048 });
-        List<ChatMessage> messages = [new(ChatRole.User, "Tell me a long story about a lighthouse keeper.")];
+        List<ChatMessage> messages = [new(ChatRole.User, StreamPrompt)];
         var options = new ChatOptions { MaxOutputTokens = maxTokens, Temperature = 0, Seed = 1 };
         await client.GetResponseAsync(messages, options, cancellationToken);
         async Task<(long Tokens, TimeSpan Generating)> InProcessStreamAsync()
@@ -300,38 +303,24 @@ internal static class ServerBenchmark
                 var before = ProcessorTime(serverPid);
                 var runnerBefore = ChildrenProcessorTime(serverPid);
                 var clock = Stopwatch.StartNew();
-                var (first, tokens, _) = await ProtocolStreams.StreamAsync(http, protocol, Model, "Tell me a long story about a lighthouse keeper.", maxTokens, clock, cancellationToken);
+                var (first, tokens, _) = await ProtocolStreams.StreamAsync(http, protocol, Model, StreamPrompt, maxTokens, clock, cancellationToken);
                 rates.Add(Rate((tokens, clock.Elapsed - (first ?? TimeSpan.Zero))));
                 var (server, runner, counted) = protocolCpu[protocol];
                 protocolCpu[protocol] = (server + ProcessorTime(serverPid) - before, runner + ChildrenProcessorTime(serverPid) - runnerBefore, counted + tokens);
             }
         }
 
-        // Warm every path until tiered compilation is done with it (the server's and runner's JIT sees the same requests
-        // round for round as this process's): JIT work belongs to a server's first minutes, not to its rates. One
-        // warm-up stream left the JIT compiling through the first measured rounds (Runners README, Measured).
-        for (var (warm, compiled) = (0, -1L); warm < 10; warm++)
+        // Every path streams, unrecorded, until the JIT settles (the server's and the runner's see the same requests):
+        // one warm-up stream had left tier-up compiling through the first measured rounds (Runners README, Measured).
+        await Measure.WarmUntilJitSettlesAsync(async () =>
         {
-            await HttpRoundAsync();
-            await LocalRoundAsync();
-            await ProtocolRoundsAsync();
-            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (warm >= 2 && now - compiled < 20)
+            await HttpStreamAsync(http, maxTokens, cancellationToken);
+            await InProcessStreamAsync();
+            foreach (var protocol in protocols.Keys)
             {
-                break;
+                await ProtocolStreams.StreamAsync(http, protocol, Model, StreamPrompt, maxTokens, Stopwatch.StartNew(), cancellationToken);
             }
-
-            compiled = now;
-        }
-
-        overHttp.Clear();
-        inProcess.Clear();
-        (httpTokens, localTokens, httpCpu, localCpu, httpRunnerCpu) = (0, 0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
-        foreach (var protocol in protocols.Keys)
-        {
-            protocols[protocol].Clear();
-            protocolCpu[protocol] = (TimeSpan.Zero, TimeSpan.Zero, 0L);
-        }
+        }, maxRounds: 10);
 
         for (var round = 0; round < StreamRounds; round++)
         {
