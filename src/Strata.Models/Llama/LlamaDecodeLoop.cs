@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using LLama;
-using LLama.Batched;
 using LLama.Native;
 
 namespace Strata.Models.Llama;
@@ -11,27 +10,28 @@ namespace Strata.Models.Llama;
 /// sampler. Requests therefore share each forward pass instead of waiting behind a lock.
 /// Admission keeps the sum of admitted reservations (prompt + max output) within the KV cache, so a decode never
 /// runs out of cache slots halfway through an answer; requests beyond that wait in arrival order.
+/// The loop runs on a thread of its own, so every decode starts from the same thread (see <see cref="LlamaBatchDecoder"/>).
 /// </summary>
 internal sealed class LlamaDecodeLoop : IAsyncDisposable
 {
-    private readonly BatchedExecutor _executor;
+    private readonly LlamaBatchDecoder _decoder;
     private readonly Channel<LlamaSequence> _incoming = Channel.CreateUnbounded<LlamaSequence>(new() { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly int _maxParallel;
     private readonly int _batchSize;
     private readonly int _cacheTokens;
-    private readonly Task _loop;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _peakParallel;
     private int _cancelled;
     private long _promptTokensDecoded;
 
     public LlamaDecodeLoop(LLamaWeights weights, LLama.Abstractions.IContextParams contextParams, int maxParallel, int cacheTokens)
     {
-        _executor = new BatchedExecutor(weights, contextParams);
+        _decoder = new LlamaBatchDecoder(weights, contextParams, maxParallel);
         _maxParallel = maxParallel;
-        _batchSize = checked((int)_executor.Context.BatchSize);
+        _batchSize = checked((int)_decoder.Context.BatchSize);
         _cacheTokens = cacheTokens;
-        _loop = Task.Run(RunAsync);
+        new Thread(Run) { IsBackground = true, Name = "llama decode loop" }.Start();
     }
 
     /// <summary>The most sequences that shared one decode step since the last reset; shows batching at work.</summary>
@@ -57,12 +57,12 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
     {
         _incoming.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
-        _executor.Dispose();
+        await _stopped.Task.ConfigureAwait(false);
+        _decoder.Dispose();
         _stopping.Dispose();
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var active = new List<LlamaSequence>();
         var waiting = new Queue<LlamaSequence>();
@@ -70,7 +70,8 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
         {
             while (!_stopping.IsCancellationRequested)
             {
-                if (active.Count == 0 && waiting.Count == 0 && !await _incoming.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+                // Blocking is fine here: the thread is the loop's own, and it has nothing else to do.
+                if (active.Count == 0 && waiting.Count == 0 && !_incoming.Reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult())
                 {
                     break;
                 }
@@ -89,7 +90,7 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
                 // Before anything is queued: followers whose leader's prompt is decoded copy it now.
                 foreach (var sequence in active.Where(sequence => sequence.IsFollower))
                 {
-                    sequence.TryFollow(_executor);
+                    sequence.TryFollow(_decoder);
                 }
 
                 // Sampled tokens first (one per generating sequence), then prompt chunks in the room left: one batch, one decode.
@@ -107,14 +108,14 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
 
                 Interlocked.Add(ref _promptTokensDecoded, prompted);
 
-                if (_executor.BatchedTokenCount > 0)
+                if (_decoder.BatchedTokenCount > 0)
                 {
                     if (active.Count > _peakParallel)
                     {
                         Volatile.Write(ref _peakParallel, active.Count);
                     }
 
-                    var result = await _executor.Infer(CancellationToken.None).ConfigureAwait(false);
+                    var result = _decoder.Decode();
                     if (result != DecodeResult.Ok)
                     {
                         FailAll(active, new LlamaInferenceException($"llama.cpp could not decode the batch: {result}"));
@@ -126,7 +127,7 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
                 {
                     try
                     {
-                        sequence.SampleNext(_executor.Model.NativeHandle);
+                        sequence.SampleNext(_decoder.Model);
                     }
                     catch (Exception exception)
                     {
@@ -166,6 +167,8 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
                 late.Fail(closed);
                 late.Dispose();
             }
+
+            _stopped.TrySetResult();
         }
     }
 
@@ -188,7 +191,7 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
 
             waiting.Dequeue();
             // Several choices of one request (n > 1) arrive as sequences with the same prompt: decode it once.
-            next.Start(_executor, active.FirstOrDefault(sequence => !sequence.IsDone && !sequence.IsFollower && sequence.HasSamePrompt(next)));
+            next.Start(_decoder, active.FirstOrDefault(sequence => !sequence.IsDone && !sequence.IsFollower && sequence.HasSamePrompt(next)));
             reserved += next.Reservation;
             active.Add(next);
         }

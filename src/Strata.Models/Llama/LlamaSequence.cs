@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using LLama;
-using LLama.Batched;
 using LLama.Native;
 using LLama.Sampling;
 
@@ -53,7 +52,7 @@ internal sealed class LlamaSequence : IDisposable
 
     public ChannelReader<GenerationUpdate> Updates => _output.Reader;
 
-    private Conversation? Conversation { get; set; }
+    private LlamaSlot? Slot { get; set; }
 
     // The sequence whose prompt (the same tokens) this one copies instead of decoding it; null once copied, or when none.
     private LlamaSequence? _leader;
@@ -68,36 +67,35 @@ internal sealed class LlamaSequence : IDisposable
     /// Admits the sequence. With a <paramref name="leader"/> (an admitted sequence with the same prompt), the prompt is
     /// not decoded again: once the leader's prompt is in the KV cache, <see cref="TryFollow"/> copies its cells.
     /// </summary>
-    public void Start(BatchedExecutor executor, LlamaSequence? leader = null)
+    public void Start(LlamaBatchDecoder decoder, LlamaSequence? leader = null)
     {
-        _decoder = new StreamingTokenDecoder(executor.Context);
+        _decoder = new StreamingTokenDecoder(decoder.Context);
         if (leader is not null && _prompt.Length > 1)
         {
             _leader = leader;
             return;
         }
 
-        Conversation = executor.Create();
+        Slot = decoder.Create();
     }
 
     /// <summary>
     /// For a follower, between steps (no sequence waits for a decode): once its leader's prompt is decoded, forks the
-    /// leader's conversation (llama.cpp copies the sequence's KV cells, sharing them) and keeps all but the prompt's last
-    /// token, which it decodes itself for its own logits; the leader may have generated tokens since, and they are
-    /// dropped from the copy. A leader that ended first leaves the follower to decode its prompt itself.
+    /// leader's slot (llama.cpp shares the sequence's KV cells) with all but the prompt's last token, which it decodes
+    /// itself for its own logits; the leader may have generated tokens since, and they are not shared. A leader that ended first leaves the follower to decode its prompt itself.
     /// Returns the prompt tokens this saved from decoding.
     /// </summary>
-    public int TryFollow(BatchedExecutor executor)
+    public int TryFollow(LlamaBatchDecoder decoder)
     {
         if (_leader is not { } leader || _done)
         {
             return 0;
         }
 
-        if (leader._done || leader.Conversation is not { IsDisposed: false } source)
+        if (leader._done || leader.Slot is not { IsDisposed: false } source)
         {
             _leader = null;
-            Conversation = executor.Create();
+            Slot = decoder.Create();
             return 0;
         }
 
@@ -107,13 +105,7 @@ internal sealed class LlamaSequence : IDisposable
         }
 
         var kept = _prompt.Length - 1;
-        var fork = source.Fork();
-        fork.Modify((end, kv) =>
-        {
-            kv.Remove(kept, end.Value - kept);
-            return kept;
-        });
-        Conversation = fork;
+        Slot = source.Fork(kept);
         _prompted = kept;
         _leader = null;
         return kept;
@@ -122,12 +114,12 @@ internal sealed class LlamaSequence : IDisposable
     /// <summary>Queues the token sampled last step; returns how many tokens went into the batch (0 or 1).</summary>
     public int FeedSampledToken()
     {
-        if (Conversation is null || _done || _next is not { } token)
+        if (Slot is null || _done || _next is not { } token)
         {
             return 0;
         }
 
-        Conversation.Prompt(token);
+        Slot.Prompt(token);
         _next = null;
         return 1;
     }
@@ -141,18 +133,18 @@ internal sealed class LlamaSequence : IDisposable
             return 0;
         }
 
-        if (Conversation is null || _done || count <= 0)
+        if (Slot is null || _done || count <= 0)
         {
             return 0;
         }
 
-        Conversation.Prompt(_prompt.AsSpan(_prompted, count));
+        Slot.Prompt(_prompt.AsSpan(_prompted, count));
         _prompted += count;
         return count;
     }
 
     /// <summary>True when this sequence generates (all of its prompt is in) and its logits are ready.</summary>
-    public bool CanSample => Conversation is { RequiresSampling: true } && _prompted == _prompt.Length && !_done;
+    public bool CanSample => Slot is { RequiresSampling: true } && _prompted == _prompt.Length && !_done;
 
     public void SampleNext(SafeLlamaModelHandle model)
     {
@@ -160,10 +152,10 @@ internal sealed class LlamaSequence : IDisposable
         {
             // The raw logits of this position, read before the sampler runs: the model's own distribution.
             _logits ??= new LogitsReader(model, top);
-            _logits.Capture(Conversation!.Sample());
+            _logits.Capture(Slot!.Logits());
         }
 
-        var token = Conversation!.Sample(_sampler);
+        var token = Slot!.Sample(_sampler);
         if (token.IsEndOfGeneration(model))
         {
             Finish(_stops.Flush(), GenerationFinish.Stop);
@@ -215,7 +207,7 @@ internal sealed class LlamaSequence : IDisposable
     {
         _done = true;
         _output.Writer.TryComplete(new ObjectDisposedException(nameof(LlamaSequence)));
-        Conversation?.Dispose();
+        Slot?.Dispose();
         _sampler.Dispose();
     }
 
