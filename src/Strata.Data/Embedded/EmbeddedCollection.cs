@@ -36,7 +36,7 @@ public sealed partial class EmbeddedCollection : IVectorCollection
     /// with 256 a search's p99 was 684–1,011 ms, with 32 it is 105–195 ms in six of seven runs (630 in one). The writer
     /// then gets 0.55–0.67 batches/s instead of 0.84–0.96, because the searches it no longer stalls share the cores.
     /// </summary>
-    private const int LinkChunk = 32;
+    internal const int LinkChunk = 32;
     private HnswIndex index;
 
     // The metadata of the graph's nodes, changed with the graph under the same write lock and swapped with it.
@@ -175,6 +175,12 @@ public sealed partial class EmbeddedCollection : IVectorCollection
         }
     }
 
+    /// <summary>Nodes in the graph, read under the index's read lock as a search would (tests of catch-ups in progress).</summary>
+    internal int LinkedNodesForTests => WithIndex(current => current.NodeCount);
+
+    /// <summary>Nodes in the graph, read without any lock: a glimpse of a catch-up's progress that waits for nothing (tests).</summary>
+    internal int LinkedNodesGlimpseForTests => Volatile.Read(ref index).NodeCount;
+
     internal HnswIndex IndexForTests
     {
         get
@@ -274,6 +280,7 @@ public sealed partial class EmbeddedCollection : IVectorCollection
                         }
                     }
                 });
+                LetWaitingSearchesIn();
             }
 
             UnderWriteLock(() => index.HighWaterMark = sequence);
@@ -430,6 +437,22 @@ public sealed partial class EmbeddedCollection : IVectorCollection
         finally
         {
             indexLock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>
+    /// Between two chunks of a catch-up, gives the searches that queued for the read lock time to take it. A released
+    /// write lock goes to whichever thread asks first, and a searcher woken by the release loses that race to the writer
+    /// asking again at once, so without this a search waited for every chunk of the batch: two clients searching while a
+    /// third upserted batches of 500 saw a p99 of 326–434 ms against 1.4–1.6 ms read-only. The wait is bounded (a few
+    /// yields), so searches arriving without pause cannot hold a writer back either.
+    /// </summary>
+    private void LetWaitingSearchesIn()
+    {
+        var spin = new SpinWait();
+        while (indexLock.WaitingReadCount > 0 && spin.Count < 30)
+        {
+            spin.SpinOnce();
         }
     }
 
