@@ -64,6 +64,23 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
 
     private void Run()
     {
+        try
+        {
+            Loop();
+        }
+        catch (Exception exception)
+        {
+            // An exception leaving a thread of its own would end the process; the loop's disposal reports it instead.
+            _stopped.TrySetException(exception);
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private void Loop()
+    {
         var active = new List<LlamaSequence>();
         var waiting = new Queue<LlamaSequence>();
         try
@@ -167,8 +184,6 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
                 late.Fail(closed);
                 late.Dispose();
             }
-
-            _stopped.TrySetResult();
         }
     }
 
