@@ -36,7 +36,7 @@ public sealed partial class EmbeddedCollection : IVectorCollection
     /// with 256 a search's p99 was 684–1,011 ms, with 32 it is 105–195 ms in six of seven runs (630 in one). The writer
     /// then gets 0.55–0.67 batches/s instead of 0.84–0.96, because the searches it no longer stalls share the cores.
     /// </summary>
-    internal const int LinkChunk = 32;
+    private const int LinkChunk = 32;
     private HnswIndex index;
 
     // The metadata of the graph's nodes, changed with the graph under the same write lock and swapped with it.
@@ -174,12 +174,6 @@ public sealed partial class EmbeddedCollection : IVectorCollection
             }
         }
     }
-
-    /// <summary>Nodes in the graph, read under the index's read lock as a search would (tests of catch-ups in progress).</summary>
-    internal int LinkedNodesForTests => WithIndex(current => current.NodeCount);
-
-    /// <summary>Nodes in the graph, read without any lock: a glimpse of a catch-up's progress that waits for nothing (tests).</summary>
-    internal int LinkedNodesGlimpseForTests => Volatile.Read(ref index).NodeCount;
 
     internal HnswIndex IndexForTests
     {

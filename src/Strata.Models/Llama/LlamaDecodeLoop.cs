@@ -171,6 +171,8 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
         }
         finally
         {
+            // Whatever ended the loop, a request enqueued from now on fails at once instead of waiting for a reader.
+            _incoming.Writer.TryComplete();
             var closed = new ObjectDisposedException(nameof(LlamaDecodeLoop), "the model was unloaded");
             FailAll(active, closed);
             foreach (var sequence in waiting)
