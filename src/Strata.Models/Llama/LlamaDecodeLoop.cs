@@ -57,9 +57,15 @@ internal sealed class LlamaDecodeLoop : IAsyncDisposable
     {
         _incoming.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _stopped.Task.ConfigureAwait(false);
-        _decoder.Dispose();
-        _stopping.Dispose();
+        try
+        {
+            await _stopped.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            _decoder.Dispose();
+            _stopping.Dispose();
+        }
     }
 
     private void Run()

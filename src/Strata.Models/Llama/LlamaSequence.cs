@@ -82,7 +82,8 @@ internal sealed class LlamaSequence : IDisposable
     /// <summary>
     /// For a follower, between steps (no sequence waits for a decode): once its leader's prompt is decoded, forks the
     /// leader's slot (llama.cpp shares the sequence's KV cells) with all but the prompt's last token, which it decodes
-    /// itself for its own logits; the leader may have generated tokens since, and they are not shared. A leader that ended first leaves the follower to decode its prompt itself.
+    /// itself for its own logits; the leader may have generated tokens since, and they are not shared. A leader that
+    /// ended first leaves the follower to decode its prompt itself.
     /// Returns the prompt tokens this saved from decoding.
     /// </summary>
     public int TryFollow(LlamaBatchDecoder decoder)
