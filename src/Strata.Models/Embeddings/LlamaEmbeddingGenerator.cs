@@ -82,6 +82,7 @@ public sealed class LlamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
             GpuLayerCount = 0,
             Embeddings = true,
             PoolingType = PoolingFrom(gguf, architecture),
+            LoadMode = LlamaWeightPlacement.For(path),
         };
         if (options.Threads is { } threads)
         {

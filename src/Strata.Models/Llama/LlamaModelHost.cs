@@ -193,6 +193,7 @@ public sealed class LlamaModelHost : IAsyncDisposable
             SeqMax = (uint)_options.MaxParallelSequences,
             KVUnified = true,
             GpuLayerCount = 0,
+            LoadMode = LlamaWeightPlacement.For(Path),
         };
         if (_options.Threads is { } threads)
         {

@@ -99,6 +99,7 @@ public sealed class LlamaReranker : IReranker
             GpuLayerCount = 0,
             Embeddings = true,
             PoolingType = LLamaPoolingType.Rank,
+            LoadMode = LlamaWeightPlacement.For(path),
         };
         if (options.Threads is { } threads)
         {

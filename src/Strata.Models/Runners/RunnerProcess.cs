@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using Strata.Models.Llama;
 using StreamJsonRpc;
 
 namespace Strata.Models.Runners;
@@ -174,6 +175,8 @@ internal sealed class RunnerProcess : IAsyncDisposable
         start.Environment["GGML_NO_BACKTRACE"] = "1";
         // .NET's own crash dumps would land in the working folder; the log holds what matters.
         start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
+        // malloc asks for transparent huge pages, so llama.cpp reads a model's weights onto them (LlamaWeightPlacement).
+        start.Environment["GLIBC_TUNABLES"] = LlamaWeightPlacement.WithHugePages(Environment.GetEnvironmentVariable("GLIBC_TUNABLES"));
         // libgomp's spin (GOMP_SPINCOUNT) is left at its default, as in process. A shorter one (10,000) once lowered the
         // runner's CPU per token, when decodes came from many threads and libgomp spun 100 rounds whatever the setting;
         // since the decode loop has a thread of its own, it made the workers sleep inside a prefill's barriers: the first

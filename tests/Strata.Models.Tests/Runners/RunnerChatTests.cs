@@ -210,6 +210,22 @@ public sealed class RunnerChatTests : IDisposable
     }
 
     [Fact]
+    public async Task A_runner_reads_the_weights_into_its_memory_where_the_kernel_gives_malloc_huge_pages_and_maps_the_file_elsewhere()
+    {
+        await ImportTinyAsync("tiny");
+        var blob = store.PathOf(store.Get("tiny").Files[0]);
+        await using var catalog = Catalog();
+        var client = await catalog.GetChatClientAsync("tiny");
+        await client.GetResponseAsync(TinyModelFixture.Hello(), TinyModelFixture.Greedy(2));
+        var pid = client.GetService<RunnerChatClient>()!.RunnerProcessId!.Value;
+
+        // Runners start with glibc's malloc asking for huge pages, which the kernel grants unless its policy is "never".
+        var policy = File.ReadAllText("/sys/kernel/mm/transparent_hugepage/enabled");
+        var mapped = File.ReadAllText($"/proc/{pid}/maps").Contains(Path.GetFullPath(blob), StringComparison.Ordinal);
+        Assert.Equal(policy.Contains("[never]", StringComparison.Ordinal), mapped);
+    }
+
+    [Fact]
     public async Task Embeddings_through_a_runner_match_the_in_process_generator()
     {
         await ImportTinyAsync("tiny");
