@@ -21,21 +21,23 @@ internal sealed partial class HnswIndex
         var (current, currentDistance) = DescendToLayerZero(prepared);
 
         var visited = visitedLists.Rent(NodeCount + 1);
+        var scratch = TakeScratch();
         try
         {
-            return CollectLayerZero(prepared, current, currentDistance, k, Math.Max(ef, k), allowed, visited);
+            return CollectLayerZero(prepared, current, currentDistance, k, Math.Max(ef, k), allowed, visited, scratch);
         }
         finally
         {
+            ReturnScratch(scratch);
             visitedLists.Return(visited);
         }
     }
 
-    private List<Neighbour> CollectLayerZero(ReadOnlySpan<float> query, int entry, float entryDistance, int k, int ef, AllowedNodes allowed, VisitedList visited)
+    private List<Neighbour> CollectLayerZero(ReadOnlySpan<float> query, int entry, float entryDistance, int k, int ef, AllowedNodes allowed, VisitedList visited, WalkScratch scratch)
     {
-        var frontier = new PriorityQueue<int, float>();
-        var results = new PriorityQueue<Neighbour, float>();
-        var passing = new PriorityQueue<Neighbour, float>();
+        var frontier = scratch.Frontier;
+        var results = scratch.Results;
+        var passing = scratch.Passing;
         visited.Visit(entry);
         var distances = 1;
         frontier.Enqueue(entry, entryDistance);

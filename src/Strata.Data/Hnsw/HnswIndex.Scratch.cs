@@ -21,6 +21,7 @@ internal sealed partial class HnswIndex
     {
         scratch.Frontier.Clear();
         scratch.Results.Clear();
+        scratch.Passing.Clear();
         scratch.Candidates.Clear();
         scratch.Chosen.Clear();
         threadScratch = scratch;
@@ -31,6 +32,9 @@ internal sealed partial class HnswIndex
         public PriorityQueue<int, float> Frontier { get; } = new();
 
         public PriorityQueue<Neighbour, float> Results { get; } = new();
+
+        /// <summary>The collecting walk's best passing nodes, beside <see cref="Results"/>.</summary>
+        public PriorityQueue<Neighbour, float> Passing { get; } = new();
 
         public List<Neighbour> Candidates { get; } = [];
 
