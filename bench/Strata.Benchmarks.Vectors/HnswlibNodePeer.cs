@@ -116,6 +116,15 @@ internal sealed class HnswlibNodePeer : IDisposable
         return reply.RootElement.GetProperty("seconds").GetDouble();
     }
 
+    /// <summary>Seconds hnswlib takes to build another index of the same vectors (dropped afterwards; the first stays searched).</summary>
+    public double Rebuild()
+    {
+        process.StandardInput.WriteLine("build");
+        process.StandardInput.Flush();
+        using var reply = Receive("rebuilt", unavailable: false);
+        return reply.RootElement.GetProperty("build_seconds").GetDouble();
+    }
+
     /// <summary>The size of the index written to disk by hnswlib.</summary>
     public long SavedBytes()
     {

@@ -8,6 +8,8 @@
 // Then answers one JSON line per command read from stdin, until stdin closes:
 //   search EF   every query at search width EF, one at a time: {"event":"searched","ef","seconds","ids":[[...],...]}
 //   save PATH   writes the index to PATH: {"event":"saved","bytes"}
+//   build       builds another index of the same vectors, timed and then dropped (the first stays the one searched):
+//               {"event":"rebuilt","build_seconds"}
 //   threads EF N R PATH   every query R times at width EF on N worker threads at once, each with its own copy of the
 //               index saved at PATH (hnswlib-node searches on the calling thread) and its share of the queries:
 //               {"event":"threaded","ef","threads","repeat","seconds"}; the clock starts once every worker has loaded its copy.
@@ -127,13 +129,18 @@ async function main() {
     return process.memoryUsage().rss;
   }
 
+  // One thread, the vectors added one by one: what the build time measures.
+  function build(index) {
+    index.initIndex(vectors.length, m, efConstruction, 100);
+    for (let i = 0; i < vectors.length; i++) {
+      index.addPoint(vectors[i], i);
+    }
+  }
+
   const index = new HierarchicalNSW('cosine', dimension);
   const rssBefore = await residentBytes();
   const buildStart = process.hrtime.bigint();
-  index.initIndex(vectors.length, m, efConstruction, 100);
-  for (let i = 0; i < vectors.length; i++) {
-    index.addPoint(vectors[i], i);
-  }
+  build(index);
   const buildSeconds = seconds(buildStart);
   write({
     event: 'built',
@@ -163,6 +170,10 @@ async function main() {
     } else if (command === 'save' && argument) {
       index.writeIndexSync(argument);
       write({ event: 'saved', bytes: statSync(argument).size });
+    } else if (command === 'build') {
+      const start = process.hrtime.bigint();
+      build(new HierarchicalNSW('cosine', dimension));
+      write({ event: 'rebuilt', build_seconds: seconds(start) });
     } else if (command === 'threads') {
       const [efText, threadsText, repeatText, ...pathParts] = argument.split(' ');
       const ef = positiveInteger(efText, 'EF');
@@ -173,7 +184,7 @@ async function main() {
       const elapsed = await searchOnThreads(path, dimension, queries, ef, k, threads, repeat);
       write({ event: 'threaded', ef, threads, repeat, seconds: elapsed });
     } else if (command !== '') {
-      fail(`unknown command '${text}' (expected 'search EF', 'save PATH' or 'threads EF N R PATH')`);
+      fail(`unknown command '${text}' (expected 'search EF', 'save PATH', 'build' or 'threads EF N R PATH')`);
     }
   }
 }
