@@ -26,13 +26,15 @@ internal static class LlamaWeightPlacement
     /// <summary>How llama.cpp should load the weights in <paramref name="path"/>.</summary>
     public static LLamaLoadMode For(string path)
     {
-        if (!MallocGetsHugePages.Value)
+        // A missing file is left to llama.cpp's load, whose failure the callers turn into their own clear message.
+        var file = new FileInfo(path);
+        if (!MallocGetsHugePages.Value || !file.Exists)
         {
             return LLamaLoadMode.MemoryMap;
         }
 
         var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        return new FileInfo(path).Length <= memory / 4 ? LLamaLoadMode.None : LLamaLoadMode.MemoryMap;
+        return file.Length <= memory / 4 ? LLamaLoadMode.None : LLamaLoadMode.MemoryMap;
     }
 
     /// <summary><paramref name="tunables"/> (a <c>GLIBC_TUNABLES</c> value, or null) with malloc's huge pages turned on.</summary>

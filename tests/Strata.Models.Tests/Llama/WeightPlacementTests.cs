@@ -30,5 +30,9 @@ public sealed class WeightPlacementTests : IDisposable
         Assert.Equal(LLamaLoadMode.MemoryMap, LlamaWeightPlacement.For(path));
     }
 
+    [Fact]
+    public void A_missing_file_is_left_to_llama_cpp_to_refuse() =>
+        Assert.Equal(LLamaLoadMode.MemoryMap, LlamaWeightPlacement.For(folder.Combine("absent.gguf")));
+
     public void Dispose() => folder.Dispose();
 }
