@@ -60,9 +60,11 @@ internal static class LlamaWeightPlacement
             return false;
         }
 
-        // The file lists every mode and brackets the one in force: "always [madvise] never".
+        // The file lists every mode and brackets the one in force: "always [madvise] never". The tunable is glibc's;
+        // musl's malloc (Alpine) never asks.
+        var musl = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.Ordinal);
         return setting.Contains("[always]", StringComparison.Ordinal) ||
-            (setting.Contains("[madvise]", StringComparison.Ordinal) &&
+            (setting.Contains("[madvise]", StringComparison.Ordinal) && !musl &&
                 (Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Split(':').Contains(HugePageTunable, StringComparer.Ordinal) ?? false));
     }
 }
