@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using LLama;
 using LLama.Common;
 using LLama.Native;
@@ -9,38 +11,41 @@ using Strata.Models.Llama;
 namespace Strata.Models.Embeddings;
 
 /// <summary>
-/// Embeddings from a GGUF model through llama.cpp (LLamaSharp's <see cref="LLamaEmbedder"/>): one vector per input,
-/// pooled as the model's metadata says (mean when it says nothing), scaled to unit length.
+/// Embeddings from a GGUF model through llama.cpp: one vector per input, pooled as the model's metadata says (mean when
+/// it says nothing), scaled to unit length.
 /// </summary>
 /// <remarks>
-/// Inputs longer than the context are truncated and flagged like <see cref="OnnxEmbeddingGenerator"/>'s. llama.cpp's
-/// context is not thread-safe, so concurrent requests take turns.
+/// Inputs longer than the context are truncated and flagged like <see cref="OnnxEmbeddingGenerator"/>'s. Every pass runs
+/// on one thread of the generator's own (<see cref="LlamaNativeThread"/>), which also makes concurrent requests take turns
+/// on llama.cpp's context, which is not thread-safe. The pass is what LLamaSharp's <c>LLamaEmbedder</c> does, made
+/// through the synchronous encode and decode: its own goes through <c>Task.Run</c>, a new thread pool thread per input.
 /// </remarks>
 public sealed class LlamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     private const int MaxDefaultContext = 8192;
 
     private readonly LLamaWeights weights;
-    private readonly LLamaEmbedder embedder;
-    private readonly SemaphoreSlim turn = new(1, 1);
+    private readonly LLamaContext context;
+    private readonly LlamaNativeThread native;
     private readonly string modelId;
     private readonly int contextSize;
 
-    private LlamaEmbeddingGenerator(LLamaWeights weights, LLamaEmbedder embedder, string modelId, LLamaPoolingType pooling, int contextSize)
+    private LlamaEmbeddingGenerator(LLamaWeights weights, LLamaContext context, string modelId, LLamaPoolingType pooling, int contextSize)
     {
         this.contextSize = contextSize;
         this.weights = weights;
-        this.embedder = embedder;
+        this.context = context;
         this.modelId = modelId;
+        native = new LlamaNativeThread($"llama embeddings {modelId}");
         Pooling = pooling;
-        Metadata = new EmbeddingGeneratorMetadata("strata-llama.cpp", null, modelId, embedder.EmbeddingSize);
+        Metadata = new EmbeddingGeneratorMetadata("strata-llama.cpp", null, modelId, context.EmbeddingSize);
     }
 
     /// <summary>The provider name, model id and vector width.</summary>
     public EmbeddingGeneratorMetadata Metadata { get; }
 
     /// <summary>The width of the vectors (the model's embedding length).</summary>
-    public int Dimensions => embedder.EmbeddingSize;
+    public int Dimensions => context.EmbeddingSize;
 
     /// <summary>How token vectors are pooled into one.</summary>
     public LLamaPoolingType Pooling { get; }
@@ -94,8 +99,13 @@ public sealed class LlamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
         try
         {
             weights = LLamaWeights.LoadFromFile(parameters);
-            var embedder = new LLamaEmbedder(weights, parameters);
-            return new LlamaEmbeddingGenerator(weights, embedder, options.ModelId ?? manifest.Name, parameters.PoolingType, (int)contextSize);
+            if (weights.NativeHandle is { HasEncoder: true, HasDecoder: true })
+            {
+                throw new NotSupportedException("an encoder-decoder model has no single pass to take embeddings from");
+            }
+
+            var context = weights.CreateContext(parameters);
+            return new LlamaEmbeddingGenerator(weights, context, options.ModelId ?? manifest.Name, parameters.PoolingType, (int)contextSize);
         }
         catch (Exception e) when (e is not EmbeddingModelException)
         {
@@ -114,20 +124,8 @@ public sealed class LlamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
         for (var i = 0; i < texts.Count; i++)
         {
             var text = texts[i] ?? throw new ArgumentException($"Input {i} is null; every input must be a string.", nameof(values));
-            await turn.WaitAsync(cancellationToken);
-            float[] vector;
-            LlamaContextFit fit;
-            try
-            {
-                fit = LlamaContextFit.Fit(weights, contextSize, text);
-                var pooled = await embedder.GetEmbeddings(fit.Text, cancellationToken);
-                vector = pooled[0];
-            }
-            finally
-            {
-                turn.Release();
-            }
-
+            var fit = LlamaContextFit.Fit(weights, contextSize, text);
+            var vector = await native.RunAsync(() => Embed(fit.Text), cancellationToken);
             MeanPooling.Normalize(vector);
             embeddings.Add(new Embedding<float>(vector)
             {
@@ -157,9 +155,47 @@ public sealed class LlamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
     /// <inheritdoc />
     public void Dispose()
     {
-        embedder.Dispose();
+        // The thread first finishes the passes queued on the context.
+        native.Dispose();
+        context.Dispose();
         weights.Dispose();
-        turn.Dispose();
+    }
+
+    /// <summary>One forward pass over <paramref name="text"/> and its pooled vector; on the native thread only.</summary>
+    private float[] Embed(string text)
+    {
+        var tokens = context.Tokenize(text);
+        var batch = new LLamaBatch();
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            batch.Add(tokens[i], i, LLamaSeqId.Zero, true);
+        }
+
+        context.NativeHandle.MemoryClear();
+        try
+        {
+            var failed = weights.NativeHandle is { HasEncoder: true, HasDecoder: false }
+                ? context.Encode(batch) is var encoded && encoded != EncodeResult.Ok ? encoded.ToString() : null
+                : context.Decode(batch) is var decoded && decoded != DecodeResult.Ok ? decoded.ToString() : null;
+            if (failed is not null)
+            {
+                throw new LlamaInferenceException($"llama.cpp could not embed a text of {tokens.Length} tokens with model '{modelId}': {failed}.");
+            }
+
+            // Pooling is never None here (PoolingFrom), so the sequence has one pooled vector. LLamaSharp wraps llama.cpp's
+            // pointer without checking it; a missing vector must not be read through null.
+            var pooled = context.NativeHandle.GetEmbeddingsSeq(LLamaSeqId.Zero);
+            if (Unsafe.IsNullRef(ref MemoryMarshal.GetReference(pooled)))
+            {
+                throw new LlamaInferenceException($"llama.cpp returned no embedding with model '{modelId}'.");
+            }
+
+            return pooled.ToArray();
+        }
+        finally
+        {
+            context.NativeHandle.MemoryClear();
+        }
     }
 
     /// <summary>

@@ -41,6 +41,7 @@ public sealed class LlamaReranker : IReranker
     private readonly LlamaRerankPrompt prompt;
     private readonly bool stateless;
     private readonly SemaphoreSlim turn = new(1, 1);
+    private readonly LlamaNativeThread native;
     private LLamaContext? kept;
 
     private LlamaReranker(LLamaWeights weights, ModelParams parameters, LlamaRerankPrompt prompt, bool stateless, string modelId)
@@ -50,6 +51,8 @@ public sealed class LlamaReranker : IReranker
         this.prompt = prompt;
         this.stateless = stateless;
         ModelId = modelId;
+        // Each pass runs on this one thread, not through LLamaSharp's Task.Run (LlamaNativeThread says why).
+        native = new LlamaNativeThread($"llama reranker {modelId}");
     }
 
     /// <inheritdoc />
@@ -163,6 +166,8 @@ public sealed class LlamaReranker : IReranker
     /// <inheritdoc />
     public void Dispose()
     {
+        // The thread first finishes the pass it has on a context.
+        native.Dispose();
         kept?.Dispose();
         weights.Dispose();
         turn.Dispose();
@@ -264,9 +269,11 @@ public sealed class LlamaReranker : IReranker
         }
 
         var encoderOnly = weights.NativeHandle is { HasEncoder: true, HasDecoder: false };
-        var failed = encoderOnly
-            ? await context.EncodeAsync(batch, cancellationToken) is var encoded && encoded != EncodeResult.Ok ? encoded.ToString() : null
-            : await context.DecodeAsync(batch, cancellationToken) is var decoded && decoded != DecodeResult.Ok ? decoded.ToString() : null;
+        var failed = await native.RunAsync(
+            () => encoderOnly
+                ? context.Encode(batch) is var encoded && encoded != EncodeResult.Ok ? encoded.ToString() : null
+                : context.Decode(batch) is var decoded && decoded != DecodeResult.Ok ? decoded.ToString() : null,
+            cancellationToken);
         if (failed is not null)
         {
             throw new LlamaInferenceException($"llama.cpp could not score {count} pair(s) with model '{ModelId}': {failed}.");
