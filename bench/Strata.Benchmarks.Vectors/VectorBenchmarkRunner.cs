@@ -92,8 +92,7 @@ public static class VectorBenchmarkRunner
             var filteredRecall = systems.ToDictionary(s => s.Name, _ => new Dictionary<string, double>());
             for (var round = 0; round < options.Rounds; round++)
             {
-                // Rotate the order every round so no system always runs on a warmer (or busier) machine.
-                foreach (var system in systems.Skip(round % systems.Count).Concat(systems.Take(round % systems.Count)))
+                foreach (var system in Rotated(systems, round))
                 {
                     rates[system.Name].Add(system.SearchAll(queries, system.Ef).Qps);
                     if (!system.SupportsFilters)
@@ -152,7 +151,7 @@ public static class VectorBenchmarkRunner
         var builds = systems.ToDictionary(system => system.Name, _ => new List<double>());
         for (var round = 0; round < rounds; round++)
         {
-            foreach (var system in systems.Skip(round % systems.Count).Concat(systems.Take(round % systems.Count)))
+            foreach (var system in Rotated(systems, round))
             {
                 if (system.Rebuild() is { } seconds)
                 {
@@ -167,6 +166,10 @@ public static class VectorBenchmarkRunner
             log(FormattableString.Invariant($"vectors: {system.Name} builds, alternated: {string.Join(", ", builds[system.Name].Select(s => s.ToString("0.0", CultureInfo.InvariantCulture)))} s (median {system.BuildSeconds:0.0})"));
         }
     }
+
+    // Round r starts at the r-th system, so no system always runs on a warmer (or busier) machine.
+    private static IEnumerable<ISystem> Rotated(List<ISystem> systems, int round) =>
+        systems.Skip(round % systems.Count).Concat(systems.Take(round % systems.Count));
 
     private static int Tune(Func<int, double> recallAt, string system, Action<string> log)
     {

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using LLama;
 using LLama.Common;
 using LLama.Native;
@@ -174,18 +172,13 @@ public sealed class LlamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
         context.NativeHandle.MemoryClear();
         try
         {
-            var failed = weights.NativeHandle is { HasEncoder: true, HasDecoder: false }
-                ? context.Encode(batch) is var encoded && encoded != EncodeResult.Ok ? encoded.ToString() : null
-                : context.Decode(batch) is var decoded && decoded != DecodeResult.Ok ? decoded.ToString() : null;
-            if (failed is not null)
+            if (LlamaPooledPass.Run(context, batch) is { } failed)
             {
                 throw new LlamaInferenceException($"llama.cpp could not embed a text of {tokens.Length} tokens with model '{modelId}': {failed}.");
             }
 
-            // Pooling is never None here (PoolingFrom), so the sequence has one pooled vector. LLamaSharp wraps llama.cpp's
-            // pointer without checking it; a missing vector must not be read through null.
-            var pooled = context.NativeHandle.GetEmbeddingsSeq(LLamaSeqId.Zero);
-            if (Unsafe.IsNullRef(ref MemoryMarshal.GetReference(pooled)))
+            // Pooling is never None here (PoolingFrom), so the sequence has one pooled vector.
+            if (!LlamaPooledPass.TryGetPooled(context, LLamaSeqId.Zero, out var pooled))
             {
                 throw new LlamaInferenceException($"llama.cpp returned no embedding with model '{modelId}'.");
             }

@@ -40,8 +40,11 @@ internal static class LlamaWeightPlacement
     /// <summary><paramref name="tunables"/> (a <c>GLIBC_TUNABLES</c> value, or null) with malloc's huge pages turned on.</summary>
     public static string WithHugePages(string? tunables) =>
         string.IsNullOrEmpty(tunables) ? HugePageTunable
-        : tunables.Split(':').Contains(HugePageTunable, StringComparer.Ordinal) ? tunables
+        : AsksForHugePages(tunables) ? tunables
         : tunables + ":" + HugePageTunable;
+
+    // GLIBC_TUNABLES is a colon-separated list of name=value settings.
+    private static bool AsksForHugePages(string? tunables) => tunables?.Split(':').Contains(HugePageTunable, StringComparer.Ordinal) ?? false;
 
     private static bool ReadMallocGetsHugePages()
     {
@@ -65,6 +68,6 @@ internal static class LlamaWeightPlacement
         var musl = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.Ordinal);
         return setting.Contains("[always]", StringComparison.Ordinal) ||
             (setting.Contains("[madvise]", StringComparison.Ordinal) && !musl &&
-                (Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Split(':').Contains(HugePageTunable, StringComparer.Ordinal) ?? false));
+                AsksForHugePages(Environment.GetEnvironmentVariable("GLIBC_TUNABLES")));
     }
 }

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using LLama;
 using LLama.Common;
@@ -268,12 +266,7 @@ public sealed class LlamaReranker : IReranker
             }
         }
 
-        var encoderOnly = weights.NativeHandle is { HasEncoder: true, HasDecoder: false };
-        var failed = await native.RunAsync(
-            () => encoderOnly
-                ? context.Encode(batch) is var encoded && encoded != EncodeResult.Ok ? encoded.ToString() : null
-                : context.Decode(batch) is var decoded && decoded != DecodeResult.Ok ? decoded.ToString() : null,
-            cancellationToken);
+        var failed = await native.RunAsync(() => LlamaPooledPass.Run(context, batch), cancellationToken);
         if (failed is not null)
         {
             throw new LlamaInferenceException($"llama.cpp could not score {count} pair(s) with model '{ModelId}': {failed}.");
@@ -281,9 +274,7 @@ public sealed class LlamaReranker : IReranker
 
         for (var sequence = 0; sequence < count; sequence++)
         {
-            var output = context.NativeHandle.GetEmbeddingsSeq((LLamaSeqId)sequence);
-            // LLamaSharp wraps llama.cpp's pointer without checking it; a missing score must not be read through null.
-            if (Unsafe.IsNullRef(ref MemoryMarshal.GetReference(output)))
+            if (!LlamaPooledPass.TryGetPooled(context, (LLamaSeqId)sequence, out var output))
             {
                 throw new LlamaInferenceException($"llama.cpp returned no score for pair {offset + sequence} with model '{ModelId}'.");
             }
